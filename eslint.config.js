@@ -1,0 +1,40 @@
+// Lint rules that keep the layers of DESIGN.md honest, on top of typescript-eslint's recommended set.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+const nodeOnly = ['node:*', 'fs', 'fs/*', 'net', 'dgram', 'os', 'path', 'child_process', 'http', 'https', 'tls']
+const electron = ['electron', 'electron/*']
+const libp2pNode = ['libp2p', '@libp2p/tcp', '@libp2p/mdns', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux']
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'shared/envelope.ts', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly', performance: 'readonly', fetch: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // shared/ is the protocol, used by the app, the relay and (later) the browser: no Node-only,
+    // no libp2p node transports, no Electron.
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts', 'shared/polyfills.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...nodeOnly, ...electron, ...libp2pNode].map((group) => ({ group: [group], message: 'shared/ must run anywhere: no Node-only, libp2p node or Electron imports.' })) }],
+    },
+  },
+  {
+    files: ['app/core/**/*.ts', 'app/api/**/*.ts', 'app/cli/**/*.ts', 'relay/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: electron, message: 'Only app/main and app/preload may import Electron.' }] }],
+    },
+  },
+  {
+    files: ['relay/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/app/*', '**/app/**'], message: 'relay/ imports shared/, never app/.' }, { group: electron, message: 'No Electron in the relay.' }] }],
+    },
+  },
+)

@@ -1,0 +1,24 @@
+// `npm run bench -- <name> [--json]`: runs test/bench/<name>.ts and prints its table (or one JSON
+// object). Each benchmark measures its physical reference (raw TCP, Mosquitto) in the same run.
+import { parseArgs } from 'node:util'
+import { printTable, type BenchResult } from './table.js'
+
+const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<BenchResult> }>> = {
+  wire: () => import('./wire.js'),
+}
+
+const { values, positionals } = parseArgs({
+  options: { json: { type: 'boolean', default: false } },
+  allowPositionals: true,
+  strict: false,
+})
+const name = positionals[0]
+const load = name === undefined ? undefined : benches[name]
+if (load === undefined) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--json]`)
+  process.exit(2)
+}
+const result = await (await load()).run(positionals.slice(1))
+if (values.json === true) console.log(JSON.stringify(result.json))
+else printTable(result)
+process.exit(0)
