@@ -1,0 +1,47 @@
+// The contract between the router and the ways a message can travel (STYLE.md: "the router
+// depends on the contract 'a way to deliver', not on libp2p or mqtt directly").
+// The LAN path (app/core/net) implements it now; the relay link (app/core/relay) later.
+import type { Envelope } from '../../shared/envelope.js'
+
+export type PathName = 'lan' | 'relay'
+
+export type PeerStatus = 'online' | 'away' | 'busy'
+
+/** A peer's self-description, exchanged on connect and on change (a `profile` envelope). */
+export interface PeerProfile {
+  peerId: string
+  name: string
+  /** avatar colour, 0xRRGGBB */
+  color: number
+  status: PeerStatus
+  /** grows with every change, so an older profile never replaces a newer one */
+  version: number
+}
+
+export interface PathEvents {
+  /** a peer became reachable on this path (discovered, connected); addresses are multiaddr strings */
+  'peer:online': { peerId: string; addresses: string[] }
+  /** a peer stopped being reachable on this path (goodbye, connection lost, announces missing) */
+  'peer:offline': { peerId: string }
+}
+
+/**
+ * Called for every envelope that arrives. Resolve only after the envelope is durably stored:
+ * the path acks to the sender when this promise resolves, and not at all when it rejects
+ * (the sender then keeps the message in its outbox and retries).
+ */
+export type InboundHandler = (envelope: Envelope, via: PathName) => Promise<void>
+
+export interface DeliveryPath {
+  readonly name: PathName
+  /** true when a delivery attempt has a chance now (connected, or a fresh address is known) */
+  canReach(peerId: string): boolean
+  /**
+   * Delivers one envelope and resolves when the receiver acked it (stored). Rejects with a
+   * PigeonError (code PEER_UNREACHABLE, DELIVERY_TIMEOUT, ...) otherwise.
+   */
+  deliver(peerId: string, envelope: Envelope): Promise<void>
+  onInbound(handler: InboundHandler): void
+  on<K extends keyof PathEvents>(event: K, listener: (detail: PathEvents[K]) => void): void
+  off<K extends keyof PathEvents>(event: K, listener: (detail: PathEvents[K]) => void): void
+}

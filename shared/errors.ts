@@ -1,0 +1,53 @@
+// One error type for the whole project, with stable codes: the app, the relay, the CLI and the
+// UI all branch on `code`, and show `message` — a sentence a person can act on.
+
+export type PigeonErrorCode =
+  // envelope codec (docs/protocol.md §2)
+  | 'ENVELOPE_TRUNCATED'
+  | 'ENVELOPE_MALFORMED'
+  | 'ENVELOPE_UNKNOWN_KIND'
+  | 'ENVELOPE_MISSING_FIELD'
+  | 'ENVELOPE_OVERSIZE'
+  | 'ENVELOPE_INVALID_FIELD'
+  // sealing (docs/protocol.md §3)
+  | 'SEAL_TRUNCATED'
+  | 'SEAL_VERSION'
+  | 'SEAL_TAMPERED'
+  | 'SEAL_WRONG_RECIPIENT'
+  | 'SEAL_REPLAY'
+  // identity and signatures
+  | 'PEER_ID_INVALID'
+  | 'KEY_INVALID'
+  | 'SIGNATURE_INVALID'
+  // topics and ACL (docs/protocol.md §4)
+  | 'TOPIC_INVALID'
+  | 'ACL_DENIED'
+  // relay auth token (docs/protocol.md §5)
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_FROM_FUTURE'
+  | 'TOKEN_WRONG_RELAY'
+  | 'TOKEN_BAD_SIGNATURE'
+  | 'TOKEN_REPLAYED'
+  // delivery (app/core)
+  | 'PEER_UNREACHABLE'
+  | 'DELIVERY_TIMEOUT'
+  | 'DELIVERY_REFUSED'
+
+export class PigeonError extends Error {
+  readonly code: PigeonErrorCode
+
+  constructor(code: PigeonErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'PigeonError'
+    this.code = code
+  }
+
+  toJSON(): { code: PigeonErrorCode; message: string } {
+    return { code: this.code, message: this.message }
+  }
+}
+
+export function isPigeonError(error: unknown): error is PigeonError {
+  return error instanceof PigeonError
+}
