@@ -33,6 +33,17 @@ export type PigeonErrorCode =
   | 'PEER_UNREACHABLE'
   | 'DELIVERY_TIMEOUT'
   | 'DELIVERY_REFUSED'
+  // store, engine, local API and CLI (app/core/store, app/core/messenger.ts, app/api, app/cli)
+  | 'PEER_UNKNOWN'
+  | 'PEER_AMBIGUOUS'
+  | 'MESSAGE_TOO_LONG'
+  | 'NODE_NOT_RUNNING'
+  | 'API_UNAUTHORIZED'
+  | 'API_BAD_REQUEST'
+  | 'API_NOT_FOUND'
+  | 'API_INTERNAL'
+  | 'STORE_SCHEMA_TOO_NEW'
+  | 'IDENTITY_FILE_INVALID'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode
