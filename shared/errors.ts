@@ -44,6 +44,16 @@ export type PigeonErrorCode =
   | 'API_INTERNAL'
   | 'STORE_SCHEMA_TOO_NEW'
   | 'IDENTITY_FILE_INVALID'
+  // relay server and signed group documents (relay/, shared/group.ts; docs/relay.md)
+  | 'RELAY_CONFIG_INVALID'
+  | 'RELAY_QUEUE_FULL'
+  | 'RELAY_RATE_LIMITED'
+  | 'RELAY_PACKET_TOO_LARGE'
+  | 'RELAY_NOT_INVITED'
+  | 'RELAY_INVITE_INVALID'
+  | 'GROUP_DOC_INVALID'
+  | 'GROUP_VERSION_STALE'
+  | 'GROUP_NOT_AUTHORIZED'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode
