@@ -7,7 +7,7 @@ const electron = ['electron', 'electron/*']
 const libp2pNode = ['libp2p', '@libp2p/tcp', '@libp2p/mdns', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux']
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'shared/envelope.ts', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'shared/proto/envelope.ts', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,347 @@
+// The envelope: one compact protobuf for every message on every path (docs/protocol.md §2).
+// Decoding is strict: a buffer either becomes a complete, valid Envelope or a PigeonError with a
+// code — never a half-decoded object, never an exception from inside protons.
+import { PigeonError } from './errors.js'
+import { fromBase64url, toBase64url } from './base64url.js'
+import { peerIdFromPublicKey, publicKeyFromPeerId } from './identity.js'
+import { MESSAGE_ID_BYTES } from './message-id.js'
+import * as pb from './proto/envelope.js'
+
+export { newMessageId, messageIdFromString, messageIdTime, messageIdToString } from './message-id.js'
+
+export const ENVELOPE_LIMITS = {
+  /** a whole encoded envelope (a file's bytes never travel inside one) */
+  maxBytes: 64 * 1024,
+  /** the text of one message, UTF-8 bytes */
+  maxTextBytes: 16 * 1024,
+  maxReceiptIds: 256,
+  maxNameChars: 64,
+  maxFileNameBytes: 1024,
+  maxGroupMembers: 256,
+  maxGroupDocumentBytes: 32 * 1024,
+} as const
+
+export const GROUP_ID_BYTES = 16
+const KEY_BYTES = 32
+const SHA256_BYTES = 32
+
+export type Kind = 'text' | 'receipt' | 'file-offer' | 'group-control' | 'profile' | 'typing'
+export type Recipient = { peer: string } | { group: string }
+export type ReceiptState = 'delivered' | 'read'
+export type ProfileStatus = 'online' | 'away' | 'busy'
+export type GroupOp = 'create' | 'add' | 'remove' | 'leave' | 'rename'
+
+export interface FileOfferBody {
+  name: string
+  size: number
+  sha256: Uint8Array
+  mime?: string
+  directory?: boolean
+  blobId?: string
+  blobKey?: Uint8Array
+}
+
+export interface GroupControlBody {
+  op: GroupOp
+  groupId: string
+  name?: string
+  members: string[]
+  version: number
+  document?: Uint8Array
+}
+
+export interface ProfileBody {
+  name: string
+  color: number
+  status: ProfileStatus
+  version: number
+}
+
+interface EnvelopeBase {
+  /** 16-byte UUIDv7 */
+  id: Uint8Array
+  /** sender PeerId */
+  sender: string
+  to: Recipient
+  /** ms since the Unix epoch, by the sender's clock */
+  sentAt: number
+}
+
+export type Envelope = EnvelopeBase &
+  (
+    | { kind: 'text'; text: string; replyTo?: Uint8Array }
+    | { kind: 'receipt'; state: ReceiptState; ids: Uint8Array[] }
+    | { kind: 'file-offer'; file: FileOfferBody }
+    | { kind: 'group-control'; control: GroupControlBody }
+    | { kind: 'profile'; profile: ProfileBody }
+    | { kind: 'typing'; typing: boolean }
+  )
+
+export type EnvelopeOf<K extends Kind> = Extract<Envelope, { kind: K }>
+
+const receiptToPb = { delivered: pb.Receipt.State.DELIVERED, read: pb.Receipt.State.READ }
+const statusToPb = { online: pb.Profile.Status.ONLINE, away: pb.Profile.Status.AWAY, busy: pb.Profile.Status.BUSY }
+const opToPb = {
+  create: pb.GroupControl.Op.CREATE,
+  add: pb.GroupControl.Op.ADD,
+  remove: pb.GroupControl.Op.REMOVE,
+  leave: pb.GroupControl.Op.LEAVE,
+  rename: pb.GroupControl.Op.RENAME,
+}
+
+const utf8 = new TextEncoder()
+
+function invalid(message: string): PigeonError {
+  return new PigeonError('ENVELOPE_INVALID_FIELD', message)
+}
+
+function oversize(message: string): PigeonError {
+  return new PigeonError('ENVELOPE_OVERSIZE', message)
+}
+
+// ---------------------------------------------------------------------------------------------
+// validation, shared by encode (refuse to send what the peer would refuse) and decode
+
+function checkText(text: string): void {
+  const bytes = utf8.encode(text).length
+  if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
+    throw oversize(`The message is ${bytes} bytes long; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes. Split it or send it as a file.`)
+  }
+}
+
+function checkName(name: string, what: string): void {
+  if ([...name].length > ENVELOPE_LIMITS.maxNameChars) {
+    throw oversize(`The ${what} is longer than ${ENVELOPE_LIMITS.maxNameChars} characters.`)
+  }
+}
+
+function checkId(id: Uint8Array, what = 'message id'): void {
+  if (id.length !== MESSAGE_ID_BYTES) throw invalid(`The ${what} has ${id.length} bytes; it must have ${MESSAGE_ID_BYTES}.`)
+}
+
+function checkUint(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw invalid(`The ${what} (${value}) is not a whole number ≥ 0.`)
+}
+
+function validate(envelope: Envelope): void {
+  checkId(envelope.id)
+  checkUint(envelope.sentAt, 'send time')
+  switch (envelope.kind) {
+    case 'text':
+      checkText(envelope.text)
+      if (envelope.replyTo !== undefined) checkId(envelope.replyTo, 'replied-to id')
+      return
+    case 'receipt':
+      if (envelope.ids.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'A receipt names no message.')
+      if (envelope.ids.length > ENVELOPE_LIMITS.maxReceiptIds) throw oversize(`A receipt names more than ${ENVELOPE_LIMITS.maxReceiptIds} messages.`)
+      for (const id of envelope.ids) checkId(id, 'receipt id')
+      return
+    case 'file-offer': {
+      const file = envelope.file
+      if (utf8.encode(file.name).length > ENVELOPE_LIMITS.maxFileNameBytes) throw oversize('The file name is too long.')
+      if (file.name.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'A file offer has no file name.')
+      checkUint(file.size, 'file size')
+      if (file.sha256.length !== SHA256_BYTES) throw invalid('A file offer carries no valid SHA-256.')
+      return
+    }
+    case 'group-control': {
+      const control = envelope.control
+      if (control.name !== undefined) checkName(control.name, 'group name')
+      if (control.members.length > ENVELOPE_LIMITS.maxGroupMembers) throw oversize(`A group has at most ${ENVELOPE_LIMITS.maxGroupMembers} members.`)
+      if ((control.document?.length ?? 0) > ENVELOPE_LIMITS.maxGroupDocumentBytes) throw oversize('The group document is too large.')
+      checkUint(control.version, 'group version')
+      return
+    }
+    case 'profile':
+      checkName(envelope.profile.name, 'display name')
+      checkUint(envelope.profile.version, 'profile version')
+      if (!Number.isInteger(envelope.profile.color) || envelope.profile.color < 0 || envelope.profile.color > 0xffffff) {
+        throw invalid('The avatar colour is not a 0xRRGGBB value.')
+      }
+      return
+    case 'typing':
+      return
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// encode
+
+function groupIdBytes(groupId: string): Uint8Array<ArrayBuffer> {
+  return fromBase64url(groupId, GROUP_ID_BYTES) as Uint8Array<ArrayBuffer>
+}
+
+function keyOf(peerId: string): Uint8Array<ArrayBuffer> {
+  return publicKeyFromPeerId(peerId) as Uint8Array<ArrayBuffer>
+}
+
+function toPb(envelope: Envelope): pb.Envelope {
+  const out: pb.Envelope = {
+    id: envelope.id as Uint8Array<ArrayBuffer>,
+    sender: keyOf(envelope.sender),
+    sentAt: BigInt(envelope.sentAt),
+  }
+  if ('peer' in envelope.to) out.toPeer = keyOf(envelope.to.peer)
+  else out.toGroup = groupIdBytes(envelope.to.group)
+  switch (envelope.kind) {
+    case 'text':
+      out.text = { text: envelope.text, replyTo: envelope.replyTo as Uint8Array<ArrayBuffer> | undefined }
+      break
+    case 'receipt':
+      out.receipt = { state: receiptToPb[envelope.state], ids: envelope.ids as Array<Uint8Array<ArrayBuffer>> }
+      break
+    case 'file-offer': {
+      const { name, size, sha256, mime, directory, blobId, blobKey } = envelope.file
+      out.fileOffer = { name, size: BigInt(size), sha256: sha256 as Uint8Array<ArrayBuffer>, mime, directory, blobId, blobKey: blobKey as Uint8Array<ArrayBuffer> | undefined }
+      break
+    }
+    case 'group-control': {
+      const c = envelope.control
+      out.groupControl = {
+        op: opToPb[c.op],
+        groupId: groupIdBytes(c.groupId),
+        name: c.name,
+        members: c.members.map(keyOf),
+        version: BigInt(c.version),
+        document: c.document as Uint8Array<ArrayBuffer> | undefined,
+      }
+      break
+    }
+    case 'profile': {
+      const p = envelope.profile
+      out.profile = { name: p.name, color: p.color, status: statusToPb[p.status], version: BigInt(p.version) }
+      break
+    }
+    case 'typing':
+      out.typing = { typing: envelope.typing }
+      break
+  }
+  return out
+}
+
+/** Encodes an envelope; refuses (PigeonError) what a peer's strict decoder would refuse. */
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  validate(envelope)
+  const bytes = pb.Envelope.encode(toPb(envelope))
+  if (bytes.length > ENVELOPE_LIMITS.maxBytes) {
+    throw oversize(`The message is ${bytes.length} bytes encoded; the limit is ${ENVELOPE_LIMITS.maxBytes}.`)
+  }
+  return bytes
+}
+
+// ---------------------------------------------------------------------------------------------
+// decode
+
+function classify(cause: unknown): PigeonError {
+  const text = cause instanceof Error ? cause.message : String(cause)
+  if (/out of range|index out|premature|unexpected end/i.test(text)) {
+    return new PigeonError('ENVELOPE_TRUNCATED', 'The message ends early; it was cut off in transit.', { cause })
+  }
+  if (cause instanceof Error && cause.name === 'MaxLengthError') {
+    return oversize('The message has a list longer than Pigeon allows.')
+  }
+  return new PigeonError('ENVELOPE_MALFORMED', 'The message is not a valid Pigeon envelope.', { cause })
+}
+
+function peerFromKey(key: Uint8Array, what: string): string {
+  if (key.length !== KEY_BYTES) throw invalid(`The ${what} key has ${key.length} bytes; it must have ${KEY_BYTES}.`)
+  try {
+    return peerIdFromPublicKey(key)
+  } catch (cause) {
+    throw new PigeonError('ENVELOPE_INVALID_FIELD', `The ${what} key is not a valid Ed25519 key.`, { cause })
+  }
+}
+
+/** protons decodes enums to their proto names; map back through the table used to encode */
+function member<T extends string, P extends string>(value: P, table: Record<T, P>, what: string): T {
+  for (const [ours, theirs] of Object.entries(table) as Array<[T, P]>) if (theirs === value) return ours
+  throw invalid(`Unknown ${what} ${String(value)}.`)
+}
+
+function bigToNumber(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < 0n) throw invalid(`The ${what} is out of range.`)
+  return Number(value)
+}
+
+function fromPb(m: pb.Envelope): Envelope {
+  if (m.id.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no id.')
+  if (m.sender.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no sender.')
+  if (m.sentAt === 0n) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no send time.')
+  const bodies = [m.text, m.receipt, m.fileOffer, m.groupControl, m.profile, m.typing].filter((b) => b !== undefined)
+  if (bodies.length === 0) throw new PigeonError('ENVELOPE_UNKNOWN_KIND', 'The message is of a kind this version of Pigeon does not know; updating Pigeon may help.')
+  if (bodies.length > 1) throw new PigeonError('ENVELOPE_MALFORMED', 'The message carries more than one body.')
+  if ((m.toPeer === undefined) === (m.toGroup === undefined)) {
+    throw new PigeonError(m.toPeer === undefined ? 'ENVELOPE_MISSING_FIELD' : 'ENVELOPE_MALFORMED', 'The message must name exactly one recipient, a peer or a group.')
+  }
+  if (m.toGroup !== undefined && m.toGroup.length !== GROUP_ID_BYTES) throw invalid(`A group id has ${GROUP_ID_BYTES} bytes.`)
+
+  const base: EnvelopeBase = {
+    id: m.id,
+    sender: peerFromKey(m.sender, 'sender'),
+    to: m.toPeer !== undefined ? { peer: peerFromKey(m.toPeer, 'recipient') } : { group: toBase64url(m.toGroup!) },
+    sentAt: bigToNumber(m.sentAt, 'send time'),
+  }
+  if (m.text !== undefined) {
+    return { ...base, kind: 'text', text: m.text.text, ...(m.text.replyTo !== undefined && { replyTo: m.text.replyTo }) }
+  }
+  if (m.receipt !== undefined) {
+    return { ...base, kind: 'receipt', state: member(m.receipt.state, receiptToPb, 'receipt state'), ids: m.receipt.ids }
+  }
+  if (m.fileOffer !== undefined) {
+    const f = m.fileOffer
+    const file: FileOfferBody = { name: f.name, size: bigToNumber(f.size, 'file size'), sha256: f.sha256 }
+    if (f.mime !== undefined) file.mime = f.mime
+    if (f.directory !== undefined) file.directory = f.directory
+    if (f.blobId !== undefined) file.blobId = f.blobId
+    if (f.blobKey !== undefined) file.blobKey = f.blobKey
+    return { ...base, kind: 'file-offer', file }
+  }
+  if (m.groupControl !== undefined) {
+    const c = m.groupControl
+    if (c.groupId.length !== GROUP_ID_BYTES) throw invalid(`A group id has ${GROUP_ID_BYTES} bytes.`)
+    const control: GroupControlBody = {
+      op: member(c.op, opToPb, 'group operation'),
+      groupId: toBase64url(c.groupId),
+      members: c.members.map((key) => peerFromKey(key, 'member')),
+      version: bigToNumber(c.version, 'group version'),
+    }
+    if (c.name !== undefined) control.name = c.name
+    if (c.document !== undefined) control.document = c.document
+    return { ...base, kind: 'group-control', control }
+  }
+  if (m.profile !== undefined) {
+    const p = m.profile
+    return {
+      ...base,
+      kind: 'profile',
+      profile: { name: p.name, color: p.color, status: member(p.status, statusToPb, 'status'), version: bigToNumber(p.version, 'profile version') },
+    }
+  }
+  return { ...base, kind: 'typing', typing: m.typing!.typing }
+}
+
+/** Decodes and validates one envelope, or throws a PigeonError with an ENVELOPE_* code. */
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  if (bytes.length > ENVELOPE_LIMITS.maxBytes) {
+    throw oversize(`The message is ${bytes.length} bytes; the limit is ${ENVELOPE_LIMITS.maxBytes}.`)
+  }
+  if (bytes.length === 0) throw new PigeonError('ENVELOPE_TRUNCATED', 'The message is empty.')
+  let message: pb.Envelope
+  try {
+    message = pb.Envelope.decode(bytes, {
+      limits: {
+        receipt: { ids: ENVELOPE_LIMITS.maxReceiptIds },
+        groupControl: { members: ENVELOPE_LIMITS.maxGroupMembers },
+      },
+    })
+  } catch (cause) {
+    throw classify(cause)
+  }
+  const envelope = fromPb(message)
+  validate(envelope)
+  return envelope
+}
+
+export function kindOf(envelope: Envelope): Kind {
+  return envelope.kind
+}
