@@ -54,6 +54,10 @@ export type PigeonErrorCode =
   | 'GROUP_DOC_INVALID'
   | 'GROUP_VERSION_STALE'
   | 'GROUP_NOT_AUTHORIZED'
+  // LAN network layer: /pigeon/chat/1.0.0 framing and node start-up (app/core/net)
+  | 'FRAME_OVERSIZE'
+  | 'FRAME_INVALID'
+  | 'NODE_START_FAILED'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode
