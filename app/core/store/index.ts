@@ -1,0 +1,182 @@
+// The user's store: one SQLite file (WAL) with history, peers, outbox and settings. Operations that
+// must never be seen half-done (a message and its outbox row; an inbound message, its conversation
+// and its receipt) are single transactions, so a crash at any moment leaves all or nothing.
+import BetterSqlite3 from 'better-sqlite3'
+import type { Database } from 'better-sqlite3'
+import type { PathName } from '../delivery.js'
+import { ConversationRepo } from './conversations.js'
+import { MessageRepo } from './messages.js'
+import { migrate } from './migrate.js'
+import { migrations } from './migrations/index.js'
+import { OutboxRepo } from './outbox.js'
+import { PeerRepo } from './peers.js'
+import { SettingsRepo } from './settings.js'
+import type { MessageRow, MessageState, OutboxRow, ReceiptState } from './types.js'
+
+export type * from './types.js'
+export type { SettingValue } from './settings.js'
+export { STATE_RANK } from './types.js'
+export { FTS_MIN_CHARS } from './messages.js'
+
+export interface OutgoingText {
+  id: Uint8Array
+  sender: string
+  recipient: string
+  sentAt: number
+  text: string
+}
+
+export interface InboundText {
+  id: Uint8Array
+  sender: string
+  sentAt: number
+  text: string
+}
+
+export class Store {
+  readonly db: Database
+  readonly peers: PeerRepo
+  readonly conversations: ConversationRepo
+  readonly messages: MessageRepo
+  readonly outbox: OutboxRepo
+  readonly settings: SettingsRepo
+
+  /** Opens (creating and migrating as needed) the store at `file`; ':memory:' for a throwaway. */
+  static open(file: string): Store {
+    const db = new BetterSqlite3(file)
+    try {
+      db.pragma('journal_mode = WAL')
+      // NORMAL in WAL mode survives any process crash (kill -9); only an OS crash or power cut can
+      // lose the last commits, never corrupt the file.
+      db.pragma('synchronous = NORMAL')
+      db.pragma('foreign_keys = ON')
+      db.pragma('busy_timeout = 5000')
+      migrate(db, migrations)
+      return new Store(db)
+    } catch (error) {
+      db.close()
+      throw error
+    }
+  }
+
+  private constructor(db: Database) {
+    this.db = db
+    this.peers = new PeerRepo(db)
+    this.conversations = new ConversationRepo(db)
+    this.messages = new MessageRepo(db)
+    this.outbox = new OutboxRepo(db)
+    this.settings = new SettingsRepo(db)
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  /** A message I send: stored as pending and queued for its recipient, together. */
+  queueOutgoing(text: OutgoingText, now: number): MessageRow {
+    return this.transaction(() => {
+      this.peers.ensure(text.recipient)
+      const conversationId = this.conversations.ensurePeer(text.recipient)
+      const message: MessageRow = {
+        id: text.id,
+        conversationId,
+        sender: text.sender,
+        sentAt: text.sentAt,
+        receivedAt: null,
+        kind: 'text',
+        text: text.text,
+        state: 'pending',
+        path: null,
+        direction: 'out',
+      }
+      this.messages.insert(message)
+      this.conversations.noteMessage(conversationId, text.id, text.sentAt, false)
+      this.outbox.add({ messageId: text.id, recipient: text.recipient, kind: 'text' }, now)
+      return message
+    })
+  }
+
+  /**
+   * A message someone sent me. A duplicate (same id) changes nothing and returns inserted: false.
+   * A new one is stored, counted unread, and its 'delivered' receipt queued, in one transaction.
+   */
+  storeInbound(
+    text: InboundText,
+    via: PathName,
+    now: number,
+  ): { inserted: boolean; message: MessageRow } {
+    return this.transaction(() => {
+      this.peers.ensure(text.sender)
+      this.peers.touch(text.sender, now)
+      const conversationId = this.conversations.ensurePeer(text.sender)
+      const message: MessageRow = {
+        id: text.id,
+        conversationId,
+        sender: text.sender,
+        sentAt: text.sentAt,
+        receivedAt: now,
+        kind: 'text',
+        text: text.text,
+        state: 'delivered',
+        path: via,
+        direction: 'in',
+      }
+      const inserted = this.messages.insert(message)
+      if (!inserted) return { inserted, message: this.messages.get(text.id) ?? message }
+      this.conversations.noteMessage(conversationId, text.id, now, true)
+      this.queueReceipt(text.sender, text.id, 'delivered', now)
+      return { inserted, message }
+    })
+  }
+
+  /**
+   * A receipt from `from` about my messages. Only messages I sent to `from` move (a peer cannot
+   * mark someone else's messages); returns the ones that changed.
+   */
+  applyReceipt(from: string, ids: readonly Uint8Array[], state: ReceiptState): MessageRow[] {
+    return this.transaction(() => {
+      const changed: MessageRow[] = []
+      for (const id of ids) {
+        const message = this.messages.get(id)
+        if (message === undefined || message.direction !== 'out') continue
+        if (message.conversationId !== from) continue
+        if (this.messages.advance(id, state)) changed.push({ ...message, state })
+      }
+      return changed
+    })
+  }
+
+  /**
+   * The path acked an outbox row: the row goes, and a text message moves to `state`
+   * ('delivered' when the receiver itself acked, 'sent' when a relay stored it).
+   */
+  completeOutbox(row: OutboxRow, path: PathName, state: MessageState): MessageRow | undefined {
+    return this.transaction(() => {
+      this.outbox.remove(row.seq)
+      if (row.kind !== 'text') return undefined
+      const changed = this.messages.advance(row.messageId, state, path)
+      return changed ? this.messages.get(row.messageId) : undefined
+    })
+  }
+
+  /** Marks every unread incoming message of a conversation read and queues the read receipts. */
+  markConversationRead(conversationId: string, now: number): MessageRow[] {
+    return this.transaction(() => {
+      const unread = this.messages.unreadIncoming(conversationId)
+      for (const message of unread) {
+        this.messages.advance(message.id, 'read')
+        this.queueReceipt(message.sender, message.id, 'read', now)
+      }
+      this.conversations.clearUnread(conversationId)
+      return unread.map((m) => ({ ...m, state: 'read' as const }))
+    })
+  }
+
+  private queueReceipt(to: string, id: Uint8Array, state: ReceiptState, now: number): void {
+    this.outbox.add({ messageId: id, recipient: to, kind: 'receipt', receiptState: state }, now)
+  }
+}

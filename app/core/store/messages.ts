@@ -1,0 +1,126 @@
+// Messages: insert-or-ignore by id (the dedup), paged history, state changes that only move
+// forward, and full-text search (FTS5 trigram for 3+ characters, LIKE below that).
+import type { Database, Statement } from 'better-sqlite3'
+import type { PathName } from '../delivery.js'
+import type { Direction, MessageRow, MessageState } from './types.js'
+
+interface MessageSql {
+  id: Uint8Array
+  conversation_id: string
+  sender: string
+  sent_at: number
+  received_at: number | null
+  kind: string
+  text: string | null
+  state: MessageState
+  path: PathName | null
+  direction: Direction
+}
+
+function toMessage(row: MessageSql): MessageRow {
+  return {
+    id: new Uint8Array(row.id),
+    conversationId: row.conversation_id,
+    sender: row.sender,
+    sentAt: row.sent_at,
+    receivedAt: row.received_at,
+    kind: row.kind,
+    text: row.text,
+    state: row.state,
+    path: row.path,
+    direction: row.direction,
+  }
+}
+
+const RANK_SQL = (column: string): string =>
+  `(CASE ${column} WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`
+
+/** Trigram needs three characters (not bytes): 北京 is two and goes to the LIKE fallback. */
+export const FTS_MIN_CHARS = 3
+
+export interface HistoryQuery {
+  /** only messages older than this id (the page before it) */
+  before?: Uint8Array
+  limit: number
+}
+
+export class MessageRepo {
+  readonly #insert: Statement<[Record<string, unknown>]>
+  readonly #get: Statement<[Uint8Array], MessageSql>
+  readonly #latest: Statement<[string, number], MessageSql>
+  readonly #before: Statement<[string, Uint8Array, number], MessageSql>
+  readonly #advance: Statement<[{ id: Uint8Array; state: MessageState; path: PathName | null }]>
+  readonly #unreadIn: Statement<[string], MessageSql>
+  readonly #ftsSearch: Statement<[string, number], MessageSql>
+  readonly #likeSearch: Statement<[string, number], MessageSql>
+
+  constructor(db: Database) {
+    this.#insert = db.prepare(
+      `INSERT INTO messages (id, conversation_id, sender, sent_at, received_at, kind, text, state, path, direction)
+       VALUES (@id, @conversationId, @sender, @sentAt, @receivedAt, @kind, @text, @state, @path, @direction)
+       ON CONFLICT (id) DO NOTHING`,
+    )
+    this.#get = db.prepare('SELECT * FROM messages WHERE id = ?')
+    this.#latest = db.prepare(
+      'SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+    )
+    this.#before = db.prepare(
+      `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?)
+       ORDER BY id`,
+    )
+    this.#advance = db.prepare(
+      `UPDATE messages SET state = @state, path = coalesce(@path, path)
+       WHERE id = @id AND ${RANK_SQL('state')} < ${RANK_SQL('@state')}`,
+    )
+    this.#unreadIn = db.prepare(
+      `SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in' AND state <> 'read' ORDER BY id`,
+    )
+    this.#ftsSearch = db.prepare(
+      `SELECT m.* FROM messages_fts f JOIN messages m ON m.id = f.message_id
+       WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?`,
+    )
+    this.#likeSearch = db.prepare(
+      `SELECT * FROM messages WHERE text LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?`,
+    )
+  }
+
+  /** false when a message with this id is already stored (a duplicate: nothing changes) */
+  insert(message: MessageRow): boolean {
+    return this.#insert.run({ ...message }).changes > 0
+  }
+
+  get(id: Uint8Array): MessageRow | undefined {
+    const row = this.#get.get(id)
+    return row === undefined ? undefined : toMessage(row)
+  }
+
+  /** Oldest first: the `limit` newest messages (older than `before` when given). */
+  history(conversationId: string, query: HistoryQuery): MessageRow[] {
+    const rows =
+      query.before === undefined
+        ? this.#latest.all(conversationId, query.limit)
+        : this.#before.all(conversationId, query.before, query.limit)
+    return rows.map(toMessage)
+  }
+
+  /** Moves a message forward to `state` (never back); true when it changed. */
+  advance(id: Uint8Array, state: MessageState, path: PathName | null = null): boolean {
+    return this.#advance.run({ id, state, path }).changes > 0
+  }
+
+  unreadIncoming(conversationId: string): MessageRow[] {
+    return this.#unreadIn.all(conversationId).map(toMessage)
+  }
+
+  /** Newest first. Any substring matches, case-insensitively for Latin letters. */
+  search(text: string, limit: number): MessageRow[] {
+    const needle = text.trim()
+    if (needle.length === 0) return []
+    if ([...needle].length >= FTS_MIN_CHARS) {
+      // one quoted FTS5 string: the whole query is a substring, never FTS syntax
+      return this.#ftsSearch.all(`"${needle.replaceAll('"', '""')}"`, limit).map(toMessage)
+    }
+    const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    return this.#likeSearch.all(pattern, limit).map(toMessage)
+  }
+}

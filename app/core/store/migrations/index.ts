@@ -1,0 +1,5 @@
+// All migrations, oldest first. Add a new one as NNN-name.ts with its own NNN-name.test.ts.
+import type { Migration } from '../migrate.js'
+import { migration001 } from './001-initial.js'
+
+export const migrations: readonly Migration[] = [migration001]

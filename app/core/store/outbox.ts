@@ -1,0 +1,94 @@
+// The outbox: what still has to reach someone. Rows survive a crash; each recipient's rows are
+// delivered strictly in seq order, so one peer's queue never reorders.
+import type { Database, Statement } from 'better-sqlite3'
+import type { OutboxKind, OutboxRow, ReceiptState } from './types.js'
+
+interface OutboxSql {
+  seq: number
+  message_id: Uint8Array
+  recipient: string
+  kind: OutboxKind
+  receipt_state: ReceiptState | null
+  attempts: number
+  next_attempt_at: number
+}
+
+function toOutbox(row: OutboxSql): OutboxRow {
+  return {
+    seq: row.seq,
+    messageId: new Uint8Array(row.message_id),
+    recipient: row.recipient,
+    kind: row.kind,
+    receiptState: row.receipt_state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+  }
+}
+
+export interface OutboxEntry {
+  messageId: Uint8Array
+  recipient: string
+  kind: OutboxKind
+  receiptState?: ReceiptState
+}
+
+export class OutboxRepo {
+  readonly #add: Statement<[Record<string, unknown>]>
+  readonly #head: Statement<[string, number], OutboxSql>
+  readonly #recipients: Statement<[], { recipient: string; due: number }>
+  readonly #remove: Statement<[number]>
+  readonly #reschedule: Statement<[{ seq: number; attempts: number; at: number }]>
+  readonly #wake: Statement<[{ recipient: string; at: number }]>
+  readonly #count: Statement<[], { n: number }>
+
+  constructor(db: Database) {
+    this.#add = db.prepare(
+      `INSERT INTO outbox (message_id, recipient, kind, receipt_state, next_attempt_at, created_at)
+       VALUES (@messageId, @recipient, @kind, @receiptState, @at, @at) ON CONFLICT DO NOTHING`,
+    )
+    this.#head = db.prepare('SELECT * FROM outbox WHERE recipient = ? ORDER BY seq LIMIT ?')
+    this.#recipients = db.prepare(
+      'SELECT recipient, min(next_attempt_at) AS due FROM outbox GROUP BY recipient ORDER BY due',
+    )
+    this.#remove = db.prepare('DELETE FROM outbox WHERE seq = ?')
+    this.#reschedule = db.prepare(
+      'UPDATE outbox SET attempts = @attempts, next_attempt_at = @at WHERE seq = @seq',
+    )
+    this.#wake = db.prepare(
+      'UPDATE outbox SET next_attempt_at = @at WHERE recipient = @recipient AND next_attempt_at > @at',
+    )
+    this.#count = db.prepare('SELECT count(*) AS n FROM outbox')
+  }
+
+  add(entry: OutboxEntry, at: number): boolean {
+    const row = { ...entry, receiptState: entry.receiptState ?? null, at }
+    return this.#add.run(row).changes > 0
+  }
+
+  /** The first `limit` rows of one recipient's queue, in delivery order. */
+  head(recipient: string, limit: number): OutboxRow[] {
+    return this.#head.all(recipient, limit).map(toOutbox)
+  }
+
+  /** Every recipient with something queued, and when its earliest row is due. */
+  recipients(): Array<{ recipient: string; due: number }> {
+    return this.#recipients.all()
+  }
+
+  remove(seq: number): void {
+    this.#remove.run(seq)
+  }
+
+  reschedule(seq: number, attempts: number, at: number): void {
+    this.#reschedule.run({ seq, attempts, at })
+  }
+
+  /** The peer was seen: everything queued for it is due now. */
+  wake(recipient: string, at: number): void {
+    this.#wake.run({ recipient, at })
+  }
+
+  size(): number {
+    return this.#count.get()?.n ?? 0
+  }
+}

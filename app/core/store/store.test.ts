@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, type TestContext } from 'node:test'
+import { newMessageId } from '../../../shared/message-id.js'
+import { Store } from './index.js'
+
+const ME = 'me-peer'
+const ALICE = 'alice-peer'
+const BOB = 'bob-peer'
+
+function openTemp(t: TestContext): { store: Store; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'pigeon-store-'))
+  const file = join(dir, 'pigeon.db')
+  const store = Store.open(file)
+  t.after(() => {
+    store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return { store, file }
+}
+
+function receive(store: Store, sender: string, text: string, id = newMessageId()) {
+  return store.storeInbound({ id, sender, sentAt: Date.now(), text }, 'lan', Date.now())
+}
+
+test('the store file uses WAL and survives reopening', (t) => {
+  const { store, file } = openTemp(t)
+  assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal')
+  const { message } = receive(store, ALICE, 'persisted')
+  store.close()
+  const again = Store.open(file)
+  t.after(() => again.close())
+  assert.equal(again.messages.get(message.id)?.text, 'persisted')
+})
+
+test('an inbound duplicate is stored once, counted unread once, receipted once', (t) => {
+  const { store } = openTemp(t)
+  const id = newMessageId()
+  assert.equal(receive(store, ALICE, 'hello', id).inserted, true)
+  const dup = receive(store, ALICE, 'hello again?', id)
+  assert.equal(dup.inserted, false)
+  assert.equal(dup.message.text, 'hello')
+  assert.equal(store.messages.history(ALICE, { limit: 10 }).length, 1)
+  assert.equal(store.conversations.get(ALICE)?.unread, 1)
+  const receipts = store.outbox.head(ALICE, 10)
+  assert.equal(receipts.length, 1)
+  assert.equal(receipts[0]?.kind, 'receipt')
+  assert.equal(receipts[0]?.receiptState, 'delivered')
+})
+
+test('an inbound message is all or nothing: a failure inside the transaction leaves no trace', (t) => {
+  const { store } = openTemp(t)
+  const id = newMessageId()
+  // the receipt insert (last step) fails: the message and conversation before it must vanish too
+  store.db.exec('ALTER TABLE outbox RENAME TO outbox_gone')
+  assert.throws(() => receive(store, ALICE, 'half?', id))
+  store.db.exec('ALTER TABLE outbox_gone RENAME TO outbox')
+  assert.equal(store.messages.get(id), undefined)
+  assert.equal(store.conversations.get(ALICE), undefined)
+})
+
+test('an outgoing message and its outbox row are written together, queued in send order', (t) => {
+  const { store } = openTemp(t)
+  const ids = [0, 1, 2].map(() => newMessageId())
+  for (const [i, id] of ids.entries()) {
+    store.queueOutgoing({ id, sender: ME, recipient: BOB, sentAt: Date.now(), text: `m${i}` }, 100)
+  }
+  store.queueOutgoing(
+    { id: newMessageId(), sender: ME, recipient: ALICE, sentAt: Date.now(), text: 'x' },
+    50,
+  )
+  const queue = store.outbox.head(BOB, 10)
+  assert.deepEqual(
+    queue.map((r) => r.messageId),
+    ids,
+  )
+  assert.deepEqual(
+    store.outbox.recipients().map((r) => r.recipient),
+    [ALICE, BOB],
+  )
+  assert.equal(store.messages.get(ids[0]!)?.state, 'pending')
+  // rescheduling a row never changes its place in the queue
+  store.outbox.reschedule(queue[0]!.seq, 1, 10_000)
+  assert.deepEqual(
+    store.outbox.head(BOB, 10).map((r) => r.messageId),
+    ids,
+  )
+  store.outbox.wake(BOB, 200)
+  assert.equal(store.outbox.head(BOB, 1)[0]?.nextAttemptAt, 200)
+})
+
+test('completing an outbox row moves the message forward, never back', (t) => {
+  const { store } = openTemp(t)
+  const id = newMessageId()
+  store.queueOutgoing({ id, sender: ME, recipient: BOB, sentAt: 1, text: 'hi' }, 1)
+  const row = store.outbox.head(BOB, 1)[0]!
+  assert.equal(store.completeOutbox(row, 'lan', 'delivered')?.state, 'delivered')
+  assert.equal(store.outbox.size(), 0)
+  assert.equal(store.messages.get(id)?.path, 'lan')
+  assert.equal(store.messages.advance(id, 'sent'), false)
+  assert.equal(store.messages.get(id)?.state, 'delivered')
+})
+
+test('receipts only move my messages to the peer that sends the receipt', (t) => {
+  const { store } = openTemp(t)
+  const toBob = newMessageId()
+  const toAlice = newMessageId()
+  store.queueOutgoing({ id: toBob, sender: ME, recipient: BOB, sentAt: 1, text: 'b' }, 1)
+  store.queueOutgoing({ id: toAlice, sender: ME, recipient: ALICE, sentAt: 1, text: 'a' }, 1)
+  const changed = store.applyReceipt(BOB, [toBob, toAlice], 'read')
+  assert.deepEqual(
+    changed.map((m) => m.id),
+    [toBob],
+  )
+  assert.equal(store.messages.get(toAlice)?.state, 'pending')
+  assert.deepEqual(store.applyReceipt(BOB, [toBob], 'delivered'), [])
+  assert.equal(store.messages.get(toBob)?.state, 'read')
+})
+
+test('marking a conversation read clears unread and queues one read receipt per message', (t) => {
+  const { store } = openTemp(t)
+  receive(store, ALICE, 'one')
+  receive(store, ALICE, 'two')
+  const read = store.markConversationRead(ALICE, 5)
+  assert.equal(read.length, 2)
+  assert.equal(store.conversations.get(ALICE)?.unread, 0)
+  const kinds = store.outbox.head(ALICE, 10).map((r) => r.receiptState)
+  assert.deepEqual(kinds, ['delivered', 'delivered', 'read', 'read'])
+  assert.deepEqual(store.markConversationRead(ALICE, 6), [])
+})
+
+test('search finds Chinese text by any substring of three or more characters', (t) => {
+  const { store } = openTemp(t)
+  receive(store, ALICE, '我们明天去北京吃烤鸭')
+  receive(store, BOB, '上海的天气很好')
+  assert.deepEqual(
+    store.messages.search('北京吃烤', 10).map((m) => m.text),
+    ['我们明天去北京吃烤鸭'],
+  )
+  assert.deepEqual(
+    store.messages.search('天去北', 10).map((m) => m.text),
+    ['我们明天去北京吃烤鸭'],
+  )
+  assert.deepEqual(
+    store.messages.search('天气很', 10).map((m) => m.sender),
+    [BOB],
+  )
+  assert.deepEqual(store.messages.search('广州的', 10), [])
+})
+
+test('queries shorter than three characters fall back to a substring scan', (t) => {
+  const { store } = openTemp(t)
+  receive(store, ALICE, '我们明天去北京吃烤鸭')
+  receive(store, BOB, '北方很冷')
+  receive(store, BOB, 'see you at 10% off_peak')
+  assert.deepEqual(
+    store.messages.search('北京', 10).map((m) => m.sender),
+    [ALICE],
+  )
+  assert.equal(store.messages.search('北', 10).length, 2)
+  assert.equal(store.messages.search('鸭', 10).length, 1)
+  assert.equal(store.messages.search('0%', 10).length, 1)
+  assert.equal(store.messages.search('f_', 10).length, 1)
+  assert.equal(store.messages.search('%', 10).length, 1)
+  assert.equal(store.messages.search('_x', 10).length, 0)
+})
+
+test('search finds English substrings case-insensitively, and FTS syntax is just text', (t) => {
+  const { store } = openTemp(t)
+  receive(store, ALICE, 'Meeting moved to Thursday')
+  receive(store, BOB, 'he said "NEAR" AND OR *')
+  assert.deepEqual(
+    store.messages.search('thurs', 10).map((m) => m.sender),
+    [ALICE],
+  )
+  assert.deepEqual(
+    store.messages.search('ting mov', 10).map((m) => m.sender),
+    [ALICE],
+  )
+  assert.deepEqual(
+    store.messages.search('tH', 10).map((m) => m.sender),
+    [ALICE],
+  )
+  assert.deepEqual(
+    store.messages.search('"NEAR" AND', 10).map((m) => m.sender),
+    [BOB],
+  )
+  assert.deepEqual(
+    store.messages.search('AND OR *', 10).map((m) => m.sender),
+    [BOB],
+  )
+  assert.deepEqual(store.messages.search('  ', 10), [])
+})
+
+test('history pages backwards from a message id, oldest first within a page', (t) => {
+  const { store } = openTemp(t)
+  const ids = Array.from({ length: 5 }, (_, i) => receive(store, ALICE, `m${i}`).message.id)
+  const latest = store.messages.history(ALICE, { limit: 2 })
+  assert.deepEqual(
+    latest.map((m) => m.text),
+    ['m3', 'm4'],
+  )
+  const older = store.messages.history(ALICE, { before: ids[3], limit: 2 })
+  assert.deepEqual(
+    older.map((m) => m.text),
+    ['m1', 'm2'],
+  )
+  assert.deepEqual(store.messages.history(ALICE, { before: ids[0], limit: 2 }), [])
+})
+
+test('a peer profile only ever moves to a newer version', (t) => {
+  const { store } = openTemp(t)
+  assert.equal(
+    store.peers.applyProfile({
+      peerId: ALICE,
+      name: 'Alice',
+      color: 0xff0000,
+      status: 'online',
+      version: 2,
+    }),
+    true,
+  )
+  assert.equal(
+    store.peers.applyProfile({ peerId: ALICE, name: 'Old', color: 0, status: 'busy', version: 1 }),
+    false,
+  )
+  assert.equal(store.peers.get(ALICE)?.name, 'Alice')
+  store.peers.seen(ALICE, ['/ip4/10.0.0.2/tcp/4001'], 7)
+  store.peers.seen(ALICE, [], 8)
+  assert.deepEqual(store.peers.get(ALICE)?.addresses, ['/ip4/10.0.0.2/tcp/4001'])
+  assert.equal(store.peers.get(ALICE)?.lastSeen, 8)
+})
+
+test('settings keep JSON values', (t) => {
+  const { store } = openTemp(t)
+  store.settings.set('listenPort', 4001)
+  store.settings.set('ui', { theme: 'dark' })
+  assert.equal(store.settings.get('listenPort'), 4001)
+  assert.deepEqual(store.settings.get('ui'), { theme: 'dark' })
+  assert.equal(store.settings.get('missing'), undefined)
+})

@@ -1,0 +1,73 @@
+// Rows as the rest of app/core sees them (camelCase, ids as bytes). SQL column names stay in the
+// repository files that read and write them.
+import type { PathName, PeerStatus } from '../delivery.js'
+
+/** Outgoing: pending (in outbox) → sent (stored by the relay) → delivered (receiver acked) → read.
+ * Incoming: delivered (stored here, unread) → read (the user saw it). Never goes backwards. */
+export type MessageState = 'pending' | 'sent' | 'delivered' | 'read'
+export type Direction = 'in' | 'out'
+export type ReceiptState = 'delivered' | 'read'
+
+export const STATE_RANK: Record<MessageState, number> = {
+  pending: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+}
+
+export interface MeRow {
+  peerId: string
+  name: string
+  color: number
+  status: PeerStatus
+  version: number
+}
+
+export interface PeerRow {
+  peerId: string
+  name: string | null
+  color: number | null
+  status: PeerStatus | null
+  profileVersion: number
+  addresses: string[]
+  lastSeen: number | null
+}
+
+export type ConversationKind = 'peer' | 'group'
+
+export interface ConversationRow {
+  /** a peer's PeerId for a direct chat; `group:<groupId>` for a group */
+  id: string
+  kind: ConversationKind
+  target: string
+  unread: number
+  lastMessageId: Uint8Array | null
+  lastActivityAt: number | null
+}
+
+export interface MessageRow {
+  id: Uint8Array
+  conversationId: string
+  sender: string
+  sentAt: number
+  receivedAt: number | null
+  kind: string
+  text: string | null
+  state: MessageState
+  path: PathName | null
+  direction: Direction
+}
+
+export type OutboxKind = 'text' | 'receipt'
+
+/** One envelope waiting to reach one recipient. A text row points at its message; a receipt row
+ * says "message `messageId` reached state `receiptState`" and is sent back to its sender. */
+export interface OutboxRow {
+  seq: number
+  messageId: Uint8Array
+  recipient: string
+  kind: OutboxKind
+  receiptState: ReceiptState | null
+  attempts: number
+  nextAttemptAt: number
+}
