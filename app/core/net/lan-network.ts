@@ -1,0 +1,337 @@
+// The LAN DeliveryPath: a Pigeon libp2p node, who is online on it, their profiles, and delivery
+// over /pigeon/chat/1.0.0. "Online" means: connected, and the peer accepted our chat stream (so
+// it is a Pigeon, not just any libp2p node). Offline: its last connection closed — on its clean
+// shutdown (libp2p.stop() closes every connection: that is the goodbye), on link loss (missed
+// keep-alive pings), or when it never answers mDNS again (no redial, so no connection).
+import { EventEmitter } from 'node:events'
+import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { PigeonError } from '../../../shared/errors.js'
+import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
+import type { Identity } from '../../../shared/identity.js'
+import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
+import { ChatService, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
+import { silentLogger, type NetLogger } from './logger.js'
+import { createPigeonNode, type MdnsOptions } from './node.js'
+
+export interface LanEvents extends PathEvents {
+  /** a peer's profile, when first received and whenever a newer version arrives */
+  profile: PeerProfile
+}
+
+export interface LanPeer {
+  peerId: string
+  online: boolean
+  /** multiaddr strings: from mDNS, identify, and the connection */
+  addresses: string[]
+  profile?: PeerProfile
+  /** ms epoch of the last sign of life (mDNS answer, connection, message) */
+  lastSeen: number
+}
+
+export interface LanNetworkInit {
+  identity: Identity
+  /** TCP port to listen on, e.g. the one remembered from the last run; 0 or absent = any */
+  listenPort?: number
+  /** default 0.0.0.0 */
+  listenHost?: string
+  /** mDNS discovery; `false` in the root namespace of a test machine (see node.ts) */
+  mdns: boolean | MdnsOptions
+  /** my profile as announced to every peer on connect */
+  profile: Omit<ProfileBody, 'version'> & { version?: number }
+  limits?: Partial<ChatLimits>
+  logger?: NetLogger
+  /** keep-alive ping interval, ms (link-loss detection) */
+  pingInterval?: number
+}
+
+/** how long an mDNS sighting counts as "a fresh address" for canReach */
+const FRESH_MS = 30_000
+
+interface PeerState {
+  peerId: string
+  online: boolean
+  mdnsAddresses: string[]
+  /** the listen addresses the peer told us by identify */
+  listenAddresses: string[]
+  seenAt: number
+  profile?: PeerProfile
+}
+
+export class LanNetwork implements DeliveryPath {
+  readonly name = 'lan' as const
+  private readonly events = new EventEmitter()
+  private readonly peerStates = new Map<string, PeerState>()
+  private readonly greeting = new Set<string>()
+  private readonly limits: ChatLimits
+  private readonly logger: NetLogger
+  private inbound: InboundHandler | undefined
+  private myProfile: ProfileBody
+  private node: Libp2p | undefined
+  private chat: ChatService | undefined
+  private port = 0
+  private stopping = false
+
+  constructor(private readonly init: LanNetworkInit) {
+    this.limits = { ...DEFAULT_CHAT_LIMITS, ...init.limits }
+    this.logger = init.logger ?? silentLogger
+    this.myProfile = { ...init.profile, version: init.profile.version ?? Date.now() }
+    this.events.setMaxListeners(100)
+  }
+
+  get peerId(): string {
+    return this.init.identity.peerId
+  }
+
+  /** the TCP port actually listened on (remember it for the next start) */
+  get listenPort(): number {
+    return this.port
+  }
+
+  get profile(): PeerProfile {
+    return { peerId: this.peerId, ...this.myProfile }
+  }
+
+  get libp2p(): Libp2p {
+    if (this.node === undefined) throw new PigeonError('NODE_NOT_RUNNING', 'The LAN node is not started.')
+    return this.node
+  }
+
+  /** my listen addresses as multiaddr strings, each ending in /p2p/<my PeerId> */
+  addresses(): string[] {
+    return this.node?.getMultiaddrs().map((a) => a.toString()) ?? []
+  }
+
+  async start(): Promise<void> {
+    if (this.node !== undefined) return
+    this.stopping = false
+    const started = await createPigeonNode({
+      identity: this.init.identity,
+      listenPort: this.init.listenPort ?? 0,
+      listenHost: this.init.listenHost,
+      mdns: this.init.mdns,
+      pingInterval: this.init.pingInterval,
+      onMdnsPeer: (peer) => this.onMdnsPeer(peer),
+      beforeStart: async (libp2p) => {
+        const chat = new ChatService(libp2p, {
+          limits: this.limits,
+          logger: this.logger,
+          accept: (remote, envelope) => this.accept(remote, envelope),
+        })
+        await chat.start()
+        libp2p.addEventListener('peer:connect', (event) => void this.greet(event.detail))
+        libp2p.addEventListener('peer:disconnect', (event) => this.markOffline(event.detail.toString()))
+        libp2p.addEventListener('peer:identify', (event) => {
+          const peerId = event.detail.peerId.toString()
+          if (peerId === this.peerId) return
+          this.stateOf(peerId).listenAddresses = event.detail.listenAddrs.map((a) => a.toString())
+        })
+        this.chat = chat
+      },
+    })
+    this.node = started.libp2p
+    this.port = started.listenPort
+    if (started.portFellBack) {
+      this.logger.info({ asked: this.init.listenPort, port: this.port }, 'listen port was taken; using another')
+    }
+    this.logger.info({ peerId: this.peerId, addresses: this.addresses() }, 'LAN node started')
+  }
+
+  async stop(): Promise<void> {
+    const node = this.node
+    if (node === undefined) return
+    this.stopping = true
+    await this.chat?.stop().catch(() => undefined)
+    // closing every connection is our goodbye: the others see peer:disconnect at once
+    await node.stop()
+    this.node = undefined
+    this.chat = undefined
+    for (const state of this.peerStates.values()) {
+      if (state.online) this.markOffline(state.peerId)
+    }
+  }
+
+  // --- DeliveryPath ---------------------------------------------------------------------------
+
+  canReach(peerId: string): boolean {
+    if (this.node === undefined) return false
+    const state = this.peerStates.get(peerId)
+    if (state?.online === true) return true
+    return state !== undefined && state.mdnsAddresses.length > 0 && Date.now() - state.seenAt < FRESH_MS
+  }
+
+  async deliver(peerId: string, envelope: Envelope): Promise<void> {
+    if (this.chat === undefined) throw new PigeonError('PEER_UNREACHABLE', 'The LAN node is not running.')
+    if (peerId === this.peerId) throw new PigeonError('DELIVERY_REFUSED', 'A message to myself does not travel.')
+    await this.chat.deliver(peerId, envelope)
+  }
+
+  onInbound(handler: InboundHandler): void {
+    this.inbound = handler
+  }
+
+  on<K extends keyof LanEvents>(event: K, listener: (detail: LanEvents[K]) => void): void {
+    this.events.on(event, listener)
+  }
+
+  off<K extends keyof LanEvents>(event: K, listener: (detail: LanEvents[K]) => void): void {
+    this.events.off(event, listener)
+  }
+
+  // --- peers and profiles ---------------------------------------------------------------------
+
+  peers(): LanPeer[] {
+    return [...this.peerStates.values()].map((state) => ({
+      peerId: state.peerId,
+      online: state.online,
+      addresses: this.addressesOf(state.peerId),
+      profile: state.profile,
+      lastSeen: state.seenAt,
+    }))
+  }
+
+  peerProfile(peerId: string): PeerProfile | undefined {
+    return this.peerStates.get(peerId)?.profile
+  }
+
+  /** Changes my profile and sends it to every online peer; the version always grows. */
+  async setProfile(profile: Omit<ProfileBody, 'version'> & { version?: number }): Promise<void> {
+    const version = Math.max(this.myProfile.version + 1, profile.version ?? 0)
+    this.myProfile = { name: profile.name, color: profile.color, status: profile.status, version }
+    const online = [...this.peerStates.values()].filter((s) => s.online).map((s) => s.peerId)
+    await Promise.all(online.map((peerId) => this.sendProfile(peerId)))
+  }
+
+  /**
+   * Dials a peer at addresses remembered from an earlier run (the known-peer cache); resolves
+   * once it is online. Rejects PEER_UNREACHABLE when no address answers.
+   */
+  async dialKnown(peerId: string, addresses: string[]): Promise<void> {
+    const node = this.libp2p
+    const id = peerIdFromString(peerId)
+    const addrs = addresses.map((a) => multiaddr(a.replace(/\/p2p\/[^/]+$/, '')))
+    await node.peerStore.merge(id, { multiaddrs: addrs })
+    try {
+      await node.dial(id, { signal: AbortSignal.timeout(this.limits.dialTimeoutMs) })
+    } catch (cause) {
+      throw new PigeonError('PEER_UNREACHABLE', `None of the remembered addresses of ${peerId} answered.`, { cause })
+    }
+    await this.greet(id)
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private stateOf(peerId: string): PeerState {
+    let state = this.peerStates.get(peerId)
+    if (state === undefined) {
+      state = { peerId, online: false, mdnsAddresses: [], listenAddresses: [], seenAt: Date.now() }
+      this.peerStates.set(peerId, state)
+    }
+    return state
+  }
+
+  private onMdnsPeer(peer: PeerInfo): void {
+    const peerId = peer.id.toString()
+    if (peerId === this.peerId || this.stopping) return
+    const state = this.stateOf(peerId)
+    state.mdnsAddresses = peer.multiaddrs.map((a) => a.toString())
+    state.seenAt = Date.now()
+    const node = this.node
+    // dial at once: the peer is online for us as soon as the connection and chat stream are up
+    if (node !== undefined && node.getConnections(peer.id).length === 0) {
+      node
+        .dial(peer.multiaddrs.map((a) => a.encapsulate(`/p2p/${peerId}`)), { signal: AbortSignal.timeout(this.limits.dialTimeoutMs) })
+        .catch((error: Error) => this.logger.debug({ peer: peerId, err: error.message }, 'dial of an mDNS-discovered peer failed'))
+    }
+  }
+
+  /** On every new connection: open our chat stream (proves a Pigeon peer) and send our profile. */
+  private async greet(remote: PeerId): Promise<void> {
+    const peerId = remote.toString()
+    const chat = this.chat
+    if (chat === undefined || this.stopping || this.greeting.has(peerId)) return
+    if (this.peerStates.get(peerId)?.online === true) return
+    this.greeting.add(peerId)
+    try {
+      await chat.session(peerId)
+      const state = this.stateOf(peerId)
+      state.seenAt = Date.now()
+      if (!state.online && this.libp2p.getConnections(remote).length > 0) {
+        state.online = true
+        this.emit('peer:online', { peerId, addresses: this.addressesOf(peerId) })
+      }
+      await this.sendProfile(peerId)
+    } catch (error) {
+      this.logger.debug({ peer: peerId, err: (error as Error).message }, 'connected peer does not speak Pigeon chat')
+    } finally {
+      this.greeting.delete(peerId)
+    }
+  }
+
+  private markOffline(peerId: string): void {
+    const state = this.peerStates.get(peerId)
+    if (state?.online !== true) return
+    state.online = false
+    this.emit('peer:offline', { peerId })
+  }
+
+  private async sendProfile(peerId: string): Promise<void> {
+    const envelope: Envelope = {
+      id: newMessageId(),
+      sender: this.peerId,
+      to: { peer: peerId },
+      sentAt: Date.now(),
+      kind: 'profile',
+      profile: { ...this.myProfile },
+    }
+    try {
+      await this.deliver(peerId, envelope)
+    } catch (error) {
+      this.logger.debug({ peer: peerId, err: (error as Error).message }, 'profile not delivered')
+    }
+  }
+
+  /** Everything a peer sends passes here after the checks of InboundSession. */
+  private async accept(remote: string, envelope: Envelope): Promise<void> {
+    const state = this.stateOf(remote)
+    state.seenAt = Date.now()
+    if ('peer' in envelope.to && envelope.to.peer !== this.peerId) {
+      throw new PigeonError('DELIVERY_REFUSED', `a message for ${envelope.to.peer} reached ${this.peerId}`)
+    }
+    if (envelope.kind === 'profile') {
+      const profile: PeerProfile = { peerId: remote, ...envelope.profile }
+      if (state.profile === undefined || profile.version > state.profile.version) {
+        state.profile = profile
+        this.emit('profile', profile)
+      }
+      return
+    }
+    if (this.inbound === undefined) throw new PigeonError('DELIVERY_REFUSED', 'no inbound handler yet')
+    await this.inbound(envelope, 'lan')
+  }
+
+  private addressesOf(peerId: string): string[] {
+    const state = this.peerStates.get(peerId)
+    const found = new Set([...(state?.mdnsAddresses ?? []), ...(state?.listenAddresses ?? [])])
+    const node = this.node
+    if (node !== undefined) {
+      try {
+        for (const connection of node.getConnections(peerIdFromString(peerId))) {
+          if (connection.direction === 'outbound') found.add(connection.remoteAddr.decapsulateCode(421).toString())
+        }
+      } catch {
+        // not a PeerId: nothing to add
+      }
+    }
+    return [...found]
+  }
+
+  private emit<K extends keyof LanEvents>(event: K, detail: LanEvents[K]): void {
+    try {
+      this.events.emit(event, detail)
+    } catch (error) {
+      this.logger.error({ event, err: (error as Error).message }, 'a LAN event listener threw')
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// The libp2p node of a Pigeon user: TCP + Noise + yamux, identify and ping, and mDNS discovery
+// with Pigeon's own service name so only Pigeon peers are found (DESIGN.md "connection" layer).
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import type { Libp2p, PeerDiscovery, PeerInfo } from '@libp2p/interface'
+import { mdns, type MulticastDNSComponents } from '@libp2p/mdns'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
+import { PigeonError } from '../../../shared/errors.js'
+import type { Identity } from '../../../shared/identity.js'
+
+/** DNS-SD service name (≤ 15 chars before ._udp): a plain libp2p node on the LAN is not a Pigeon. */
+export const PIGEON_MDNS_SERVICE = '_pigeon._udp.local'
+
+export interface MdnsOptions {
+  /** ms between queries; each query makes every Pigeon peer on the LAN answer */
+  interval?: number
+  serviceTag?: string
+}
+
+export interface PigeonNodeInit {
+  identity: Identity
+  /** the port to listen on (0 = any); a taken port falls back to a free one */
+  listenPort: number
+  /** default 0.0.0.0 (all interfaces); tests may pass 127.0.0.1 */
+  listenHost?: string
+  /**
+   * mDNS discovery. Required on purpose: it multicasts to the whole LAN, so a test in the root
+   * namespace must say `false` (mDNS runs only inside test-made namespaces).
+   */
+  mdns: boolean | MdnsOptions
+  /** ms between keep-alive pings; a peer that misses them is disconnected (link loss) */
+  pingInterval?: number
+  /** every mDNS sighting of a peer (libp2p's own 'peer:discovery' fires only for new peers) */
+  onMdnsPeer?: (peer: PeerInfo) => void
+  /** runs on the node before it starts: register handlers and listeners here, so none is late */
+  beforeStart?: (libp2p: Libp2p) => Promise<void> | void
+}
+
+export interface PigeonNode {
+  readonly libp2p: Libp2p
+  /** the TCP port actually listened on */
+  readonly listenPort: number
+  /** true when the asked port was taken and another one was used */
+  readonly portFellBack: boolean
+}
+
+async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
+  const host = init.listenHost ?? '0.0.0.0'
+  const peerDiscovery: Array<(components: MulticastDNSComponents) => PeerDiscovery> = []
+  if (init.mdns !== false) {
+    const options = init.mdns === true ? {} : init.mdns
+    const factory = mdns({ interval: options.interval ?? 10_000, serviceTag: options.serviceTag ?? PIGEON_MDNS_SERVICE })
+    peerDiscovery.push((components) => {
+      const discovery = factory(components)
+      // @libp2p/mdns queries once at start (so a new node finds the others at once, and they
+      // see it when it dials them) and answers others' queries; every answer is a sighting
+      discovery.addEventListener('peer', (event) => init.onMdnsPeer?.(event.detail))
+      return discovery
+    })
+  }
+  const libp2p = await createLibp2p({
+    privateKey: init.identity.privateKey,
+    start: false,
+    addresses: { listen: [`/ip4/${host}/tcp/${port}`] },
+    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    connectionMonitor: { pingInterval: init.pingInterval ?? 5_000 },
+    services: { identify: identify(), ping: ping() },
+  })
+  await init.beforeStart?.(libp2p)
+  return libp2p
+}
+
+function tcpPort(libp2p: Libp2p): number {
+  for (const addr of libp2p.getMultiaddrs()) {
+    const component = addr.getComponents().find((c) => c.name === 'tcp')
+    if (component?.value !== undefined) return Number(component.value)
+  }
+  throw new PigeonError('NODE_START_FAILED', 'The node started but has no TCP listen address.')
+}
+
+/** Creates and starts the node; call `libp2p.stop()` to stop it. */
+export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode> {
+  let libp2p = await build(init, init.listenPort)
+  let portFellBack = false
+  try {
+    await libp2p.start()
+  } catch (error) {
+    await Promise.resolve(libp2p.stop()).catch(() => undefined)
+    if (init.listenPort === 0) {
+      throw new PigeonError('NODE_START_FAILED', `The network node could not start: ${(error as Error).message}`, { cause: error })
+    }
+    // most likely the remembered port is taken (another Pigeon user on this host): take any
+    libp2p = await build(init, 0)
+    portFellBack = true
+    try {
+      await libp2p.start()
+    } catch (cause) {
+      throw new PigeonError('NODE_START_FAILED', `The network node could not start: ${(cause as Error).message}`, { cause })
+    }
+  }
+  return { libp2p, listenPort: tcpPort(libp2p), portFellBack }
+}

@@ -1,0 +1,25 @@
+// A token bucket: `burst` messages at once, refilled at `ratePerSecond`. One per remote peer
+// bounds how fast a peer can make us store messages (issue 3, "limits").
+export class TokenBucket {
+  private tokens: number
+  private last: number
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = burst
+    this.last = now()
+  }
+
+  /** takes one token; false when the bucket is empty */
+  take(): boolean {
+    const now = this.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond)
+    this.last = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}
