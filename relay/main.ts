@@ -1,0 +1,60 @@
+// `pigeon-relay`: resolve the settings, start, print where we listen and our relay id, and stop
+// gracefully on SIGTERM/SIGINT (exit 0). A bad flag or config is one line on stderr, exit 2.
+import { pino } from 'pino'
+import { isPigeonError } from '../shared/errors.js'
+import { parseRelayConfig } from './config.js'
+import { startRelay } from './relay.js'
+
+function fail(message: string): never {
+  process.stderr.write(`pigeon-relay: ${message}\n`)
+  process.exit(2)
+}
+
+let outcome
+try {
+  outcome = parseRelayConfig(process.argv.slice(2), process.env)
+} catch (error) {
+  fail(isPigeonError(error) ? error.message : String(error))
+}
+if (outcome.kind === 'exit') {
+  process.stdout.write(outcome.output)
+  process.exit(outcome.code)
+}
+const config = outcome.config
+const log = pino({ name: 'pigeon-relay', level: config.logLevel })
+
+let relay
+try {
+  relay = await startRelay(config, log)
+} catch (error) {
+  fail(isPigeonError(error) ? error.message : `cannot start: ${(error as Error).stack ?? String(error)}`)
+}
+const running = relay
+log.info(
+  { event: 'listening', relayId: running.relayId, mqtt: running.mqtt, http: running.http, ws: running.ws, data: config.data, store: config.redis === undefined ? 'level' : 'redis', inviteOnly: config.inviteOnly },
+  `pigeon-relay ${running.relayId} listening on ${[running.mqtt, running.ws, running.http].filter(Boolean).join(', ')}`,
+)
+
+let stopping = false
+async function stop(signal: string): Promise<void> {
+  if (stopping) return
+  stopping = true
+  log.info({ event: 'signal', signal }, `${signal}: shutting down`)
+  // a drain that hangs must not keep the process (and the systemd stop job) forever
+  const timer = setTimeout(() => {
+    log.error({ event: 'shutdown_timeout' }, 'shutdown took too long; exiting')
+    process.exit(1)
+  }, 20_000)
+  timer.unref()
+  try {
+    await running.close()
+    log.info({ event: 'stopped' }, 'stopped')
+    log.flush()
+    process.exit(0)
+  } catch (error) {
+    log.error({ err: error }, 'error while stopping')
+    process.exit(1)
+  }
+}
+process.on('SIGTERM', () => void stop('SIGTERM'))
+process.on('SIGINT', () => void stop('SIGINT'))

@@ -1,0 +1,89 @@
+// Where queued messages, sessions, retained presence and group documents live (DESIGN.md "The
+// relay"). Default: aedes-persistence-level over classic-level in <data>/store — embedded, on
+// disk, survives kill -9 (LevelDB's log is written before a put returns). --redis: cluster mode,
+// aedes-persistence-redis for state and mqemitter-redis for fan-out between relay processes.
+import { join } from 'node:path'
+import { ClassicLevel } from 'classic-level'
+import { Redis } from 'ioredis'
+import MQEmitterRedis from 'mqemitter-redis'
+import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js'
+import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
+import { PigeonError } from '../shared/errors.js'
+
+export interface Store {
+  kind: 'level' | 'redis'
+  /** an aedes 1.x async persistence */
+  persistence: unknown
+  /** cluster fan-out; undefined = aedes' in-process mqemitter */
+  mq: unknown
+  /** the Redis connection, when clustered (shared token-replay cache, invites) */
+  redis: Redis | undefined
+  close(): Promise<void>
+}
+
+export interface StoreOptions {
+  dataDir: string
+  redisUrl: string | undefined
+  queueCap: number
+  queueTtlMs: number
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.redisUrl === undefined) return await openLevel(options.dataDir)
+  return await openRedis(options)
+}
+
+async function openLevel(dataDir: string): Promise<Store> {
+  const path = join(dataDir, 'store')
+  const db = new ClassicLevel<string, Buffer>(path)
+  try {
+    await db.open()
+  } catch (cause) {
+    const locked = /lock/i.test(String((cause as Error & { cause?: Error }).cause?.message ?? (cause as Error).message))
+    throw new PigeonError(
+      'RELAY_CONFIG_INVALID',
+      locked ? `The message store ${path} is in use by another relay process; stop it or pick another --data.` : `Cannot open the message store ${path}: ${(cause as Error).message}`,
+      { cause },
+    )
+  }
+  return {
+    kind: 'level',
+    persistence: new AsyncLevelPersistence(db),
+    mq: undefined,
+    redis: undefined,
+    close: async () => {
+      await db.close()
+    },
+  }
+}
+
+async function openRedis(options: StoreOptions): Promise<Store> {
+  const url = options.redisUrl as string
+  const conn = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  try {
+    await conn.connect()
+  } catch (cause) {
+    conn.disconnect()
+    throw new PigeonError('RELAY_CONFIG_INVALID', `Cannot reach Redis at ${url}: ${(cause as Error).message}`, { cause })
+  }
+  const mq = MQEmitterRedis({ connectionString: url })
+  const ttlSeconds = Math.ceil(options.queueTtlMs / 1000)
+  const persistence = new AsyncRedisPersistence({
+    conn,
+    // aedes-persistence-redis delivers at most this many queued packets per session; the cap
+    // bounds a queue anyway, so let a reconnecting client get all of it.
+    maxSessionDelivery: options.queueCap,
+    // queued packets expire in Redis itself, on top of the relay's own expiry check
+    packetTTL: () => ttlSeconds,
+  })
+  return {
+    kind: 'redis',
+    persistence,
+    mq,
+    redis: conn,
+    close: async () => {
+      await new Promise<void>((resolve) => (mq as unknown as { close(cb: () => void): void }).close(resolve))
+      await conn.quit().catch(() => undefined)
+    },
+  }
+}

@@ -1,0 +1,129 @@
+// The per-inbox cap and the message expiry (docs/relay.md "Offline queues").
+//
+// aedes queues a QoS 1 PUBLISH for every persistent subscription that matches it
+// (persistence.outgoingEnqueueCombi) and removes it on PUBACK (outgoingClearMessageId). This
+// wraps the persistence to count what each client has queued and to leave out a client whose
+// queue is full:
+// - inbox topics: the relay refuses the PUBLISH before it is acknowledged (see acl.ts), so
+//   nothing already queued is lost and the sender keeps the message in its outbox;
+// - group topics: the message is queued for the other members and skipped for the full one
+//   (counted as pigeon_relay_queue_dropped_total{reason="queue_full"}).
+// Expiry: every accepted PUBLISH carries an absolute `messageExpiry` (aedes-packet keeps it and
+// the store serialises it); a queued packet past it is dropped instead of delivered.
+import type { RelayMetrics } from './metrics.js'
+
+interface Sub {
+  clientId: string
+}
+interface PacketLike {
+  topic: string
+  messageExpiry?: number
+}
+interface Persistence {
+  outgoingEnqueueCombi(subs: Sub[], packet: PacketLike): Promise<unknown>
+  outgoingEnqueue(sub: Sub, packet: PacketLike): Promise<unknown>
+  outgoingClearMessageId(client: { id: string }, packet: unknown): Promise<unknown>
+  outgoingStream(client: { id: string }): AsyncIterable<unknown>
+}
+
+export class QueueLedger {
+  readonly #counts = new Map<string, number>()
+  readonly #loading = new Map<string, Promise<number>>()
+  #inner: Persistence | undefined
+  readonly #cap: number
+  readonly #ttlMs: number
+  readonly #metrics: RelayMetrics
+
+  constructor(options: { cap: number; ttlMs: number; metrics: RelayMetrics }) {
+    this.#cap = options.cap
+    this.#ttlMs = options.ttlMs
+    this.#metrics = options.metrics
+  }
+
+  /** Wraps an aedes persistence; every other method passes straight through. */
+  wrap<T extends object>(persistence: T): T {
+    const inner = persistence as unknown as Persistence
+    this.#inner = inner
+    const wrapped: Partial<Persistence> = {
+      outgoingEnqueueCombi: async (subs, packet) => {
+        const kept: Sub[] = []
+        for (const sub of subs ?? []) {
+          if ((await this.count(sub.clientId)) >= this.#cap) {
+            this.#metrics.queueDropped.inc({ reason: 'queue_full' })
+            continue
+          }
+          kept.push(sub)
+          this.#add(sub.clientId, 1)
+        }
+        return await inner.outgoingEnqueueCombi(kept, packet)
+      },
+      outgoingClearMessageId: async (client, packet) => {
+        const removed = await inner.outgoingClearMessageId(client, packet)
+        if (removed !== undefined && removed !== null) this.#add(client.id, -1)
+        return removed
+      },
+    }
+    return new Proxy(persistence, {
+      get(target, property, receiver) {
+        if (typeof property === 'string' && property in wrapped) return wrapped[property as keyof Persistence]
+        const value: unknown = Reflect.get(target, property, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+  }
+
+  /** Messages queued (or in flight) for a client, read from the store the first time. */
+  async count(clientId: string): Promise<number> {
+    const known = this.#counts.get(clientId)
+    if (known !== undefined) return known
+    let loading = this.#loading.get(clientId)
+    if (loading === undefined) {
+      loading = this.#countStored(clientId)
+      this.#loading.set(clientId, loading)
+    }
+    const stored = await loading
+    this.#loading.delete(clientId)
+    if (!this.#counts.has(clientId)) {
+      this.#counts.set(clientId, stored)
+      this.#metrics.queuedOffline.inc(stored)
+    }
+    return this.#counts.get(clientId) ?? stored
+  }
+
+  async isFull(clientId: string): Promise<boolean> {
+    return (await this.count(clientId)) >= this.#cap
+  }
+
+  /** Re-reads a client's queue length from the store (on connect: another cluster node may have queued). */
+  async refresh(clientId: string): Promise<void> {
+    const before = this.#counts.get(clientId)
+    if (before !== undefined) {
+      this.#counts.delete(clientId)
+      this.#metrics.queuedOffline.dec(before)
+    }
+    await this.count(clientId)
+  }
+
+  expiryFor(now: number): number {
+    return now + this.#ttlMs
+  }
+
+  static isExpired(packet: PacketLike, now: number): boolean {
+    return typeof packet.messageExpiry === 'number' && packet.messageExpiry <= now
+  }
+
+  async #countStored(clientId: string): Promise<number> {
+    if (this.#inner === undefined) return 0
+    let n = 0
+    for await (const _ of this.#inner.outgoingStream({ id: clientId })) n++
+    return n
+  }
+
+  #add(clientId: string, delta: number): void {
+    const current = this.#counts.get(clientId)
+    if (current === undefined) return // not loaded yet: the store count will include it
+    const next = Math.max(0, current + delta)
+    this.#counts.set(clientId, next)
+    this.#metrics.queuedOffline.inc(next - current)
+  }
+}

@@ -1,0 +1,174 @@
+// One relay process, composed: store → aedes with our hooks → MQTT/WS listeners → HTTP.
+// `startRelay` is what relay/main.ts runs; it returns the addresses it bound (port 0 = any free
+// port) and a graceful `close`.
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
+import { createServer as createHttpServerNode, type Server as HttpServer } from 'node:http'
+import { readFileSync } from 'node:fs'
+import type { Duplex } from 'node:stream'
+import type { IncomingMessage } from 'node:http'
+import { Aedes } from 'aedes'
+import type { Logger } from 'pino'
+import { WebSocketServer, createWebSocketStream } from 'ws'
+import { PigeonError } from '../shared/errors.js'
+import { createAcl } from './acl.js'
+import { checkWill, createAuthenticate } from './auth.js'
+import type { RelayConfig } from './config.js'
+import { ensureDataDir, loadAdminToken, loadRelayIdentity } from './data-dir.js'
+import { GroupRegistry } from './groups.js'
+import { createHttpServer } from './http.js'
+import { InviteBook } from './invites.js'
+import { brokerLimits, guardPacketSize, PublishRateLimiter } from './limits.js'
+import { createMetrics } from './metrics.js'
+import { openStore } from './persistence.js'
+import { QueueLedger } from './queue.js'
+
+export interface RunningRelay {
+  relayId: string
+  mqtt: string
+  http: string
+  ws: string | undefined
+  close(): Promise<void>
+}
+
+// Room for the sealing overhead and MQTT framing on top of an envelope's own limit.
+const PACKET_OVERHEAD_BYTES = 512
+
+function listen(server: NetServer | HttpServer, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new PigeonError('RELAY_CONFIG_INVALID', `Cannot listen on ${host}:${port}: ${error.code ?? error.message}.`, { cause: error })),
+    )
+    server.listen(port, host, () => resolve(server.address() as AddressInfo))
+  })
+}
+
+function closeServer(server: NetServer | HttpServer): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()))
+}
+
+function url(scheme: string, address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `${scheme}://${host}:${address.port}`
+}
+
+export async function startRelay(config: RelayConfig, log: Logger): Promise<RunningRelay> {
+  ensureDataDir(config.data)
+  const identity = await loadRelayIdentity(config.data)
+  const adminToken = loadAdminToken(config.data)
+  const relayId = identity.peerId
+  const metrics = createMetrics()
+  const store = await openStore({ dataDir: config.data, redisUrl: config.redis, queueCap: config.queueCap, queueTtlMs: config.queueTtlMs })
+  const groups = new GroupRegistry()
+  const queues = new QueueLedger({ cap: config.queueCap, ttlMs: config.queueTtlMs, metrics })
+  const rate = new PublishRateLimiter(config.publishRate, config.publishBurst)
+  const invites = new InviteBook({ dataDir: config.data, redis: store.redis })
+  const acl = createAcl({ groups, queues, rate, maxPayloadBytes: config.maxPacketBytes, metrics, log })
+
+  const broker = await Aedes.createBroker({
+    // a stable broker id per relay: the cluster tells its nodes apart by it
+    id: relayId,
+    persistence: queues.wrap(store.persistence as object),
+    mq: store.mq,
+    ...brokerLimits(config),
+    preConnect: checkWill,
+    authenticate: createAuthenticate({
+      relayId,
+      metrics,
+      log,
+      redis: store.redis,
+      isAdmitted: config.inviteOnly ? (peerId) => invites.isAdmitted(peerId) : async () => true,
+    }),
+    ...acl,
+  })
+  const brokerPersistence = (broker as unknown as { persistence: Parameters<GroupRegistry['load']>[0] }).persistence
+  await groups.load(brokerPersistence)
+  await groups.follow((broker as unknown as { mq: Parameters<GroupRegistry['follow']>[0] }).mq)
+
+  broker.on('client', (client) => {
+    metrics.connectedClients.inc()
+    queues.refresh(client.id).catch((error: unknown) => log.error({ err: error }, 'cannot count a queue'))
+  })
+  broker.on('clientDisconnect', (client) => {
+    metrics.connectedClients.dec()
+    rate.forget(client.id)
+  })
+  broker.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'))
+  broker.on('connectionError', (_client, error) => log.debug({ err: error.message }, 'connection error'))
+
+  const maxPacket = config.maxPacketBytes + PACKET_OVERHEAD_BYTES
+  const handle = (stream: Duplex, request?: IncomingMessage): void => {
+    const client = broker.handle(stream, request)
+    guardPacketSize(client, maxPacket, () => {
+      metrics.aclRefusals.inc({ reason: 'packet_too_large' })
+      log.warn({ event: 'acl_refused', reason: 'packet_too_large', clientId: client.id }, 'oversize packet: connection closed')
+    })
+  }
+
+  const mqttServer =
+    config.tlsCert !== undefined && config.tlsKey !== undefined
+      ? createTlsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, (socket) => handle(socket))
+      : createNetServer((socket) => handle(socket))
+  mqttServer.maxConnections = config.maxConnections
+  const mqttAddress = await listen(mqttServer, config.mqttPort, config.host)
+
+  let wsHttp: HttpServer | undefined
+  let wsAddress: AddressInfo | undefined
+  if (config.wsPort !== undefined) {
+    wsHttp = createHttpServerNode()
+    const wss = new WebSocketServer({ server: wsHttp, maxPayload: maxPacket })
+    wss.on('connection', (socket, request) => handle(createWebSocketStream(socket), request))
+    wsAddress = await listen(wsHttp, config.wsPort, config.host)
+  }
+
+  let closing = false
+  const http = createHttpServer({
+    relayId,
+    adminToken,
+    inviteOnly: config.inviteOnly,
+    metrics,
+    invites,
+    log,
+    isClosing: () => closing,
+    stats: async () => ({
+      relayId,
+      store: store.kind,
+      connectedClients: broker.connectedClients,
+      queuedMessages: (await metrics.queuedOffline.get()).values[0]?.value ?? 0,
+      groups: groups.size,
+      inviteOnly: config.inviteOnly,
+      invites: await invites.counts(),
+      uptimeSeconds: Math.round(process.uptime()),
+      memoryBytes: process.memoryUsage().rss,
+    }),
+    disconnect: async (peerId) => {
+      const client = (broker as unknown as { clients: Record<string, { close(done: () => void): void } | undefined> }).clients[peerId]
+      if (client === undefined) return false
+      log.info({ event: 'admin_disconnect', peerId }, 'admin disconnected a client')
+      await new Promise<void>((resolve) => client.close(resolve))
+      return true
+    },
+  })
+  await http.listen({ host: config.host, port: config.httpPort })
+  const httpAddress = http.server.address() as AddressInfo
+
+  async function close(): Promise<void> {
+    if (closing) return
+    closing = true
+    log.info({ event: 'closing' }, 'stopping: no new connections, closing clients, flushing the store')
+    const stopAccepting = [closeServer(mqttServer), ...(wsHttp === undefined ? [] : [closeServer(wsHttp)])]
+    // aedes closes each client after its pending writes; queued messages stay in the store
+    await new Promise<void>((resolve) => broker.close(() => resolve()))
+    await Promise.all(stopAccepting)
+    await store.close()
+    await http.close()
+  }
+
+  return {
+    relayId,
+    mqtt: url(config.tlsCert === undefined ? 'mqtt' : 'mqtts', mqttAddress),
+    http: url('http', httpAddress),
+    ws: wsAddress === undefined ? undefined : url('ws', wsAddress),
+    close,
+  }
+}
