@@ -1,0 +1,106 @@
+// CONNECT authentication against a real relay process: every bad token is refused with CONNACK
+// 5 "not authorized", counted, and the relay keeps serving good clients.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { generateIdentity, type Identity } from '../../shared/identity.js'
+import { createRelayToken } from '../../shared/relay-token.js'
+import { inboxTopic } from '../../shared/topics.js'
+import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
+import { closeAll, collect, connackCode, connectAs } from './clients.js'
+
+let relay: RelayProcess
+let alice: Identity
+let bob: Identity
+let otherRelay: Identity
+
+before(async () => {
+  relay = await startRelayProcess()
+  ;[alice, bob, otherRelay] = await Promise.all([generateIdentity(), generateIdentity(), generateIdentity()])
+})
+after(async () => {
+  await closeAll()
+  await relay.stop()
+  relay.cleanup()
+})
+
+const login = (id: Identity, password: string | undefined, extra: Record<string, unknown> = {}) => ({
+  clientId: id.peerId,
+  username: id.peerId,
+  ...(password === undefined ? {} : { password }),
+  clean: false,
+  ...extra,
+})
+
+test('a fresh token for this relay is accepted and the client can use its inbox', async () => {
+  const client = await connectAs(relay.mqtt, alice, relay.relayId)
+  const inbox = collect(client)
+  await client.subscribeAsync(inboxTopic(alice.peerId), { qos: 1 })
+  await client.publishAsync(inboxTopic(alice.peerId), 'hello', { qos: 1 })
+  await inbox.waitFor(1)
+  assert.equal(inbox.messages[0]?.payload.toString(), 'hello')
+  await client.endAsync()
+})
+
+test('bad logins are refused with CONNACK 5 "not authorized"', async () => {
+  const now = Date.now()
+  const replayed = await createRelayToken(bob, relay.relayId)
+  assert.equal(await connackCode(relay.mqtt, login(bob, replayed)), 0)
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['no password', login(alice, undefined)],
+    ['garbage password', login(alice, 'letmein')],
+    ['expired token', login(alice, await createRelayToken(alice, relay.relayId, now - 10 * 60_000))],
+    ['token from the future', login(alice, await createRelayToken(alice, relay.relayId, now + 10 * 60_000))],
+    ['replayed token', login(bob, replayed)],
+    ["another relay's token", login(alice, await createRelayToken(alice, otherRelay.peerId))],
+    ['token made by another key', login(alice, await createRelayToken(bob, relay.relayId))],
+    ['username is not the client id', { ...login(alice, await createRelayToken(alice, relay.relayId)), username: bob.peerId }],
+    ['client id is not a PeerId', { clientId: 'not-a-peer-id', username: 'not-a-peer-id', password: await createRelayToken(alice, relay.relayId) }],
+    ['last will on someone else’s presence', login(alice, await createRelayToken(alice, relay.relayId), { will: { topic: `pigeon/v1/presence/${bob.peerId}`, payload: Buffer.from('offline'), qos: 1, retain: true } })],
+  ]
+  for (const [name, options] of cases) {
+    assert.equal(await connackCode(relay.mqtt, options), 5, name)
+  }
+  const metrics = await (await fetch(`${relay.http}/metrics`)).text()
+  const refusals = [...metrics.matchAll(/^pigeon_relay_auth_refusals_total\{reason="([^"]+)"\} (\d+)/gm)]
+  const total = refusals.reduce((sum, m) => sum + Number(m[2]), 0)
+  assert.equal(total, cases.length)
+  for (const reason of ['no_token', 'token_malformed', 'token_expired', 'token_from_future', 'token_replayed', 'token_wrong_relay', 'token_bad_signature', 'username_not_client_id', 'client_id_not_peer_id', 'will_not_own_presence']) {
+    assert.ok(refusals.some((m) => m[1] === reason), `counted ${reason}`)
+  }
+  assert.ok(relay.logs.some((l) => l['event'] === 'auth_refused' && l['reason'] === 'token_expired'))
+})
+
+test('an overlong client id is rejected by the broker itself (identifier rejected)', async () => {
+  const long = `${alice.peerId}${'x'.repeat(20)}`
+  const code = await connackCode(relay.mqtt, { clientId: long, username: long, password: await createRelayToken(alice, relay.relayId) })
+  assert.ok(code === 2 || code === 5, `code ${code}`)
+})
+
+test('invite-only: a key connects only after redeeming an admin invite with a token', async () => {
+  const closed = await startRelayProcess({ args: ['--invite-only'] })
+  try {
+    const carol = await generateIdentity()
+    assert.equal(await connackCode(closed.mqtt, login(carol, await createRelayToken(carol, closed.relayId))), 5)
+
+    const noAdmin = await fetch(`${closed.http}/admin/invites`, { method: 'POST' })
+    assert.equal(noAdmin.status, 401)
+    const created = (await (await fetch(`${closed.http}/admin/invites`, { method: 'POST', headers: { authorization: `Bearer ${closed.adminToken}` } })).json()) as { code: string }
+
+    const redeem = async (peer: Identity, signer: Identity, code: string) =>
+      await fetch(`${closed.http}/invites/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ peerId: peer.peerId, code, token: await createRelayToken(signer, closed.relayId) }),
+      })
+    assert.equal((await redeem(carol, bob, created.code)).status, 403, 'a token from another key proves nothing')
+    assert.equal((await redeem(carol, carol, 'made-up-code')).status, 403)
+    assert.equal((await redeem(carol, carol, created.code)).status, 200)
+    assert.equal((await redeem(bob, bob, created.code)).status, 403, 'codes are single-use')
+
+    assert.equal(await connackCode(closed.mqtt, login(carol, await createRelayToken(carol, closed.relayId))), 0)
+    assert.equal(await connackCode(closed.mqtt, login(bob, await createRelayToken(bob, closed.relayId))), 5)
+  } finally {
+    await closed.stop()
+    closed.cleanup()
+  }
+})

@@ -1,0 +1,80 @@
+// mqtt.js clients that log in to a test relay the way the app does (client id = username = PeerId,
+// password = a fresh relay token).
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { createRelayToken } from '../../shared/relay-token.js'
+import type { Identity } from '../../shared/identity.js'
+
+export interface ConnectOptions extends Partial<IClientOptions> {
+  token?: string
+}
+
+const open = new Set<MqttClient>()
+
+export async function connectAs(url: string, identity: Identity, relayId: string, options: ConnectOptions = {}): Promise<MqttClient> {
+  const { token, ...rest } = options
+  const client = await mqtt.connectAsync(url, {
+    clientId: identity.peerId,
+    username: identity.peerId,
+    password: token ?? (await createRelayToken(identity, relayId)),
+    clean: false,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    ...rest,
+  })
+  open.add(client)
+  client.on('close', () => open.delete(client))
+  return client
+}
+
+/** Tries to connect; resolves with the CONNACK return code of a refusal (0 when accepted). */
+export async function connackCode(url: string, options: IClientOptions): Promise<number> {
+  try {
+    const client = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...options })
+    await client.endAsync(true)
+    return 0
+  } catch (error) {
+    const code = (error as { code?: number }).code
+    if (typeof code === 'number') return code
+    throw error
+  }
+}
+
+export async function closeAll(): Promise<void> {
+  await Promise.all([...open].map((c) => c.endAsync(true).catch(() => undefined)))
+}
+
+/** Collects messages arriving on a client, by topic. */
+export function collect(client: MqttClient): { messages: Array<{ topic: string; payload: Buffer }>; waitFor(n: number, timeoutMs?: number): Promise<void> } {
+  const messages: Array<{ topic: string; payload: Buffer }> = []
+  const waiters: Array<() => void> = []
+  client.on('message', (topic, payload) => {
+    messages.push({ topic, payload })
+    for (const w of waiters.splice(0)) w()
+  })
+  return {
+    messages,
+    async waitFor(n, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs
+      while (messages.length < n) {
+        if (Date.now() > deadline) throw new Error(`got ${messages.length} of ${n} messages`)
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve)
+          setTimeout(resolve, 100)
+        })
+      }
+    },
+  }
+}
+
+/** Resolves when the client's connection closes (or after timeoutMs with false). */
+export function closed(client: MqttClient, timeoutMs = 10_000): Promise<boolean> {
+  if (!client.connected) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs)
+    client.once('close', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+}

@@ -1,0 +1,124 @@
+// Starts the real `pigeon-relay` (node relay/bin.js) as a child process with a temp data dir on
+// loopback ports chosen by the relay (port 0), and reads its "listening" log line.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+
+export interface RelayProcess {
+  relayId: string
+  mqtt: string
+  http: string
+  ws: string | undefined
+  dataDir: string
+  adminToken: string
+  child: ChildProcess
+  /** every JSON log line so far */
+  logs: Array<Record<string, unknown>>
+  stderr: () => string
+  /** SIGTERM and wait; resolves with the exit code */
+  stop(): Promise<number | null>
+  /** SIGKILL and wait */
+  kill9(): Promise<void>
+  /** remove the data dir (after stop) */
+  cleanup(): void
+}
+
+export interface StartRelayOptions {
+  args?: string[]
+  env?: Record<string, string>
+  dataDir?: string
+  timeoutMs?: number
+}
+
+const binPath = join(import.meta.dirname, '..', '..', 'relay', 'bin.js')
+const running = new Set<ChildProcess>()
+
+// never leave a relay behind, even when a test forgets or crashes
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+export function newDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'pigeon-relay-test-'))
+}
+
+function waitExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+}
+
+export async function startRelayProcess(options: StartRelayOptions = {}): Promise<RelayProcess> {
+  const dataDir = options.dataDir ?? newDataDir()
+  const args = [binPath, '--data', dataDir, '--host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0', '--log-level', 'info', ...(options.args ?? [])]
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const logs: Array<Record<string, unknown>> = []
+  const lines = createInterface({ input: child.stdout! })
+
+  const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start within ${options.timeoutMs ?? 20000} ms\n${stderr}`)), options.timeoutMs ?? 20_000)
+    lines.on('line', (line) => {
+      let entry: Record<string, unknown>
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>
+      } catch {
+        return
+      }
+      logs.push(entry)
+      if (entry['event'] === 'listening') {
+        clearTimeout(timer)
+        resolve(entry)
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`relay exited with ${code} before listening\n${stderr}`))
+    })
+  })
+
+  return {
+    relayId: listening['relayId'] as string,
+    mqtt: listening['mqtt'] as string,
+    http: listening['http'] as string,
+    ws: listening['ws'] as string | undefined,
+    dataDir,
+    adminToken: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim(),
+    child,
+    logs,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      return await waitExit(child)
+    },
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await waitExit(child)
+    },
+    cleanup() {
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Runs the relay expecting it to fail fast; resolves with exit code and stderr. */
+export function runRelayExpectingExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, [binPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  let stderr = ''
+  let stdout = ''
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      running.delete(child)
+      resolve({ code, stderr, stdout })
+    }),
+  )
+}
