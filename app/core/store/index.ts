@@ -135,7 +135,8 @@ export class Store {
 
   /**
    * A receipt from `from` about my messages. Only messages I sent to `from` move (a peer cannot
-   * mark someone else's messages); returns the ones that changed.
+   * mark someone else's messages); returns the ones that changed. The receipt proves the peer has
+   * the message, so it leaves the outbox even if the ack never came.
    */
   applyReceipt(from: string, ids: readonly Uint8Array[], state: ReceiptState): MessageRow[] {
     return this.transaction(() => {
@@ -144,6 +145,7 @@ export class Store {
         const message = this.messages.get(id)
         if (message === undefined || message.direction !== 'out') continue
         if (message.conversationId !== from) continue
+        this.outbox.removeText(id, from)
         if (this.messages.advance(id, state)) changed.push({ ...message, state })
       }
       return changed

@@ -69,8 +69,10 @@ export class MessageRepo {
        ORDER BY id`,
     )
     this.#advance = db.prepare(
-      `UPDATE messages SET state = @state, path = coalesce(@path, path)
-       WHERE id = @id AND ${RANK_SQL('state')} < ${RANK_SQL('@state')}`,
+      `UPDATE messages SET
+         state = CASE WHEN ${RANK_SQL('state')} < ${RANK_SQL('@state')} THEN @state ELSE state END,
+         path = coalesce(path, @path)
+       WHERE id = @id AND (${RANK_SQL('state')} < ${RANK_SQL('@state')} OR (path IS NULL AND @path IS NOT NULL))`,
     )
     this.#unreadIn = db.prepare(
       `SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in' AND state <> 'read' ORDER BY id`,
@@ -103,7 +105,10 @@ export class MessageRepo {
     return rows.map(toMessage)
   }
 
-  /** Moves a message forward to `state` (never back); true when it changed. */
+  /**
+   * Moves a message forward to `state` (never back), and records the path that carried it if none
+   * is recorded yet (a receipt can overtake the ack); true when anything changed.
+   */
   advance(id: Uint8Array, state: MessageState, path: PathName | null = null): boolean {
     return this.#advance.run({ id, state, path }).changes > 0
   }

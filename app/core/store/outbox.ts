@@ -40,6 +40,7 @@ export class OutboxRepo {
   readonly #reschedule: Statement<[{ seq: number; attempts: number; at: number }]>
   readonly #wake: Statement<[{ recipient: string; at: number }]>
   readonly #count: Statement<[], { n: number }>
+  readonly #removeText: Statement<[Uint8Array, string]>
 
   constructor(db: Database) {
     this.#add = db.prepare(
@@ -58,6 +59,9 @@ export class OutboxRepo {
       'UPDATE outbox SET next_attempt_at = @at WHERE recipient = @recipient AND next_attempt_at > @at',
     )
     this.#count = db.prepare('SELECT count(*) AS n FROM outbox')
+    this.#removeText = db.prepare(
+      `DELETE FROM outbox WHERE message_id = ? AND recipient = ? AND kind = 'text'`,
+    )
   }
 
   add(entry: OutboxEntry, at: number): boolean {
@@ -77,6 +81,11 @@ export class OutboxRepo {
 
   remove(seq: number): void {
     this.#remove.run(seq)
+  }
+
+  /** The recipient confirmed it has the message (a receipt overtook the ack): stop sending it. */
+  removeText(messageId: Uint8Array, recipient: string): void {
+    this.#removeText.run(messageId, recipient)
   }
 
   reschedule(seq: number, attempts: number, at: number): void {

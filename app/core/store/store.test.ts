@@ -241,3 +241,16 @@ test('settings keep JSON values', (t) => {
   assert.deepEqual(store.settings.get('ui'), { theme: 'dark' })
   assert.equal(store.settings.get('missing'), undefined)
 })
+
+test('a receipt that overtakes the ack takes the message out of the outbox', (t) => {
+  const { store } = openTemp(t)
+  const id = newMessageId()
+  store.queueOutgoing({ id, sender: ME, recipient: BOB, sentAt: 1, text: 'hi' }, 1)
+  store.applyReceipt(BOB, [id], 'delivered')
+  assert.equal(store.outbox.size(), 0)
+  assert.equal(store.messages.get(id)?.path, null)
+  // the late ack still records which path carried it
+  assert.equal(store.messages.advance(id, 'delivered', 'lan'), true)
+  assert.equal(store.messages.get(id)?.path, 'lan')
+  assert.equal(store.messages.get(id)?.state, 'delivered')
+})

@@ -1,0 +1,424 @@
+// The messenger engine: wires the store, the outbox router, the delivery paths and my profile.
+// One class with start()/stop(), no process-global state, no Electron — the CLI, the Electron main
+// process and the tests all drive it the same way. Inbound envelopes are stored before the
+// returned promise resolves, so the path acks only what is durable (app/core/delivery.ts).
+import { EventEmitter } from 'node:events'
+import { ENVELOPE_LIMITS, newMessageId, type Envelope } from '../../shared/envelope.js'
+import { PigeonError } from '../../shared/errors.js'
+import { isPeerId } from '../../shared/identity.js'
+import type { DeliveryPath, PathEvents, PathName, PeerProfile, PeerStatus } from './delivery.js'
+import { checkColor, checkName, defaultColor } from './profile.js'
+import type { BackoffPolicy } from './router/backoff.js'
+import { OutboxRouter } from './router/outbox-router.js'
+import type {
+  ConversationRow,
+  MeRow,
+  MessageRow,
+  PeerRow,
+  SettingValue,
+  Store,
+} from './store/index.js'
+
+/** Something that tells the network about my profile (the LAN node exchanges it on connect). */
+export interface ProfilePublisher {
+  setProfile(profile: PeerProfile): void | Promise<void>
+}
+
+export interface MessengerOptions {
+  store: Store
+  /** my PeerId (the identity's) */
+  peerId: string
+  paths: readonly DeliveryPath[]
+  /** the display name when none is stored yet; `name` replaces a stored one */
+  defaultName?: string
+  name?: string
+  profilePublisher?: ProfilePublisher
+  backoff?: BackoffPolicy
+  deliveryTimeoutMs?: number
+  now?: () => number
+  random?: () => number
+  /** problems worth a log line that are not the caller's (a refused envelope, a failed retry) */
+  onWarning?: (message: string, detail?: unknown) => void
+}
+
+export interface PeerState extends PeerRow {
+  /** the paths that reach the peer right now; empty when offline */
+  online: PathName[]
+}
+
+export interface MessengerEvents {
+  message: [MessageRow]
+  'message-state': [MessageRow]
+  peer: [PeerState]
+  profile: [MeRow]
+  typing: [{ peerId: string; typing: boolean }]
+  conversation: [ConversationRow]
+}
+
+export const HISTORY_MAX_LIMIT = 500
+
+export class Messenger extends EventEmitter<MessengerEvents> {
+  readonly peerId: string
+  readonly #store: Store
+  readonly #paths: readonly DeliveryPath[]
+  readonly #options: MessengerOptions
+  readonly #now: () => number
+  readonly #router: OutboxRouter
+  readonly #online = new Map<string, Set<PathName>>()
+  #running = false
+
+  readonly #onPeerOnline = (path: DeliveryPath, detail: PathEvents['peer:online']): void => {
+    if (!this.#running || detail.peerId === this.peerId) return
+    const paths = this.#online.get(detail.peerId) ?? new Set<PathName>()
+    paths.add(path.name)
+    this.#online.set(detail.peerId, paths)
+    this.#store.peers.seen(detail.peerId, detail.addresses, this.#now())
+    this.#emitPeer(detail.peerId)
+  }
+
+  readonly #onPeerOffline = (path: DeliveryPath, detail: PathEvents['peer:offline']): void => {
+    if (!this.#running) return
+    const paths = this.#online.get(detail.peerId)
+    if (paths === undefined || !paths.delete(path.name)) return
+    if (paths.size === 0) this.#online.delete(detail.peerId)
+    this.#store.peers.touch(detail.peerId, this.#now())
+    this.#emitPeer(detail.peerId)
+  }
+
+  readonly #listeners = new Map<
+    DeliveryPath,
+    {
+      online: (d: PathEvents['peer:online']) => void
+      offline: (d: PathEvents['peer:offline']) => void
+    }
+  >()
+
+  constructor(options: MessengerOptions) {
+    super()
+    this.#options = options
+    this.peerId = options.peerId
+    this.#store = options.store
+    this.#paths = options.paths
+    this.#now = options.now ?? Date.now
+    this.#router = new OutboxRouter({
+      store: options.store,
+      me: options.peerId,
+      paths: options.paths,
+      backoff: options.backoff,
+      deliveryTimeoutMs: options.deliveryTimeoutMs,
+      now: this.#now,
+      random: options.random,
+      onMessageState: (message) => this.#emitState(message),
+      onAttemptFailed: (recipient, error) =>
+        options.onWarning?.(`delivery to ${recipient} failed`, error),
+    })
+    // paths offer no way to remove an inbound handler, so the handler checks #running itself
+    for (const path of this.#paths) path.onInbound((envelope, via) => this.#inbound(envelope, via))
+  }
+
+  get running(): boolean {
+    return this.#running
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return
+    this.#ensureMe()
+    this.#running = true
+    for (const path of this.#paths) {
+      const listeners = {
+        online: (d: PathEvents['peer:online']) => this.#onPeerOnline(path, d),
+        offline: (d: PathEvents['peer:offline']) => this.#onPeerOffline(path, d),
+      }
+      this.#listeners.set(path, listeners)
+      path.on('peer:online', listeners.online)
+      path.on('peer:offline', listeners.offline)
+    }
+    await this.#publishProfile()
+    this.#router.start()
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return
+    this.#running = false
+    this.#router.stop()
+    for (const [path, listeners] of this.#listeners) {
+      path.off('peer:online', listeners.online)
+      path.off('peer:offline', listeners.offline)
+    }
+    this.#listeners.clear()
+    this.#online.clear()
+  }
+
+  /** Resolves once the outbox has nothing due left to try (tests, orderly shutdown). */
+  settled(): Promise<void> {
+    return this.#router.settled()
+  }
+
+  me(): MeRow {
+    const me = this.#store.peers.me()
+    if (me === undefined) throw new Error('messenger not started: no profile yet')
+    return me
+  }
+
+  peers(): PeerState[] {
+    return this.#store.peers.list().map((peer) => this.#peerState(peer))
+  }
+
+  peer(peerId: string): PeerState | undefined {
+    const peer = this.#store.peers.get(peerId)
+    return peer === undefined ? undefined : this.#peerState(peer)
+  }
+
+  /**
+   * A PeerId, or a display name that exactly one known peer has (case-insensitive).
+   * Throws PEER_UNKNOWN / PEER_AMBIGUOUS with a sentence the user can act on.
+   */
+  resolvePeer(ref: string): string {
+    const wanted = ref.trim()
+    if (isPeerId(wanted)) return wanted
+    const lower = wanted.toLowerCase()
+    const matches = this.#store.peers.list().filter((p) => p.name?.toLowerCase() === lower)
+    const [only, ...others] = matches
+    if (only === undefined) {
+      throw new PigeonError(
+        'PEER_UNKNOWN',
+        `No known peer is called "${wanted}"; \`pigeon peers\` lists who is known.`,
+      )
+    }
+    if (others.length > 0) {
+      const ids = matches.map((p) => p.peerId).join(', ')
+      throw new PigeonError(
+        'PEER_AMBIGUOUS',
+        `${matches.length} peers are called "${wanted}" (${ids}); use a PeerId instead.`,
+      )
+    }
+    return only.peerId
+  }
+
+  conversations(): ConversationRow[] {
+    return this.#store.conversations.list()
+  }
+
+  history(peerRef: string, query: { before?: Uint8Array; limit?: number } = {}): MessageRow[] {
+    const peerId = this.resolvePeer(peerRef)
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), HISTORY_MAX_LIMIT)
+    return this.#store.messages.history(peerId, { before: query.before, limit })
+  }
+
+  search(text: string, limit = 50): MessageRow[] {
+    return this.#store.messages.search(text, Math.min(Math.max(limit, 1), HISTORY_MAX_LIMIT))
+  }
+
+  /** Stores the message (pending) with its outbox row, then lets the router deliver it. */
+  send(peerRef: string, text: string): MessageRow {
+    const recipient = this.resolvePeer(peerRef)
+    if (recipient === this.peerId)
+      throw new PigeonError('PEER_UNKNOWN', 'That PeerId is yours; send to someone else.')
+    const bytes = Buffer.byteLength(text, 'utf8')
+    if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
+      throw new PigeonError(
+        'MESSAGE_TOO_LONG',
+        `The message is ${bytes} bytes; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes of UTF-8 — split it up.`,
+      )
+    }
+    if (text.trim().length === 0) throw new PigeonError('API_BAD_REQUEST', 'The message is empty.')
+    const now = this.#now()
+    const message = this.#store.queueOutgoing(
+      { id: newMessageId(now), sender: this.peerId, recipient, sentAt: now, text },
+      now,
+    )
+    this.emit('message', message)
+    this.#emitConversation(message.conversationId)
+    this.#router.kick(recipient)
+    return message
+  }
+
+  /** Marks a conversation read and queues read receipts to the senders. */
+  markRead(peerRef: string): MessageRow[] {
+    const peerId = this.resolvePeer(peerRef)
+    const read = this.#store.markConversationRead(peerId, this.#now())
+    for (const message of read) this.emit('message-state', message)
+    this.#emitConversation(peerId)
+    for (const sender of new Set(read.map((m) => m.sender))) this.#router.kick(sender)
+    return read
+  }
+
+  /** Tells the peer I am (or stopped) typing; best effort, never stored or retried. */
+  async typing(peerRef: string, typing: boolean): Promise<void> {
+    const peerId = this.resolvePeer(peerRef)
+    const now = this.#now()
+    await this.#sendEphemeral(peerId, {
+      id: newMessageId(now),
+      sender: this.peerId,
+      to: { peer: peerId },
+      sentAt: now,
+      kind: 'typing',
+      typing,
+    })
+  }
+
+  async setProfile(change: { name?: string; color?: number }): Promise<MeRow> {
+    const me = this.me()
+    const next: MeRow = {
+      ...me,
+      name: change.name === undefined ? me.name : checkName(change.name),
+      color: change.color === undefined ? me.color : checkColor(change.color),
+    }
+    return this.#saveProfile(next)
+  }
+
+  async setStatus(status: PeerStatus): Promise<MeRow> {
+    if (!['online', 'away', 'busy'].includes(status)) {
+      throw new PigeonError('API_BAD_REQUEST', `Status is online, away or busy; not "${status}".`)
+    }
+    return this.#saveProfile({ ...this.me(), status })
+  }
+
+  getSetting(key: string): SettingValue | undefined {
+    return this.#store.settings.get(key)
+  }
+
+  setSetting(key: string, value: SettingValue): void {
+    this.#store.settings.set(key, value)
+  }
+
+  async #saveProfile(next: MeRow): Promise<MeRow> {
+    const me = this.me()
+    if (next.name === me.name && next.color === me.color && next.status === me.status) return me
+    const saved = { ...next, version: me.version + 1 }
+    this.#store.peers.saveMe(saved)
+    this.emit('profile', saved)
+    await this.#publishProfile()
+    return saved
+  }
+
+  #ensureMe(): void {
+    const stored = this.#store.peers.me()
+    const name = this.#options.name === undefined ? undefined : checkName(this.#options.name)
+    if (stored === undefined) {
+      this.#store.peers.saveMe({
+        peerId: this.peerId,
+        name: name ?? checkName(this.#options.defaultName ?? 'Pigeon user'),
+        color: defaultColor(this.peerId),
+        status: 'online',
+        version: 1,
+      })
+      return
+    }
+    const changed = stored.peerId !== this.peerId || (name !== undefined && name !== stored.name)
+    if (changed) {
+      this.#store.peers.saveMe({
+        ...stored,
+        peerId: this.peerId,
+        name: name ?? stored.name,
+        version: stored.version + 1,
+      })
+    }
+  }
+
+  async #publishProfile(): Promise<void> {
+    const me = this.me()
+    const profile: PeerProfile = {
+      peerId: me.peerId,
+      name: me.name,
+      color: me.color,
+      status: me.status,
+      version: me.version,
+    }
+    try {
+      if (this.#options.profilePublisher !== undefined) {
+        await this.#options.profilePublisher.setProfile(profile)
+        return
+      }
+      // no publisher: tell whoever is online now; others get it when they reconnect
+      const now = this.#now()
+      await Promise.all(
+        [...this.#online.keys()].map((peerId) =>
+          this.#sendEphemeral(peerId, {
+            id: newMessageId(now),
+            sender: this.peerId,
+            to: { peer: peerId },
+            sentAt: now,
+            kind: 'profile',
+            profile: { name: me.name, color: me.color, status: me.status, version: me.version },
+          }),
+        ),
+      )
+    } catch (error) {
+      this.#options.onWarning?.('could not publish my profile', error)
+    }
+  }
+
+  async #sendEphemeral(peerId: string, envelope: Envelope): Promise<void> {
+    const path = this.#paths.find((p) => p.canReach(peerId))
+    if (path === undefined) return
+    try {
+      await path.deliver(peerId, envelope)
+    } catch (error) {
+      this.#options.onWarning?.(`${envelope.kind} to ${peerId} not delivered`, error)
+    }
+  }
+
+  async #inbound(envelope: Envelope, via: PathName): Promise<void> {
+    if (!this.#running) throw new PigeonError('DELIVERY_REFUSED', 'This node is shutting down.')
+    const sender = envelope.sender
+    if (!('peer' in envelope.to) || envelope.to.peer !== this.peerId) {
+      throw new PigeonError(
+        'DELIVERY_REFUSED',
+        `Envelope ${envelope.kind} from ${sender} is not addressed to me.`,
+      )
+    }
+    if (sender === this.peerId) return
+    // hearing from a peer means it is reachable: what waits for it is due now
+    if (!this.#online.has(sender)) this.#router.wake(sender)
+    switch (envelope.kind) {
+      case 'text': {
+        const now = this.#now()
+        const { inserted, message } = this.#store.storeInbound(
+          { id: envelope.id, sender, sentAt: envelope.sentAt, text: envelope.text },
+          via,
+          now,
+        )
+        if (!inserted) return // a duplicate: acked again, shown once
+        this.emit('message', message)
+        this.#emitConversation(message.conversationId)
+        this.#router.kick(sender)
+        return
+      }
+      case 'receipt': {
+        for (const message of this.#store.applyReceipt(sender, envelope.ids, envelope.state))
+          this.#emitState(message)
+        return
+      }
+      case 'profile': {
+        if (this.#store.peers.applyProfile({ peerId: sender, ...envelope.profile }))
+          this.#emitPeer(sender)
+        return
+      }
+      case 'typing':
+        this.emit('typing', { peerId: sender, typing: envelope.typing })
+        return
+      default:
+        // file offers and group control arrive with later features; accept so the sender stops
+        this.#options.onWarning?.(`ignored a ${envelope.kind} envelope from ${sender}`)
+    }
+  }
+
+  #peerState(peer: PeerRow): PeerState {
+    return { ...peer, online: [...(this.#online.get(peer.peerId) ?? [])] }
+  }
+
+  #emitPeer(peerId: string): void {
+    const peer = this.peer(peerId)
+    if (peer !== undefined) this.emit('peer', peer)
+  }
+
+  #emitState(message: MessageRow): void {
+    this.emit('message-state', message)
+  }
+
+  #emitConversation(id: string): void {
+    const conversation = this.#store.conversations.get(id)
+    if (conversation !== undefined) this.emit('conversation', conversation)
+  }
+}

@@ -1,0 +1,36 @@
+// My own profile's defaults and limits. Colours come from the PeerId so two new users who have not
+// picked one still look different, and the same user looks the same on every machine.
+import { ENVELOPE_LIMITS } from '../../shared/envelope.js'
+import { PigeonError } from '../../shared/errors.js'
+
+const PALETTE = [
+  0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0x008080, 0x9a6324,
+  0x800000, 0x808000, 0x000075,
+] as const
+
+export function defaultColor(peerId: string): number {
+  let hash = 0
+  for (const ch of peerId) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0
+  return PALETTE[hash % PALETTE.length] ?? PALETTE[0]
+}
+
+export function checkName(name: string): string {
+  const trimmed = name.trim()
+  if (trimmed.length === 0 || [...trimmed].length > ENVELOPE_LIMITS.maxNameChars) {
+    throw new PigeonError(
+      'API_BAD_REQUEST',
+      `A display name has 1 to ${ENVELOPE_LIMITS.maxNameChars} characters; "${name.slice(0, 80)}" does not.`,
+    )
+  }
+  return trimmed
+}
+
+export function checkColor(color: number): number {
+  if (!Number.isInteger(color) || color < 0 || color > 0xffffff) {
+    throw new PigeonError(
+      'API_BAD_REQUEST',
+      `A colour is 0xRRGGBB (0 to 16777215); ${color} is not.`,
+    )
+  }
+  return color
+}

@@ -1,0 +1,67 @@
+// Builds messenger engines on real SQLite files linked by the in-memory path (router logic tests).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestContext } from 'node:test'
+import { generateIdentity } from '../../../shared/identity.js'
+import { Messenger, type MessengerOptions } from '../../../app/core/messenger.js'
+import { Store } from '../../../app/core/store/index.js'
+import { MemoryNetwork, type MemoryPath } from './memory-path.js'
+
+export interface TestNode {
+  peerId: string
+  name: string
+  store: Store
+  file: string
+  path: MemoryPath
+  messenger: Messenger
+  /** stops the engine and opens a fresh one on the same store file (a restart) */
+  restart(): Promise<void>
+}
+
+export const FAST_BACKOFF = { baseMs: 20, maxMs: 80 }
+
+export async function makeNode(
+  t: TestContext,
+  network: MemoryNetwork,
+  name: string,
+  options: Partial<MessengerOptions> = {},
+): Promise<TestNode> {
+  const { peerId } = await generateIdentity()
+  const dir = mkdtempSync(join(tmpdir(), `pigeon-${name}-`))
+  const file = join(dir, 'pigeon.db')
+  const path = network.path(peerId)
+  const build = (store: Store): Messenger =>
+    new Messenger({
+      store,
+      peerId,
+      paths: [path],
+      name,
+      backoff: FAST_BACKOFF,
+      deliveryTimeoutMs: 2_000,
+      ...options,
+    })
+  const node: TestNode = {
+    peerId,
+    name,
+    file,
+    path,
+    store: Store.open(file),
+    messenger: undefined as unknown as Messenger,
+    async restart() {
+      await node.messenger.stop()
+      node.store.close()
+      node.store = Store.open(file)
+      node.messenger = build(node.store)
+      await node.messenger.start()
+    },
+  }
+  node.messenger = build(node.store)
+  await node.messenger.start()
+  t.after(async () => {
+    await node.messenger.stop()
+    node.store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return node
+}
