@@ -19,9 +19,14 @@ import type {
   Store,
 } from './store/index.js'
 
-/** Something that tells the network about my profile (the LAN node exchanges it on connect). */
-export interface ProfilePublisher {
-  setProfile(profile: PeerProfile): void | Promise<void>
+/**
+ * Where profiles travel when a path handles them itself (the LAN network sends mine on connect
+ * and on change, and reports the ones it receives): app/core/net LanNetwork fits this shape.
+ */
+export interface ProfileExchange {
+  setProfile(profile: Omit<PeerProfile, 'peerId'>): void | Promise<void>
+  on(event: 'profile', listener: (profile: PeerProfile) => void): void
+  off(event: 'profile', listener: (profile: PeerProfile) => void): void
 }
 
 export interface MessengerOptions {
@@ -32,7 +37,8 @@ export interface MessengerOptions {
   /** the display name when none is stored yet; `name` replaces a stored one */
   defaultName?: string
   name?: string
-  profilePublisher?: ProfilePublisher
+  /** without one, profile envelopes go to online peers over the paths and arrive as inbound */
+  profileExchange?: ProfileExchange
   backoff?: BackoffPolicy
   deliveryTimeoutMs?: number
   now?: () => number
@@ -85,6 +91,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     this.#emitPeer(detail.peerId)
   }
 
+  readonly #onProfile = (profile: PeerProfile): void => {
+    if (!this.#running || profile.peerId === this.peerId) return
+    if (this.#store.peers.applyProfile(profile)) this.#emitPeer(profile.peerId)
+  }
+
   readonly #listeners = new Map<
     DeliveryPath,
     {
@@ -122,8 +133,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   async start(): Promise<void> {
     if (this.#running) return
-    this.#ensureMe()
+    this.prepareProfile()
     this.#running = true
+    this.#options.profileExchange?.on('profile', this.#onProfile)
     for (const path of this.#paths) {
       const listeners = {
         online: (d: PathEvents['peer:online']) => this.#onPeerOnline(path, d),
@@ -133,7 +145,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       path.on('peer:online', listeners.online)
       path.on('peer:offline', listeners.offline)
     }
-    await this.#publishProfile()
+    // an exchange was built with my profile (prepareProfile) and sends it on connect itself
+    if (this.#options.profileExchange === undefined) await this.#publishProfile()
     this.#router.start()
   }
 
@@ -141,6 +154,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (!this.#running) return
     this.#running = false
     this.#router.stop()
+    this.#options.profileExchange?.off('profile', this.#onProfile)
     for (const [path, listeners] of this.#listeners) {
       path.off('peer:online', listeners.online)
       path.off('peer:offline', listeners.offline)
@@ -285,11 +299,21 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async #saveProfile(next: MeRow): Promise<MeRow> {
     const me = this.me()
     if (next.name === me.name && next.color === me.color && next.status === me.status) return me
-    const saved = { ...next, version: me.version + 1 }
+    // time-based versions keep growing across restarts and data-dir copies
+    const saved = { ...next, version: Math.max(me.version + 1, this.#now()) }
     this.#store.peers.saveMe(saved)
     this.emit('profile', saved)
     await this.#publishProfile()
     return saved
+  }
+
+  /**
+   * Makes sure my profile row exists (applying the `name` option) and returns it; start() calls
+   * it too. Call it first when a path needs my profile before the engine starts.
+   */
+  prepareProfile(): MeRow {
+    this.#ensureMe()
+    return this.me()
   }
 
   #ensureMe(): void {
@@ -311,7 +335,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         ...stored,
         peerId: this.peerId,
         name: name ?? stored.name,
-        version: stored.version + 1,
+        version: Math.max(stored.version + 1, this.#now()),
       })
     }
   }
@@ -326,8 +350,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       version: me.version,
     }
     try {
-      if (this.#options.profilePublisher !== undefined) {
-        await this.#options.profilePublisher.setProfile(profile)
+      if (this.#options.profileExchange !== undefined) {
+        await this.#options.profileExchange.setProfile(profile)
         return
       }
       // no publisher: tell whoever is online now; others get it when they reconnect
