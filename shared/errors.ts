@@ -58,6 +58,11 @@ export type PigeonErrorCode =
   | 'FRAME_OVERSIZE'
   | 'FRAME_INVALID'
   | 'NODE_START_FAILED'
+  // the app's relay link (app/core/relay)
+  | 'RELAY_URL_INVALID'
+  | 'RELAY_UNREACHABLE'
+  | 'RELAY_REFUSED'
+  | 'PRESENCE_INVALID'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode
