@@ -120,6 +120,11 @@ export class ReplayGuard {
     }
     this.#seen.add(key)
   }
+
+  /** Takes an id back, when the message it opened could not be kept and will come again. */
+  forget(id: Uint8Array): void {
+    this.#seen.delete(messageIdToString(id))
+  }
 }
 
 export function openSealed(sealed: Uint8Array, recipient: Identity, options: { replay?: ReplayGuard } = {}): Envelope {

@@ -23,6 +23,8 @@ export interface PathEvents {
   'peer:online': { peerId: string; addresses: string[] }
   /** a peer stopped being reachable on this path (goodbye, connection lost, announces missing) */
   'peer:offline': { peerId: string }
+  /** the path itself came up (the relay link connected): every queued recipient may be reachable */
+  'path:up': Record<string, never>
 }
 
 /**

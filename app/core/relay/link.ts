@@ -1,0 +1,352 @@
+// The relay link: the router's `relay` DeliveryPath over one MQTT 3.1.1 connection (mqtt.js 5)
+// to pigeon-relay (DESIGN.md "Messages: Relayed"; docs/protocol.md §3–§5).
+//
+// - Authenticates with a fresh shared/ relay token on every connect (tokens are single-use),
+//   so mqtt.js's own reconnect is off and this class reconnects with back-off and jitter.
+// - clean=false + QoS 1 subscription on its inbox: the relay queues what arrives while we are
+//   away. An inbound message is PUBACKed only after the inbound handler stored it, so a crash
+//   between receipt and storage makes the relay deliver it again (dedup by id downstream).
+// - deliver() seals to the recipient and resolves on PUBACK: the relay holds it now ("sent").
+// - presence: retained, owner-only; the last will marks us offline if the link dies.
+import { EventEmitter } from 'node:events'
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt'
+import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
+import { isPigeonError, PigeonError } from '../../../shared/errors.js'
+import type { Identity } from '../../../shared/identity.js'
+import { createRelayToken } from '../../../shared/relay-token.js'
+import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
+import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js'
+import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
+import { silentLogger, type NetLogger } from '../net/logger.js'
+import { decodePresence, encodePresence, OFFLINE_PRESENCE } from './presence.js'
+import { parseRelayAddress, type RelayAddress } from './url.js'
+
+export type RelayLinkState = 'off' | 'connecting' | 'connected' | 'error'
+
+export interface RelayStatus {
+  state: RelayLinkState
+  /** the relay address (with its id), when one is set */
+  url?: string
+  /** the last problem, in words, with its code */
+  lastError?: { code: string; message: string; at: number }
+  /** when the next connection attempt is due (state 'error') */
+  retryAt?: number
+}
+
+export interface RelayLinkEvents extends PathEvents {
+  profile: PeerProfile
+  status: RelayStatus
+}
+
+export interface RelayLinkInit {
+  identity: Identity
+  /** mqtt://host:1883#<relayId> */
+  url: string
+  profile: ProfileBody
+  logger?: NetLogger
+  connectTimeoutMs?: number
+  /** a publish not PUBACKed within this long fails (the router retries later) */
+  publishTimeoutMs?: number
+  backoff?: { initialMs: number; maxMs: number }
+  random?: () => number
+}
+
+const CONNACK_WORDS: Record<number, string> = {
+  1: 'the relay does not speak MQTT 3.1.1',
+  2: 'the relay refused this client id',
+  3: 'the relay is unavailable',
+  4: 'the relay refused the login (bad user name or password)',
+  5: 'the relay refused this identity (not authorised: token rejected, or invite-only and not invited)',
+}
+
+export class RelayLink implements DeliveryPath {
+  readonly name = 'relay' as const
+  readonly address: RelayAddress
+  readonly #init: RelayLinkInit
+  readonly #events = new EventEmitter()
+  readonly #replay = new ReplayGuard()
+  readonly #watched = new Set<string>()
+  readonly #online = new Set<string>()
+  readonly #log: NetLogger
+  #handler: InboundHandler | undefined
+  #client: MqttClient | undefined
+  #status: RelayStatus
+  #running = false
+  #attempt = 0
+  #retryTimer: NodeJS.Timeout | undefined
+  #profile: ProfileBody
+
+  constructor(init: RelayLinkInit) {
+    this.#init = init
+    this.address = parseRelayAddress(init.url)
+    this.#profile = init.profile
+    this.#log = init.logger ?? silentLogger
+    this.#status = { state: 'off', url: this.address.text }
+    this.#events.setMaxListeners(50)
+  }
+
+  status(): RelayStatus {
+    return { ...this.#status }
+  }
+
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    void this.#connect()
+  }
+
+  /** Says goodbye (offline presence) and closes; queued inbox messages stay at the relay. */
+  async stop(): Promise<void> {
+    this.#running = false
+    clearTimeout(this.#retryTimer)
+    const client = this.#client
+    this.#client = undefined
+    if (client !== undefined) {
+      if (client.connected) {
+        await client.publishAsync(presenceTopic(this.#init.identity.peerId), Buffer.from(OFFLINE_PRESENCE), { qos: 1, retain: true }).catch(() => undefined)
+      }
+      await client.endAsync(false).catch(() => undefined)
+    }
+    for (const peerId of this.#online) this.#emit('peer:offline', { peerId })
+    this.#online.clear()
+    this.#setStatus({ state: 'off', url: this.address.text })
+  }
+
+  // --- DeliveryPath ---------------------------------------------------------------------------
+
+  canReach(_peerId: string): boolean {
+    // through the relay every peer is reachable: its inbox queues while it is away
+    return this.#client?.connected === true
+  }
+
+  async deliver(peerId: string, envelope: Envelope): Promise<void> {
+    const client = this.#client
+    if (client === undefined || !client.connected) {
+      throw new PigeonError('PEER_UNREACHABLE', 'The relay is not connected.')
+    }
+    const sealed = seal(envelope, this.#init.identity, peerId)
+    const timeoutMs = this.#init.publishTimeoutMs ?? 10_000
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        client.publishAsync(inboxTopic(peerId), Buffer.from(sealed), { qos: 1 }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new PigeonError('DELIVERY_TIMEOUT', `The relay did not confirm the message within ${timeoutMs / 1000} s.`)), timeoutMs)
+        }),
+      ])
+    } catch (cause) {
+      if (isPigeonError(cause)) throw cause
+      throw new PigeonError('RELAY_UNREACHABLE', `The relay did not take the message: ${errorWords(cause)}.`, { cause })
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  onInbound(handler: InboundHandler): void {
+    this.#handler = handler
+  }
+
+  on<K extends keyof RelayLinkEvents>(event: K, listener: (detail: RelayLinkEvents[K]) => void): void {
+    this.#events.on(event, listener)
+  }
+
+  off<K extends keyof RelayLinkEvents>(event: K, listener: (detail: RelayLinkEvents[K]) => void): void {
+    this.#events.off(event, listener)
+  }
+
+  // --- presence -------------------------------------------------------------------------------
+
+  /** Follows these peers' presence (contacts beyond the LAN). */
+  watch(peerIds: Iterable<string>): void {
+    const added: string[] = []
+    for (const peerId of peerIds) {
+      if (peerId === this.#init.identity.peerId || this.#watched.has(peerId)) continue
+      this.#watched.add(peerId)
+      added.push(peerId)
+    }
+    const client = this.#client
+    if (added.length > 0 && client?.connected === true) {
+      client.subscribe(added.map(presenceTopic), { qos: 1 }, (error) => {
+        if (error) this.#log.warn({ error: errorWords(error) }, 'relay refused a presence subscription')
+      })
+    }
+  }
+
+  isOnline(peerId: string): boolean {
+    return this.#online.has(peerId)
+  }
+
+  async setProfile(profile: ProfileBody): Promise<void> {
+    this.#profile = profile
+    const client = this.#client
+    if (client?.connected === true) await this.#publishPresence(client)
+  }
+
+  async #publishPresence(client: MqttClient): Promise<void> {
+    const payload = encodePresence(this.#init.identity.peerId, this.#profile)
+    await client.publishAsync(presenceTopic(this.#init.identity.peerId), Buffer.from(payload), { qos: 1, retain: true })
+  }
+
+  // --- connection -----------------------------------------------------------------------------
+
+  async #connect(): Promise<void> {
+    if (!this.#running) return
+    this.#setStatus({ ...this.#status, state: 'connecting', retryAt: undefined })
+    const me = this.#init.identity.peerId
+    let token: string
+    try {
+      token = await createRelayToken(this.#init.identity, this.address.relayId)
+    } catch (cause) {
+      this.#fail(cause)
+      return
+    }
+    const client = mqtt.connect(this.address.brokerUrl, {
+      clientId: me,
+      username: me,
+      password: token,
+      protocolVersion: 4,
+      clean: false,
+      reconnectPeriod: 0,
+      connectTimeout: this.#init.connectTimeoutMs ?? 10_000,
+      keepalive: 30,
+      resubscribe: false,
+      will: { topic: presenceTopic(me), payload: Buffer.from(OFFLINE_PRESENCE), qos: 1, retain: true },
+    })
+    this.#client = client
+    // [MQTT-4.6.0-2]-style ordering: the PUBACK for an inbound message goes out only when
+    // `done` is called, i.e. after the envelope is stored.
+    client.handleMessage = (packet, done) => {
+      this.#onPublish(packet).then(
+        () => done(),
+        (error: unknown) => {
+          // not stored: drop the link without acking, so the relay keeps it and resends it
+          this.#log.warn({ error: errorWords(error) }, 'could not store a relayed message; reconnecting to get it again')
+          client.end(true)
+        },
+      )
+    }
+    client.on('connect', () => {
+      if (this.#client !== client) return
+      void this.#onConnected(client)
+    })
+    client.on('error', (error) => {
+      if (this.#client === client) this.#lastError(error)
+    })
+    client.on('close', () => {
+      if (this.#client !== client) return
+      this.#client = undefined
+      client.removeAllListeners('connect')
+      for (const peerId of this.#online) this.#emit('peer:offline', { peerId })
+      this.#online.clear()
+      this.#scheduleRetry()
+    })
+  }
+
+  async #onConnected(client: MqttClient): Promise<void> {
+    this.#attempt = 0
+    const me = this.#init.identity.peerId
+    try {
+      await client.subscribeAsync([inboxTopic(me), ...[...this.#watched].map(presenceTopic)], { qos: 1 })
+      await this.#publishPresence(client)
+    } catch (error) {
+      this.#lastError(error)
+      client.end(true)
+      return
+    }
+    this.#setStatus({ state: 'connected', url: this.address.text, lastError: this.#status.lastError })
+    this.#emit('path:up', {})
+  }
+
+  async #onPublish(packet: IPublishPacket): Promise<void> {
+    const topic = parseTopic(packet.topic)
+    const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : new Uint8Array(packet.payload)
+    if (topic?.kind === 'inbox' && topic.peerId === this.#init.identity.peerId) {
+      let envelope: Envelope
+      try {
+        envelope = openSealed(payload, this.#init.identity, { replay: this.#replay })
+      } catch (error) {
+        // a forged, damaged or replayed message can never become valid: ack it away, log it
+        this.#log.warn({ code: isPigeonError(error) ? error.code : 'UNKNOWN' }, `refused a relayed message: ${errorWords(error)}`)
+        return
+      }
+      if (this.#handler === undefined) throw new PigeonError('DELIVERY_REFUSED', 'No inbound handler is set.')
+      try {
+        await this.#handler(envelope, 'relay')
+      } catch (error) {
+        this.#replay.forget(envelope.id) // it will come again; it must not count as a replay then
+        throw error
+      }
+      return
+    }
+    if (topic?.kind === 'presence' && this.#watched.has(topic.peerId)) {
+      this.#onPresence(topic.peerId, payload)
+      return
+    }
+    this.#log.debug({ topic: packet.topic.slice(0, 120) }, 'ignored a message on an unexpected topic')
+  }
+
+  #onPresence(peerId: string, payload: Uint8Array): void {
+    let presence
+    try {
+      presence = decodePresence(peerId, payload)
+    } catch (error) {
+      this.#log.warn({ peer: peerId }, `ignored a presence message: ${errorWords(error)}`)
+      return
+    }
+    if (presence.online) {
+      this.#emit('profile', { peerId, ...presence.profile })
+      if (!this.#online.has(peerId)) {
+        this.#online.add(peerId)
+        this.#emit('peer:online', { peerId, addresses: [] })
+      }
+    } else if (this.#online.delete(peerId)) {
+      this.#emit('peer:offline', { peerId })
+    }
+  }
+
+  #lastError(error: unknown): void {
+    const code = isPigeonError(error) ? error.code : (error as { code?: unknown }).code
+    let pigeonCode = 'RELAY_UNREACHABLE'
+    let message = `Cannot reach the relay at ${this.address.brokerUrl}: ${errorWords(error)}.`
+    if (typeof code === 'number' && CONNACK_WORDS[code] !== undefined) {
+      pigeonCode = 'RELAY_REFUSED'
+      message = `The relay at ${this.address.brokerUrl} said no: ${CONNACK_WORDS[code]}. Check the relay address and this computer's clock.`
+    }
+    this.#status = { ...this.#status, lastError: { code: pigeonCode, message, at: Date.now() } }
+  }
+
+  #fail(error: unknown): void {
+    this.#lastError(error)
+    this.#scheduleRetry()
+  }
+
+  #scheduleRetry(): void {
+    if (!this.#running) return
+    const { initialMs, maxMs } = this.#init.backoff ?? { initialMs: 500, maxMs: 60_000 }
+    const ceiling = Math.min(maxMs, initialMs * 2 ** this.#attempt)
+    const delay = Math.round(ceiling / 2 + (this.#init.random ?? Math.random)() * (ceiling / 2)) // "equal jitter"
+    this.#attempt += 1
+    clearTimeout(this.#retryTimer)
+    this.#retryTimer = setTimeout(() => void this.#connect(), delay)
+    this.#retryTimer.unref?.()
+    this.#setStatus({ state: 'error', url: this.address.text, lastError: this.#status.lastError, retryAt: Date.now() + delay })
+  }
+
+  #setStatus(status: RelayStatus): void {
+    this.#status = status
+    this.#emit('status', this.status())
+  }
+
+  #emit<K extends keyof RelayLinkEvents>(event: K, detail: RelayLinkEvents[K]): void {
+    try {
+      this.#events.emit(event, detail)
+    } catch (error) {
+      this.#log.error({ event, error: errorWords(error) }, 'a relay link listener threw')
+    }
+  }
+}
+
+function errorWords(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}
