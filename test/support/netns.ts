@@ -114,6 +114,29 @@ function installExitHook(): void {
   })
 }
 
+/**
+ * Makes an empty namespace with loopback up, registered for cleanup at exit (for harnesses that
+ * build other shapes than one LAN, e.g. test/support/topology.ts). Named pgn<pid>x<n>-<role>.
+ */
+export async function addTestNamespace(role: string, lan: number): Promise<string> {
+  if (process.getuid?.() !== 0) throw new Error('network namespaces need root')
+  installExitHook()
+  const name = `${PREFIX}${process.pid}x${lan}-${role}`
+  await ip('netns', 'add', name)
+  liveNamespaces.add(name)
+  await ip('-n', name, 'link', 'set', 'lo', 'up')
+  return name
+}
+
+/** Deletes a namespace made by addTestNamespace, killing what still runs in it. */
+export async function removeTestNamespace(name: string): Promise<void> {
+  await killNamespaceProcesses(name)
+  await ip('netns', 'del', name).catch(() => undefined)
+  liveNamespaces.delete(name)
+}
+
+export { makeHost as namespaceHost, stopChild }
+
 export async function createLan(options: LanOptions): Promise<Lan> {
   if (process.getuid?.() !== 0) throw new Error('createLan needs root (network namespaces)')
   if (options.hosts < 1 || options.hosts > 200) throw new Error('createLan: 1..200 hosts')
