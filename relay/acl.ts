@@ -14,13 +14,15 @@ import { mayPublish, maySubscribe, parseTopic } from '../shared/topics.js'
 import type { GroupRegistry } from './groups.js'
 import type { PublishRateLimiter } from './limits.js'
 import type { RelayMetrics } from './metrics.js'
-import { QueueLedger } from './queue.js'
+import type { QueueLedger } from './queue.js'
 
 export interface AclOptions {
   groups: GroupRegistry
   queues: QueueLedger
   rate: PublishRateLimiter
   maxPayloadBytes: number
+  /** dates the packet aedes is about to create for an accepted PUBLISH (queue.ts stampClock) */
+  stampClock: (now: number) => void
   metrics: RelayMetrics
   log: Logger
 }
@@ -78,7 +80,7 @@ export function createAcl(options: AclOptions) {
     if (parsed.kind === 'inbox' && packet.qos > 0 && (await queues.isFull(parsed.peerId))) {
       return { reason: 'queue_full', detail: `the inbox of ${parsed.peerId} holds its limit of messages` }
     }
-    if (packet.qos > 0) (packet as PublishPacket & { messageExpiry?: number }).messageExpiry = queues.expiryFor(Date.now())
+    options.stampClock(Date.now())
     return undefined
   }
 
@@ -101,7 +103,7 @@ export function createAcl(options: AclOptions) {
 
   /** Last check before a packet reaches a subscriber, live or from its queue (synchronous in aedes). */
   function authorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
-    if (QueueLedger.isExpired(packet, Date.now())) {
+    if (queues.isExpired(packet, Date.now())) {
       metrics.queueDropped.inc({ reason: 'expired' })
       return null
     }

@@ -8,8 +8,13 @@
 //   nothing already queued is lost and the sender keeps the message in its outbox;
 // - group topics: the message is queued for the other members and skipped for the full one
 //   (counted as pigeon_relay_queue_dropped_total{reason="queue_full"}).
-// Expiry: every accepted PUBLISH carries an absolute `messageExpiry` (aedes-packet keeps it and
-// the store serialises it); a queued packet past it is dropped instead of delivered.
+// A client that is online (here or on another cluster node) while its queue is full still gets
+// the message live; it is just not stored for it (outgoingUpdate finds no entry, see below).
+// Expiry: the store keeps only aedes-packet's fixed fields (aedes-persistence-level bundles
+// aedes-packet 3, which drops `messageExpiry`), so the enqueue time rides in `brokerCounter`:
+// before each accepted PUBLISH the broker's counter is raised to now × 1024 (stampClock), which
+// keeps it strictly increasing per broker id as aedes' dedup needs. A queued packet older than
+// the expiry is dropped instead of delivered.
 import type { RelayMetrics } from './metrics.js'
 
 interface Sub {
@@ -17,12 +22,27 @@ interface Sub {
 }
 interface PacketLike {
   topic: string
-  messageExpiry?: number
+  brokerCounter?: number
+}
+
+const STAMP_SCALE = 1024
+// counters below this were not stamped (broker-internal packets before the first publish)
+const STAMPED_FROM = 1e15
+
+/** Raises aedes' packet counter to the current time so the next packet's brokerCounter dates it. */
+export function stampClock(broker: { counter: number }, now: number): void {
+  if (broker.counter < now * STAMP_SCALE) broker.counter = now * STAMP_SCALE
+}
+
+export function enqueuedAt(packet: PacketLike): number | undefined {
+  const counter = packet.brokerCounter
+  return typeof counter === 'number' && counter >= STAMPED_FROM ? Math.floor(counter / STAMP_SCALE) : undefined
 }
 interface Persistence {
   outgoingEnqueueCombi(subs: Sub[], packet: PacketLike): Promise<unknown>
   outgoingEnqueue(sub: Sub, packet: PacketLike): Promise<unknown>
   outgoingClearMessageId(client: { id: string }, packet: unknown): Promise<unknown>
+  outgoingUpdate(client: { id: string }, packet: unknown): Promise<unknown>
   outgoingStream(client: { id: string }): AsyncIterable<unknown>
 }
 
@@ -33,6 +53,8 @@ export class QueueLedger {
   readonly #cap: number
   readonly #ttlMs: number
   readonly #metrics: RelayMetrics
+  /** set once the broker exists: is this client connected to this node? */
+  isOnline: (clientId: string) => boolean = () => false
 
   constructor(options: { cap: number; ttlMs: number; metrics: RelayMetrics }) {
     this.#cap = options.cap
@@ -48,7 +70,8 @@ export class QueueLedger {
       outgoingEnqueueCombi: async (subs, packet) => {
         const kept: Sub[] = []
         for (const sub of subs ?? []) {
-          if ((await this.count(sub.clientId)) >= this.#cap) {
+          // the cap bounds what waits for an absent client; one connected here drains as it goes
+          if (!this.isOnline(sub.clientId) && (await this.count(sub.clientId)) >= this.#cap) {
             this.#metrics.queueDropped.inc({ reason: 'queue_full' })
             continue
           }
@@ -56,6 +79,15 @@ export class QueueLedger {
           this.#add(sub.clientId, 1)
         }
         return await inner.outgoingEnqueueCombi(kept, packet)
+      },
+      outgoingUpdate: async (client, packet) => {
+        try {
+          return await inner.outgoingUpdate(client, packet)
+        } catch (error) {
+          // the entry was skipped at the cap: deliver live without storing
+          if ((error as Error).message === 'no such packet') return undefined
+          throw error
+        }
       },
       outgoingClearMessageId: async (client, packet) => {
         const removed = await inner.outgoingClearMessageId(client, packet)
@@ -91,7 +123,7 @@ export class QueueLedger {
   }
 
   async isFull(clientId: string): Promise<boolean> {
-    return (await this.count(clientId)) >= this.#cap
+    return !this.isOnline(clientId) && (await this.count(clientId)) >= this.#cap
   }
 
   /** Re-reads a client's queue length from the store (on connect: another cluster node may have queued). */
@@ -104,12 +136,9 @@ export class QueueLedger {
     await this.count(clientId)
   }
 
-  expiryFor(now: number): number {
-    return now + this.#ttlMs
-  }
-
-  static isExpired(packet: PacketLike, now: number): boolean {
-    return typeof packet.messageExpiry === 'number' && packet.messageExpiry <= now
+  isExpired(packet: PacketLike, now: number): boolean {
+    const at = enqueuedAt(packet)
+    return at !== undefined && now - at > this.#ttlMs
   }
 
   async #countStored(clientId: string): Promise<number> {

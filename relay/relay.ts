@@ -5,6 +5,7 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { createServer as createTlsServer } from 'node:tls'
 import { createServer as createHttpServerNode, type Server as HttpServer } from 'node:http'
 import { readFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type { IncomingMessage } from 'node:http'
 import { Aedes } from 'aedes'
@@ -21,7 +22,7 @@ import { InviteBook } from './invites.js'
 import { brokerLimits, guardPacketSize, PublishRateLimiter } from './limits.js'
 import { createMetrics } from './metrics.js'
 import { openStore } from './persistence.js'
-import { QueueLedger } from './queue.js'
+import { QueueLedger, stampClock } from './queue.js'
 
 export interface RunningRelay {
   relayId: string
@@ -63,11 +64,14 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   const queues = new QueueLedger({ cap: config.queueCap, ttlMs: config.queueTtlMs, metrics })
   const rate = new PublishRateLimiter(config.publishRate, config.publishBurst)
   const invites = new InviteBook({ dataDir: config.data, redis: store.redis })
-  const acl = createAcl({ groups, queues, rate, maxPayloadBytes: config.maxPacketBytes, metrics, log })
+  // the ACL is an input to the broker, but stamps the broker's counter: filled in below
+  const clock: { broker?: { counter: number } } = {}
+  const acl = createAcl({ groups, queues, rate, maxPayloadBytes: config.maxPacketBytes, metrics, log, stampClock: (now) => clock.broker !== undefined && stampClock(clock.broker, now) })
 
   const broker = await Aedes.createBroker({
-    // a stable broker id per relay: the cluster tells its nodes apart by it
-    id: relayId,
+    // unique per process (cluster nodes share the relay id); time first, so that a level store,
+    // which orders a queue by broker id then counter, keeps queues in order across restarts
+    id: `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`,
     persistence: queues.wrap(store.persistence as object),
     mq: store.mq,
     ...brokerLimits(config),
@@ -81,6 +85,9 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     }),
     ...acl,
   })
+  clock.broker = broker as unknown as { counter: number }
+  const connected = (broker as unknown as { clients: Record<string, unknown> }).clients
+  queues.isOnline = (clientId) => connected[clientId] !== undefined
   const brokerPersistence = (broker as unknown as { persistence: Parameters<GroupRegistry['load']>[0] }).persistence
   await groups.load(brokerPersistence)
   await groups.follow((broker as unknown as { mq: Parameters<GroupRegistry['follow']>[0] }).mq)
