@@ -1,0 +1,104 @@
+// What the screens need from a Pigeon node, in the shapes React renders (ids as hex strings,
+// times as ms). messenger-adapter.dom.ts implements it over app/api's MessengerApi, so the
+// screens never see the wire format and the same code runs in Electron and in a browser.
+export type PathName = 'lan' | 'relay'
+export type PeerStatus = 'online' | 'away' | 'busy'
+export type MessageState = 'pending' | 'sent' | 'delivered' | 'read'
+
+export interface UiMe {
+  peerId: string
+  name: string
+  /** 0xRRGGBB */
+  color: number
+  status: PeerStatus
+}
+
+export interface UiPeer {
+  peerId: string
+  name: string | null
+  color: number | null
+  status: PeerStatus | null
+  /** the paths that reach the peer now; empty when offline */
+  online: PathName[]
+  lastSeen: number | null
+}
+
+export interface UiConversation {
+  /** a peer's PeerId, or `group:<id>` */
+  id: string
+  kind: 'peer' | 'group'
+  target: string
+  title?: string
+  unread: number
+  lastActivityAt: number | null
+}
+
+export interface UiMessage {
+  /** 32 lowercase hex chars; UUIDv7, so string order is time order */
+  id: string
+  conversationId: string
+  sender: string
+  sentAt: number
+  text: string
+  state: MessageState
+  path: PathName | null
+  direction: 'in' | 'out'
+}
+
+export type RelayState = 'connected' | 'connecting' | 'disconnected' | 'error'
+
+export interface UiRelay {
+  url: string | null
+  state: RelayState
+  /** the relay's or the link's error, as a sentence */
+  error?: string
+}
+
+export interface UiGroup {
+  id: string
+  name: string
+  members: string[]
+}
+
+export type UiEvent =
+  | { type: 'message'; message: UiMessage }
+  | { type: 'message-state'; message: UiMessage }
+  | { type: 'peer'; peer: UiPeer }
+  | { type: 'profile'; me: UiMe }
+  | { type: 'typing'; peerId: string; typing: boolean }
+  | { type: 'conversation'; conversation: UiConversation }
+  | { type: 'relay'; relay: UiRelay }
+  /** the host asks to show a conversation (Electron: a notification was clicked) */
+  | { type: 'open'; conversationId: string }
+  /** the link between this UI and the node (WebSocket in the browser) */
+  | { type: 'link'; up: boolean }
+
+/** A failure the UI can put in words: code from shared/errors.ts, sentence from the node. */
+export class UiError extends Error {
+  readonly code: string
+  constructor(code: string, message: string) {
+    super(message)
+    this.code = code
+  }
+}
+
+export interface UiApi {
+  me(): Promise<UiMe>
+  peers(): Promise<UiPeer[]>
+  conversations(): Promise<UiConversation[]>
+  /** newest `limit` messages older than `before` (all when absent), oldest first */
+  history(conversationId: string, query: { before?: string; limit: number }): Promise<UiMessage[]>
+  send(conversationId: string, text: string): Promise<UiMessage>
+  markRead(conversationId: string): Promise<void>
+  typing(conversationId: string, typing: boolean): Promise<void>
+  search(text: string): Promise<UiMessage[]>
+  setProfile(change: { name?: string; color?: number }): Promise<UiMe>
+  setStatus(status: PeerStatus): Promise<UiMe>
+  /** undefined when the node has no relay support at all */
+  relay?(): Promise<UiRelay>
+  setRelay?(url: string | null): Promise<UiRelay>
+  groups?(): Promise<UiGroup[]>
+  /** a UI preference the host should know too (Electron's main reads `ui.notifications`) */
+  savePreference?(key: string, value: string | boolean): Promise<void>
+  subscribe(listener: (event: UiEvent) => void): () => void
+}

@@ -1,0 +1,33 @@
+// Renderer entry: pick how to reach the node (Electron's preload bridge, or the local HTTP/WS API
+// with the token from the page's URL), set up i18n, render.
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { connectApi, isElectron } from './api/connect.dom.js'
+import { initI18n } from './i18n/index.dom.js'
+import { AppStore } from './state/app-store.dom.js'
+import { App } from './ui/App.dom.js'
+import { StoreContext } from './ui/context.dom.js'
+import { peerName } from './ui/format.dom.js'
+import { notifyInBrowser } from './ui/notifications.dom.js'
+import './ui/styles.css'
+
+async function main(): Promise<void> {
+  await initI18n()
+  const store = new AppStore(connectApi())
+  store.onIncoming = (message, state) => {
+    if (isElectron()) return // Electron's main process notifies natively
+    notifyInBrowser(message, peerName(state.peers.get(message.sender), message.sender), () => store.select(message.conversationId))
+  }
+  const root = document.getElementById('root')
+  if (root === null) throw new Error('#root missing from index.html')
+  createRoot(root).render(
+    <StrictMode>
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>
+    </StrictMode>,
+  )
+  await store.start()
+}
+
+void main()

@@ -1,0 +1,354 @@
+// The UI's one source of truth: a snapshot object replaced on every change and read through
+// useSyncExternalStore. It talks to the node only through UiApi and keeps just what the screens
+// show: peers, conversations, the loaded pages of each history, who is typing, the relay's state.
+import type { PeerStatus, UiApi, UiConversation, UiEvent, UiGroup, UiMe, UiMessage, UiPeer, UiRelay } from '../api/ui-api.js'
+import { UiError } from '../api/ui-api.js'
+
+export const PAGE_SIZE = 200
+const TYPING_SHOWN_MS = 6000
+
+export interface History {
+  /** oldest first */
+  items: UiMessage[]
+  /** true when the oldest message of the conversation is loaded */
+  complete: boolean
+  loading: boolean
+}
+
+export interface SearchState {
+  query: string
+  results: UiMessage[]
+  loading: boolean
+}
+
+export interface Problem {
+  code: string
+  message: string
+}
+
+export interface AppState {
+  ready: boolean
+  /** why the first load failed, in words */
+  fatal?: Problem
+  linkUp: boolean
+  me?: UiMe
+  peers: ReadonlyMap<string, UiPeer>
+  conversations: ReadonlyMap<string, UiConversation>
+  histories: ReadonlyMap<string, History>
+  /** peerId -> time the indicator expires */
+  typing: ReadonlyMap<string, number>
+  selected?: string
+  relay?: UiRelay
+  groups?: UiGroup[]
+  search?: SearchState
+  /** the latest error of an action, shown in a banner until dismissed */
+  problem?: Problem
+  settingsOpen: boolean
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof UiError) return { code: error.code, message: error.message }
+  if (error instanceof Error) return { code: 'UNKNOWN', message: error.message.split('\n')[0] ?? '' }
+  return { code: 'UNKNOWN', message: String(error) }
+}
+
+function insertSorted(items: UiMessage[], message: UiMessage): UiMessage[] {
+  const existing = items.findIndex((m) => m.id === message.id)
+  if (existing >= 0) {
+    const next = items.slice()
+    next[existing] = message
+    return next
+  }
+  // almost always the newest: append; otherwise find the place (ids are time-ordered)
+  const last = items[items.length - 1]
+  if (last === undefined || last.id < message.id) return [...items, message]
+  let index = items.length
+  while (index > 0 && (items[index - 1]?.id ?? '') > message.id) index--
+  return [...items.slice(0, index), message, ...items.slice(index)]
+}
+
+export class AppStore {
+  #state: AppState = {
+    ready: false,
+    linkUp: true,
+    peers: new Map(),
+    conversations: new Map(),
+    histories: new Map(),
+    typing: new Map(),
+    settingsOpen: false,
+  }
+  readonly #listeners = new Set<() => void>()
+  readonly api: UiApi
+  #unsubscribe?: () => void
+  #typingTimer?: ReturnType<typeof setTimeout>
+  #searchSeq = 0
+  /** called for incoming messages (notifications in browser mode) */
+  onIncoming?: (message: UiMessage, state: AppState) => void
+
+  constructor(api: UiApi) {
+    this.api = api
+  }
+
+  getState = (): AppState => this.#state
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #set(change: Partial<AppState>): void {
+    this.#state = { ...this.#state, ...change }
+    for (const listener of this.#listeners) listener()
+  }
+
+  async start(): Promise<void> {
+    this.#unsubscribe = this.api.subscribe((event) => this.#onEvent(event))
+    try {
+      await this.reload()
+      this.#set({ ready: true, fatal: undefined })
+    } catch (error) {
+      this.#set({ fatal: toProblem(error) })
+    }
+  }
+
+  stop(): void {
+    this.#unsubscribe?.()
+    clearTimeout(this.#typingTimer)
+  }
+
+  /** Everything from the node again: on start and after the link came back. */
+  async reload(): Promise<void> {
+    const [me, peers, conversations] = await Promise.all([this.api.me(), this.api.peers(), this.api.conversations()])
+    const relay = this.api.relay === undefined ? undefined : await this.api.relay().catch(() => undefined)
+    const groups = this.api.groups === undefined ? undefined : await this.api.groups().catch(() => undefined)
+    this.#set({
+      me,
+      peers: new Map(peers.map((p) => [p.peerId, p])),
+      conversations: new Map(conversations.map((c) => [c.id, c])),
+      relay,
+      groups,
+    })
+    // refresh the open conversation's newest page; older pages reload on scroll
+    const selected = this.#state.selected
+    if (selected !== undefined) {
+      const histories = new Map(this.#state.histories)
+      histories.delete(selected)
+      this.#set({ histories })
+      await this.loadOlder(selected)
+    }
+  }
+
+  #onEvent(event: UiEvent): void {
+    const s = this.#state
+    switch (event.type) {
+      case 'message':
+      case 'message-state': {
+        const message = event.message
+        const history = s.histories.get(message.conversationId)
+        if (history !== undefined) {
+          const histories = new Map(s.histories)
+          histories.set(message.conversationId, { ...history, items: insertSorted(history.items, message) })
+          this.#set({ histories })
+        }
+        if (event.type === 'message' && message.direction === 'in') {
+          this.#clearTyping(message.sender)
+          this.onIncoming?.(message, this.#state)
+          if (this.#state.selected === message.conversationId && this.#canSeeConversation()) {
+            void this.markRead(message.conversationId)
+          }
+        }
+        if (!s.conversations.has(message.conversationId)) void this.#refreshConversations()
+        break
+      }
+      case 'peer': {
+        const peers = new Map(s.peers)
+        peers.set(event.peer.peerId, event.peer)
+        this.#set({ peers })
+        break
+      }
+      case 'profile':
+        this.#set({ me: event.me })
+        break
+      case 'conversation': {
+        const conversations = new Map(s.conversations)
+        conversations.set(event.conversation.id, event.conversation)
+        this.#set({ conversations })
+        break
+      }
+      case 'typing':
+        if (event.typing) {
+          const typing = new Map(s.typing)
+          typing.set(event.peerId, Date.now() + TYPING_SHOWN_MS)
+          this.#set({ typing })
+          this.#scheduleTypingExpiry()
+        } else this.#clearTyping(event.peerId)
+        break
+      case 'relay':
+        this.#set({ relay: event.relay })
+        break
+      case 'open':
+        this.select(event.conversationId)
+        break
+      case 'link': {
+        const wasDown = !s.linkUp
+        this.#set({ linkUp: event.up })
+        if (event.up && wasDown) void this.reload().catch((error: unknown) => this.#set({ problem: toProblem(error) }))
+        break
+      }
+    }
+  }
+
+  #canSeeConversation(): boolean {
+    return document.visibilityState === 'visible' && !this.#state.settingsOpen
+  }
+
+  #clearTyping(peerId: string): void {
+    if (!this.#state.typing.has(peerId)) return
+    const typing = new Map(this.#state.typing)
+    typing.delete(peerId)
+    this.#set({ typing })
+  }
+
+  #scheduleTypingExpiry(): void {
+    clearTimeout(this.#typingTimer)
+    const next = Math.min(...this.#state.typing.values())
+    if (!Number.isFinite(next)) return
+    this.#typingTimer = setTimeout(() => {
+      const now = Date.now()
+      const typing = new Map([...this.#state.typing].filter(([, until]) => until > now))
+      this.#set({ typing })
+      this.#scheduleTypingExpiry()
+    }, Math.max(50, next - Date.now()))
+  }
+
+  async #refreshConversations(): Promise<void> {
+    try {
+      const list = await this.api.conversations()
+      this.#set({ conversations: new Map(list.map((c) => [c.id, c])) })
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+    }
+  }
+
+  select(conversationId: string | undefined): void {
+    this.#set({ selected: conversationId, search: conversationId === undefined ? this.#state.search : this.#state.search, settingsOpen: false })
+    if (conversationId === undefined) return
+    if (!this.#state.histories.has(conversationId)) void this.loadOlder(conversationId)
+    if ((this.#state.conversations.get(conversationId)?.unread ?? 0) > 0) void this.markRead(conversationId)
+  }
+
+  /** Loads the page before the oldest loaded message (the newest page first). */
+  async loadOlder(conversationId: string): Promise<void> {
+    const current = this.#state.histories.get(conversationId)
+    if (current?.loading === true || current?.complete === true) return
+    const set = (h: History): void => {
+      const histories = new Map(this.#state.histories)
+      histories.set(conversationId, h)
+      this.#set({ histories })
+    }
+    set({ items: current?.items ?? [], complete: false, loading: true })
+    try {
+      const page = await this.api.history(conversationId, { before: current?.items[0]?.id, limit: PAGE_SIZE })
+      const latest = this.#state.histories.get(conversationId)?.items ?? []
+      // events may have added messages meanwhile: merge by id
+      const byId = new Map<string, UiMessage>()
+      for (const m of page) byId.set(m.id, m)
+      for (const m of latest) byId.set(m.id, m)
+      const items = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      set({ items, complete: page.length < PAGE_SIZE, loading: false })
+    } catch (error) {
+      set({ items: current?.items ?? [], complete: false, loading: false })
+      this.#set({ problem: toProblem(error) })
+    }
+  }
+
+  async send(conversationId: string, text: string): Promise<boolean> {
+    try {
+      const message = await this.api.send(conversationId, text)
+      this.#onEvent({ type: 'message', message })
+      return true
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+      return false
+    }
+  }
+
+  async markRead(conversationId: string): Promise<void> {
+    try {
+      await this.api.markRead(conversationId)
+      const conversation = this.#state.conversations.get(conversationId)
+      if (conversation !== undefined && conversation.unread > 0) {
+        const conversations = new Map(this.#state.conversations)
+        conversations.set(conversationId, { ...conversation, unread: 0 })
+        this.#set({ conversations })
+      }
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+    }
+  }
+
+  typing(conversationId: string, typing: boolean): void {
+    this.api.typing(conversationId, typing).catch(() => undefined) // best effort by design
+  }
+
+  async search(query: string): Promise<void> {
+    const seq = ++this.#searchSeq
+    const trimmed = query.trim()
+    if (trimmed.length === 0) {
+      this.#set({ search: undefined })
+      return
+    }
+    this.#set({ search: { query: trimmed, results: this.#state.search?.results ?? [], loading: true } })
+    try {
+      const results = await this.api.search(trimmed)
+      if (seq === this.#searchSeq) this.#set({ search: { query: trimmed, results, loading: false } })
+    } catch (error) {
+      if (seq === this.#searchSeq) this.#set({ search: { query: trimmed, results: [], loading: false }, problem: toProblem(error) })
+    }
+  }
+
+  async setProfile(change: { name?: string; color?: number }): Promise<boolean> {
+    try {
+      this.#set({ me: await this.api.setProfile(change) })
+      return true
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+      return false
+    }
+  }
+
+  async setStatus(status: PeerStatus): Promise<void> {
+    try {
+      this.#set({ me: await this.api.setStatus(status) })
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+    }
+  }
+
+  async setRelay(url: string | null): Promise<boolean> {
+    if (this.api.setRelay === undefined) return false
+    try {
+      this.#set({ relay: await this.api.setRelay(url) })
+      return true
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+      return false
+    }
+  }
+
+  openSettings(open: boolean): void {
+    this.#set({ settingsOpen: open })
+  }
+
+  dismissProblem(): void {
+    this.#set({ problem: undefined })
+  }
+
+  /** The window came back to the front: what is on screen is now read. */
+  visible(): void {
+    const selected = this.#state.selected
+    if (selected !== undefined && (this.#state.conversations.get(selected)?.unread ?? 0) > 0 && this.#canSeeConversation()) {
+      void this.markRead(selected)
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// The window: sidebar on the left; on the right a conversation, settings, or a screen that says
+// what to do next. Errors appear in words in a banner — never a stack trace.
+import { useEffect } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Problem } from '../state/app-store.dom.js'
+import { Conversation } from './Conversation.dom.js'
+import { useAppState, useStore } from './context.dom.js'
+import { Settings } from './Settings.dom.js'
+import { Sidebar } from './Sidebar.dom.js'
+
+export function problemText(problem: Problem, t: (key: string, options?: Record<string, unknown>) => string): string {
+  switch (problem.code) {
+    case 'API_UNAUTHORIZED':
+      return t('errors.unauthorized')
+    case 'MESSAGE_TOO_LONG':
+      return t('errors.tooLong')
+    case 'LINK_DOWN':
+      return t('errors.offline')
+    default:
+      return problem.code.startsWith('RELAY_') ? t('errors.relay', { message: problem.message }) : t('errors.generic', { message: problem.message })
+  }
+}
+
+function Banner() {
+  const { t } = useTranslation()
+  const store = useStore()
+  const problem = useAppState((s) => s.problem)
+  const linkUp = useAppState((s) => s.linkUp)
+  if (!linkUp) {
+    return (
+      <div className="banner banner-warn" role="status" data-testid="banner">
+        {t('errors.offline')}
+      </div>
+    )
+  }
+  if (problem === undefined) return null
+  return (
+    <div className="banner banner-error" role="alert" data-testid="banner" data-code={problem.code}>
+      <span>{problemText(problem, t)}</span>
+      <button type="button" className="link-button" onClick={() => store.dismissProblem()}>{t('errors.dismiss')}</button>
+    </div>
+  )
+}
+
+export function App() {
+  const { t } = useTranslation()
+  const store = useStore()
+  const ready = useAppState((s) => s.ready)
+  const fatal = useAppState((s) => s.fatal)
+  const selected = useAppState((s) => s.selected)
+  const settingsOpen = useAppState((s) => s.settingsOpen)
+
+  useEffect(() => {
+    const onVisible = (): void => store.visible()
+    document.addEventListener('visibilitychange', onVisible)
+    window.addEventListener('focus', onVisible)
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible)
+      window.removeEventListener('focus', onVisible)
+    }
+  }, [store])
+
+  useEffect(() => {
+    document.title = t('app.title')
+  }, [t])
+
+  if (fatal !== undefined) {
+    return (
+      <div className="splash" data-testid="fatal">
+        <div className="splash-logo">🕊</div>
+        <p>{problemText(fatal, t)}</p>
+      </div>
+    )
+  }
+  if (!ready) {
+    return (
+      <div className="splash" data-testid="loading">
+        <div className="splash-logo">🕊</div>
+        <p>{t('app.loading')}</p>
+      </div>
+    )
+  }
+  return (
+    <div className="app">
+      <Sidebar />
+      <div className="main">
+        <Banner />
+        {settingsOpen ? (
+          <Settings />
+        ) : selected !== undefined ? (
+          <Conversation key={selected} id={selected} />
+        ) : (
+          <main className="pick" data-testid="pick">
+            <div className="splash-logo">🕊</div>
+            <p>{t('conversation.pick')}</p>
+            <p className="hint">{t('conversation.pickHint')}</p>
+          </main>
+        )}
+      </div>
+    </div>
+  )
+}

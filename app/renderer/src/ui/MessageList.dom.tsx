@@ -1,0 +1,144 @@
+// The history, virtualised: only the rows on screen exist in the DOM, so 100,000 messages scroll
+// like 100. Rows are day separators and messages; it sticks to the bottom while you are there,
+// loads older pages when you near the top, and keeps your place when a page is prepended.
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { UiMessage } from '../api/ui-api.js'
+import type { History } from '../state/app-store.dom.js'
+import { dayKey, dayLabel, timeLabel } from './format.dom.js'
+
+type Row = { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; message: UiMessage; first: boolean }
+
+function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
+  const rows: Row[] = []
+  let day = ''
+  let previous: UiMessage | undefined
+  for (const message of items) {
+    const key = dayKey(message.sentAt)
+    if (key !== day) {
+      day = key
+      rows.push({ kind: 'day', key: `day-${key}`, label: label(message.sentAt) })
+      previous = undefined
+    }
+    // a run of messages from the same side within 5 minutes reads as one block
+    const first = previous === undefined || previous.direction !== message.direction || message.sentAt - previous.sentAt > 300_000
+    rows.push({ kind: 'message', key: message.id, message, first })
+    previous = message
+  }
+  return rows
+}
+
+export function Ticks(props: { state: UiMessage['state'] }) {
+  const { t } = useTranslation()
+  const glyph = props.state === 'pending' ? '◷' : props.state === 'sent' ? '✓' : '✓✓'
+  return (
+    <span className={`ticks ticks-${props.state}`} title={t(`state.${props.state}`)} aria-label={t(`state.${props.state}`)} data-testid="ticks" data-state={props.state}>
+      {glyph}
+    </span>
+  )
+}
+
+const MessageRow = memo(function MessageRow(props: { message: UiMessage; first: boolean; language: string }) {
+  const { t } = useTranslation()
+  const m = props.message
+  return (
+    <div className={`message message-${m.direction}${props.first ? ' message-first' : ''}`} data-testid="message" data-direction={m.direction} data-id={m.id}>
+      <div className="bubble">
+        <div className="bubble-text">{m.text}</div>
+        <div className="bubble-meta">
+          {m.path !== null && (
+            <span className={`path path-${m.path}`} data-testid="path">
+              {t(`path.${m.path}`)}
+            </span>
+          )}
+          <time dateTime={new Date(m.sentAt).toISOString()}>{timeLabel(m.sentAt, props.language)}</time>
+          {m.direction === 'out' && <Ticks state={m.state} />}
+        </div>
+      </div>
+    </div>
+  )
+})
+
+export function MessageList(props: { history: History; onNearTop: () => void }) {
+  const { t, i18n } = useTranslation()
+  const language = i18n.language
+  const rows = useMemo(
+    () => buildRows(props.history.items, (ms) => dayLabel(ms, language, { today: t('conversation.today'), yesterday: t('conversation.yesterday') })),
+    [props.history.items, language, t],
+  )
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const atBottom = useRef(true)
+  const firstKey = useRef<string | undefined>(undefined)
+  const lastKey = useRef<string | undefined>(undefined)
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (rows[index]?.kind === 'day' ? 40 : 58),
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: 10,
+  })
+
+  // prepended an older page: keep the row that was on top where it was
+  useLayoutEffect(() => {
+    const el = scrollRef.current
+    const oldFirst = firstKey.current
+    const newFirst = rows[0]?.key
+    firstKey.current = newFirst
+    if (el === null || oldFirst === undefined || oldFirst === newFirst) return
+    const added = rows.findIndex((r) => r.key === oldFirst)
+    if (added <= 0) return
+    const start = virtualizer.measurementsCache[added]?.start ?? 0
+    el.scrollTop += start
+  }, [rows, virtualizer])
+
+  // new newest row: follow it if the reader was at the bottom or it is mine
+  useLayoutEffect(() => {
+    const last = rows[rows.length - 1]
+    const previous = lastKey.current
+    lastKey.current = last?.key
+    if (last === undefined || last.key === previous) return
+    const mine = last.kind === 'message' && last.message.direction === 'out'
+    if (previous === undefined || atBottom.current || mine) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })
+  }, [rows, virtualizer])
+
+  const items = virtualizer.getVirtualItems()
+  const firstIndex = items[0]?.index
+  const { complete, loading } = props.history
+  const onNearTop = props.onNearTop
+  useEffect(() => {
+    if (firstIndex !== undefined && firstIndex < 15 && !complete && !loading && rows.length > 0) onNearTop()
+  }, [firstIndex, complete, loading, rows.length, onNearTop])
+
+  return (
+    <div
+      className="history"
+      ref={scrollRef}
+      data-testid="history"
+      onScroll={(e) => {
+        const el = e.currentTarget
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48
+      }}
+    >
+      {loading && rows.length > 0 && <div className="loading-older">{t('conversation.loadingOlder')}</div>}
+      <div className="history-inner" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = rows[item.index]
+          if (row === undefined) return null
+          return (
+            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="vrow" style={{ transform: `translateY(${item.start}px)` }}>
+              {row.kind === 'day' ? (
+                <div className="day" role="separator" data-testid="day-separator">
+                  <span>{row.label}</span>
+                </div>
+              ) : (
+                <MessageRow message={row.message} first={row.first} language={language} />
+              )}
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+}

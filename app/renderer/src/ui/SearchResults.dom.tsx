@@ -1,0 +1,53 @@
+// Full-text search results (Chinese included: the node's store does trigram FTS + LIKE), with the
+// match highlighted; a click opens that conversation.
+import { useTranslation } from 'react-i18next'
+import type { UiMessage } from '../api/ui-api.js'
+import type { SearchState } from '../state/app-store.dom.js'
+import { useAppState, useStore } from './context.dom.js'
+import { peerName, timeLabel } from './format.dom.js'
+
+function Highlight(props: { text: string; query: string }) {
+  const index = props.text.toLowerCase().indexOf(props.query.toLowerCase())
+  if (index < 0) return <>{props.text}</>
+  const start = Math.max(0, index - 40)
+  return (
+    <>
+      {start > 0 ? '…' : ''}
+      {props.text.slice(start, index)}
+      <mark>{props.text.slice(index, index + props.query.length)}</mark>
+      {props.text.slice(index + props.query.length)}
+    </>
+  )
+}
+
+export function SearchResults(props: { search: SearchState; onClear: () => void }) {
+  const { t, i18n } = useTranslation()
+  const store = useStore()
+  const peers = useAppState((s) => s.peers)
+  const me = useAppState((s) => s.me)
+  const who = (m: UiMessage): string => (m.direction === 'out' ? t('search.you') : peerName(peers.get(m.sender), m.sender))
+  return (
+    <section className="section" data-testid="search-results">
+      <h2 className="section-title">
+        {props.search.loading ? '…' : t('search.results', { count: props.search.results.length })}
+        <button type="button" className="link-button" onClick={props.onClear}>{t('search.clear')}</button>
+      </h2>
+      {!props.search.loading && props.search.results.length === 0 && <p className="teach">{t('search.none', { query: props.search.query })}</p>}
+      <ul className="rows">
+        {props.search.results.map((m) => (
+          <li key={m.id}>
+            <button type="button" className="row result" onClick={() => store.select(m.conversationId)} data-testid="search-result">
+              <span className="row-text">
+                <span className="row-name">
+                  {who(m)} → {m.direction === 'out' ? peerName(peers.get(m.conversationId), m.conversationId) : (me?.name ?? '')}
+                  <span className="row-time">{timeLabel(m.sentAt, i18n.language)}</span>
+                </span>
+                <span className="row-detail result-text"><Highlight text={m.text} query={props.search.query} /></span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}

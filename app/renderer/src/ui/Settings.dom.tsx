@@ -1,0 +1,138 @@
+// Settings: profile (name, colour, status), relay address and its live state, notifications,
+// language (follows the OS unless chosen), theme (follows the OS).
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { PeerStatus } from '../api/ui-api.js'
+import { chooseLanguage, languageChoice, type LanguageChoice } from '../i18n/index.dom.js'
+import { notificationsEnabled, setNotificationsEnabled } from './notifications.dom.js'
+import { Avatar } from './Avatar.dom.js'
+import { useAppState, useStore } from './context.dom.js'
+import { colorCss } from './format.dom.js'
+
+const PALETTE = [0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0x008080, 0x9a6324, 0x800000, 0x808000, 0x000075]
+
+export function Settings() {
+  const { t } = useTranslation()
+  const store = useStore()
+  const me = useAppState((s) => s.me)
+  const relay = useAppState((s) => s.relay)
+  const [name, setName] = useState(me?.name ?? '')
+  const [saved, setSaved] = useState(false)
+  const [relayUrl, setRelayUrl] = useState(relay?.url ?? '')
+  const [language, setLanguage] = useState<LanguageChoice>(languageChoice())
+  const [notify, setNotify] = useState(notificationsEnabled())
+
+  useEffect(() => setRelayUrl(relay?.url ?? ''), [relay?.url])
+  if (me === undefined) return null
+
+  return (
+    <main className="settings" data-testid="settings">
+      <header className="settings-header">
+        <h1>{t('settings.title')}</h1>
+        <button type="button" className="icon-button" aria-label={t('settings.close')} title={t('settings.close')} onClick={() => store.openSettings(false)} data-testid="close-settings">
+          ✕
+        </button>
+      </header>
+
+      <section className="card">
+        <h2>{t('settings.profile')}</h2>
+        <div className="profile-preview">
+          <Avatar name={name || me.name} color={me.color} size="large" presence={me.status} />
+          <span className="me-name">{name || me.name}</span>
+        </div>
+        <form
+          className="field-row"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void store.setProfile({ name }).then((ok) => setSaved(ok))
+          }}
+        >
+          <label className="field">
+            <span>{t('settings.name')}</span>
+            <input value={name} maxLength={64} onChange={(e) => { setName(e.target.value); setSaved(false) }} data-testid="settings-name" />
+          </label>
+          <button type="submit" className="primary" data-testid="settings-save-name">{saved ? t('settings.saved') : t('settings.save')}</button>
+        </form>
+        <div className="field">
+          <span>{t('settings.color')}</span>
+          <div className="swatches" role="radiogroup" aria-label={t('settings.color')}>
+            {PALETTE.map((c) => (
+              <button key={c} type="button" role="radio" aria-checked={c === me.color} aria-label={colorCss(c)} className={`swatch${c === me.color ? ' swatch-on' : ''}`} style={{ backgroundColor: colorCss(c) }} onClick={() => void store.setProfile({ color: c })} />
+            ))}
+            <input type="color" aria-label={t('settings.color')} value={colorCss(me.color)} onChange={(e) => void store.setProfile({ color: Number.parseInt(e.target.value.slice(1), 16) })} />
+          </div>
+        </div>
+        <label className="field">
+          <span>{t('settings.status')}</span>
+          <select value={me.status} onChange={(e) => void store.setStatus(e.target.value as PeerStatus)}>
+            {(['online', 'away', 'busy'] as const).map((s) => (
+              <option key={s} value={s}>{t(`me.status.${s}`)}</option>
+            ))}
+          </select>
+        </label>
+        <div className="field">
+          <span>{t('settings.peerId')}</span>
+          <code className="peer-id" data-testid="my-peer-id">{me.peerId}</code>
+        </div>
+      </section>
+
+      <section className="card" data-testid="settings-relay">
+        <h2>{t('settings.relay')}</h2>
+        {relay === undefined ? (
+          <p className="hint">{t('settings.relayNone')}</p>
+        ) : (
+          <>
+            <form
+              className="field-row"
+              onSubmit={(e) => {
+                e.preventDefault()
+                void store.setRelay(relayUrl.trim() === '' ? null : relayUrl.trim())
+              }}
+            >
+              <label className="field">
+                <span>{t('settings.relayUrl')}</span>
+                <input value={relayUrl} placeholder="mqtts://relay.example.org:8883" onChange={(e) => setRelayUrl(e.target.value)} data-testid="relay-url" disabled={store.api.setRelay === undefined} />
+              </label>
+              {store.api.setRelay !== undefined && <button type="submit" className="primary" data-testid="relay-save">{t('settings.save')}</button>}
+            </form>
+            {relay.url !== null && (
+              <p className={`relay-state relay-${relay.state}`} data-testid="relay-state">
+                <span className="dot" /> {t(`settings.relayState.${relay.state}`)}
+                {relay.error !== undefined && <span className="relay-error" data-testid="relay-error"> — {relay.error}</span>}
+              </p>
+            )}
+            <p className="hint">{t('settings.relayHint')}</p>
+          </>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>{t('settings.notifications')}</h2>
+        <label className="check">
+          <input type="checkbox" checked={notify} onChange={(e) => { setNotify(e.target.checked); void setNotificationsEnabled(e.target.checked); void store.api.savePreference?.('notifications', e.target.checked).catch(() => undefined) }} data-testid="notifications" />
+          <span>{t('settings.notificationsLabel')}</span>
+        </label>
+      </section>
+
+      <section className="card">
+        <h2>{t('settings.language')}</h2>
+        <select
+          value={language}
+          onChange={(e) => {
+            const choice = e.target.value as LanguageChoice
+            setLanguage(choice)
+            void chooseLanguage(choice)
+          }}
+          aria-label={t('settings.language')}
+          data-testid="language"
+        >
+          <option value="auto">{t('settings.languageAuto')}</option>
+          <option value="en">English</option>
+          <option value="zh-CN">简体中文</option>
+        </select>
+        <h2>{t('settings.theme')}</h2>
+        <p className="hint">{t('settings.themeHint')}</p>
+      </section>
+    </main>
+  )
+}

@@ -1,0 +1,56 @@
+// Names, colours, times and days as people read them, in the current UI language.
+import type { UiMe, UiPeer } from '../api/ui-api.js'
+
+export function shortPeerId(peerId: string): string {
+  return peerId.length > 14 ? `${peerId.slice(0, 6)}…${peerId.slice(-4)}` : peerId
+}
+
+export function peerName(peer: Pick<UiPeer, 'peerId' | 'name'> | undefined, fallbackId: string): string {
+  const name = peer?.name?.trim()
+  return name !== undefined && name.length > 0 ? name : shortPeerId(fallbackId)
+}
+
+export function colorCss(color: number | null | undefined): string {
+  return `#${((color ?? 0x8a8f98) & 0xffffff).toString(16).padStart(6, '0')}`
+}
+
+export function initials(name: string): string {
+  const trimmed = name.trim()
+  if (trimmed.length === 0) return '?'
+  const words = trimmed.split(/\s+/)
+  const first = [...(words[0] ?? '')][0] ?? '?'
+  // CJK names read best as their first character alone
+  if (/\p{Script=Han}/u.test(first)) return first
+  const second = words.length > 1 ? ([...(words[words.length - 1] ?? '')][0] ?? '') : ''
+  return (first + second).toUpperCase()
+}
+
+export function dayKey(ms: number): string {
+  const d = new Date(ms)
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`
+}
+
+export function dayLabel(ms: number, language: string, words: { today: string; yesterday: string }): string {
+  const now = new Date()
+  const today = dayKey(now.getTime())
+  const yesterday = dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1).getTime())
+  const key = dayKey(ms)
+  if (key === today) return words.today
+  if (key === yesterday) return words.yesterday
+  return new Intl.DateTimeFormat(language, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(ms)
+}
+
+export function timeLabel(ms: number, language: string): string {
+  return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(ms)
+}
+
+export function relativeLabel(ms: number, language: string): string {
+  const minutes = Math.round((ms - Date.now()) / 60000)
+  const rtf = new Intl.RelativeTimeFormat(language, { numeric: 'auto' })
+  if (Math.abs(minutes) < 60) return rtf.format(minutes, 'minute')
+  const hours = Math.round(minutes / 60)
+  if (Math.abs(hours) < 24) return rtf.format(hours, 'hour')
+  return rtf.format(Math.round(hours / 24), 'day')
+}
+
+export type Displayable = Pick<UiMe, 'name' | 'color'> | Pick<UiPeer, 'name' | 'color'>

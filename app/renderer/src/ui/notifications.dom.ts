@@ -1,0 +1,28 @@
+// Notifications preference. In Electron the main process shows native notifications (it reads
+// the same preference through the bridge); in a browser we use the Notification API while the
+// tab is hidden, after the user turned it on (which is when the browser asks for permission).
+import type { UiMessage } from '../api/ui-api.js'
+
+const KEY = 'pigeon.notifications'
+
+export function notificationsEnabled(): boolean {
+  return localStorage.getItem(KEY) !== 'off'
+}
+
+export async function setNotificationsEnabled(on: boolean): Promise<void> {
+  localStorage.setItem(KEY, on ? 'on' : 'off')
+  if (on && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+    await Notification.requestPermission().catch(() => 'denied')
+  }
+}
+
+export function notifyInBrowser(message: UiMessage, title: string, open: () => void): void {
+  if (!notificationsEnabled() || document.visibilityState === 'visible') return
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return
+  const notification = new Notification(title, { body: message.text.slice(0, 200), tag: message.conversationId })
+  notification.onclick = () => {
+    window.focus()
+    open()
+    notification.close()
+  }
+}
