@@ -122,6 +122,13 @@ test('a lost ack makes the sender retry; the receiver keeps one copy and acks th
   net.up(bob.peerId)
   let shown = 0
   bob.messenger.on('message', () => shown++)
+  // the greeting profiles must be through first, or they would take the lost acks
+  await until(
+    () =>
+      bob.messenger.peer(alice.peerId)?.name === 'alice' &&
+      alice.messenger.peer(bob.peerId)?.name === 'bob',
+    'profiles',
+  )
   alice.path.dropAckNext = 2
   bob.path.failNext = 1_000_000 // hold bob's receipts back, so only the resends can settle it
   const sent = alice.messenger.send(bob.peerId, 'once only')

@@ -76,10 +76,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #onPeerOnline = (path: DeliveryPath, detail: PathEvents['peer:online']): void => {
     if (!this.#running || detail.peerId === this.peerId) return
     const paths = this.#online.get(detail.peerId) ?? new Set<PathName>()
+    const wasOnline = paths.size > 0
     paths.add(path.name)
     this.#online.set(detail.peerId, paths)
     this.#store.peers.seen(detail.peerId, detail.addresses, this.#now())
     this.#emitPeer(detail.peerId)
+    // without an exchange that greets on connect, introduce myself to a peer that just appeared
+    if (!wasOnline && this.#options.profileExchange === undefined)
+      void this.#sendProfileTo([detail.peerId])
   }
 
   readonly #onPeerOffline = (path: DeliveryPath, detail: PathEvents['peer:offline']): void => {
@@ -207,6 +211,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       )
     }
     return only.peerId
+  }
+
+  message(id: Uint8Array): MessageRow | undefined {
+    return this.#store.messages.get(id)
   }
 
   conversations(): ConversationRow[] {
@@ -354,23 +362,28 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         await this.#options.profileExchange.setProfile(profile)
         return
       }
-      // no publisher: tell whoever is online now; others get it when they reconnect
-      const now = this.#now()
-      await Promise.all(
-        [...this.#online.keys()].map((peerId) =>
-          this.#sendEphemeral(peerId, {
-            id: newMessageId(now),
-            sender: this.peerId,
-            to: { peer: peerId },
-            sentAt: now,
-            kind: 'profile',
-            profile: { name: me.name, color: me.color, status: me.status, version: me.version },
-          }),
-        ),
-      )
+      // no exchange: tell whoever is online now; the others hear it when they come online
+      await this.#sendProfileTo([...this.#online.keys()])
     } catch (error) {
       this.#options.onWarning?.('could not publish my profile', error)
     }
+  }
+
+  async #sendProfileTo(peerIds: string[]): Promise<void> {
+    const me = this.me()
+    const now = this.#now()
+    await Promise.all(
+      peerIds.map((peerId) =>
+        this.#sendEphemeral(peerId, {
+          id: newMessageId(now),
+          sender: this.peerId,
+          to: { peer: peerId },
+          sentAt: now,
+          kind: 'profile',
+          profile: { name: me.name, color: me.color, status: me.status, version: me.version },
+        }),
+      ),
+    )
   }
 
   async #sendEphemeral(peerId: string, envelope: Envelope): Promise<void> {

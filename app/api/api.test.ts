@@ -1,0 +1,190 @@
+// The local API over real HTTP and WebSocket on 127.0.0.1, served from real engines (SQLite
+// files) linked by the in-memory path.
+import assert from 'node:assert/strict'
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, type TestContext } from 'node:test'
+import { isPigeonError } from '../../shared/errors.js'
+import { MemoryNetwork } from '../../test/app/support/memory-path.js'
+import { makeNode, type TestNode } from '../../test/app/support/messenger-harness.js'
+import { until } from '../../test/app/support/wait.js'
+import type { ApiClient } from './client.js'
+import { API_ENDPOINT_FILE, type MessengerEvent } from './contract.js'
+import { connectToDataDir } from './discover.js'
+import { LocalApi } from './local.js'
+import { startApiServer, type ApiServer } from './server.js'
+
+async function serve(
+  t: TestContext,
+  node: TestNode,
+): Promise<{ server: ApiServer; client: ApiClient; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'pigeon-api-'))
+  const server = await startApiServer({
+    api: new LocalApi(node.messenger, () => ['/ip4/127.0.0.1/tcp/1']),
+    dataDir: dir,
+  })
+  t.after(async () => {
+    await server.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return { server, client: await connectToDataDir(dir), dir }
+}
+
+async function pair(t: TestContext) {
+  const net = new MemoryNetwork()
+  const alice = await makeNode(t, net, 'alice')
+  const bob = await makeNode(t, net, 'bob')
+  net.up(alice.peerId)
+  net.up(bob.peerId)
+  return { net, alice, bob, a: await serve(t, alice), b: await serve(t, bob) }
+}
+
+const code = (expected: string) => (e: unknown) => isPigeonError(e) && e.code === expected
+
+test('the client drives the whole contract over HTTP', async (t) => {
+  const { alice, bob, a, b } = await pair(t)
+  const me = await a.client.me()
+  assert.equal(me.peerId, alice.peerId)
+  assert.deepEqual(me.addresses, ['/ip4/127.0.0.1/tcp/1'])
+  const peers = await a.client.peers()
+  assert.deepEqual(
+    peers.map((p) => [p.peerId, p.online, p.name]),
+    [[bob.peerId, true, 'bob']],
+  )
+
+  const sent = await a.client.send('bob', '你好，鲍勃 — hello')
+  assert.match(sent.id, /^[0-9a-f]{32}$/)
+  assert.equal(sent.state, 'pending')
+  await until(
+    () => alice.store.messages.get(Buffer.from(sent.id, 'hex'))?.state === 'delivered',
+    'delivered',
+  )
+
+  const history = await b.client.history(alice.peerId, { limit: 10 })
+  assert.deepEqual(
+    history.map((m) => [m.id, m.text, m.direction, m.path]),
+    [[sent.id, '你好，鲍勃 — hello', 'in', 'lan']],
+  )
+  assert.deepEqual(
+    (await b.client.search('鲍勃')).map((m) => m.id),
+    [sent.id],
+  )
+  assert.deepEqual(
+    (await b.client.search('hello')).map((m) => m.id),
+    [sent.id],
+  )
+  const [conversation] = await b.client.conversations()
+  assert.equal(conversation?.unread, 1)
+  assert.equal(conversation?.title, 'alice')
+  assert.equal(conversation?.lastMessage?.id, sent.id)
+  assert.deepEqual(await b.client.markRead('alice'), { read: 1 })
+  await until(() => alice.store.messages.get(Buffer.from(sent.id, 'hex'))?.state === 'read', 'read')
+
+  assert.equal((await a.client.setStatus('away')).status, 'away')
+  assert.equal((await a.client.setProfile({ name: 'Alice' })).name, 'Alice')
+  await a.client.setSetting('ui.theme', { dark: true })
+  assert.deepEqual(await a.client.getSetting('ui.theme'), { dark: true })
+  assert.equal(await a.client.getSetting('nothing.here'), null)
+})
+
+test('events stream over the WebSocket: messages, states, typing, peers', async (t) => {
+  const { alice, bob, a, b } = await pair(t)
+  const atBob: MessengerEvent[] = []
+  const atAlice: MessengerEvent[] = []
+  t.after(await b.client.subscribed((e) => atBob.push(e)))
+  t.after(await a.client.subscribed((e) => atAlice.push(e)))
+  const sent = await a.client.send(bob.peerId, 'ping')
+  await until(
+    () => atBob.some((e) => e.type === 'message' && e.message.id === sent.id),
+    'message event at bob',
+  )
+  await until(
+    () =>
+      atAlice.some(
+        (e) =>
+          e.type === 'message-state' && e.message.id === sent.id && e.message.state === 'delivered',
+      ),
+    'delivered event at alice',
+  )
+  assert.ok(atBob.some((e) => e.type === 'conversation' && e.conversation.unread === 1))
+  await a.client.typing('bob', true)
+  await until(
+    () => atBob.some((e) => e.type === 'typing' && e.peerId === alice.peerId && e.typing),
+    'typing',
+  )
+  await a.client.setStatus('busy')
+  await until(() => atBob.some((e) => e.type === 'peer' && e.peer.status === 'busy'), 'peer event')
+  assert.ok(atAlice.some((e) => e.type === 'profile' && e.me.status === 'busy'))
+})
+
+test('errors come back as { ok: false, error: { code, message } } with fitting statuses', async (t) => {
+  const { a } = await pair(t)
+  await assert.rejects(a.client.send('nobody', 'hi'), code('PEER_UNKNOWN'))
+  await assert.rejects(a.client.send('bob', 'x'.repeat(20_000)), code('MESSAGE_TOO_LONG'))
+  const post = (path: string, body: unknown, token = a.server.token) =>
+    fetch(`${a.server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  let response = await post('/api/history', { peer: 'bob', limit: 0 })
+  assert.equal(response.status, 400)
+  assert.equal(
+    ((await response.json()) as { error: { code: string } }).error.code,
+    'API_BAD_REQUEST',
+  )
+  response = await post('/api/send', { peer: 'bob', text: 'hi', extra: 1 })
+  assert.equal(response.status, 400)
+  response = await post('/api/history', { peer: 'bob', limit: '5' })
+  assert.equal(response.status, 400, 'a string is not coerced to a number')
+  response = await post('/api/me', {}, 'wrong-token')
+  assert.equal(response.status, 401)
+  assert.deepEqual(await response.json(), {
+    ok: false,
+    error: {
+      code: 'API_UNAUTHORIZED',
+      message: 'Missing or wrong API token; read it from api.json in the data dir.',
+    },
+  })
+  response = await post('/api/dropTables', {})
+  assert.equal(response.status, 404)
+  assert.equal(((await response.json()) as { ok: boolean }).ok, false)
+  response = await post('/api/history', { peer: 'bob', before: 'not-an-id' })
+  assert.equal(response.status, 400)
+})
+
+test('the event stream refuses a wrong token', async (t) => {
+  const { a } = await pair(t)
+  const { ApiClient } = await import('./client.js')
+  const { WebSocket } = await import('ws')
+  const intruder = new ApiClient({
+    url: a.server.url,
+    token: 'guess',
+    webSocket: (url, protocols) => new WebSocket(url, protocols) as never,
+  })
+  await assert.rejects(
+    intruder.subscribed(() => {}),
+    code('NODE_NOT_RUNNING'),
+  )
+})
+
+test('api.json is 0600 while the node runs; without a live node the client says so', async (t) => {
+  const net = new MemoryNetwork()
+  const alice = await makeNode(t, net, 'alice')
+  const dir = mkdtempSync(join(tmpdir(), 'pigeon-api-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  await assert.rejects(connectToDataDir(dir), code('NODE_NOT_RUNNING'))
+  const server = await startApiServer({ api: new LocalApi(alice.messenger), dataDir: dir })
+  const file = join(dir, API_ENDPOINT_FILE)
+  assert.equal(statSync(file).mode & 0o777, 0o600)
+  copyFileSync(file, `${file}.stale`)
+  await server.close()
+  assert.equal(existsSync(file), false)
+  // a node killed with -9 leaves its api.json behind: still "not running"
+  copyFileSync(`${file}.stale`, file)
+  await assert.rejects(
+    connectToDataDir(dir),
+    (e) => code('NODE_NOT_RUNNING')(e) && String((e as Error).message).includes(dir),
+  )
+})

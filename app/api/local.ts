@@ -1,0 +1,164 @@
+// MessengerApi over an engine in this process: turns store rows into the contract's JSON views.
+// The local server serves exactly this; the Electron main process can hand it to IPC as is.
+import { messageIdFromString, messageIdToString } from '../../shared/envelope.js'
+import { PigeonError } from '../../shared/errors.js'
+import type { Messenger, PeerState } from '../core/messenger.js'
+import type { ConversationRow, MeRow, MessageRow } from '../core/store/index.js'
+import type {
+  ConversationView,
+  HistoryQuery,
+  MeView,
+  MessageView,
+  MessengerApi,
+  MessengerEvent,
+  PeerStatus,
+  PeerView,
+  SettingValue,
+  Unsubscribe,
+} from './contract.js'
+
+export function messageView(row: MessageRow): MessageView {
+  return {
+    id: messageIdToString(row.id),
+    conversation: row.conversationId,
+    from: row.sender,
+    direction: row.direction,
+    text: row.text,
+    sentAt: row.sentAt,
+    receivedAt: row.receivedAt,
+    state: row.state,
+    path: row.path,
+  }
+}
+
+export function peerView(peer: PeerState): PeerView {
+  return {
+    peerId: peer.peerId,
+    name: peer.name,
+    color: peer.color,
+    status: peer.status,
+    online: peer.online.length > 0,
+    paths: peer.online,
+    addresses: peer.addresses,
+    lastSeen: peer.lastSeen,
+  }
+}
+
+export function shortPeerId(peerId: string): string {
+  return `${peerId.slice(0, 8)}…${peerId.slice(-6)}`
+}
+
+export class LocalApi implements MessengerApi {
+  constructor(
+    private readonly messenger: Messenger,
+    /** my current listen addresses (from the LAN node) */
+    private readonly addresses: () => string[] = () => [],
+  ) {}
+
+  async me(): Promise<MeView> {
+    return this.#meView(this.messenger.me())
+  }
+
+  async peers(): Promise<PeerView[]> {
+    return this.messenger.peers().map(peerView)
+  }
+
+  async conversations(): Promise<ConversationView[]> {
+    return this.messenger.conversations().map((c) => this.#conversationView(c))
+  }
+
+  async history(peer: string, query: HistoryQuery = {}): Promise<MessageView[]> {
+    const before = query.before === undefined ? undefined : parseId(query.before)
+    return this.messenger.history(peer, { before, limit: query.limit }).map(messageView)
+  }
+
+  async search(text: string, limit?: number): Promise<MessageView[]> {
+    return this.messenger.search(text, limit).map(messageView)
+  }
+
+  async send(peer: string, text: string): Promise<MessageView> {
+    return messageView(this.messenger.send(peer, text))
+  }
+
+  async markRead(peer: string): Promise<{ read: number }> {
+    return { read: this.messenger.markRead(peer).length }
+  }
+
+  async typing(peer: string, typing: boolean): Promise<void> {
+    await this.messenger.typing(peer, typing)
+  }
+
+  async setProfile(change: { name?: string; color?: number }): Promise<MeView> {
+    return this.#meView(await this.messenger.setProfile(change))
+  }
+
+  async setStatus(status: PeerStatus): Promise<MeView> {
+    return this.#meView(await this.messenger.setStatus(status))
+  }
+
+  async getSetting(key: string): Promise<SettingValue | null> {
+    return this.messenger.getSetting(key) ?? null
+  }
+
+  async setSetting(key: string, value: SettingValue): Promise<void> {
+    this.messenger.setSetting(key, value)
+  }
+
+  subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {
+    const m = this.messenger
+    const onMessage = (row: MessageRow): void =>
+      listener({ type: 'message', message: messageView(row) })
+    const onState = (row: MessageRow): void =>
+      listener({ type: 'message-state', message: messageView(row) })
+    const onPeer = (peer: PeerState): void => listener({ type: 'peer', peer: peerView(peer) })
+    const onProfile = (me: MeRow): void => listener({ type: 'profile', me: this.#meView(me) })
+    const onTyping = (e: { peerId: string; typing: boolean }): void =>
+      listener({ type: 'typing', ...e })
+    const onConversation = (c: ConversationRow): void =>
+      listener({ type: 'conversation', conversation: this.#conversationView(c) })
+    m.on('message', onMessage)
+    m.on('message-state', onState)
+    m.on('peer', onPeer)
+    m.on('profile', onProfile)
+    m.on('typing', onTyping)
+    m.on('conversation', onConversation)
+    return () => {
+      m.off('message', onMessage)
+      m.off('message-state', onState)
+      m.off('peer', onPeer)
+      m.off('profile', onProfile)
+      m.off('typing', onTyping)
+      m.off('conversation', onConversation)
+    }
+  }
+
+  #meView(me: MeRow): MeView {
+    return { ...me, addresses: this.addresses() }
+  }
+
+  #conversationView(c: ConversationRow): ConversationView {
+    const peer = c.kind === 'peer' ? this.messenger.peer(c.target) : undefined
+    const last = c.lastMessageId === null ? undefined : this.messenger.message(c.lastMessageId)
+    return {
+      id: c.id,
+      kind: c.kind,
+      peerId: c.kind === 'peer' ? c.target : null,
+      title: peer?.name ?? shortPeerId(c.target),
+      unread: c.unread,
+      lastMessage: last === undefined ? null : messageView(last),
+      lastActivityAt: c.lastActivityAt,
+    }
+  }
+}
+
+function parseId(hex: string): Uint8Array {
+  try {
+    return messageIdFromString(hex)
+  } catch (cause) {
+    throw new PigeonError(
+      'API_BAD_REQUEST',
+      `"${hex.slice(0, 40)}" is not a message id (32 hex digits).`,
+      { cause },
+    )
+  }
+}

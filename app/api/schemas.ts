@@ -1,0 +1,46 @@
+// JSON schemas of every request body (fastify validates with ajv before a handler runs).
+// Strings are bounded here; the engine applies the exact limits (UTF-8 bytes of a message, name
+// length) so the user gets the specific error, e.g. MESSAGE_TOO_LONG.
+import type { ApiMethod } from './contract.js'
+
+const peer = { type: 'string', minLength: 1, maxLength: 256 } as const
+const empty = { type: 'object', additionalProperties: false, properties: {} } as const
+const settingKey = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const
+
+function body(properties: Record<string, object>, required: string[]): object {
+  return { type: 'object', additionalProperties: false, properties, required }
+}
+
+export const REQUEST_SCHEMAS: Record<ApiMethod, object> = {
+  me: empty,
+  peers: empty,
+  conversations: empty,
+  history: body(
+    {
+      peer,
+      before: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
+      limit: { type: 'integer', minimum: 1, maximum: 500 },
+    },
+    ['peer'],
+  ),
+  search: body(
+    {
+      text: { type: 'string', minLength: 1, maxLength: 1024 },
+      limit: { type: 'integer', minimum: 1, maximum: 500 },
+    },
+    ['text'],
+  ),
+  send: body({ peer, text: { type: 'string', minLength: 1, maxLength: 65_536 } }, ['peer', 'text']),
+  markRead: body({ peer }, ['peer']),
+  typing: body({ peer, typing: { type: 'boolean' } }, ['peer', 'typing']),
+  setProfile: body(
+    {
+      name: { type: 'string', minLength: 1, maxLength: 256 },
+      color: { type: 'integer', minimum: 0, maximum: 0xffffff },
+    },
+    [],
+  ),
+  setStatus: body({ status: { enum: ['online', 'away', 'busy'] } }, ['status']),
+  getSetting: body({ key: settingKey }, ['key']),
+  setSetting: body({ key: settingKey, value: {} }, ['key', 'value']),
+}
