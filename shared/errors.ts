@@ -38,6 +38,7 @@ export type PigeonErrorCode =
   | 'PEER_AMBIGUOUS'
   | 'MESSAGE_TOO_LONG'
   | 'NODE_NOT_RUNNING'
+  | 'NODE_ALREADY_RUNNING'
   | 'API_UNAUTHORIZED'
   | 'API_BAD_REQUEST'
   | 'API_NOT_FOUND'
