@@ -52,11 +52,26 @@ export function toProblem(error: unknown): Problem {
   return { code: 'UNKNOWN', message: String(error) }
 }
 
+const STATE_RANK: Record<UiMessage['state'], number> = { pending: 0, sent: 1, delivered: 2, read: 3 }
+
+/** States only move forward; events and call results can arrive in either order. */
+function newer(current: UiMessage, incoming: UiMessage): UiMessage {
+  return STATE_RANK[incoming.state] >= STATE_RANK[current.state] ? incoming : { ...incoming, state: current.state, path: current.path ?? incoming.path }
+}
+
 function insertSorted(items: UiMessage[], message: UiMessage): UiMessage[] {
-  const existing = items.findIndex((m) => m.id === message.id)
+  // search from the end: updates are almost always about recent messages
+  let existing = -1
+  for (let i = items.length - 1; i >= 0; i--) {
+    if (items[i]?.id === message.id) {
+      existing = i
+      break
+    }
+  }
   if (existing >= 0) {
+    const current = items[existing]
     const next = items.slice()
-    next[existing] = message
+    next[existing] = current === undefined ? message : newer(current, message)
     return next
   }
   // almost always the newest: append; otherwise find the place (ids are time-ordered)
@@ -253,7 +268,10 @@ export class AppStore {
       // events may have added messages meanwhile: merge by id
       const byId = new Map<string, UiMessage>()
       for (const m of page) byId.set(m.id, m)
-      for (const m of latest) byId.set(m.id, m)
+      for (const m of latest) {
+        const fetched = byId.get(m.id)
+        byId.set(m.id, fetched === undefined ? m : newer(m, fetched))
+      }
       const items = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       set({ items, complete: page.length < PAGE_SIZE, loading: false })
     } catch (error) {

@@ -4,6 +4,7 @@ import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Problem } from '../state/app-store.dom.js'
 import { Conversation } from './Conversation.dom.js'
+import { Logo } from './Logo.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { Settings } from './Settings.dom.js'
 import { Sidebar } from './Sidebar.dom.js'
@@ -67,7 +68,7 @@ export function App() {
   if (fatal !== undefined) {
     return (
       <div className="splash" data-testid="fatal">
-        <div className="splash-logo">🕊</div>
+        <Logo />
         <p>{problemText(fatal, t)}</p>
       </div>
     )
@@ -75,7 +76,7 @@ export function App() {
   if (!ready) {
     return (
       <div className="splash" data-testid="loading">
-        <div className="splash-logo">🕊</div>
+        <Logo />
         <p>{t('app.loading')}</p>
       </div>
     )
@@ -91,7 +92,7 @@ export function App() {
           <Conversation key={selected} id={selected} />
         ) : (
           <main className="pick" data-testid="pick">
-            <div className="splash-logo">🕊</div>
+            <Logo />
             <p>{t('conversation.pick')}</p>
             <p className="hint">{t('conversation.pickHint')}</p>
           </main>

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { UiMessage } from '../api/ui-api.js'
 import type { SearchState } from '../state/app-store.dom.js'
 import { useAppState, useStore } from './context.dom.js'
-import { peerName, timeLabel } from './format.dom.js'
+import { peerName, whenLabel } from './format.dom.js'
 
 function Highlight(props: { text: string; query: string }) {
   const index = props.text.toLowerCase().indexOf(props.query.toLowerCase())
@@ -40,7 +40,7 @@ export function SearchResults(props: { search: SearchState; onClear: () => void 
               <span className="row-text">
                 <span className="row-name">
                   {who(m)} → {m.direction === 'out' ? peerName(peers.get(m.conversationId), m.conversationId) : (me?.name ?? '')}
-                  <span className="row-time">{timeLabel(m.sentAt, i18n.language)}</span>
+                  <span className="row-time">{whenLabel(m.sentAt, i18n.language)}</span>
                 </span>
                 <span className="row-detail result-text"><Highlight text={m.text} query={props.search.query} /></span>
               </span>

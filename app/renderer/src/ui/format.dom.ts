@@ -44,6 +44,12 @@ export function timeLabel(ms: number, language: string): string {
   return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(ms)
 }
 
+/** time today, else date and time: search results span the whole history */
+export function whenLabel(ms: number, language: string): string {
+  if (dayKey(ms) === dayKey(Date.now())) return timeLabel(ms, language)
+  return new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(ms)
+}
+
 export function relativeLabel(ms: number, language: string): string {
   const minutes = Math.round((ms - Date.now()) / 60000)
   const rtf = new Intl.RelativeTimeFormat(language, { numeric: 'auto' })
