@@ -1,6 +1,7 @@
 // The user's store: one SQLite file (WAL) with history, peers, outbox and settings. Operations that
 // must never be seen half-done (a message and its outbox row; an inbound message, its conversation
 // and its receipt) are single transactions, so a crash at any moment leaves all or nothing.
+import { existsSync, writeFileSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import type { Database } from 'better-sqlite3'
 import type { PathName } from '../delivery.js'
@@ -43,6 +44,8 @@ export class Store {
 
   /** Opens (creating and migrating as needed) the store at `file`; ':memory:' for a throwaway. */
   static open(file: string): Store {
+    // history is private: the file (and the -wal/-shm files SQLite derives from it) is 0600
+    if (file !== ':memory:' && !existsSync(file)) writeFileSync(file, '', { mode: 0o600 })
     const db = new BetterSqlite3(file)
     try {
       db.pragma('journal_mode = WAL')

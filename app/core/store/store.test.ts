@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
@@ -28,6 +28,8 @@ function receive(store: Store, sender: string, text: string, id = newMessageId()
 test('the store file uses WAL and survives reopening', (t) => {
   const { store, file } = openTemp(t)
   assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal')
+  assert.equal(statSync(file).mode & 0o777, 0o600)
+  assert.equal(statSync(`${file}-wal`).mode & 0o777, 0o600)
   const { message } = receive(store, ALICE, 'persisted')
   store.close()
   const again = Store.open(file)

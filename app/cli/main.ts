@@ -1,0 +1,234 @@
+// The `pigeon` command (commander 14). `start` runs a node in the foreground; every other command
+// talks to the running node of its data dir through the local API. Any failure is one line on
+// stderr and a non-zero exit.
+import { homedir } from 'node:os'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import pino from 'pino'
+import { ENVELOPE_LIMITS } from '../../shared/envelope.js'
+import { isPigeonError, PigeonError } from '../../shared/errors.js'
+import type { ApiClient } from '../api/client.js'
+import type { PeerStatus } from '../api/contract.js'
+import { connectToDataDir } from '../api/discover.js'
+import { resolveDataDir } from '../core/data-dir.js'
+import { startNode } from './node.js'
+import { formatMe, formatMessages, formatPeers } from './output.js'
+
+interface DataOption {
+  data?: string
+}
+
+function dataDirOf(options: DataOption): string {
+  return resolveDataDir({
+    flag: options.data,
+    env: process.env,
+    platform: process.platform,
+    home: homedir(),
+  })
+}
+
+function positiveInt(max: number) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`must be a whole number from 1 to ${max}.`)
+    return n
+  }
+}
+
+const port = (value: string): number => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new InvalidArgumentError('must be a port number (0-65535).')
+  return n
+}
+
+const dataOption = (): Option =>
+  new Option('--data <dir>', 'data dir (default: $PIGEON_HOME, else the OS convention)')
+
+async function withClient<T>(
+  options: DataOption,
+  run: (client: ApiClient) => Promise<T>,
+): Promise<T> {
+  return run(await connectToDataDir(dataDirOf(options)))
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`)
+}
+
+function json(value: unknown): void {
+  print(JSON.stringify(value, null, 2))
+}
+
+async function nameMap(client: ApiClient): Promise<Map<string, string>> {
+  return new Map(
+    (await client.peers()).flatMap((p) =>
+      p.name === null ? [] : [[p.peerId, p.name] as [string, string]],
+    ),
+  )
+}
+
+const program = new Command('pigeon')
+  .description(
+    'LAN messenger: peers found by mDNS, direct encrypted chat, history that never loses a message',
+  )
+  .showSuggestionAfterError()
+
+program
+  .command('start')
+  .description('run a node in the foreground (Ctrl-C or SIGTERM stops it cleanly)')
+  .addOption(dataOption())
+  .option('--name <name>', 'my display name')
+  .option('--port <n>', 'LAN TCP port (default: the last one used, else any free one)', port)
+  .addOption(new Option('--api-port <n>', 'local API port').argParser(port).hideHelp())
+  .addOption(new Option('--listen-host <host>', 'LAN listen address').hideHelp())
+  .addOption(new Option('--connect <multiaddr...>', 'peers to dial at start').hideHelp())
+  .addOption(new Option('--no-mdns', 'no mDNS (also: PIGEON_MDNS=off)').hideHelp())
+  .action(
+    async (
+      options: DataOption & {
+        name?: string
+        port?: number
+        apiPort?: number
+        listenHost?: string
+        connect?: string[]
+        mdns: boolean
+      },
+    ) => {
+      const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
+      const node = await startNode({
+        dataDir: dataDirOf(options),
+        name: options.name,
+        port: options.port,
+        apiPort: options.apiPort,
+        listenHost: options.listenHost ?? process.env.PIGEON_LISTEN_HOST,
+        mdns: options.mdns && process.env.PIGEON_MDNS !== 'off',
+        connect: options.connect,
+        logger,
+      })
+      const me = node.messenger.me()
+      print(`Pigeon is running (Ctrl-C to stop)`)
+      print(
+        formatMe({ ...me, addresses: node.addresses() }, [
+          ['API', node.api.url],
+          ['data', node.dataDir],
+        ]),
+      )
+      let signals = 0
+      const shutdown = (signal: NodeJS.Signals): void => {
+        signals += 1
+        if (signals > 1) process.exit(130)
+        logger.info({ signal }, 'stopping')
+        node.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        )
+      }
+      process.on('SIGINT', shutdown)
+      process.on('SIGTERM', shutdown)
+    },
+  )
+
+program
+  .command('id')
+  .description('my PeerId, name and listen addresses')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action((options: DataOption & { json?: boolean }) =>
+    withClient(options, async (client) => {
+      const me = await client.me()
+      if (options.json === true) json(me)
+      else print(formatMe(me))
+    }),
+  )
+
+program
+  .command('peers')
+  .description('known peers: PeerId, name, status, online, addresses')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action((options: DataOption & { json?: boolean }) =>
+    withClient(options, async (client) => {
+      const peers = await client.peers()
+      if (options.json === true) json(peers)
+      else print(formatPeers(peers))
+    }),
+  )
+
+program
+  .command('send')
+  .description(
+    'send a message; prints its id (peer = PeerId, or a display name unique among known peers)',
+  )
+  .argument('<peer>')
+  .argument('<text...>')
+  .addOption(dataOption())
+  .action((peer: string, words: string[], options: DataOption) => {
+    const text = words.join(' ')
+    const bytes = Buffer.byteLength(text, 'utf8')
+    if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
+      throw new PigeonError(
+        'MESSAGE_TOO_LONG',
+        `The message is ${bytes} bytes; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes of UTF-8 — split it up.`,
+      )
+    }
+    return withClient(options, async (client) => print((await client.send(peer, text)).id))
+  })
+
+program
+  .command('history')
+  .description('the conversation with a peer, oldest first')
+  .argument('<peer>')
+  .addOption(dataOption())
+  .option('--limit <n>', 'the newest n messages', positiveInt(500), 50)
+  .option('--json', 'print JSON')
+  .action((peer: string, options: DataOption & { limit: number; json?: boolean }) =>
+    withClient(options, async (client) => {
+      const messages = await client.history(peer, { limit: options.limit })
+      if (options.json === true) json(messages)
+      else print(formatMessages(messages, await nameMap(client), (await client.me()).peerId))
+    }),
+  )
+
+program
+  .command('search')
+  .description('find messages containing the text (any language, any part of a word)')
+  .argument('<text...>')
+  .addOption(dataOption())
+  .option('--limit <n>', 'at most n results', positiveInt(500), 50)
+  .option('--json', 'print JSON')
+  .action((words: string[], options: DataOption & { limit: number; json?: boolean }) =>
+    withClient(options, async (client) => {
+      const messages = await client.search(words.join(' '), options.limit)
+      if (options.json === true) json(messages)
+      else print(formatMessages(messages, await nameMap(client), (await client.me()).peerId))
+    }),
+  )
+
+program
+  .command('status')
+  .description('set my status')
+  .argument('<status>', 'online, away or busy', (value: string): PeerStatus => {
+    if (value !== 'online' && value !== 'away' && value !== 'busy') {
+      throw new InvalidArgumentError('must be online, away or busy.')
+    }
+    return value
+  })
+  .addOption(dataOption())
+  .action((status: PeerStatus, options: DataOption) =>
+    withClient(options, async (client) =>
+      print(`status: ${(await client.setStatus(status)).status}`),
+    ),
+  )
+
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  const message = isPigeonError(error)
+    ? error.message
+    : error instanceof Error
+      ? error.message
+      : String(error)
+  process.stderr.write(`pigeon: ${message}\n`)
+  process.exit(1)
+}

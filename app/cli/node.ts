@@ -1,0 +1,178 @@
+// `pigeon start`: one user's node — identity, store, LAN network, engine and local API — wired
+// from a data dir. Returned as a handle so tests (and later the Electron main process) can run
+// the same thing in-process; the CLI adds the signals and the printout.
+import { hostname, userInfo } from 'node:os'
+import { join } from 'node:path'
+import pino, { type Logger } from 'pino'
+import { PigeonError } from '../../shared/errors.js'
+import { LocalApi } from '../api/local.js'
+import { readEndpoint } from '../api/discover.js'
+import { startApiServer, type ApiServer } from '../api/server.js'
+import { DATABASE_FILE, ensureDataDir, loadOrCreateIdentity } from '../core/data-dir.js'
+import { ensureMyProfile, Messenger } from '../core/messenger.js'
+import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
+import { Store } from '../core/store/index.js'
+
+export interface NodeOptions {
+  dataDir: string
+  /** display name; replaces the stored one */
+  name?: string
+  /** LAN TCP port; default: the one remembered from the last start, else any */
+  port?: number
+  /** API port; default any free one */
+  apiPort?: number
+  /** default 0.0.0.0; tests in the root namespace use 127.0.0.1 */
+  listenHost?: string
+  /** false in the root namespace of a test machine: mDNS multicasts to the whole LAN */
+  mdns: boolean
+  /** multiaddrs (…/p2p/<PeerId>) to dial at start, besides the peers remembered in the store */
+  connect?: string[]
+  logger?: Logger
+}
+
+export interface RunningNode {
+  readonly peerId: string
+  readonly dataDir: string
+  readonly messenger: Messenger
+  readonly lan: LanNetwork
+  readonly api: ApiServer
+  readonly store: Store
+  addresses(): string[]
+  stop(): Promise<void>
+}
+
+export const SETTING_LAN_PORT = 'lanPort'
+
+export async function startNode(options: NodeOptions): Promise<RunningNode> {
+  const log = options.logger ?? pino({ level: 'silent' })
+  const dataDir = options.dataDir
+  ensureDataDir(dataDir)
+  await refuseSecondNode(dataDir)
+  const identity = await loadOrCreateIdentity(dataDir)
+  const store = Store.open(join(dataDir, DATABASE_FILE))
+  const cleanups: Array<() => Promise<void> | void> = [() => store.close()]
+  try {
+    const remembered = store.settings.get(SETTING_LAN_PORT)
+    const port = options.port ?? (typeof remembered === 'number' ? remembered : 0)
+    const me = ensureMyProfile(store, {
+      peerId: identity.peerId,
+      name: options.name,
+      defaultName: defaultName(),
+      now: Date.now(),
+    })
+    const lan = createLanNetwork({
+      identity,
+      listenPort: port,
+      listenHost: options.listenHost,
+      mdns: options.mdns,
+      profile: { name: me.name, color: me.color, status: me.status, version: me.version },
+      logger: log.child({ layer: 'lan' }),
+    })
+    const messenger = new Messenger({
+      store,
+      peerId: identity.peerId,
+      paths: [lan],
+      profileExchange: lan,
+      name: options.name,
+      onWarning: (message, detail) => log.warn({ err: errorText(detail) }, message),
+    })
+    // the engine listens before the network starts, so no peer or envelope comes too early
+    await messenger.start()
+    cleanups.unshift(() => messenger.stop())
+    await lan.start()
+    cleanups.unshift(() => lan.stop())
+    store.settings.set(SETTING_LAN_PORT, lan.listenPort)
+
+    const api = await startApiServer({
+      api: new LocalApi(messenger, () => lan.addresses()),
+      dataDir,
+      port: options.apiPort,
+      onError: (error) => log.error({ err: errorText(error) }, 'API request failed'),
+    })
+    cleanups.unshift(() => api.close())
+
+    dialKnownPeers(lan, store, options.connect ?? [], log)
+
+    let stopping: Promise<void> | undefined
+    return {
+      peerId: identity.peerId,
+      dataDir,
+      messenger,
+      lan,
+      api,
+      store,
+      addresses: () => lan.addresses(),
+      stop: () => (stopping ??= runCleanups(cleanups)),
+    }
+  } catch (error) {
+    await runCleanups(cleanups)
+    throw error
+  }
+}
+
+async function runCleanups(cleanups: Array<() => Promise<void> | void>): Promise<void> {
+  for (const cleanup of cleanups) {
+    try {
+      await cleanup()
+    } catch {
+      // keep closing the rest: the store must be closed whatever failed before it
+    }
+  }
+}
+
+/** The known-peer cache: peers seen in earlier runs (and --connect ones) are dialled at once. */
+function dialKnownPeers(lan: LanNetwork, store: Store, connect: string[], log: Logger): void {
+  const targets = new Map<string, string[]>()
+  for (const peer of store.peers.list()) {
+    if (peer.addresses.length > 0) targets.set(peer.peerId, peer.addresses)
+  }
+  for (const address of connect) {
+    const peerId = /\/p2p\/([^/]+)$/.exec(address)?.[1]
+    if (peerId === undefined) {
+      throw new PigeonError(
+        'PEER_ID_INVALID',
+        `--connect needs a multiaddr ending in /p2p/<PeerId>; "${address}" has none.`,
+      )
+    }
+    targets.set(peerId, [address, ...(targets.get(peerId) ?? [])])
+  }
+  for (const [peerId, addresses] of targets) {
+    lan
+      .dialKnown(peerId, addresses)
+      .catch((error: unknown) =>
+        log.debug({ peerId, err: errorText(error) }, 'known peer not reachable'),
+      )
+  }
+}
+
+async function refuseSecondNode(dataDir: string): Promise<void> {
+  const endpoint = readEndpoint(dataDir)
+  if (endpoint === undefined) return
+  const alive = await fetch(`${endpoint.url}/api/me`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
+    body: '{}',
+  }).then(
+    (r) => r.ok,
+    () => false,
+  )
+  if (alive) {
+    throw new PigeonError(
+      'NODE_ALREADY_RUNNING',
+      `A Pigeon node is already running for ${dataDir} (API ${endpoint.url}).`,
+    )
+  }
+}
+
+function defaultName(): string {
+  try {
+    return userInfo().username || hostname()
+  } catch {
+    return hostname()
+  }
+}
+
+function errorText(error: unknown): string | undefined {
+  if (error === undefined) return undefined
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,50 @@
+// How the CLI prints things for people (the --json forms print the API's views as they are).
+import type { MeView, MessageView, PeerView } from '../api/contract.js'
+import { shortPeerId } from '../api/local.js'
+
+export function formatMe(me: MeView, extra: Array<[string, string]> = []): string {
+  const rows: Array<[string, string]> = [
+    ['PeerId', me.peerId],
+    ['name', me.name],
+    ['status', me.status],
+    ...me.addresses.map((a): [string, string] => ['listen', a]),
+    ...extra,
+  ]
+  return rows.map(([k, v]) => `${k.padEnd(8)} ${v}`).join('\n')
+}
+
+export function formatPeers(peers: PeerView[]): string {
+  if (peers.length === 0) return 'No peers known yet.'
+  return peers
+    .map((p) =>
+      [
+        p.peerId,
+        p.name ?? '(no profile yet)',
+        p.status ?? '-',
+        p.online ? `online (${p.paths.join(', ')})` : 'offline',
+        p.addresses.join(' '),
+      ].join('  '),
+    )
+    .join('\n')
+}
+
+function time(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+}
+
+export function formatMessages(
+  messages: MessageView[],
+  names: Map<string, string>,
+  me: string,
+): string {
+  if (messages.length === 0) return 'No messages.'
+  const who = (peerId: string): string =>
+    peerId === me ? 'me' : (names.get(peerId) ?? shortPeerId(peerId))
+  return messages
+    .map((m) => {
+      const flow = m.direction === 'out' ? `me → ${who(m.conversation)}` : `${who(m.from)} → me`
+      const how = m.path === null ? m.state : `${m.state}/${m.path}`
+      return `${time(m.sentAt)}  ${m.id}  ${flow}  [${how}]  ${m.text ?? ''}`
+    })
+    .join('\n')
+}
