@@ -5,14 +5,14 @@
 //
 //   const web = await serveWebUi({ apiUrl: api.url, token: api.token, port: 0 })
 //   console.log(`Open ${web.url}`)   // http://127.0.0.1:PORT/#token=…
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
 import { connect } from 'node:net'
-import { extname, join, normalize, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { PigeonError } from '../../shared/errors.js'
 import { ensureRendererBuilt } from './build.js'
 import { CONTENT_SECURITY_POLICY } from './csp.js'
+import { contentType, resolveStatic } from './static.js'
 
 export interface WebUiOptions {
   /** the node's API server, e.g. http://127.0.0.1:41234 */
@@ -33,17 +33,6 @@ export interface WebUi {
   close(): Promise<void>
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-}
-
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
@@ -56,26 +45,6 @@ const SECURITY_HEADERS = {
 function plain(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
   res.end(text)
-}
-
-/** A file under root for a URL path, or undefined (no `..`, no directories but the index). */
-export function resolveStatic(root: string, urlPath: string): string | undefined {
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(urlPath)
-  } catch {
-    return undefined
-  }
-  if (decoded.includes('\0')) return undefined
-  const relative = decoded === '/' ? 'index.html' : normalize(decoded).replace(/^([/\\])+/, '')
-  if (relative.startsWith('..')) return undefined
-  const file = join(root, relative)
-  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined
-  try {
-    return statSync(file).isFile() ? file : undefined
-  } catch {
-    return undefined
-  }
 }
 
 export async function serveWebUi(options: WebUiOptions): Promise<WebUi> {
@@ -118,7 +87,7 @@ export async function serveWebUi(options: WebUiOptions): Promise<WebUi> {
     if (file === undefined) return plain(res, 404, 'Not found.')
     res.writeHead(200, {
       ...SECURITY_HEADERS,
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': contentType(file),
       // hashed asset names never change; the page itself always revalidates
       'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
     })
