@@ -63,7 +63,7 @@ export class LanNetwork implements DeliveryPath {
   readonly name = 'lan' as const
   private readonly events = new EventEmitter()
   private readonly peerStates = new Map<string, PeerState>()
-  private readonly greeting = new Set<string>()
+  private readonly greeting = new Map<string, Promise<void>>()
   private readonly limits: ChatLimits
   private readonly logger: NetLogger
   private inbound: InboundHandler | undefined
@@ -218,6 +218,9 @@ export class LanNetwork implements DeliveryPath {
       throw new PigeonError('PEER_UNREACHABLE', `None of the remembered addresses of ${peerId} answered.`, { cause })
     }
     await this.greet(id)
+    if (this.peerStates.get(peerId)?.online !== true) {
+      throw new PigeonError('PEER_UNREACHABLE', `${peerId} answered but did not open a Pigeon chat.`)
+    }
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -247,12 +250,21 @@ export class LanNetwork implements DeliveryPath {
   }
 
   /** On every new connection: open our chat stream (proves a Pigeon peer) and send our profile. */
-  private async greet(remote: PeerId): Promise<void> {
+  private greet(remote: PeerId): Promise<void> {
     const peerId = remote.toString()
     const chat = this.chat
-    if (chat === undefined || this.stopping || this.greeting.has(peerId)) return
-    if (this.peerStates.get(peerId)?.online === true) return
-    this.greeting.add(peerId)
+    if (chat === undefined || this.stopping) return Promise.resolve()
+    if (this.peerStates.get(peerId)?.online === true) return Promise.resolve()
+    let greeting = this.greeting.get(peerId)
+    if (greeting === undefined) {
+      greeting = this.openAndAnnounce(chat, remote).finally(() => this.greeting.delete(peerId))
+      this.greeting.set(peerId, greeting)
+    }
+    return greeting
+  }
+
+  private async openAndAnnounce(chat: ChatService, remote: PeerId): Promise<void> {
+    const peerId = remote.toString()
     try {
       await chat.session(peerId)
       const state = this.stateOf(peerId)
@@ -264,8 +276,6 @@ export class LanNetwork implements DeliveryPath {
       await this.sendProfile(peerId)
     } catch (error) {
       this.logger.debug({ peer: peerId, err: (error as Error).message }, 'connected peer does not speak Pigeon chat')
-    } finally {
-      this.greeting.delete(peerId)
     }
   }
 
