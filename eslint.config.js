@@ -37,4 +37,22 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/app/*', '**/app/**'], message: 'relay/ imports shared/, never app/.' }, { group: electron, message: 'No Electron in the relay.' }] }],
     },
   },
+  {
+    // The renderer runs in a sandboxed page (Electron) or a browser: no Node, no Electron — it
+    // reaches the node only through MessengerApi (window.pigeon or app/api's HTTP protocol).
+    files: ['app/renderer/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: [...nodeOnly, ...electron], message: 'The renderer talks only to MessengerApi: no Node or Electron imports.' }, { group: ['**/core/**', '**/cli/**', '**/main/**', '**/preload/**'], message: 'The renderer knows only app/api types.' }] }],
+      'no-restricted-globals': ['error', { name: 'require', message: 'No Node in the renderer.' }, { name: 'process', message: 'No Node in the renderer.' }],
+      'no-restricted-syntax': ['error', { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' }, { selector: "Identifier[name='ipcRenderer']", message: 'Only app/preload touches ipcRenderer.' }],
+    },
+  },
+  {
+    // The sandboxed preload: Electron's bridge only, no Node.
+    files: ['app/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: nodeOnly, message: 'A sandboxed preload has no Node.' }] }],
+      'no-restricted-syntax': ['error', { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' }],
+    },
+  },
 )
