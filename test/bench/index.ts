@@ -5,6 +5,7 @@ import { printTable, type BenchResult } from './table.js'
 
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<BenchResult> }>> = {
   wire: () => import('./wire.js'),
+  lan: () => import('./lan.js'),
 }
 
 const { values, positionals } = parseArgs({

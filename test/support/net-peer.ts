@@ -6,6 +6,7 @@
 //   stdout events: {event:'ready', peerId, port, addresses} {event:'online'|'offline', peerId, ...}
 //                  {event:'profile', ...} {event:'inbound', id, sender, kind, text}
 //   stdin commands: {req, cmd:'send', to, text, count?, concurrent?} → {reply, ok, delivered, errors}
+//                   {req, cmd:'rtt', to, text, count} → {times}   {req, cmd:'restart'} → {startedAt}
 //                   {req, cmd:'peers'} {req, cmd:'profile', name, color, status} {req, cmd:'stop'}
 import '../../shared/polyfills.js'
 import { createInterface } from 'node:readline'
@@ -35,31 +36,38 @@ const logger = {
 }
 
 const identity = await generateIdentity()
-const lan = createLanNetwork({
-  identity,
-  listenPort: args.port ?? 0,
-  mdns: { interval: args.mdnsInterval ?? 10_000 },
-  profile: { name: args.name ?? 'peer', color: 0x336699, status: 'online' },
-  limits: args.limits,
-  logger,
-})
 let inboundCount = 0
-lan.onInbound(async (envelope) => {
-  inboundCount++
-  if (args.quiet === true) return
-  out({
-    event: 'inbound',
-    id: messageIdToString(envelope.id),
-    sender: envelope.sender,
-    kind: envelope.kind,
-    text: envelope.kind === 'text' ? envelope.text : undefined,
+
+function createLan(): ReturnType<typeof createLanNetwork> {
+  const created = createLanNetwork({
+    identity,
+    listenPort: args.port ?? 0,
+    mdns: { interval: args.mdnsInterval ?? 10_000 },
+    profile: { name: args.name ?? 'peer', color: 0x336699, status: 'online' },
+    limits: args.limits,
+    logger,
   })
-})
-lan.on('peer:online', (detail) => out({ event: 'online', ...detail, at: Date.now() }))
-lan.on('peer:offline', (detail) => out({ event: 'offline', ...detail, at: Date.now() }))
-lan.on('profile', (profile) => out({ event: 'profile', ...profile }))
+  created.onInbound(async (envelope) => {
+    inboundCount++
+    if (args.quiet === true) return
+    out({
+      event: 'inbound',
+      id: messageIdToString(envelope.id),
+      sender: envelope.sender,
+      kind: envelope.kind,
+      text: envelope.kind === 'text' ? envelope.text : undefined,
+    })
+  })
+  created.on('peer:online', (detail) => out({ event: 'online', ...detail, at: Date.now() }))
+  created.on('peer:offline', (detail) => out({ event: 'offline', ...detail, at: Date.now() }))
+  created.on('profile', (profile) => out({ event: 'profile', ...profile }))
+  return created
+}
+
+let lan = createLan()
+let startedAt = Date.now()
 await lan.start()
-out({ event: 'ready', peerId: lan.peerId, port: lan.listenPort, addresses: lan.addresses() })
+out({ event: 'ready', peerId: lan.peerId, port: lan.listenPort, addresses: lan.addresses(), startedAt })
 
 function textTo(to: string, text: string): Envelope {
   return { id: newMessageId(), sender: lan.peerId, to: { peer: to }, sentAt: Date.now(), kind: 'text', text }
@@ -114,6 +122,14 @@ for await (const line of createInterface({ input: process.stdin })) {
       case 'profile':
         await lan.setProfile({ name: String(command.name), color: Number(command.color), status: command.status as 'online' })
         reply({})
+        break
+      case 'restart':
+        // same identity, a fresh node: what a user's restart looks like to the others
+        await lan.stop()
+        lan = createLan()
+        startedAt = Date.now()
+        await lan.start()
+        reply({ startedAt, port: lan.listenPort })
         break
       case 'stop':
         await lan.stop()
