@@ -19,6 +19,8 @@ interface PeerArgs {
   name?: string
   port?: number
   mdnsInterval?: number
+  /** keep-alive ping interval, ms */
+  pingInterval?: number
   limits?: Partial<ChatLimits>
   /** print an 'inbound' line per message (off for benchmarks) */
   quiet?: boolean
@@ -45,6 +47,7 @@ function createLan(): ReturnType<typeof createLanNetwork> {
     mdns: { interval: args.mdnsInterval ?? 10_000 },
     profile: { name: args.name ?? 'peer', color: 0x336699, status: 'online' },
     limits: args.limits,
+    pingInterval: args.pingInterval,
     logger,
   })
   created.onInbound(async (envelope) => {
