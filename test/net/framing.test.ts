@@ -4,7 +4,9 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { decodeReply, encodeFrame, encodeReply, FrameDecoder, NackReason } from '../../app/core/net/framing.js'
+import { FrameWriter } from '../../app/core/net/frame-writer.js'
 import { TokenBucket } from '../../app/core/net/token-bucket.js'
+import type { Stream } from '@libp2p/interface'
 import { isPigeonError } from '../../shared/errors.js'
 
 test('frames survive any split of the byte stream into chunks', () => {
@@ -69,4 +71,16 @@ test('the token bucket allows a burst, then the rate', () => {
   assert.equal(takes(8), 5)
   now += 100_000 // refills only up to the burst
   assert.equal(takes(20), 5)
+})
+
+test('the frame writer sends one buffer per turn, byte-identical to it-length-prefixed frames', async () => {
+  const sent: Uint8Array[] = []
+  const stream = { writeStatus: 'writable', send: (data: Uint8Array) => sent.push(data) } as unknown as Stream
+  const writer = new FrameWriter(stream)
+  const payloads = [new Uint8Array(0), new Uint8Array(127).fill(1), new Uint8Array(128).fill(2), new Uint8Array(70_000).fill(3)]
+  for (const payload of payloads) writer.write(payload)
+  assert.equal(sent.length, 0, 'nothing is sent before the turn ends')
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(sent.length, 1)
+  assert.deepEqual([...sent[0]!], [...new Uint8ArrayList(...payloads.map((p) => encodeFrame(p))).subarray()])
 })

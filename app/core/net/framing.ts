@@ -33,11 +33,16 @@ export function encodeFrame(payload: Uint8Array): Uint8ArrayList {
 }
 
 export function encodeReply(reply: Reply): Uint8ArrayList {
+  return encodeFrame(replyPayload(reply))
+}
+
+/** the reply frame's body, without its length prefix */
+export function replyPayload(reply: Reply): Uint8Array {
   const body = new Uint8Array(reply.ok ? 1 + MESSAGE_ID_BYTES : 2 + MESSAGE_ID_BYTES)
   body[0] = reply.ok ? ACK : NACK
   if (reply.id.length === MESSAGE_ID_BYTES) body.set(reply.id, 1)
   if (!reply.ok) body[1 + MESSAGE_ID_BYTES] = reply.reason
-  return encodeFrame(body)
+  return body
 }
 
 export function decodeReply(frame: Uint8Array): Reply {

@@ -5,7 +5,7 @@ import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { isPigeonError } from '../../../shared/errors.js'
 import { decodeEnvelope, type Envelope } from '../../../shared/envelope.js'
-import { encodeReply, FrameDecoder, MESSAGE_ID_BYTES, NackReason, type Reply } from './framing.js'
+import { replyPayload, FrameDecoder, MESSAGE_ID_BYTES, NackReason, type Reply } from './framing.js'
 import { FrameWriter } from './frame-writer.js'
 import type { ThrottledLog } from './logger.js'
 import type { TokenBucket } from './token-bucket.js'
@@ -85,7 +85,7 @@ export class InboundSession {
           this.stream.resume()
         }
         const reply = await this.handle(frame)
-        this.writer.write(encodeReply(reply))
+        this.writer.write(replyPayload(reply))
         if (!reply.ok && reply.reason !== NackReason.rateLimited && reply.reason !== NackReason.storeFailed) {
           if (++this.strikes >= this.options.maxStrikes) {
             this.writer.flush()

@@ -5,7 +5,7 @@ import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { PigeonError } from '../../../shared/errors.js'
 import { messageIdToString } from '../../../shared/envelope.js'
-import { decodeReply, encodeFrame, FrameDecoder, NackReason, type Reply } from './framing.js'
+import { decodeReply, FrameDecoder, NackReason, type Reply } from './framing.js'
 import { FrameWriter } from './frame-writer.js'
 
 export interface OutboundSessionOptions {
@@ -18,7 +18,7 @@ export interface OutboundSessionOptions {
 
 interface Pending {
   id: Uint8Array
-  frame: Uint8ArrayList
+  frame: Uint8Array
   deadline: number
   resolve: () => void
   reject: (error: PigeonError) => void
@@ -68,7 +68,7 @@ export class OutboundSession {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith)
     let entry!: Pending
     const promise = new Promise<void>((resolve, reject) => {
-      entry = { id, frame: encodeFrame(envelopeBytes), deadline: Date.now() + this.options.ackTimeoutMs, resolve, reject }
+      entry = { id, frame: envelopeBytes, deadline: Date.now() + this.options.ackTimeoutMs, resolve, reject }
     })
     if (this.inFlight.length - this.inFlightHead < this.options.maxInFlight) this.write(entry)
     else this.waiting.push(entry)
