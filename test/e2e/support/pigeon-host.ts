@@ -1,0 +1,71 @@
+// One "computer" of the e2e LAN: a network namespace (test/support/netns.ts) running a real
+// `pigeon start --web` and its own headless Chromium. The web UI listens on 127.0.0.1 *inside*
+// the namespace, which the root namespace cannot reach, so Chromium runs in the namespace too:
+// playwright launches a two-line wrapper that does `ip netns exec <ns> chromium …`, and the
+// DevTools pipe (fds 3 and 4) survives the exec.
+import { chmodSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
+import { chromium, type Browser } from 'playwright-core'
+import type { LanHost } from '../../support/netns.js'
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js'
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+export const PIGEON_BIN = process.env.PIGEON_E2E_BIN ?? join(repoRoot, 'app/cli/bin.js')
+const URL_LINE = /(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_%-]+)/
+
+export interface RunningPigeon {
+  child: ChildProcess
+  /** the address `pigeon start --web` printed, token included */
+  url: string
+  output: string[]
+}
+
+/** Starts `pigeon start --web` in the host's namespace and waits for the URL it prints. */
+export function startPigeon(host: LanHost, options: { dataDir: string; name: string; timeoutMs?: number }): Promise<RunningPigeon> {
+  const child = host.spawn(process.execPath, [PIGEON_BIN, 'start', '--data', options.dataDir, '--name', options.name, '--web'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PIGEON_LOG: 'warn' },
+  })
+  const output: string[] = []
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`pigeon start --web printed no URL in ${options.timeoutMs ?? 30_000} ms:\n${output.join('\n')}`)), options.timeoutMs ?? 30_000)
+    const fail = (error: Error): void => {
+      clearTimeout(timer)
+      child.kill('SIGKILL')
+      reject(error)
+    }
+    const onLine = (line: string): void => {
+      output.push(line)
+      const url = URL_LINE.exec(line)?.[1]
+      if (url !== undefined) {
+        clearTimeout(timer)
+        resolve({ child, url, output })
+      }
+    }
+    createInterface({ input: child.stdout! }).on('line', onLine)
+    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line))
+    child.once('exit', (code) => fail(new Error(`pigeon start --web exited (${code}) before printing its URL:\n${output.join('\n')}`)))
+  })
+}
+
+/** A headless Chromium inside the host's namespace (killed by lan.destroy() if close is missed). */
+export async function launchChromiumIn(host: LanHost, scratchDir: string): Promise<Browser> {
+  const wrapper = join(scratchDir, `chromium-${host.namespace}.sh`)
+  writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec '${host.namespace}' '${CHROMIUM}' "$@"\n`)
+  chmodSync(wrapper, 0o755)
+  return chromium.launch({ executablePath: wrapper, headless: true, args: CHROMIUM_ARGS })
+}
+
+/** Stops a node the way Ctrl-C would and waits for it to exit. */
+export async function stopPigeon(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(timer)
+}

@@ -1,0 +1,180 @@
+// Two computers on one LAN, each running a real `pigeon start --web` and a Chromium showing its
+// web UI — all inside network namespaces (test/support/netns.ts), so mDNS finds the other node
+// exactly as on a real LAN and nothing leaves the test's own bridge. What a person would do:
+// watch the other appear, chat both ways, see ticks reach "read", find a Chinese phrase, switch
+// the language, and read errors in words. Screenshots land in test-results/e2e/.
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { ensureRendererBuilt } from '../../app/web/build.js'
+import { createLan, type Lan } from '../support/netns.js'
+import { launchChromiumIn, PIGEON_BIN, startPigeon, stopPigeon, type RunningPigeon } from './support/pigeon-host.js'
+
+const SHOTS = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url))
+const WAIT = { timeout: 30_000 }
+
+interface Person {
+  name: string
+  node: RunningPigeon
+  browser: Browser
+  page: Page
+}
+
+let lan: Lan
+let emptyLanText = ''
+let scratch: string
+let alice: Person
+let bob: Person
+const people: Person[] = []
+
+async function join_(index: number, name: string): Promise<Person> {
+  const host = lan.hosts[index]
+  if (host === undefined) throw new Error('no such host')
+  const node = await startPigeon(host, { dataDir: join(scratch, name), name })
+
+  const browser = await launchChromiumIn(host, scratch)
+  const page = await browser.newPage({ viewport: { width: 1180, height: 760 }, locale: 'en-US', colorScheme: 'light' })
+  await page.goto(node.url)
+  await page.getByTestId('me-name').waitFor(WAIT)
+  const person = { name, node, browser, page }
+  people.push(person)
+  return person
+}
+
+const contact = (page: Page, name: string) => page.locator('[data-testid=lan-list] [data-testid=contact]', { hasText: name })
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) })
+
+// until app/cli's `start` has --web (a one-line edit that lands after the CLI work settles)
+const cliHelp = spawnSync(process.execPath, [PIGEON_BIN, 'start', '--help'], { encoding: 'utf8' })
+const noWeb = process.env.PIGEON_E2E_BIN === undefined && !cliHelp.stdout.includes('--web')
+  ? 'pigeon start has no --web option yet: nothing to drive a browser against'
+  : undefined
+
+before(async () => {
+  if (noWeb !== undefined) return
+  mkdirSync(SHOTS, { recursive: true })
+  await ensureRendererBuilt({ force: true })
+
+  scratch = mkdtempSync(join(tmpdir(), 'pigeon-e2e-'))
+  lan = await createLan({ hosts: 2 })
+  alice = await join_(0, 'Alice')
+  // alone on the LAN: the empty state teaches what to do
+  emptyLanText = await alice.page.getByTestId('empty-lan').innerText(WAIT)
+  await shot(alice.page, 'empty-lan')
+  bob = await join_(1, 'Bob')
+})
+
+after(async () => {
+  for (const person of people) await person.browser.close().catch(() => undefined)
+  for (const person of people) await stopPigeon(person.node.child)
+  await lan?.destroy()
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true })
+})
+
+test('alone on the LAN, the empty state says what to do', { skip: noWeb }, () => {
+  assert.match(emptyLanText, /No one on this LAN yet — start Pigeon on another computer on the same network/)
+})
+
+test('each user sees the other appear on this LAN', { skip: noWeb }, async () => {
+  await contact(alice.page, 'Bob').waitFor(WAIT)
+  await contact(bob.page, 'Alice').waitFor(WAIT)
+  assert.equal(await alice.page.getByTestId('empty-lan').count(), 0)
+})
+
+test('they chat both ways, Enter sends, Shift+Enter starts a new line, ticks go to read', { skip: noWeb }, async () => {
+  await contact(alice.page, 'Bob').click()
+  const composer = alice.page.getByTestId('composer')
+  await composer.fill('Hello Bob — lunch at noon?')
+  await composer.press('Enter')
+  const sent = alice.page.locator('[data-testid=message][data-direction=out]', { hasText: 'lunch at noon' })
+  await sent.waitFor(WAIT)
+  assert.equal(await composer.inputValue(), '', 'the composer is cleared')
+
+  // Bob has not opened the chat: an unread count, and the message is "delivered", not "read"
+  await contact(bob.page, 'Alice').getByTestId('unread').waitFor(WAIT)
+  assert.equal(await contact(bob.page, 'Alice').getByTestId('unread').textContent(), '1')
+  await sent.locator('[data-testid=ticks][data-state=delivered]').waitFor(WAIT)
+
+  await contact(bob.page, 'Alice').click()
+  await bob.page.locator('[data-testid=message][data-direction=in]', { hasText: 'Hello Bob — lunch at noon?' }).waitFor(WAIT)
+  assert.equal(await contact(bob.page, 'Alice').getByTestId('unread').count(), 0, 'opening the chat reads it')
+  await sent.locator('[data-testid=ticks][data-state=read]').waitFor(WAIT)
+
+  const reply = bob.page.getByTestId('composer')
+  await reply.fill('你好 Alice！')
+  await reply.press('Shift+Enter')
+  await reply.pressSequentially('我们明天在会议室见')
+  assert.equal(await reply.inputValue(), '你好 Alice！\n我们明天在会议室见')
+  await reply.press('Enter')
+  const received = alice.page.locator('[data-testid=message][data-direction=in]', { hasText: '会议室' })
+  await received.waitFor(WAIT)
+  assert.equal(await received.locator('.bubble-text').innerText(), '你好 Alice！\n我们明天在会议室见')
+  assert.equal(await received.getByTestId('path').innerText(), 'LAN')
+  await bob.page.locator('[data-testid=message][data-direction=out] [data-testid=ticks][data-state=read]').waitFor(WAIT)
+  assert.ok((await alice.page.getByTestId('day-separator').count()) >= 1, 'a day separator heads the history')
+  await shot(alice.page, 'conversation')
+  await alice.page.emulateMedia({ colorScheme: 'dark' })
+  await shot(alice.page, 'conversation-dark')
+  await alice.page.emulateMedia({ colorScheme: 'light' })
+})
+
+test('typing shows on the other side', { skip: noWeb }, async () => {
+  await bob.page.getByTestId('composer').pressSequentially('one moment')
+  await alice.page.getByTestId('typing').filter({ hasText: 'Bob is typing' }).waitFor(WAIT)
+  await bob.page.getByTestId('composer').fill('')
+  await alice.page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ ...WAIT, state: 'detached' })
+})
+
+test('a Chinese phrase is found by search', { skip: noWeb }, async () => {
+  await alice.page.getByTestId('search').fill('会议室')
+  const result = alice.page.getByTestId('search-result').filter({ hasText: '我们明天在会议室见' })
+  await result.waitFor(WAIT)
+  assert.equal(await result.locator('mark').innerText(), '会议室')
+  await shot(alice.page, 'search')
+  await alice.page.getByTestId('search').fill('不存在的词语')
+  await alice.page.getByTestId('search-results').filter({ hasText: 'No message contains' }).waitFor(WAIT)
+  await alice.page.getByTestId('search').fill('')
+  await contact(alice.page, 'Bob').waitFor(WAIT)
+})
+
+test('the language switches to 简体中文 and back', { skip: noWeb }, async () => {
+  const page = alice.page
+  await page.getByTestId('open-settings').click()
+  await page.getByTestId('language').selectOption('zh-CN')
+  await page.getByRole('heading', { name: '设置' }).waitFor(WAIT)
+  await page.locator('.section-title', { hasText: '本局域网' }).waitFor(WAIT)
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN')
+  await shot(page, 'settings-zh')
+  await page.getByTestId('close-settings').click()
+  await contact(page, 'Bob').click()
+  await page.getByTestId('composer').and(page.getByPlaceholder('发消息给 Bob')).waitFor(WAIT)
+  await shot(page, 'conversation-zh')
+  await page.getByTestId('open-settings').click()
+  await page.getByTestId('language').selectOption('en')
+  await page.getByRole('heading', { name: 'Settings' }).waitFor(WAIT)
+  await page.getByTestId('close-settings').click()
+  await page.locator('.section-title', { hasText: 'On this LAN' }).waitFor(WAIT)
+})
+
+test('an error is shown in words, never as a stack trace', { skip: noWeb }, async () => {
+  const page = alice.page
+  await contact(page, 'Bob').click()
+  await page.getByTestId('composer').fill('长'.repeat(6000)) // 18,000 bytes of UTF-8: over the 16 KiB limit
+  await page.getByTestId('composer').press('Enter')
+  const banner = page.getByTestId('banner')
+  await banner.waitFor(WAIT)
+  assert.equal(await banner.getAttribute('data-code'), 'MESSAGE_TOO_LONG')
+  const text = await banner.innerText()
+  assert.match(text, /too long — split it/)
+  assert.doesNotMatch(text, /\bat \S+:\d+|Error:|\.ts\b|\.js\b/)
+  assert.equal((await page.getByTestId('composer').inputValue()).length, 6000, 'what the user wrote is kept')
+  await page.getByTestId('composer').fill('')
+  await banner.getByRole('button').click()
+})
+
+test('a relay error is shown in words', { skip: 'MessengerApi (app/api/contract.ts) exposes no relay link state yet, so there is no relay error for the UI to show' }, () => {})
