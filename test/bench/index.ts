@@ -5,6 +5,7 @@ import { printTable, type BenchResult } from './table.js'
 
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<BenchResult> }>> = {
   wire: () => import('./wire.js'),
+  ui: () => import('./ui.js'),
   lan: () => import('./lan.js'),
 }
 

@@ -265,7 +265,14 @@ export class AppStore {
     try {
       const page = await this.api.history(conversationId, { before: current?.items[0]?.id, limit: PAGE_SIZE })
       const latest = this.#state.histories.get(conversationId)?.items ?? []
-      // events may have added messages meanwhile: merge by id
+      const lastOfPage = page[page.length - 1]
+      const firstLoaded = latest[0]
+      if (lastOfPage !== undefined && firstLoaded !== undefined && lastOfPage.id < firstLoaded.id) {
+        // the usual case, an older page: no overlap, prepend without re-sorting 100,000 rows
+        set({ items: [...page, ...latest], complete: page.length < PAGE_SIZE, loading: false })
+        return
+      }
+      // first page, or events added messages meanwhile: merge by id
       const byId = new Map<string, UiMessage>()
       for (const m of page) byId.set(m.id, m)
       for (const m of latest) {

@@ -2,7 +2,7 @@
 // like 100. Rows are day separators and messages; it sticks to the bottom while you are there,
 // loads older pages when you near the top, and keeps your place when a page is prepended.
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { UiMessage } from '../api/ui-api.js'
 import type { History } from '../state/app-store.dom.js'
@@ -72,13 +72,11 @@ export function MessageList(props: { history: History; onNearTop: () => void }) 
   const firstKey = useRef<string | undefined>(undefined)
   const lastKey = useRef<string | undefined>(undefined)
 
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => (rows[index]?.kind === 'day' ? 40 : 58),
-    getItemKey: (index) => rows[index]?.key ?? index,
-    overscan: 10,
-  })
+  // stable callbacks: the virtualiser recomputes every row's offset when they change
+  const estimateSize = useCallback((index: number) => (rows[index]?.kind === 'day' ? 40 : 58), [rows])
+  const getItemKey = useCallback((index: number) => rows[index]?.key ?? index, [rows])
+  const getScrollElement = useCallback(() => scrollRef.current, [])
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, getItemKey, overscan: 10 })
 
   // prepended an older page: keep the row that was on top where it was
   useLayoutEffect(() => {
