@@ -78,7 +78,20 @@ export function publicKeyFromPeerId(peerId: string): Uint8Array {
   return raw
 }
 
+// The reverse direction runs twice per decoded envelope (sender, recipient); peers are few.
+const peerIdCache = new Map<string, string>()
+
 export function peerIdFromPublicKey(raw: Uint8Array): string {
+  const cacheKey = String.fromCharCode(...raw)
+  const cached = peerIdCache.get(cacheKey)
+  if (cached !== undefined) return cached
+  const peerId = computePeerId(raw)
+  if (peerIdCache.size >= KEY_CACHE_LIMIT) peerIdCache.clear()
+  peerIdCache.set(cacheKey, peerId)
+  return peerId
+}
+
+function computePeerId(raw: Uint8Array): string {
   if (raw.length !== ED25519_KEY_BYTES) {
     throw new PigeonError('KEY_INVALID', `An Ed25519 public key has ${ED25519_KEY_BYTES} bytes, not ${raw.length}.`)
   }
