@@ -188,7 +188,10 @@ async function start(): Promise<void> {
   try {
     node = await startNode({ dataDir, mdns: process.env.PIGEON_MDNS !== 'off' })
   } catch (error) {
-    dialog.showErrorBox('Pigeon could not start', isPigeonError(error) ? error.message : `The messenger engine failed to start: ${String(error)}`)
+    const abi = String(error).includes('NODE_MODULE_VERSION')
+      ? 'better-sqlite3 is built for Node, not for Electron: run `npm run electron:install` (it rebuilds it), then start again.'
+      : undefined
+    dialog.showErrorBox('Pigeon could not start', isPigeonError(error) ? error.message : (abi ?? 'The messenger engine failed to start; run `pigeon start` in a terminal to see why.'))
     app.exit(1)
     return
   }
