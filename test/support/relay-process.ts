@@ -36,9 +36,16 @@ const binPath = join(import.meta.dirname, '..', '..', 'relay', 'bin.js')
 const running = new Set<ChildProcess>()
 
 // never leave a relay behind, even when a test forgets or crashes
-process.on('exit', () => {
+function killAll(): void {
   for (const child of running) child.kill('SIGKILL')
-})
+}
+process.on('exit', killAll)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll()
+    process.exit(1)
+  })
+}
 
 export function newDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'pigeon-relay-test-'))
