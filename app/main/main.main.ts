@@ -186,7 +186,13 @@ async function start(): Promise<void> {
   serveApp()
   const dataDir = resolveDataDir({ flag: argValue('--data'), env: process.env, platform: process.platform, home: homedir() })
   try {
-    node = await startNode({ dataDir, mdns: process.env.PIGEON_MDNS !== 'off' })
+    node = await startNode({
+      dataDir,
+      mdns: process.env.PIGEON_MDNS !== 'off',
+      // for tests on one machine: loopback only, peers by address instead of mDNS
+      listenHost: process.env.PIGEON_LISTEN_HOST,
+      connect: process.env.PIGEON_CONNECT?.split(',').filter((a) => a !== ''),
+    })
   } catch (error) {
     const abi = String(error).includes('NODE_MODULE_VERSION')
       ? 'better-sqlite3 is built for Node, not for Electron: run `npm run electron:install` (it rebuilds it), then start again.'
