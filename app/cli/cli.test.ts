@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { MessageView, MeView, PeerView } from '../api/contract.js'
+import type { MessageView, MeView } from '../api/contract.js'
+import { connectToDataDir } from '../api/discover.js'
 import { pigeon, pigeonJson, startPigeon, tempDataDir } from '../../test/app/support/cli.js'
 
-/** Polls a CLI check one process at a time (each run is a whole `pigeon` process). */
+/** Polls a check (through the API client: a whole `pigeon` process per poll would be slow). */
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 30_000
   while (!(await check())) {
@@ -29,7 +30,7 @@ test('two nodes chat through the CLI: send, history with states, search, status,
   assert.deepEqual(me.addresses, [ada.address])
 
   await eventually(async () => {
-    const peers = await pigeonJson<PeerView[]>('peers', '--data', aDir)
+    const peers = await (await connectToDataDir(aDir)).peers()
     return peers.some((p) => p.peerId === bo.peerId && p.online && p.name === 'Bo')
   }, 'Ada sees Bo online with his name')
 
@@ -39,7 +40,7 @@ test('two nodes chat through the CLI: send, history with states, search, status,
   assert.match(id, /^[0-9a-f]{32}$/)
 
   await eventually(async () => {
-    const history = await pigeonJson<MessageView[]>('history', '--data', aDir, bo.peerId)
+    const history = await (await connectToDataDir(aDir)).history(bo.peerId)
     return history.some((m) => m.id === id && m.state === 'delivered' && m.path === 'lan')
   }, 'delivered over lan at Ada')
   const atBo = await pigeonJson<MessageView[]>('history', '--data', bDir, 'Ada', '--limit', '5')
@@ -66,7 +67,7 @@ test('two nodes chat through the CLI: send, history with states, search, status,
 
   assert.equal((await pigeon('status', 'busy', '--data', bDir)).stdout.trim(), 'status: busy')
   await eventually(async () => {
-    const peers = await pigeonJson<PeerView[]>('peers', '--data', aDir)
+    const peers = await (await connectToDataDir(aDir)).peers()
     return peers.some((p) => p.peerId === bo.peerId && p.status === 'busy')
   }, 'Ada sees Bo busy')
 
@@ -103,7 +104,7 @@ test('a display name two peers share is refused as ambiguous; the PeerId still w
     ada.address,
   ])
   await eventually(async () => {
-    const peers = await pigeonJson<PeerView[]>('peers', '--data', ada.dataDir)
+    const peers = await (await connectToDataDir(ada.dataDir)).peers()
     return peers.filter((p) => p.name === 'Bo' && p.online).length === 2
   }, 'both Bos known')
   const ambiguous = await pigeon('send', '--data', ada.dataDir, 'Bo', 'which one?')
@@ -122,7 +123,7 @@ test('a restart keeps the PeerId, the port and the history; a clean stop removes
   const first = await startPigeon(t, dir, ['--name', 'Ada', '--connect', bo.address])
   const id = (await pigeon('send', '--data', dir, bo.peerId, 'before restart')).stdout.trim()
   await eventually(async () => {
-    const h = await pigeonJson<MessageView[]>('history', '--data', dir, bo.peerId)
+    const h = await (await connectToDataDir(dir)).history(bo.peerId)
     return h.some((m) => m.id === id && m.state === 'delivered')
   }, 'delivered')
   first.child.kill('SIGTERM')
@@ -142,7 +143,7 @@ test('a restart keeps the PeerId, the port and the history; a clean stop removes
   )
   // the remembered peer is dialled at start: Bo is online again without --connect
   await eventually(async () => {
-    const peers = await pigeonJson<PeerView[]>('peers', '--data', dir)
+    const peers = await (await connectToDataDir(dir)).peers()
     return peers.some((p) => p.peerId === bo.peerId && p.online)
   }, 'Bo online after restart')
   const dup = await pigeon('start', '--data', dir)

@@ -10,7 +10,6 @@ import type { ApiClient } from '../api/client.js'
 import type { PeerStatus } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
 import { resolveDataDir } from '../core/data-dir.js'
-import { startNode } from './node.js'
 import { formatMe, formatMessages, formatPeers } from './output.js'
 
 interface DataOption {
@@ -96,6 +95,8 @@ program
       },
     ) => {
       const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
+      // loaded here: the other commands need no libp2p and start quicker without it
+      const { startNode } = await import('./node.js')
       const node = await startNode({
         dataDir: dataDirOf(options),
         name: options.name,

@@ -73,6 +73,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       peerId: identity.peerId,
       paths: [lan],
       profileExchange: lan,
+      redial: (peerId, addresses) => lan.dialKnown(peerId, addresses),
       name: options.name,
       onWarning: (message, detail) => log.warn({ err: errorText(detail) }, message),
     })

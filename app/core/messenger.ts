@@ -39,6 +39,11 @@ export interface MessengerOptions {
   name?: string
   /** without one, profile envelopes go to online peers over the paths and arrive as inbound */
   profileExchange?: ProfileExchange
+  /**
+   * Redials a peer at its remembered addresses (LanNetwork.dialKnown); used when something is
+   * queued for a peer that no path reaches, at each back-off retry.
+   */
+  redial?: (peerId: string, addresses: string[]) => Promise<void>
   backoff?: BackoffPolicy
   deliveryTimeoutMs?: number
   now?: () => number
@@ -71,6 +76,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #now: () => number
   readonly #router: OutboxRouter
   readonly #online = new Map<string, Set<PathName>>()
+  readonly #redialing = new Set<string>()
   #running = false
 
   readonly #onPeerOnline = (path: DeliveryPath, detail: PathEvents['peer:online']): void => {
@@ -124,6 +130,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       now: this.#now,
       random: options.random,
       onMessageState: (message) => this.#emitState(message),
+      reconnect: (recipient) => this.#redial(recipient),
       onAttemptFailed: (recipient, error) =>
         options.onWarning?.(`delivery to ${recipient} failed`, error),
     })
@@ -137,7 +144,12 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   async start(): Promise<void> {
     if (this.#running) return
-    this.prepareProfile()
+    ensureMyProfile(this.#store, {
+      peerId: this.peerId,
+      name: this.#options.name,
+      defaultName: this.#options.defaultName,
+      now: this.#now(),
+    })
     this.#running = true
     this.#options.profileExchange?.on('profile', this.#onProfile)
     for (const path of this.#paths) {
@@ -149,7 +161,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       path.on('peer:online', listeners.online)
       path.on('peer:offline', listeners.offline)
     }
-    // an exchange was built with my profile (prepareProfile) and sends it on connect itself
+    // an exchange was built with my profile (ensureMyProfile) and sends it on connect itself
     if (this.#options.profileExchange === undefined) await this.#publishProfile()
     this.#router.start()
   }
@@ -315,39 +327,6 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return saved
   }
 
-  /**
-   * Makes sure my profile row exists (applying the `name` option) and returns it; start() calls
-   * it too. Call it first when a path needs my profile before the engine starts.
-   */
-  prepareProfile(): MeRow {
-    this.#ensureMe()
-    return this.me()
-  }
-
-  #ensureMe(): void {
-    const stored = this.#store.peers.me()
-    const name = this.#options.name === undefined ? undefined : checkName(this.#options.name)
-    if (stored === undefined) {
-      this.#store.peers.saveMe({
-        peerId: this.peerId,
-        name: name ?? checkName(this.#options.defaultName ?? 'Pigeon user'),
-        color: defaultColor(this.peerId),
-        status: 'online',
-        version: 1,
-      })
-      return
-    }
-    const changed = stored.peerId !== this.peerId || (name !== undefined && name !== stored.name)
-    if (changed) {
-      this.#store.peers.saveMe({
-        ...stored,
-        peerId: this.peerId,
-        name: name ?? stored.name,
-        version: Math.max(stored.version + 1, this.#now()),
-      })
-    }
-  }
-
   async #publishProfile(): Promise<void> {
     const me = this.me()
     const profile: PeerProfile = {
@@ -441,6 +420,16 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     }
   }
 
+  #redial(peerId: string): void {
+    const redial = this.#options.redial
+    const addresses = this.#store.peers.get(peerId)?.addresses ?? []
+    if (redial === undefined || addresses.length === 0 || this.#redialing.has(peerId)) return
+    this.#redialing.add(peerId)
+    redial(peerId, addresses)
+      .catch((error: unknown) => this.#options.onWarning?.(`redial of ${peerId} failed`, error))
+      .finally(() => this.#redialing.delete(peerId))
+  }
+
   #peerState(peer: PeerRow): PeerState {
     return { ...peer, online: [...(this.#online.get(peer.peerId) ?? [])] }
   }
@@ -458,4 +447,38 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const conversation = this.#store.conversations.get(id)
     if (conversation !== undefined) this.emit('conversation', conversation)
   }
+}
+
+/**
+ * Makes sure my profile row exists, applying a `name` given at start, and returns it. The engine's
+ * start() calls it; call it first when a path needs my profile before the engine exists (the LAN
+ * network announces it on connect).
+ */
+export function ensureMyProfile(
+  store: Store,
+  options: { peerId: string; name?: string; defaultName?: string; now: number },
+): MeRow {
+  const stored = store.peers.me()
+  const name = options.name === undefined ? undefined : checkName(options.name)
+  if (stored === undefined) {
+    const me: MeRow = {
+      peerId: options.peerId,
+      name: name ?? checkName(options.defaultName ?? 'Pigeon user'),
+      color: defaultColor(options.peerId),
+      status: 'online',
+      version: 1,
+    }
+    store.peers.saveMe(me)
+    return me
+  }
+  if (stored.peerId === options.peerId && (name === undefined || name === stored.name))
+    return stored
+  const me: MeRow = {
+    ...stored,
+    peerId: options.peerId,
+    name: name ?? stored.name,
+    version: Math.max(stored.version + 1, options.now),
+  }
+  store.peers.saveMe(me)
+  return me
 }

@@ -15,6 +15,7 @@ test('each failure pushes the next attempt further out, up to the cap; coming on
   net.up(me)
   const store = Store.open(':memory:')
   let clock = 1_000_000
+  const redials: string[] = []
   // random 0: each delay is exactly half its ceiling; long base so no timer fires during the test
   const router = new OutboxRouter({
     store,
@@ -22,6 +23,7 @@ test('each failure pushes the next attempt further out, up to the cap; coming on
     paths: [path],
     backoff: { baseMs: 60_000, maxMs: 240_000 },
     now: () => clock,
+    reconnect: (recipient) => redials.push(recipient),
     random: () => 0,
   })
   t.after(() => {
@@ -43,6 +45,8 @@ test('each failure pushes the next attempt further out, up to the cap; coming on
     delays.push(row.nextAttemptAt - clock)
   }
   assert.deepEqual(delays, [30_000, 60_000, 120_000, 120_000, 120_000])
+  // each retry that found no path asked for the peer to be redialled
+  assert.deepEqual(redials, [peer, peer, peer, peer, peer])
   // not due yet: a kick does not try again
   router.kick(peer)
   await router.settled()

@@ -22,6 +22,11 @@ export interface OutboxRouterOptions {
   random?: () => number
   /** a text message moved forward because a path acked it */
   onMessageState?: (message: MessageRow) => void
+  /**
+   * No path reaches the peer at a retry: try to bring it back (the LAN network redials its last
+   * known addresses); success shows up as a 'peer:online' event, which wakes the queue.
+   */
+  reconnect?: (recipient: string) => void
   /** an attempt failed (for logs); the row stays queued */
   onAttemptFailed?: (recipient: string, error: unknown) => void
 }
@@ -201,6 +206,7 @@ export class OutboxRouter {
       }
     }
     if (!tried) {
+      this.#options.reconnect?.(recipient)
       this.#options.onAttemptFailed?.(
         recipient,
         new PigeonError(
