@@ -53,7 +53,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'redis', flag: 'redis', kind: 'string', describe: 'redis://host:port — cluster mode: store and fan-out in Redis', fallback: undefined },
   { key: 'inviteOnly', flag: 'invite-only', kind: 'bool', describe: 'only keys that redeemed an admin invite may connect', fallback: false },
   { key: 'maxConnections', flag: 'max-connections', kind: 'int', describe: 'open MQTT connections at most', fallback: 10_000 },
-  { key: 'maxPacketBytes', flag: 'max-packet-bytes', kind: 'int', describe: 'largest MQTT packet accepted', fallback: 98_304 },
+  { key: 'maxPacketBytes', flag: 'max-packet-bytes', kind: 'int', describe: 'largest PUBLISH payload (a sealed envelope); bigger packets close the connection', fallback: 98_304 },
   { key: 'publishRate', flag: 'publish-rate', kind: 'int', describe: 'publishes per second per client (sustained)', fallback: 50 },
   { key: 'publishBurst', flag: 'publish-burst', kind: 'int', describe: 'publishes a client may send at once above the rate', fallback: 500 },
   { key: 'queueCap', flag: 'queue-cap', kind: 'int', describe: 'queued offline messages per inbox', fallback: 1000 },

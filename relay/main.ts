@@ -31,8 +31,8 @@ try {
 }
 const running = relay
 log.info(
-  { event: 'listening', relayId: running.relayId, mqtt: running.mqtt, http: running.http, ws: running.ws, data: config.data, store: config.redis === undefined ? 'level' : 'redis', inviteOnly: config.inviteOnly },
-  `pigeon-relay ${running.relayId} listening on ${[running.mqtt, running.ws, running.http].filter(Boolean).join(', ')}`,
+  { event: 'listening', relayId: running.relayId, address: `${running.mqtt}#${running.relayId}`, mqtt: running.mqtt, http: running.http, ws: running.ws, data: config.data, store: config.redis === undefined ? 'level' : 'redis', inviteOnly: config.inviteOnly },
+  `pigeon-relay ${running.relayId} listening on ${[running.mqtt, running.ws, running.http].filter(Boolean).join(', ')}; users enter ${running.mqtt}#${running.relayId}`,
 )
 
 let stopping = false
