@@ -21,7 +21,16 @@ function peer(p: PeerView): UiPeer {
 }
 
 function conversation(c: ConversationView): UiConversation {
-  return { id: c.id, kind: c.kind, target: c.peerId ?? c.id, title: c.kind === 'group' ? c.title : undefined, unread: c.unread, lastActivityAt: c.lastActivityAt }
+  const last = c.lastMessage
+  return {
+    id: c.id,
+    kind: c.kind,
+    target: c.peerId ?? c.id,
+    title: c.kind === 'group' ? c.title : undefined,
+    unread: c.unread,
+    lastActivityAt: c.lastActivityAt,
+    preview: last === null || last.text === null ? undefined : { text: last.text, direction: last.direction },
+  }
 }
 
 function event(e: MessengerEvent): UiEvent | undefined {

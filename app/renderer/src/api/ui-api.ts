@@ -31,6 +31,8 @@ export interface UiConversation {
   title?: string
   unread: number
   lastActivityAt: number | null
+  /** the newest message, for the sidebar */
+  preview?: { text: string; direction: 'in' | 'out' }
 }
 
 export interface UiMessage {

@@ -38,6 +38,8 @@ export interface AppState {
   /** peerId -> time the indicator expires */
   typing: ReadonlyMap<string, number>
   selected?: string
+  /** a message to scroll to and flash (a search result was clicked) */
+  focus?: string
   relay?: UiRelay
   groups?: UiGroup[]
   search?: SearchState
@@ -245,8 +247,8 @@ export class AppStore {
     }
   }
 
-  select(conversationId: string | undefined): void {
-    this.#set({ selected: conversationId, search: conversationId === undefined ? this.#state.search : this.#state.search, settingsOpen: false })
+  select(conversationId: string | undefined, focus?: string): void {
+    this.#set({ selected: conversationId, focus, settingsOpen: false })
     if (conversationId === undefined) return
     if (!this.#state.histories.has(conversationId)) void this.loadOlder(conversationId)
     if ((this.#state.conversations.get(conversationId)?.unread ?? 0) > 0) void this.markRead(conversationId)
@@ -359,6 +361,10 @@ export class AppStore {
       this.#set({ problem: toProblem(error) })
       return false
     }
+  }
+
+  focused(): void {
+    if (this.#state.focus !== undefined) this.#set({ focus: undefined })
   }
 
   openSettings(open: boolean): void {

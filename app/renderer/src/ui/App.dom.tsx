@@ -61,9 +61,12 @@ export function App() {
     }
   }, [store])
 
+  const unread = useAppState((s) => s.conversations)
   useEffect(() => {
-    document.title = t('app.title')
-  }, [t])
+    let total = 0
+    for (const c of unread.values()) total += c.unread
+    document.title = total > 0 ? `(${total}) ${t('app.title')}` : t('app.title')
+  }, [t, unread])
 
   if (fatal !== undefined) {
     return (

@@ -15,6 +15,8 @@ export function Conversation(props: { id: string }) {
   const group = useAppState((s) => s.groups?.find((g) => `group:${g.id}` === props.id))
   const history = useAppState((s) => s.histories.get(props.id))
   const typing = useAppState((s) => s.typing.has(props.id))
+  const focus = useAppState((s) => s.focus)
+  const onFocused = useCallback(() => store.focused(), [store])
   const onNearTop = useCallback(() => void store.loadOlder(props.id), [store, props.id])
 
   const isGroup = conversation?.kind === 'group' || props.id.startsWith('group:')
@@ -43,7 +45,7 @@ export function Conversation(props: { id: string }) {
           <p className="teach" data-testid="empty-conversation">{t('conversation.empty', { name })}</p>
         </div>
       ) : (
-        <MessageList history={history} onNearTop={onNearTop} />
+        <MessageList history={history} onNearTop={onNearTop} focusId={focus} onFocused={onFocused} />
       )}
       <div className="typing" aria-live="polite" data-testid="typing">
         {typing ? t('conversation.typing', { name }) : ''}

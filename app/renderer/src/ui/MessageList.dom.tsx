@@ -2,7 +2,7 @@
 // like 100. Rows are day separators and messages; it sticks to the bottom while you are there,
 // loads older pages when you near the top, and keeps your place when a page is prepended.
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { UiMessage } from '../api/ui-api.js'
 import type { History } from '../state/app-store.dom.js'
@@ -39,11 +39,11 @@ export function Ticks(props: { state: UiMessage['state'] }) {
   )
 }
 
-const MessageRow = memo(function MessageRow(props: { message: UiMessage; first: boolean; language: string }) {
+const MessageRow = memo(function MessageRow(props: { message: UiMessage; first: boolean; language: string; flash: boolean }) {
   const { t } = useTranslation()
   const m = props.message
   return (
-    <div className={`message message-${m.direction}${props.first ? ' message-first' : ''}`} data-testid="message" data-direction={m.direction} data-id={m.id}>
+    <div className={`message message-${m.direction}${props.first ? ' message-first' : ''}${props.flash ? ' message-flash' : ''}`} data-testid="message" data-direction={m.direction} data-id={m.id}>
       <div className="bubble">
         <div className="bubble-text">{m.text}</div>
         <div className="bubble-meta">
@@ -60,7 +60,7 @@ const MessageRow = memo(function MessageRow(props: { message: UiMessage; first: 
   )
 })
 
-export function MessageList(props: { history: History; onNearTop: () => void }) {
+export function MessageList(props: { history: History; onNearTop: () => void; focusId?: string; onFocused?: () => void }) {
   const { t, i18n } = useTranslation()
   const language = i18n.language
   const rows = useMemo(
@@ -109,6 +109,26 @@ export function MessageList(props: { history: History; onNearTop: () => void }) 
     if (firstIndex !== undefined && firstIndex < 15 && !complete && !loading && rows.length > 0) onNearTop()
   }, [firstIndex, complete, loading, rows.length, onNearTop])
 
+  // a search result was clicked: load older pages until it is there, then bring it to the middle
+  const [flash, setFlash] = useState<string | undefined>(undefined)
+  const { focusId, onFocused } = props
+  useEffect(() => {
+    if (focusId === undefined) return
+    const index = rows.findIndex((r) => r.key === focusId)
+    if (index >= 0) {
+      virtualizer.scrollToIndex(index, { align: 'center' })
+      atBottom.current = false
+      setFlash(focusId)
+      onFocused?.()
+    } else if (complete) onFocused?.()
+    else if (!loading) onNearTop()
+  }, [focusId, rows, complete, loading, onNearTop, onFocused, virtualizer])
+  useEffect(() => {
+    if (flash === undefined) return
+    const timer = setTimeout(() => setFlash(undefined), 2000)
+    return () => clearTimeout(timer)
+  }, [flash])
+
   return (
     <div
       className="history"
@@ -131,7 +151,7 @@ export function MessageList(props: { history: History; onNearTop: () => void }) 
                   <span>{row.label}</span>
                 </div>
               ) : (
-                <MessageRow message={row.message} first={row.first} language={language} />
+                <MessageRow message={row.message} first={row.first} language={language} flash={row.key === flash} />
               )}
             </div>
           )

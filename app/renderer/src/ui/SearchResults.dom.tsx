@@ -36,7 +36,7 @@ export function SearchResults(props: { search: SearchState; onClear: () => void 
       <ul className="rows">
         {props.search.results.map((m) => (
           <li key={m.id}>
-            <button type="button" className="row result" onClick={() => store.select(m.conversationId)} data-testid="search-result">
+            <button type="button" className="row result" onClick={() => store.select(m.conversationId, m.id)} data-testid="search-result">
               <span className="row-text">
                 <span className="row-name">
                   {who(m)} → {m.direction === 'out' ? peerName(peers.get(m.conversationId), m.conversationId) : (me?.name ?? '')}

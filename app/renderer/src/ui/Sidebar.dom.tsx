@@ -40,13 +40,17 @@ export function Sidebar() {
 
   const sections = useMemo(() => {
     const unread = (id: string): number => conversations.get(id)?.unread ?? 0
+    const preview = (id: string): string | undefined => {
+      const p = conversations.get(id)?.preview
+      return p === undefined ? undefined : `${p.direction === 'out' ? `${t('search.you')}: ` : ''}${p.text.replace(/\s+/g, ' ')}`
+    }
     const row = (peerId: string, peer: UiPeer | undefined): Row => ({
       id: peerId,
       name: peerName(peer, peerId),
       color: peer?.color ?? null,
       presence: presenceOf(peer),
       unread: unread(peerId),
-      detail: peer === undefined || peer.online.length > 0 || peer.lastSeen === null ? undefined : t('sidebar.lastSeen', { when: relativeLabel(peer.lastSeen, i18n.language) }),
+      detail: preview(peerId) ?? (peer === undefined || peer.online.length > 0 || peer.lastSeen === null ? undefined : t('sidebar.lastSeen', { when: relativeLabel(peer.lastSeen, i18n.language) })),
     })
     const lan: Row[] = []
     const viaRelay: Row[] = []
@@ -63,7 +67,7 @@ export function Sidebar() {
     for (const conversation of sorted) {
       if (conversation.kind === 'group') {
         const group = groups?.find((g) => `group:${g.id}` === conversation.id)
-        groupRows.push({ id: conversation.id, name: conversation.title ?? group?.name ?? conversation.target, color: null, presence: 'offline', unread: conversation.unread })
+        groupRows.push({ id: conversation.id, name: conversation.title ?? group?.name ?? conversation.target, color: null, presence: 'offline', unread: conversation.unread, detail: preview(conversation.id) })
       } else if (!shown.has(conversation.id)) {
         earlier.push(row(conversation.id, peers.get(conversation.id)))
         shown.add(conversation.id)
