@@ -83,6 +83,7 @@ program
   .addOption(new Option('--listen-host <host>', 'LAN listen address').hideHelp())
   .addOption(new Option('--connect <multiaddr...>', 'peers to dial at start').hideHelp())
   .addOption(new Option('--no-mdns', 'no mDNS (also: PIGEON_MDNS=off)').hideHelp())
+  .option('--web', 'also serve the web UI on 127.0.0.1 and print its address')
   .action(
     async (
       options: DataOption & {
@@ -92,6 +93,7 @@ program
         listenHost?: string
         connect?: string[]
         mdns: boolean
+        web?: boolean
       },
     ) => {
       const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
@@ -104,15 +106,24 @@ program
         apiPort: options.apiPort,
         listenHost: options.listenHost ?? process.env.PIGEON_LISTEN_HOST,
         mdns: options.mdns && process.env.PIGEON_MDNS !== 'off',
-        connect: options.connect,
+        connect: options.connect ?? process.env.PIGEON_CONNECT?.split(',').filter((a) => a !== ''),
         logger,
       })
+      const stops: Array<() => Promise<void>> = [() => node.stop()]
+      const extra: Array<[string, string]> = []
+      if (options.web === true) {
+        const { serveWebUi } = await import('../web/serve.js')
+        const web = await serveWebUi({ apiUrl: node.api.url, token: node.api.token })
+        stops.unshift(() => web.close())
+        extra.push(['web', web.url])
+      }
       const me = node.messenger.me()
       print(`Pigeon is running (Ctrl-C to stop)`)
       print(
         formatMe({ ...me, addresses: node.addresses() }, [
           ['API', node.api.url],
           ['data', node.dataDir],
+          ...extra,
         ]),
       )
       let signals = 0
@@ -120,10 +131,12 @@ program
         signals += 1
         if (signals > 1) process.exit(130)
         logger.info({ signal }, 'stopping')
-        node.stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        )
+        stops
+          .reduce((done, stop) => done.then(stop, stop), Promise.resolve())
+          .then(
+            () => process.exit(0),
+            () => process.exit(1),
+          )
       }
       process.on('SIGINT', shutdown)
       process.on('SIGTERM', shutdown)
