@@ -20,5 +20,10 @@ export default defineConfig({
     target: 'chrome120',
     sourcemap: false,
   },
-  server: { host: '127.0.0.1' },
+  // `PIGEON_API_URL=http://127.0.0.1:<api port> npx vite --config app/renderer/vite.config.ts`,
+  // then open http://127.0.0.1:5173/#token=<token from api.json>: live reload against a real node
+  server: {
+    host: '127.0.0.1',
+    proxy: process.env.PIGEON_API_URL === undefined ? undefined : { '/api': { target: process.env.PIGEON_API_URL, ws: true } },
+  },
 })
