@@ -83,6 +83,10 @@ program
   .addOption(new Option('--listen-host <host>', 'LAN listen address').hideHelp())
   .addOption(new Option('--connect <multiaddr...>', 'peers to dial at start').hideHelp())
   .addOption(new Option('--no-mdns', 'no mDNS (also: PIGEON_MDNS=off)').hideHelp())
+  .option(
+    '--relay <address>',
+    'relay for peers beyond the LAN (mqtt://host:port#<relayId>; remembered)',
+  )
   .option('--web', 'also serve the web UI on 127.0.0.1 and print its address')
   .action(
     async (
@@ -94,6 +98,7 @@ program
         connect?: string[]
         mdns: boolean
         web?: boolean
+        relay?: string
       },
     ) => {
       const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
@@ -106,11 +111,13 @@ program
         apiPort: options.apiPort,
         listenHost: options.listenHost ?? process.env.PIGEON_LISTEN_HOST,
         mdns: options.mdns && process.env.PIGEON_MDNS !== 'off',
+        relay: options.relay,
         connect: options.connect ?? process.env.PIGEON_CONNECT?.split(',').filter((a) => a !== ''),
         logger,
       })
       const stops: Array<() => Promise<void>> = [() => node.stop()]
       const extra: Array<[string, string]> = []
+      if (node.relay !== undefined) extra.push(['relay', node.relay.address.text])
       if (options.web === true) {
         const { serveWebUi } = await import('../web/serve.js')
         const web = await serveWebUi({ apiUrl: node.api.url, token: node.api.token })

@@ -11,6 +11,7 @@ import { startApiServer, type ApiServer } from '../api/server.js'
 import { DATABASE_FILE, ensureDataDir, loadOrCreateIdentity } from '../core/data-dir.js'
 import { ensureMyProfile, Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
+import { RelayLink } from '../core/relay/link.js'
 import { Store } from '../core/store/index.js'
 
 export interface NodeOptions {
@@ -25,6 +26,11 @@ export interface NodeOptions {
   listenHost?: string
   /** false in the root namespace of a test machine: mDNS multicasts to the whole LAN */
   mdns: boolean
+  /**
+   * relay address (mqtt://host:port#<relayId>); remembered in settings, so later starts use it
+   * without the flag. '' forgets it.
+   */
+  relay?: string
   /** multiaddrs (…/p2p/<PeerId>) to dial at start, besides the peers remembered in the store */
   connect?: string[]
   logger?: Logger
@@ -35,6 +41,7 @@ export interface RunningNode {
   readonly dataDir: string
   readonly messenger: Messenger
   readonly lan: LanNetwork
+  readonly relay: RelayLink | undefined
   readonly api: ApiServer
   readonly store: Store
   addresses(): string[]
@@ -42,6 +49,7 @@ export interface RunningNode {
 }
 
 export const SETTING_LAN_PORT = 'lanPort'
+export const SETTING_RELAY = 'relayUrl'
 
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const log = options.logger ?? pino({ level: 'silent' })
@@ -68,11 +76,25 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       profile: { name: me.name, color: me.color, status: me.status, version: me.version },
       logger: log.child({ layer: 'lan' }),
     })
+    if (options.relay !== undefined)
+      store.settings.set(SETTING_RELAY, options.relay === '' ? null : options.relay)
+    const relayUrl = store.settings.get(SETTING_RELAY)
+    const relay =
+      typeof relayUrl === 'string' && relayUrl !== ''
+        ? new RelayLink({
+            identity,
+            url: relayUrl,
+            profile: { name: me.name, color: me.color, status: me.status, version: me.version },
+            logger: log.child({ layer: 'relay' }),
+          })
+        : undefined
+    // direct first, the relay when the LAN cannot reach the peer (DESIGN.md "The router")
+    const paths = relay === undefined ? [lan] : [lan, relay]
     const messenger = new Messenger({
       store,
       peerId: identity.peerId,
-      paths: [lan],
-      profileExchange: lan,
+      paths,
+      profileExchange: relay === undefined ? lan : [lan, relay],
       redial: (peerId, addresses) => lan.dialKnown(peerId, addresses),
       name: options.name,
       onWarning: (message, detail) => log.warn({ err: errorText(detail) }, message),
@@ -83,6 +105,19 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await lan.start()
     cleanups.unshift(() => lan.stop())
     store.settings.set(SETTING_LAN_PORT, lan.listenPort)
+    if (relay !== undefined) {
+      // presence of everyone I know (and of whoever I start talking to) comes through the relay
+      relay.watch(store.peers.list().map((p) => p.peerId))
+      messenger.on('conversation', (c) => relay.watch([c.target]))
+      messenger.on('peer', (p) => relay.watch([p.peerId]))
+      relay.on('status', (status) => {
+        if (status.state === 'connected') messenger.retryAll()
+        else if (status.lastError !== undefined)
+          log.warn({ relay: status.url, ...status.lastError }, 'relay link')
+      })
+      relay.start()
+      cleanups.unshift(() => relay.stop())
+    }
 
     const api = await startApiServer({
       api: new LocalApi(messenger, () => lan.addresses()),
@@ -100,6 +135,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       dataDir,
       messenger,
       lan,
+      relay,
       api,
       store,
       addresses: () => lan.addresses(),

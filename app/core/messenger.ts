@@ -38,7 +38,7 @@ export interface MessengerOptions {
   defaultName?: string
   name?: string
   /** without one, profile envelopes go to online peers over the paths and arrive as inbound */
-  profileExchange?: ProfileExchange
+  profileExchange?: ProfileExchange | readonly ProfileExchange[]
   /**
    * Redials a peer at its remembered addresses (LanNetwork.dialKnown); used when something is
    * queued for a peer that no path reaches, at each back-off retry.
@@ -77,6 +77,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #router: OutboxRouter
   readonly #online = new Map<string, Set<PathName>>()
   readonly #redialing = new Set<string>()
+  readonly #exchanges: readonly ProfileExchange[]
   #running = false
 
   readonly #onPeerOnline = (path: DeliveryPath, detail: PathEvents['peer:online']): void => {
@@ -88,8 +89,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     this.#store.peers.seen(detail.peerId, detail.addresses, this.#now())
     this.#emitPeer(detail.peerId)
     // without an exchange that greets on connect, introduce myself to a peer that just appeared
-    if (!wasOnline && this.#options.profileExchange === undefined)
-      void this.#sendProfileTo([detail.peerId])
+    if (!wasOnline && this.#exchanges.length === 0) void this.#sendProfileTo([detail.peerId])
   }
 
   readonly #onPeerOffline = (path: DeliveryPath, detail: PathEvents['peer:offline']): void => {
@@ -121,6 +121,13 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     this.#store = options.store
     this.#paths = options.paths
     this.#now = options.now ?? Date.now
+    const exchange = options.profileExchange
+    this.#exchanges =
+      exchange === undefined
+        ? []
+        : Array.isArray(exchange)
+          ? exchange
+          : [exchange as ProfileExchange]
     this.#router = new OutboxRouter({
       store: options.store,
       me: options.peerId,
@@ -151,7 +158,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       now: this.#now(),
     })
     this.#running = true
-    this.#options.profileExchange?.on('profile', this.#onProfile)
+    for (const exchange of this.#exchanges) exchange.on('profile', this.#onProfile)
     for (const path of this.#paths) {
       const listeners = {
         online: (d: PathEvents['peer:online']) => this.#onPeerOnline(path, d),
@@ -162,7 +169,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       path.on('peer:offline', listeners.offline)
     }
     // an exchange was built with my profile (ensureMyProfile) and sends it on connect itself
-    if (this.#options.profileExchange === undefined) await this.#publishProfile()
+    if (this.#exchanges.length === 0) await this.#publishProfile()
     this.#router.start()
   }
 
@@ -170,13 +177,19 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (!this.#running) return
     this.#running = false
     this.#router.stop()
-    this.#options.profileExchange?.off('profile', this.#onProfile)
+    for (const exchange of this.#exchanges) exchange.off('profile', this.#onProfile)
     for (const [path, listeners] of this.#listeners) {
       path.off('peer:online', listeners.online)
       path.off('peer:offline', listeners.offline)
     }
     this.#listeners.clear()
     this.#online.clear()
+  }
+
+  /** A path became able to reach many peers at once (the relay connected): retry every queue now. */
+  retryAll(): void {
+    if (!this.#running) return
+    for (const { recipient } of this.#store.outbox.recipients()) this.#router.wake(recipient)
   }
 
   /** Resolves once the outbox has nothing due left to try (tests, orderly shutdown). */
@@ -337,8 +350,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       version: me.version,
     }
     try {
-      if (this.#options.profileExchange !== undefined) {
-        await this.#options.profileExchange.setProfile(profile)
+      if (this.#exchanges.length > 0) {
+        await Promise.all(this.#exchanges.map((exchange) => exchange.setProfile(profile)))
         return
       }
       // no exchange: tell whoever is online now; the others hear it when they come online
