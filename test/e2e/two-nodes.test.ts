@@ -4,7 +4,6 @@
 // watch the other appear, chat both ways, see ticks reach "read", find a Chinese phrase, switch
 // the language, and read errors in words. Screenshots land in test-results/e2e/.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { ensureRendererBuilt } from '../../app/web/build.js'
 import { createLan, type Lan } from '../support/netns.js'
-import { launchChromiumIn, PIGEON_BIN, startPigeon, stopPigeon, type RunningPigeon } from './support/pigeon-host.js'
+import { launchChromiumIn, startPigeon, stopPigeon, type RunningPigeon } from './support/pigeon-host.js'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url))
 const WAIT = { timeout: 30_000 }
@@ -49,14 +48,7 @@ async function join_(index: number, name: string): Promise<Person> {
 const contact = (page: Page, name: string) => page.locator('[data-testid=lan-list] [data-testid=contact]', { hasText: name })
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) })
 
-// until app/cli's `start` has --web (a one-line edit that lands after the CLI work settles)
-const cliHelp = spawnSync(process.execPath, [PIGEON_BIN, 'start', '--help'], { encoding: 'utf8' })
-const noWeb = process.env.PIGEON_E2E_BIN === undefined && !cliHelp.stdout.includes('--web')
-  ? 'pigeon start has no --web option yet: nothing to drive a browser against'
-  : undefined
-
 before(async () => {
-  if (noWeb !== undefined) return
   mkdirSync(SHOTS, { recursive: true })
   await ensureRendererBuilt({ force: true })
 
@@ -76,17 +68,17 @@ after(async () => {
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true })
 })
 
-test('alone on the LAN, the empty state says what to do', { skip: noWeb }, () => {
+test('alone on the LAN, the empty state says what to do', () => {
   assert.match(emptyLanText, /No one on this LAN yet — start Pigeon on another computer on the same network/)
 })
 
-test('each user sees the other appear on this LAN', { skip: noWeb }, async () => {
+test('each user sees the other appear on this LAN', async () => {
   await contact(alice.page, 'Bob').waitFor(WAIT)
   await contact(bob.page, 'Alice').waitFor(WAIT)
   assert.equal(await alice.page.getByTestId('empty-lan').count(), 0)
 })
 
-test('they chat both ways, Enter sends, Shift+Enter starts a new line, ticks go to read', { skip: noWeb }, async () => {
+test('they chat both ways, Enter sends, Shift+Enter starts a new line, ticks go to read', async () => {
   await contact(alice.page, 'Bob').click()
   const composer = alice.page.getByTestId('composer')
   await composer.fill('Hello Bob — lunch at noon?')
@@ -132,14 +124,14 @@ test('they chat both ways, Enter sends, Shift+Enter starts a new line, ticks go 
   await alice.page.emulateMedia({ colorScheme: 'light' })
 })
 
-test('typing shows on the other side', { skip: noWeb }, async () => {
+test('typing shows on the other side', async () => {
   await bob.page.getByTestId('composer').pressSequentially('one moment')
   await alice.page.getByTestId('typing').filter({ hasText: 'Bob is typing' }).waitFor(WAIT)
   await bob.page.getByTestId('composer').fill('')
   await alice.page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ ...WAIT, state: 'detached' })
 })
 
-test('a Chinese phrase is found by search', { skip: noWeb }, async () => {
+test('a Chinese phrase is found by search', async () => {
   await alice.page.getByTestId('search').fill('会议室')
   const result = alice.page.getByTestId('search-result').filter({ hasText: '我们明天在会议室见' })
   await result.waitFor(WAIT)
@@ -153,7 +145,7 @@ test('a Chinese phrase is found by search', { skip: noWeb }, async () => {
   await contact(alice.page, 'Bob').waitFor(WAIT)
 })
 
-test('the language switches to 简体中文 and back', { skip: noWeb }, async () => {
+test('the language switches to 简体中文 and back', async () => {
   const page = alice.page
   await page.getByTestId('open-settings').click()
   await page.getByTestId('language').selectOption('zh-CN')
@@ -172,7 +164,7 @@ test('the language switches to 简体中文 and back', { skip: noWeb }, async ()
   await page.locator('.section-title', { hasText: 'On this LAN' }).waitFor(WAIT)
 })
 
-test('an error is shown in words, never as a stack trace', { skip: noWeb }, async () => {
+test('an error is shown in words, never as a stack trace', async () => {
   const page = alice.page
   await contact(page, 'Bob').click()
   await page.getByTestId('composer').fill('长'.repeat(6000)) // 18,000 bytes of UTF-8: over the 16 KiB limit
