@@ -67,6 +67,7 @@ export interface MessengerEvents {
 }
 
 export const HISTORY_MAX_LIMIT = 500
+const SEARCH_INDEX_INTERVAL_MS = 500
 
 export class Messenger extends EventEmitter<MessengerEvents> {
   readonly peerId: string
@@ -78,6 +79,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #online = new Map<string, Set<PathName>>()
   readonly #redialing = new Set<string>()
   readonly #exchanges: readonly ProfileExchange[]
+  #indexTimer: NodeJS.Timeout | undefined
   #running = false
 
   readonly #onPeerOnline = (path: DeliveryPath, detail: PathEvents['peer:online']): void => {
@@ -171,12 +173,17 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     // an exchange was built with my profile (ensureMyProfile) and sends it on connect itself
     if (this.#exchanges.length === 0) await this.#publishProfile()
     this.#router.start()
+    // search indexing runs in batches off the inbound path (store migration 002)
+    this.#indexTimer = setInterval(() => this.#flushSearchIndex(), SEARCH_INDEX_INTERVAL_MS)
+    this.#indexTimer.unref()
   }
 
   async stop(): Promise<void> {
     if (!this.#running) return
     this.#running = false
     this.#router.stop()
+    clearInterval(this.#indexTimer)
+    this.#flushSearchIndex()
     for (const exchange of this.#exchanges) exchange.off('profile', this.#onProfile)
     for (const [path, listeners] of this.#listeners) {
       path.off('peer:online', listeners.online)
@@ -430,6 +437,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       default:
         // file offers and group control arrive with later features; accept so the sender stops
         this.#options.onWarning?.(`ignored a ${envelope.kind} envelope from ${sender}`)
+    }
+  }
+
+  #flushSearchIndex(): void {
+    try {
+      this.#store.messages.flushSearchIndex()
+    } catch (error) {
+      this.#options.onWarning?.('search index update failed (retried later)', error)
     }
   }
 

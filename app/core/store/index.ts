@@ -113,8 +113,8 @@ export class Store {
     now: number,
   ): { inserted: boolean; message: MessageRow } {
     return this.transaction(() => {
+      // last_seen comes from the paths' online/offline events, not from every message
       this.peers.ensure(text.sender)
-      this.peers.touch(text.sender, now)
       const conversationId = this.conversations.ensurePeer(text.sender)
       const message: MessageRow = {
         id: text.id,

@@ -53,8 +53,23 @@ export class MessageRepo {
   readonly #unreadIn: Statement<[string], MessageSql>
   readonly #ftsSearch: Statement<[string, number], MessageSql>
   readonly #likeSearch: Statement<[string, number], MessageSql>
+  readonly #pendingCount: Statement<[], { n: number }>
+  readonly #indexPending: Statement<[number]>
+  readonly #clearPending: Statement<[number]>
+  readonly #db: Database
 
   constructor(db: Database) {
+    this.#db = db
+    this.#pendingCount = db.prepare('SELECT count(*) AS n FROM fts_pending')
+    // oldest pending first, in bounded batches so one flush never holds the writer for long
+    this.#indexPending = db.prepare(
+      `INSERT INTO messages_fts (text, message_id)
+       SELECT m.text, m.id FROM (SELECT message_id FROM fts_pending ORDER BY message_id LIMIT ?) p
+       JOIN messages m ON m.id = p.message_id WHERE m.text IS NOT NULL`,
+    )
+    this.#clearPending = db.prepare(
+      'DELETE FROM fts_pending WHERE message_id IN (SELECT message_id FROM fts_pending ORDER BY message_id LIMIT ?)',
+    )
     this.#insert = db.prepare(
       `INSERT INTO messages (id, conversation_id, sender, sent_at, received_at, kind, text, state, path, direction)
        VALUES (@id, @conversationId, @sender, @sentAt, @receivedAt, @kind, @text, @state, @path, @direction)
@@ -117,11 +132,30 @@ export class MessageRepo {
     return this.#unreadIn.all(conversationId).map(toMessage)
   }
 
+  /** Messages stored but not yet in the full-text index (migration 002). */
+  pendingIndex(): number {
+    return this.#pendingCount.get()?.n ?? 0
+  }
+
+  /** Moves pending texts into the full-text index, `batch` at a time; returns how many. */
+  flushSearchIndex(batch = 5_000): number {
+    let moved = 0
+    for (;;) {
+      const n = this.#db.transaction(() => {
+        this.#indexPending.run(batch)
+        return this.#clearPending.run(batch).changes
+      })()
+      moved += n
+      if (n < batch) return moved
+    }
+  }
+
   /** Newest first. Any substring matches, case-insensitively for Latin letters. */
   search(text: string, limit: number): MessageRow[] {
     const needle = text.trim()
     if (needle.length === 0) return []
     if ([...needle].length >= FTS_MIN_CHARS) {
+      this.flushSearchIndex()
       // one quoted FTS5 string: the whole query is a substring, never FTS syntax
       return this.#ftsSearch.all(`"${needle.replaceAll('"', '""')}"`, limit).map(toMessage)
     }

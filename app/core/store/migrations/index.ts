@@ -1,5 +1,6 @@
 // All migrations, oldest first. Add a new one as NNN-name.ts with its own NNN-name.test.ts.
 import type { Migration } from '../migrate.js'
 import { migration001 } from './001-initial.js'
+import { migration002 } from './002-deferred-search-index.js'
 
-export const migrations: readonly Migration[] = [migration001]
+export const migrations: readonly Migration[] = [migration001, migration002]
