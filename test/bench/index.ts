@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   wire: () => import('./wire.js'),
   ui: () => import('./ui.js'),
   lan: () => import('./lan.js'),
+  store: () => import('./store.js'),
 }
 
 const { values, positionals } = parseArgs({
