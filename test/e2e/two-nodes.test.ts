@@ -180,4 +180,28 @@ test('an error is shown in words, never as a stack trace', async () => {
   await banner.getByRole('button').click()
 })
 
+test('when Bob leaves, Alice sees it and her message waits in the outbox until he is back', async () => {
+  await stopPigeon(bob.node.child)
+  // Bob's page lost its node: it says so, in words
+  await bob.page.getByTestId('banner').filter({ hasText: 'Lost the connection to your Pigeon node' }).waitFor(WAIT)
+  // Alice's LAN list no longer has him; the conversation stays, under Earlier
+  await alice.page.locator('[data-testid=earlier-list] [data-testid=contact]', { hasText: 'Bob' }).waitFor(WAIT)
+  assert.equal(await contact(alice.page, 'Bob').count(), 0)
+  await alice.page.locator('[data-testid=earlier-list] [data-testid=contact]', { hasText: 'Bob' }).click()
+  await alice.page.getByTestId('reach').filter({ hasText: 'messages wait in your outbox' }).waitFor(WAIT)
+  await alice.page.getByTestId('composer').fill('Are you still there?')
+  await alice.page.getByTestId('composer').press('Enter')
+  const waiting = alice.page.locator('[data-testid=message][data-direction=out]', { hasText: 'Are you still there?' })
+  await waiting.locator('[data-testid=ticks][data-state=pending]').waitFor(WAIT)
+  await shot(alice.page, 'offline-pending')
+
+  const host = lan.hosts[1]
+  if (host === undefined) throw new Error('no host')
+  bob.node = await startPigeon(host, { dataDir: join(scratch, 'Bob'), name: 'Bob' })
+  await bob.page.goto(bob.node.url)
+  await waiting.locator('[data-testid=ticks][data-state=delivered]').waitFor(WAIT)
+  await contact(alice.page, 'Bob').waitFor(WAIT)
+  await contact(bob.page, 'Alice').getByTestId('unread').filter({ hasText: '1' }).waitFor(WAIT)
+})
+
 test('a relay error is shown in words', { skip: 'MessengerApi (app/api/contract.ts) exposes no relay link state yet, so there is no relay error for the UI to show' }, () => {})

@@ -14,6 +14,17 @@ export function colorCss(color: number | null | undefined): string {
   return `#${((color ?? 0x8a8f98) & 0xffffff).toString(16).padStart(6, '0')}`
 }
 
+/** dark text on light avatar colours, white on the rest (WCAG relative luminance) */
+export function textOn(color: number | null | undefined): string {
+  const c = (color ?? 0x8a8f98) & 0xffffff
+  const channel = (v: number): number => {
+    const x = v / 255
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4
+  }
+  const luminance = 0.2126 * channel(c >> 16) + 0.7152 * channel((c >> 8) & 0xff) + 0.0722 * channel(c & 0xff)
+  return luminance > 0.45 ? '#1c2430' : '#ffffff'
+}
+
 export function initials(name: string): string {
   const trimmed = name.trim()
   if (trimmed.length === 0) return '?'
