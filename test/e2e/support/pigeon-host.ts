@@ -7,7 +7,7 @@ import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import type { ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { chromium, type Browser } from 'playwright-core'
 import type { LanHost } from '../../support/netns.js'
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js'
@@ -23,13 +23,18 @@ export interface RunningPigeon {
   output: string[]
 }
 
-/** Starts `pigeon start --web` in the host's namespace and waits for the URL it prints. */
-export function startPigeon(host: LanHost, options: { dataDir: string; name: string; timeoutMs?: number }): Promise<RunningPigeon> {
-  const child = host.spawn(process.execPath, [PIGEON_BIN, 'start', '--data', options.dataDir, '--name', options.name, '--web'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PIGEON_LOG: 'warn' },
-  })
+/**
+ * Starts `pigeon start --web` in the host's namespace — or, with no host, in this namespace
+ * (then pass `--no-mdns --listen-host 127.0.0.1`: mDNS never runs outside test namespaces) —
+ * and waits for the URL it prints.
+ */
+export function startPigeon(host: LanHost | undefined, options: { dataDir: string; name: string; args?: string[]; timeoutMs?: number }): Promise<RunningPigeon> {
+  const argv = [PIGEON_BIN, 'start', '--data', options.dataDir, '--name', options.name, '--web', ...(options.args ?? [])]
+  if (host === undefined && !(argv.includes('--no-mdns') && argv.includes('127.0.0.1'))) {
+    return Promise.reject(new Error('outside a test namespace a node must run with --no-mdns on 127.0.0.1'))
+  }
+  const spawnOptions = { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], env: { ...process.env, PIGEON_LOG: 'warn' } }
+  const child = host === undefined ? spawn(process.execPath, argv, spawnOptions) : host.spawn(process.execPath, argv, spawnOptions)
   const output: string[] = []
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`pigeon start --web printed no URL in ${options.timeoutMs ?? 30_000} ms:\n${output.join('\n')}`)), options.timeoutMs ?? 30_000)

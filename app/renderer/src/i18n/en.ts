@@ -13,6 +13,11 @@ export const en = {
     unread_other: '{{count}} unread messages',
     offline: 'offline',
     lastSeen: 'last seen {{when}}',
+    newChat: 'Message someone by address',
+    newChatHint: 'Not on this LAN? Paste their Pigeon address (the PeerId in their Settings); the relay carries the messages.',
+    newChatOpen: 'Open',
+    newChatInvalid: 'That is not a Pigeon address: it starts with 12D3KooW and has 52 characters.',
+    newChatSelf: 'That is your own address.',
   },
   search: {
     results_one: '{{count}} message found',

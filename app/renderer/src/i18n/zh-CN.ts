@@ -15,6 +15,11 @@ export const zhCN: Strings = {
     unread_other: '{{count}} 条未读消息',
     offline: '离线',
     lastSeen: '最后在线 {{when}}',
+    newChat: '按地址发消息',
+    newChatHint: '对方不在这个局域网？粘贴对方的 Pigeon 地址（对方设置里的 PeerId），由中继转发消息。',
+    newChatOpen: '打开',
+    newChatInvalid: '这不是 Pigeon 地址：它以 12D3KooW 开头，共 52 个字符。',
+    newChatSelf: '这是你自己的地址。',
   },
   search: {
     results_one: '找到 {{count}} 条消息',

@@ -6,6 +6,7 @@ import type { PeerStatus, UiConversation, UiPeer } from '../api/ui-api.js'
 import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { peerName, relativeLabel } from './format.dom.js'
+import { NewChat } from './NewChat.dom.js'
 import { SearchResults } from './SearchResults.dom.js'
 
 interface Row {
@@ -131,6 +132,7 @@ export function Sidebar() {
             ) : null}
             {sections.groups.length > 0 && <Section title={t('sidebar.groups')} rows={sections.groups} selected={selected} testId="group-list" />}
             {sections.earlier.length > 0 && <Section title={t('sidebar.earlier')} rows={sections.earlier} selected={selected} testId="earlier-list" />}
+            <NewChat />
           </>
         )}
       </div>
