@@ -143,7 +143,7 @@ export class OutboxRouter {
         const envelope = this.#envelopeFor(recipient, batch, now)
         if (envelope === undefined) {
           // the message is gone (deleted); nothing left to send for this row
-          this.#store.outbox.remove(head.seq)
+          this.#store.outbox.remove(head)
           continue
         }
         queue.woken = false
@@ -158,11 +158,11 @@ export class OutboxRouter {
         }
         if (queue.woken) {
           queue.woken = false
-          this.#store.outbox.reschedule(head.seq, head.attempts + 1, this.#now())
+          this.#store.outbox.reschedule(head, head.attempts + 1, this.#now())
           continue
         }
         const at = this.#now() + backoffDelay(head.attempts, this.#backoff, this.#random)
-        this.#store.outbox.reschedule(head.seq, head.attempts + 1, at)
+        this.#store.outbox.reschedule(head, head.attempts + 1, at)
         this.#schedule(recipient, queue, at)
         break
       }

@@ -161,7 +161,7 @@ export class Store {
    */
   completeOutbox(row: OutboxRow, path: PathName, state: MessageState): MessageRow | undefined {
     return this.transaction(() => {
-      this.outbox.remove(row.seq)
+      this.outbox.remove(row)
       if (row.kind !== 'text') return undefined
       const changed = this.messages.advance(row.messageId, state, path)
       return changed ? this.messages.get(row.messageId) : undefined

@@ -36,8 +36,10 @@ export class OutboxRepo {
   readonly #add: Statement<[Record<string, unknown>]>
   readonly #head: Statement<[string, number], OutboxSql>
   readonly #recipients: Statement<[], { recipient: string; due: number }>
-  readonly #remove: Statement<[number]>
-  readonly #reschedule: Statement<[{ seq: number; attempts: number; at: number }]>
+  readonly #remove: Statement<[{ seq: number; messageId: Uint8Array; kind: OutboxKind }]>
+  readonly #reschedule: Statement<
+    [{ seq: number; messageId: Uint8Array; kind: OutboxKind; attempts: number; at: number }]
+  >
   readonly #wake: Statement<[{ recipient: string; at: number }]>
   readonly #count: Statement<[], { n: number }>
   readonly #removeText: Statement<[Uint8Array, string]>
@@ -51,9 +53,13 @@ export class OutboxRepo {
     this.#recipients = db.prepare(
       'SELECT recipient, min(next_attempt_at) AS due FROM outbox GROUP BY recipient ORDER BY due',
     )
-    this.#remove = db.prepare('DELETE FROM outbox WHERE seq = ?')
+    // a row is named by seq AND message id AND kind: a seq freed by a delete can be given to a new row
+    // (schema 3 has no AUTOINCREMENT) while an attempt on the old row is still in flight
+    this.#remove = db.prepare(
+      'DELETE FROM outbox WHERE seq = @seq AND message_id = @messageId AND kind = @kind',
+    )
     this.#reschedule = db.prepare(
-      'UPDATE outbox SET attempts = @attempts, next_attempt_at = @at WHERE seq = @seq',
+      'UPDATE outbox SET attempts = @attempts, next_attempt_at = @at WHERE seq = @seq AND message_id = @messageId AND kind = @kind',
     )
     this.#wake = db.prepare(
       'UPDATE outbox SET next_attempt_at = @at WHERE recipient = @recipient AND next_attempt_at > @at',
@@ -79,8 +85,8 @@ export class OutboxRepo {
     return this.#recipients.all()
   }
 
-  remove(seq: number): void {
-    this.#remove.run(seq)
+  remove(row: Pick<OutboxRow, 'seq' | 'messageId' | 'kind'>): void {
+    this.#remove.run({ seq: row.seq, messageId: row.messageId, kind: row.kind })
   }
 
   /** The recipient confirmed it has the message (a receipt overtook the ack): stop sending it. */
@@ -88,8 +94,12 @@ export class OutboxRepo {
     this.#removeText.run(messageId, recipient)
   }
 
-  reschedule(seq: number, attempts: number, at: number): void {
-    this.#reschedule.run({ seq, attempts, at })
+  reschedule(
+    row: Pick<OutboxRow, 'seq' | 'messageId' | 'kind'>,
+    attempts: number,
+    at: number,
+  ): void {
+    this.#reschedule.run({ seq: row.seq, messageId: row.messageId, kind: row.kind, attempts, at })
   }
 
   /** The peer was seen: everything queued for it is due now. */

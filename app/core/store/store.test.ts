@@ -84,7 +84,7 @@ test('an outgoing message and its outbox row are written together, queued in sen
   )
   assert.equal(store.messages.get(ids[0]!)?.state, 'pending')
   // rescheduling a row never changes its place in the queue
-  store.outbox.reschedule(queue[0]!.seq, 1, 10_000)
+  store.outbox.reschedule(queue[0]!, 1, 10_000)
   assert.deepEqual(
     store.outbox.head(BOB, 10).map((r) => r.messageId),
     ids,
@@ -255,4 +255,22 @@ test('a receipt that overtakes the ack takes the message out of the outbox', (t)
   assert.equal(store.messages.advance(id, 'delivered', 'lan'), true)
   assert.equal(store.messages.get(id)?.path, 'lan')
   assert.equal(store.messages.get(id)?.state, 'delivered')
+})
+
+test('completing a row whose seq was freed and reused never removes the newer row', (t) => {
+  const { store } = openTemp(t)
+  const one = newMessageId()
+  store.queueOutgoing({ id: one, sender: ME, recipient: BOB, sentAt: 1, text: 'one' }, 1)
+  const inFlight = store.outbox.head(BOB, 1)[0]!
+  // Bob's receipt overtakes the ack and empties the queue; the next message may get the same seq
+  store.applyReceipt(BOB, [one], 'delivered')
+  const two = newMessageId()
+  store.queueOutgoing({ id: two, sender: ME, recipient: BOB, sentAt: 2, text: 'two' }, 2)
+  store.completeOutbox(inFlight, 'lan', 'delivered')
+  store.outbox.reschedule(inFlight, 9, 99)
+  const queued = store.outbox.head(BOB, 10)
+  assert.deepEqual(
+    queued.map((r) => [r.messageId, r.attempts]),
+    [[two, 0]],
+  )
 })
