@@ -93,8 +93,10 @@ export class MessageRepo {
       `SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in' AND state <> 'read' ORDER BY id`,
     )
     this.#ftsSearch = db.prepare(
-      `SELECT m.* FROM messages_fts f JOIN messages m ON m.id = f.message_id
-       WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?`,
+      // newest matches first straight from the index (rowid order = indexing order ≈ time),
+      // so a word in every message still reads only `limit` rows
+      `SELECT m.* FROM (SELECT message_id FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f
+       JOIN messages m ON m.id = f.message_id ORDER BY m.id DESC`,
     )
     this.#likeSearch = db.prepare(
       `SELECT * FROM messages WHERE text LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?`,
