@@ -1,6 +1,6 @@
 // Starts the real `pigeon-relay` (node relay/bin.js) as a child process with a temp data dir on
 // loopback ports chosen by the relay (port 0), and reads its "listening" log line.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,6 +30,8 @@ export interface StartRelayOptions {
   env?: Record<string, string>
   dataDir?: string
   timeoutMs?: number
+  /** run inside a test namespace (e.g. the topology's public host); pass --host there in args */
+  host?: { spawn: (command: string, args: string[], options: SpawnOptions) => ChildProcess }
 }
 
 const binPath = join(import.meta.dirname, '..', '..', 'relay', 'bin.js')
@@ -59,7 +61,8 @@ function waitExit(child: ChildProcess): Promise<number | null> {
 export async function startRelayProcess(options: StartRelayOptions = {}): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? newDataDir()
   const args = [binPath, '--data', dataDir, '--host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0', '--log-level', 'info', ...(options.args ?? [])]
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const spawnOptions: SpawnOptions = { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] }
+  const child = options.host !== undefined ? options.host.spawn(process.execPath, args, spawnOptions) : spawn(process.execPath, args, spawnOptions)
   running.add(child)
   child.once('exit', () => running.delete(child))
   let stderr = ''
