@@ -4,19 +4,10 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { MessageView, MeView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
+import { eventually } from '../../test/app/support/wait.js'
 import { pigeon, pigeonJson, startPigeon, tempDataDir } from '../../test/app/support/cli.js'
-
-/** Polls a check (through the API client: a whole `pigeon` process per poll would be slow). */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
 
 test('two nodes chat through the CLI: send, history with states, search, status, errors', async (t) => {
   const aDir = tempDataDir(t, 'ada')

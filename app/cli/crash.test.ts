@@ -2,31 +2,20 @@
 // exactly once at the receiver, and every message the sender accepted arrives. Real `pigeon start`
 // processes, real libp2p over 127.0.0.1, real SQLite files.
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { test, type TestContext } from 'node:test'
 import { connectToDataDir } from '../api/discover.js'
+import { eventually } from '../../test/app/support/wait.js'
 import { startPigeon, tempDataDir } from '../../test/app/support/cli.js'
 
 const N = 400
-
-async function eventually(
-  check: () => Promise<boolean>,
-  what: string,
-  limitMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + limitMs
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
 
 async function historyIds(dataDir: string, peer: string): Promise<string[]> {
   const client = await connectToDataDir(dataDir)
   return (await client.history(peer, { limit: 500 })).map((m) => m.id)
 }
 
-test('kill -9 of the receiver mid-burst loses and duplicates nothing', async (t) => {
+/** Bo, and Ada who dialled him: both running, connected. */
+async function connectedPair(t: TestContext) {
   const boDir = tempDataDir(t, 'bo')
   const adaDir = tempDataDir(t, 'ada')
   const bo = await startPigeon(t, boDir, ['--name', 'Bo'])
@@ -36,6 +25,11 @@ test('kill -9 of the receiver mid-burst loses and duplicates nothing', async (t)
     async () => (await adaApi.peers()).some((p) => p.peerId === bo.peerId && p.online),
     'connected',
   )
+  return { boDir, adaDir, bo, ada, adaApi }
+}
+
+test('kill -9 of the receiver mid-burst loses and duplicates nothing', async (t) => {
+  const { boDir, bo, ada, adaApi } = await connectedPair(t)
 
   const sent: string[] = []
   const burst = (async () => {
@@ -65,15 +59,7 @@ test('kill -9 of the receiver mid-burst loses and duplicates nothing', async (t)
 })
 
 test('kill -9 of the sender mid-burst: after its restart every accepted message arrives once', async (t) => {
-  const boDir = tempDataDir(t, 'bo')
-  const adaDir = tempDataDir(t, 'ada')
-  const bo = await startPigeon(t, boDir, ['--name', 'Bo'])
-  const ada = await startPigeon(t, adaDir, ['--name', 'Ada', '--connect', bo.address])
-  const adaApi = await connectToDataDir(adaDir)
-  await eventually(
-    async () => (await adaApi.peers()).some((p) => p.peerId === bo.peerId && p.online),
-    'connected',
-  )
+  const { boDir, adaDir, bo, ada, adaApi } = await connectedPair(t)
 
   const accepted: string[] = []
   const burst = (async () => {

@@ -88,6 +88,7 @@ program
     'relay for peers beyond the LAN (mqtt://host:port#<relayId>; remembered)',
   )
   .option('--web', 'also serve the web UI on 127.0.0.1 and print its address')
+  .option('--web-port <n>', 'port of the web UI (implies --web; default: any free one)', port)
   .action(
     async (
       options: DataOption & {
@@ -98,6 +99,7 @@ program
         connect?: string[]
         mdns: boolean
         web?: boolean
+        webPort?: number
         relay?: string
       },
     ) => {
@@ -118,9 +120,14 @@ program
       const stops: Array<() => Promise<void>> = [() => node.stop()]
       const extra: Array<[string, string]> = []
       if (node.relay !== undefined) extra.push(['relay', node.relay.address.text])
-      if (options.web === true) {
+      if (options.web === true || options.webPort !== undefined) {
         const { serveWebUi } = await import('../web/serve.js')
-        const web = await serveWebUi({ apiUrl: node.api.url, token: node.api.token })
+        const web = await serveWebUi({ apiUrl: node.api.url, token: node.api.token, port: options.webPort }).catch(
+          async (error: unknown) => {
+            await node.stop()
+            throw error
+          },
+        )
         stops.unshift(() => web.close())
         extra.push(['web', web.url])
       }

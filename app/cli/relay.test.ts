@@ -3,23 +3,11 @@
 // and a message to an offline peer waits at the relay until it comes back.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { connectToDataDir } from '../api/discover.js'
 import type { MessageView } from '../api/contract.js'
+import { eventually } from '../../test/app/support/wait.js'
 import { pigeon, startPigeon, tempDataDir } from '../../test/app/support/cli.js'
 import { startRelayProcess } from '../../test/support/relay-process.js'
-
-async function eventually(
-  check: () => Promise<boolean>,
-  what: string,
-  limitMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + limitMs
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
 
 async function find(dataDir: string, peer: string, id: string): Promise<MessageView | undefined> {
   return (await (await connectToDataDir(dataDir)).history(peer)).find((m) => m.id === id)

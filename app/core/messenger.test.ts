@@ -5,18 +5,14 @@ import { test } from 'node:test'
 import { messageIdToString, newMessageId, type Envelope } from '../../shared/envelope.js'
 import { isPigeonError } from '../../shared/errors.js'
 import { MemoryNetwork } from '../../test/app/support/memory-path.js'
-import { makeNode } from '../../test/app/support/messenger-harness.js'
+import { makeNode, onlinePair } from '../../test/app/support/messenger-harness.js'
 import { until } from '../../test/app/support/wait.js'
 
 const texts = (envelopes: Envelope[]): string[] =>
   envelopes.flatMap((e) => (e.kind === 'text' ? [e.text] : []))
 
 test('a message to an online peer is stored on both sides, delivered, and receipted', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
+  const { net, alice, bob } = await onlinePair(t)
   const received: string[] = []
   bob.messenger.on('message', (m) => received.push(m.text ?? ''))
 
@@ -41,11 +37,7 @@ test('a message to an online peer is stored on both sides, delivered, and receip
 })
 
 test('reading a conversation sends read receipts that move the sender to read', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
+  const { alice, bob } = await onlinePair(t)
   const one = alice.messenger.send(bob.peerId, 'one')
   const two = alice.messenger.send(bob.peerId, 'two')
   await until(() => bob.messenger.history(alice.peerId).length === 2, 'both at bob')
@@ -96,11 +88,7 @@ test('messages to an offline peer wait in the outbox and arrive in order when it
 })
 
 test('a failed attempt is retried after back-off and never lets later messages overtake', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
+  const { net, alice, bob } = await onlinePair(t)
   alice.path.failNext = 3
   const sent = ['first', 'second', 'third'].map((text) => alice.messenger.send(bob.peerId, text))
   await until(
@@ -115,11 +103,7 @@ test('a failed attempt is retried after back-off and never lets later messages o
 })
 
 test('a lost ack makes the sender retry; the receiver keeps one copy and acks the duplicate', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
+  const { net, alice, bob } = await onlinePair(t)
   let shown = 0
   bob.messenger.on('message', () => shown++)
   // the greeting profiles must be through first, or they would take the lost acks
@@ -143,11 +127,7 @@ test('a lost ack makes the sender retry; the receiver keeps one copy and acks th
 })
 
 test('a receipt that cannot be sent stays queued and reaches the sender when it returns', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
+  const { net, alice, bob } = await onlinePair(t)
   const sent = alice.messenger.send(bob.peerId, 'are you there?')
   await until(() => alice.store.messages.get(sent.id)?.state === 'delivered', 'delivered')
   bob.messenger.markRead(alice.peerId)
@@ -185,11 +165,7 @@ test('a restart resumes the outbox from the store', async (t) => {
 })
 
 test('the same envelope arriving twice (two paths, or a resend) is shown once', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
+  const { alice, bob } = await onlinePair(t)
   let shown = 0
   bob.messenger.on('message', () => shown++)
   const envelope: Envelope = {
@@ -228,11 +204,7 @@ test('an envelope addressed to someone else is refused, so the path does not ack
 })
 
 test('peers go online and offline with path events; typing is passed on, never stored', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
+  const { net, alice, bob } = await onlinePair(t)
   assert.deepEqual(alice.messenger.peer(bob.peerId)?.online, ['lan'])
   assert.deepEqual(alice.messenger.peer(bob.peerId)?.addresses, [`/memory/${bob.peerId}`])
   const typing: boolean[] = []
@@ -246,11 +218,7 @@ test('peers go online and offline with path events; typing is passed on, never s
 })
 
 test('profile and status changes bump the version and reach online peers; older ones lose', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
+  const { alice, bob } = await onlinePair(t)
   const before = alice.messenger.me().version
   const me = await alice.messenger.setStatus('busy')
   assert.ok(me.version > before)

@@ -65,3 +65,15 @@ export async function makeNode(
   })
   return node
 }
+
+/** Alice and Bob, both online on one in-memory network. */
+export async function onlinePair(
+  t: TestContext,
+): Promise<{ net: MemoryNetwork; alice: TestNode; bob: TestNode }> {
+  const net = new MemoryNetwork()
+  const alice = await makeNode(t, net, 'alice')
+  const bob = await makeNode(t, net, 'bob')
+  net.up(alice.peerId)
+  net.up(bob.peerId)
+  return { net, alice, bob }
+}

@@ -13,3 +13,16 @@ export async function until(
     await sleep(5)
   }
 }
+
+/** Polls an async check, one at a time (a check may be a whole `pigeon` process or an API call). */
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  limitMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + limitMs
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(100)
+  }
+}
