@@ -30,29 +30,43 @@ try {
   fail(isPigeonError(error) ? error.message : `cannot start: ${(error as Error).stack ?? String(error)}`)
 }
 const running = relay
-log.info(
+// where we listen is printed whatever --log-level says (admins and supervisors read it)
+log.child({}, { level: 'info' }).info(
   { event: 'listening', relayId: running.relayId, address: `${running.mqtt}#${running.relayId}`, mqtt: running.mqtt, http: running.http, ws: running.ws, data: config.data, store: config.redis === undefined ? 'level' : 'redis', inviteOnly: config.inviteOnly },
   `pigeon-relay ${running.relayId} listening on ${[running.mqtt, running.ws, running.http].filter(Boolean).join(', ')}; users enter ${running.mqtt}#${running.relayId}`,
 )
+
+// stdout may be a pipe whose reader is gone (a supervisor or test that died): a failed log write
+// must never keep the relay from stopping
+process.stdout.on('error', () => undefined)
+function safely(write: () => void): void {
+  try {
+    write()
+  } catch {
+    // nowhere left to report it
+  }
+}
 
 let stopping = false
 async function stop(signal: string): Promise<void> {
   if (stopping) return
   stopping = true
-  log.info({ event: 'signal', signal }, `${signal}: shutting down`)
+  safely(() => log.info({ event: 'signal', signal }, `${signal}: shutting down`))
   // a drain that hangs must not keep the process (and the systemd stop job) forever
   const timer = setTimeout(() => {
-    log.error({ event: 'shutdown_timeout' }, 'shutdown took too long; exiting')
+    safely(() => log.error({ event: 'shutdown_timeout' }, 'shutdown took too long; exiting'))
     process.exit(1)
   }, 20_000)
   timer.unref()
   try {
     await running.close()
-    log.info({ event: 'stopped' }, 'stopped')
-    log.flush()
+    safely(() => {
+      log.info({ event: 'stopped' }, 'stopped')
+      log.flush()
+    })
     process.exit(0)
   } catch (error) {
-    log.error({ err: error }, 'error while stopping')
+    safely(() => log.error({ err: error }, 'error while stopping'))
     process.exit(1)
   }
 }

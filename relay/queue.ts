@@ -50,6 +50,7 @@ export class QueueLedger {
   readonly #counts = new Map<string, number>()
   readonly #loading = new Map<string, Promise<number>>()
   #inner: Persistence | undefined
+  #tail: Promise<unknown> = Promise.resolve()
   readonly #cap: number
   readonly #ttlMs: number
   readonly #metrics: RelayMetrics
@@ -67,18 +68,31 @@ export class QueueLedger {
     const inner = persistence as unknown as Persistence
     this.#inner = inner
     const wrapped: Partial<Persistence> = {
-      outgoingEnqueueCombi: async (subs, packet) => {
+      // Synchronous up to the store call: aedes hands each client packets in brokerCounter order
+      // and its dedup drops any packet older than one already delivered, so nothing here may
+      // let a later packet overtake an earlier one. A client whose count is still unknown (not
+      // seen since start) is not capped until the count is read, which starts here.
+      outgoingEnqueueCombi: (subs, packet) => {
         const kept: Sub[] = []
         for (const sub of subs ?? []) {
-          // the cap bounds what waits for an absent client; one connected here drains as it goes
-          if (!this.isOnline(sub.clientId) && (await this.count(sub.clientId)) >= this.#cap) {
+          const known = this.#counts.get(sub.clientId)
+          if (known === undefined) void this.count(sub.clientId).catch(() => undefined)
+          else if (known >= this.#cap && !this.isOnline(sub.clientId)) {
             this.#metrics.queueDropped.inc({ reason: 'queue_full' })
             continue
           }
           kept.push(sub)
           this.#add(sub.clientId, 1)
         }
-        return await inner.outgoingEnqueueCombi(kept, packet)
+        // The writes run concurrently, but each call resolves only after every earlier one:
+        // LevelDB completes puts from its thread pool in any order, and aedes emits a packet to
+        // live subscribers when its enqueue resolves, so without this a later packet could
+        // overtake an earlier one and aedes' dedup would hold the earlier one back until the
+        // client reconnects (seen in the relay bench with aedes 1.2 + aedes-persistence-level 9.2).
+        const work = inner.outgoingEnqueueCombi(kept, packet)
+        const ordered = Promise.allSettled([this.#tail, work]).then(() => work)
+        this.#tail = ordered.catch(() => undefined)
+        return ordered
       },
       outgoingUpdate: async (client, packet) => {
         try {

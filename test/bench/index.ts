@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   ui: () => import('./ui.js'),
   lan: () => import('./lan.js'),
   store: () => import('./store.js'),
+  relay: () => import('./relay.js'),
 }
 
 const { values, positionals } = parseArgs({

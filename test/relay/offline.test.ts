@@ -159,3 +159,24 @@ test('kill -9 with 10,000 queued messages, restart: every message delivered exac
     first.cleanup()
   }
 })
+
+test('a connected persistent-session subscriber gets every one of 3,000 pipelined QoS 1 messages live', async () => {
+  // regression: LevelDB completes queue writes out of order; without relay/queue.ts keeping
+  // enqueue completions in order, aedes' dedup held back ~1% of these until a reconnect
+  await withRelay(['--publish-rate', '1000000', '--publish-burst', '1000000', '--queue-cap', '10000'], async (relay) => {
+    const [alice, bob] = await Promise.all([generateIdentity(), generateIdentity()])
+    const receiver = await connectAs(relay.mqtt, bob, relay.relayId)
+    await receiver.subscribeAsync(inboxTopic(bob.peerId), { qos: 1 })
+    const inbox = collect(receiver)
+    const sender = await connectAs(relay.mqtt, alice, relay.relayId, { clean: true })
+    const N = 3000
+    const window: Array<Promise<unknown>> = []
+    for (let i = 0; i < N; i++) {
+      window.push(sender.publishAsync(inboxTopic(bob.peerId), `n${i}`, { qos: 1 }))
+      if (window.length >= 32) await Promise.all(window.splice(0))
+    }
+    await Promise.all(window)
+    await inbox.waitFor(N, 20_000)
+    assert.equal(new Set(inbox.messages.map((m) => m.payload.toString())).size, N)
+  })
+})

@@ -1,0 +1,273 @@
+// `npm run bench -- relay [--pairs N] [--messages N] [--drain N] [--conns N]`: the same workload
+// against pigeon-relay and Debian's mosquitto (persistence on), both on loopback, in one run:
+// - N sender/receiver pairs, QoS 1, 200-byte payloads: delivered msgs/s, p50/p99 latency, and
+//   broker CPU time per delivered message from /proc/<pid>/stat (on two cores the load
+//   generator competes with the broker, so CPU per message is the fair comparison);
+// - offline drain: messages queued for an absent client, delivered on reconnect;
+// - broker memory per idle authenticated connection (VmRSS delta / connections), with minimal
+//   hand-written CONNECTs so the load generator itself stays small.
+import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { connect as netConnect, type Socket } from 'node:net'
+import { URL } from 'node:url'
+import { parseArgs } from 'node:util'
+import mqtt, { type MqttClient } from 'mqtt'
+import { generateIdentity, type Identity } from '../../shared/identity.js'
+import { createRelayToken } from '../../shared/relay-token.js'
+import { inboxTopic } from '../../shared/topics.js'
+import { startMosquitto } from '../support/brokers.js'
+import { startRelayProcess } from '../support/relay-process.js'
+import { percentile, type BenchResult } from './table.js'
+
+function progress(text: string): void {
+  process.stderr.write(`[bench relay] ${text}\n`)
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+const PAYLOAD_BYTES = 200
+
+interface Target {
+  name: string
+  pid: number
+  host: string
+  port: number
+  /** login for a fresh identity: MQTT client id, username, password */
+  login(identity: Identity): Promise<{ clientId: string; username: string; password: string }>
+}
+
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // fields[11], fields[12] are utime and stime (the 14th and 15th of proc(5))
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLK_TCK
+}
+
+function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN)
+}
+
+async function client(target: Target, identity: Identity, clean: boolean): Promise<MqttClient> {
+  return await mqtt.connectAsync(`mqtt://${target.host}:${target.port}`, {
+    ...(await target.login(identity)),
+    clean,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 30_000,
+  })
+}
+
+async function throughput(target: Target, pairs: number, perPair: number): Promise<{ msgsPerS: number; p50: number; p99: number; cpuUsPerMsg: number }> {
+  const ids = await Promise.all(Array.from({ length: pairs * 2 }, () => generateIdentity()))
+  const latencies: number[] = []
+  const receivers: MqttClient[] = []
+  const senders: MqttClient[] = []
+  let delivered = 0
+  const total = pairs * perPair
+  let allDelivered!: () => void
+  const done = new Promise<void>((resolve) => (allDelivered = resolve))
+  for (let i = 0; i < pairs; i++) {
+    const receiver = await client(target, ids[2 * i]!, false)
+    await receiver.subscribeAsync(inboxTopic(ids[2 * i]!.peerId), { qos: 1 })
+    receiver.on('message', (_topic, payload) => {
+      latencies.push(performance.now() - payload.readDoubleLE(0))
+      if (++delivered === total) allDelivered()
+    })
+    receivers.push(receiver)
+    senders.push(await client(target, ids[2 * i + 1]!, true))
+  }
+  const cpuBefore = cpuMicros(target.pid)
+  const started = performance.now()
+  await Promise.all(
+    senders.map(async (sender, i) => {
+      const topic = inboxTopic(ids[2 * i]!.peerId)
+      const window: Array<Promise<unknown>> = []
+      for (let n = 0; n < perPair; n++) {
+        const payload = Buffer.alloc(PAYLOAD_BYTES, 0x61)
+        payload.writeDoubleLE(performance.now(), 0)
+        window.push(sender.publishAsync(topic, payload, { qos: 1 }))
+        if (window.length >= 32) await Promise.all(window.splice(0))
+      }
+      await Promise.all(window)
+    }),
+  )
+  const ticker = setInterval(() => progress(`delivered ${delivered}/${total}`), 2000)
+  await done
+  clearInterval(ticker)
+  const seconds = (performance.now() - started) / 1000
+  const cpu = cpuMicros(target.pid) - cpuBefore
+  await Promise.all([...receivers, ...senders].map((c) => c.endAsync(true)))
+  latencies.sort((a, b) => a - b)
+  return { msgsPerS: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuUsPerMsg: cpu / delivered }
+}
+
+async function drain(target: Target, count: number): Promise<{ msgsPerS: number; queueSeconds: number }> {
+  const [receiverId, senderId] = await Promise.all([generateIdentity(), generateIdentity()])
+  const topic = inboxTopic(receiverId.peerId)
+  const first = await client(target, receiverId, false)
+  await first.subscribeAsync(topic, { qos: 1 })
+  await first.endAsync()
+  const sender = await client(target, senderId, true)
+  const queueStart = performance.now()
+  const payload = Buffer.alloc(PAYLOAD_BYTES, 0x62)
+  const window: Array<Promise<unknown>> = []
+  for (let n = 0; n < count; n++) {
+    window.push(sender.publishAsync(topic, payload, { qos: 1 }))
+    if (window.length >= 256) await Promise.all(window.splice(0))
+  }
+  await Promise.all(window)
+  const queueSeconds = (performance.now() - queueStart) / 1000
+  await sender.endAsync()
+  // let the broker finish writing what it acknowledged
+  await new Promise((r) => setTimeout(r, 500))
+  let received = 0
+  let allIn!: () => void
+  const complete = new Promise<void>((resolve) => (allIn = resolve))
+  const started = performance.now()
+  const receiver = mqtt.connect(`mqtt://${target.host}:${target.port}`, { ...(await target.login(receiverId)), clean: false, protocolVersion: 4, reconnectPeriod: 0 })
+  receiver.on('message', () => {
+    if (++received === count) allIn()
+  })
+  const timeout = setTimeout(allIn, 90_000)
+  await complete
+  clearTimeout(timeout)
+  const seconds = (performance.now() - started) / 1000
+  await receiver.endAsync(true)
+  return { msgsPerS: received / seconds, queueSeconds }
+}
+
+function encodeString(text: string): Buffer {
+  const bytes = Buffer.from(text)
+  const length = Buffer.alloc(2)
+  length.writeUInt16BE(bytes.length)
+  return Buffer.concat([length, bytes])
+}
+
+/** A bare MQTT 3.1.1 CONNECT (keepalive 0, clean session) — a few hundred bytes per socket here. */
+function connectPacket(login: { clientId: string; username: string; password: string }): Buffer {
+  const variable = Buffer.concat([encodeString('MQTT'), Buffer.from([4, 0xc2, 0, 0])])
+  const body = Buffer.concat([variable, encodeString(login.clientId), encodeString(login.username), encodeString(login.password)])
+  const length: number[] = []
+  let n = body.length
+  do {
+    let byte = n % 128
+    n = Math.floor(n / 128)
+    if (n > 0) byte |= 0x80
+    length.push(byte)
+  } while (n > 0)
+  return Buffer.concat([Buffer.from([0x10, ...length]), body])
+}
+
+async function idleConnections(target: Target, count: number): Promise<{ kibPerConn: number; sockets: Socket[] }> {
+  const ids = await Promise.all(Array.from({ length: count }, () => generateIdentity()))
+  const logins = []
+  for (const id of ids) logins.push(await target.login(id))
+  await new Promise((r) => setTimeout(r, 1000))
+  const before = rssKiB(target.pid)
+  const sockets: Socket[] = []
+  const batch = 100
+  for (let i = 0; i < count; i += batch) {
+    await Promise.all(
+      logins.slice(i, i + batch).map(
+        (login) =>
+          new Promise<void>((resolve, reject) => {
+            const socket = netConnect({ host: target.host, port: target.port }, () => socket.write(connectPacket(login)))
+            socket.once('data', (data) => (data[0] === 0x20 && data[3] === 0 ? resolve() : reject(new Error(`CONNACK ${data[3]}`))))
+            socket.once('error', reject)
+            sockets.push(socket)
+          }),
+      ),
+    )
+  }
+  await new Promise((r) => setTimeout(r, 2000))
+  const after = rssKiB(target.pid)
+  return { kibPerConn: (after - before) / count, sockets }
+}
+
+export async function run(args: string[]): Promise<BenchResult> {
+  // index.ts passes positionals only; our --options are still on the command line
+  const { values } = parseArgs({
+    args: [...args, ...process.argv.slice(2).filter((a, i, all) => a.startsWith('--') || all[i - 1]?.startsWith('--'))],
+    options: { pairs: { type: 'string', default: '10' }, messages: { type: 'string', default: '2000' }, drain: { type: 'string', default: '100000' }, conns: { type: 'string', default: '5000' } },
+    strict: false,
+  })
+  const pairs = Number(values.pairs)
+  const perPair = Number(values.messages)
+  const drainCount = Number(values.drain)
+  const conns = Number(values.conns)
+
+  const relay = await startRelayProcess({
+    args: ['--publish-rate', '1000000', '--publish-burst', '1000000', '--queue-cap', String(drainCount + 1000), '--max-connections', String(conns + 1000), '--log-level', 'warn', '--connect-timeout', '120s'],
+    timeoutMs: 30_000,
+  })
+  const mosquitto = await startMosquitto({ persistence: true, extraConfig: ['max_inflight_messages 0', 'max_queued_bytes 0', 'max_connections -1'] })
+  const relayUrl = new URL(relay.mqtt)
+  const targets: Target[] = [
+    {
+      name: 'pigeon-relay',
+      pid: relay.child.pid!,
+      host: relayUrl.hostname,
+      port: Number(relayUrl.port),
+      login: async (identity) => ({ clientId: identity.peerId, username: identity.peerId, password: await createRelayToken(identity, relay.relayId) }),
+    },
+    {
+      name: 'mosquitto',
+      pid: mosquitto.pid,
+      host: '127.0.0.1',
+      port: mosquitto.port,
+      login: async (identity) => ({ clientId: identity.peerId, username: identity.peerId, password: 'unused' }),
+    },
+  ]
+  const results: Record<string, { tp: Awaited<ReturnType<typeof throughput>>; drain: Awaited<ReturnType<typeof drain>>; kib: number }> = {}
+  try {
+    for (const target of targets) {
+      progress(`${target.name}: throughput`)
+      const tp = await throughput(target, pairs, perPair)
+      progress(`${target.name}: offline drain`)
+      const dr = await drain(target, drainCount)
+      progress(`${target.name}: idle connections`)
+      const idle = await idleConnections(target, conns)
+      for (const socket of idle.sockets) socket.destroy()
+      results[target.name] = { tp, drain: dr, kib: idle.kibPerConn }
+    }
+  } finally {
+    await relay.stop()
+    relay.cleanup()
+    await mosquitto.stop()
+  }
+  const r = results['pigeon-relay']!
+  const m = results['mosquitto']!
+  const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`
+  return {
+    title: `Relay: ${pairs} pairs × ${perPair} QoS 1 msgs of ${PAYLOAD_BYTES} B; drain ${drainCount.toLocaleString('en-US')}; ${conns.toLocaleString('en-US')} idle connections`,
+    columns: ['measure', 'pigeon-relay', 'mosquitto', 'relay / mosquitto'],
+    rows: [
+      ['delivered msgs/s', r.tp.msgsPerS, m.tp.msgsPerS, ratio(r.tp.msgsPerS, m.tp.msgsPerS)],
+      ['latency p50 (ms)', r.tp.p50, m.tp.p50, ratio(r.tp.p50, m.tp.p50)],
+      ['latency p99 (ms)', r.tp.p99, m.tp.p99, ratio(r.tp.p99, m.tp.p99)],
+      ['broker CPU µs / delivered msg', r.tp.cpuUsPerMsg, m.tp.cpuUsPerMsg, ratio(r.tp.cpuUsPerMsg, m.tp.cpuUsPerMsg)],
+      ['queueing for an absent client (s)', r.drain.queueSeconds, m.drain.queueSeconds, ratio(r.drain.queueSeconds, m.drain.queueSeconds)],
+      ['offline drain msgs/s', r.drain.msgsPerS, m.drain.msgsPerS, ratio(r.drain.msgsPerS, m.drain.msgsPerS)],
+      ['KiB per idle authenticated connection', r.kib, m.kib, ratio(r.kib, m.kib)],
+    ],
+    notes: [
+      'Both brokers on 127.0.0.1, load generator in this process (2 cores shared). CPU from /proc/<pid>/stat utime+stime.',
+      'mosquitto: Debian package, persistence on (its own temp dir), anonymous; pigeon-relay: LevelDB store, token auth, ACL, rate limits raised for the run.',
+      'Targets (issue 4): CPU per message ≤ mosquitto; ≤ 8 KiB per idle connection.',
+    ],
+    json: {
+      relay_msgs_per_s: Math.round(r.tp.msgsPerS),
+      mosquitto_msgs_per_s: Math.round(m.tp.msgsPerS),
+      relay_cpu_us_per_msg: Number(r.tp.cpuUsPerMsg.toFixed(1)),
+      mosquitto_cpu_us_per_msg: Number(m.tp.cpuUsPerMsg.toFixed(1)),
+      relay_p50_ms: Number(r.tp.p50.toFixed(2)),
+      mosquitto_p50_ms: Number(m.tp.p50.toFixed(2)),
+      relay_p99_ms: Number(r.tp.p99.toFixed(2)),
+      mosquitto_p99_ms: Number(m.tp.p99.toFixed(2)),
+      relay_kib_per_conn: Number(r.kib.toFixed(2)),
+      mosquitto_kib_per_conn: Number(m.kib.toFixed(2)),
+      drain_msgs_per_s: Math.round(r.drain.msgsPerS),
+      mosquitto_drain_msgs_per_s: Math.round(m.drain.msgsPerS),
+    },
+  }
+}
