@@ -131,15 +131,18 @@ export class OutboxRouter {
     try {
       while (this.#running) {
         queue.again = false
-        const rows = this.#store.outbox.head(recipient, ENVELOPE_LIMITS.maxReceiptIds)
-        const head = rows[0]
+        // one row is enough to decide; only a receipt run needs the rows behind it
+        const head = this.#store.outbox.head(recipient, 1)[0]
         if (head === undefined) break
         const now = this.#now()
         if (head.nextAttemptAt > now) {
           this.#schedule(recipient, queue, head.nextAttemptAt)
           break
         }
-        const batch = head.kind === 'receipt' ? receiptRun(rows) : [head]
+        const batch =
+          head.kind === 'receipt'
+            ? receiptRun(this.#store.outbox.head(recipient, ENVELOPE_LIMITS.maxReceiptIds))
+            : [head]
         const envelope = this.#envelopeFor(recipient, batch, now)
         if (envelope === undefined) {
           // the message is gone (deleted); nothing left to send for this row

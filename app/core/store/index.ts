@@ -12,11 +12,17 @@ import { migrations } from './migrations/index.js'
 import { OutboxRepo } from './outbox.js'
 import { PeerRepo } from './peers.js'
 import { SettingsRepo } from './settings.js'
-import type { MessageRow, MessageState, OutboxRow, ReceiptState } from './types.js'
+import {
+  STATE_RANK,
+  type MessageRow,
+  type MessageState,
+  type OutboxRow,
+  type ReceiptState,
+} from './types.js'
 
 export type * from './types.js'
 export type { SettingValue } from './settings.js'
-export { STATE_RANK } from './types.js'
+export { STATE_RANK }
 export { FTS_MIN_CHARS } from './messages.js'
 
 export interface OutgoingText {
@@ -148,7 +154,8 @@ export class Store {
         const message = this.messages.get(id)
         if (message === undefined || message.direction !== 'out') continue
         if (message.conversationId !== from) continue
-        this.outbox.removeText(id, from)
+        // usually the ack came first and removed the row; only look when it has not
+        if (STATE_RANK[message.state] < STATE_RANK.delivered) this.outbox.removeText(id, from)
         if (this.messages.advance(id, state)) changed.push({ ...message, state })
       }
       return changed
