@@ -8,7 +8,9 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   ui: () => import('./ui.js'),
   lan: () => import('./lan.js'),
   store: () => import('./store.js'),
+  engine: () => import('./engine.js'),
   relay: () => import('./relay.js'),
+  paths: () => import('./paths.js'),
 }
 
 const { values, positionals } = parseArgs({

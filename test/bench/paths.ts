@@ -1,0 +1,104 @@
+// `npm run bench -- paths`: the same two hosts (a1, a2 on LAN-A) talking directly and through the
+// relay on the public segment (test/support/topology.ts): send → delivered latency on each path,
+// the time from cutting their LAN link to the first message delivered through the relay, and
+// from restoring it to the first message delivered directly again. Real nodes, real relay.
+import { percentile, type BenchResult } from './table.js'
+import { startNsNode, type NsNode } from '../support/ns-node.js'
+import { startRelayProcess } from '../support/relay-process.js'
+import { createTopology, PUBLIC_RELAY_ADDRESS } from '../support/topology.js'
+
+interface Timed {
+  id: string
+  ms: number
+  path: 'lan' | 'relay' | null
+  at: number
+}
+
+const N = 200
+
+async function sendTimed(from: NsNode, to: NsNode, text: string): Promise<Timed> {
+  return await (from.api as unknown as { sendTimed: (p: string, t: string) => Promise<Timed> }).sendTimed(to.peerId, text)
+}
+
+async function latencies(from: NsNode, to: NsNode, label: string, path: 'lan' | 'relay'): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 0; i < N; i++) {
+    const timed = await sendTimed(from, to, `${label} ${i}`)
+    if (timed.path !== path) throw new Error(`expected the ${path} path, got ${timed.path}`)
+    out.push(timed.ms)
+  }
+  return out.sort((a, b) => a - b)
+}
+
+/** Sends every 100 ms from `since` until one is delivered over `path`; ms from `since` to then. */
+async function firstDeliveredOver(from: NsNode, to: NsNode, path: 'lan' | 'relay', since: number, label: string): Promise<number> {
+  const deadline = since + 120_000
+  const inFlight: Array<Promise<Timed>> = []
+  let found: number | undefined
+  for (let i = 0; found === undefined && Date.now() < deadline; i++) {
+    inFlight.push(
+      sendTimed(from, to, `${label} ${i}`).then((timed) => {
+        if (timed.path === path && found === undefined) found = timed.at - since
+        return timed
+      }),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  if (found === undefined) throw new Error(`nothing was delivered over ${path} within 120 s`)
+  await Promise.all(inFlight)
+  return found
+}
+
+export async function run(): Promise<BenchResult> {
+  const net = await createTopology()
+  const relay = await startRelayProcess({ host: net.pub, args: ['--host', PUBLIC_RELAY_ADDRESS, '--mqtt-port', '1883'] })
+  const url = `mqtt://${PUBLIC_RELAY_ADDRESS}:1883#${relay.relayId}`
+  const nodes: NsNode[] = []
+  try {
+    const a1 = await startNsNode(net.a1, 'Ada', ['--relay', url])
+    nodes.push(a1)
+    const a2 = await startNsNode(net.a2, 'Alan', ['--relay', url])
+    nodes.push(a2)
+    while (!(await a1.api.peers()).some((p) => p.peerId === a2.peerId && p.paths.includes('lan') && p.paths.includes('relay'))) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    for (let i = 0; i < 20; i++) await sendTimed(a1, a2, `warm-up ${i}`)
+    const direct = await latencies(a1, a2, 'direct', 'lan')
+
+    const cutAt = Date.now()
+    await net.cutDirect()
+    const failover = await firstDeliveredOver(a1, a2, 'relay', cutAt, 'failover')
+    const relayed = await latencies(a1, a2, 'relayed', 'relay')
+
+    const restoredAt = Date.now()
+    await net.restoreDirect()
+    const recover = await firstDeliveredOver(a1, a2, 'lan', restoredAt, 'recover')
+
+    const p = (values: number[], q: number): number => Number(percentile(values, q).toFixed(2))
+    return {
+      title: `paths: a1 → a2 send → delivered, direct vs through the relay (${N} messages each)`,
+      columns: ['measure', 'p50 ms', 'p99 ms'],
+      rows: [
+        ['direct (LAN, libp2p)', p(direct, 50), p(direct, 99)],
+        ['through the relay (sealed, MQTT QoS 1, both ways)', p(relayed, 50), p(relayed, 99)],
+        ['failover: link cut → first delivered via relay', failover, ''],
+        ['recovery: link back → first delivered directly', recover, ''],
+      ],
+      notes: ['Delivered = the receiver stored it and its ack (direct) or delivered receipt (relay) came back.', 'Targets: relay p50 within 2 ms of direct; failover under 3 s.'],
+      json: {
+        direct_p50_ms: p(direct, 50),
+        direct_p99_ms: p(direct, 99),
+        relay_p50_ms: p(relayed, 50),
+        relay_p99_ms: p(relayed, 99),
+        failover_ms: failover,
+        recover_ms: recover,
+      },
+    }
+  } finally {
+    for (const node of nodes) await node.stop().catch(() => undefined)
+    await relay.stop().catch(() => undefined)
+    await net.destroy()
+    for (const node of nodes) node.cleanup()
+    relay.cleanup()
+  }
+}
