@@ -64,6 +64,7 @@ export type PigeonErrorCode =
   | 'RELAY_UNREACHABLE'
   | 'RELAY_REFUSED'
   | 'PRESENCE_INVALID'
+  | 'CONTACT_LINK_INVALID'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode
