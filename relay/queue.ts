@@ -49,6 +49,8 @@ interface Persistence {
 export class QueueLedger {
   readonly #counts = new Map<string, number>()
   readonly #loading = new Map<string, Promise<number>>()
+  /** deltas seen while a count is being read from the store */
+  readonly #pending = new Map<string, number>()
   #inner: Persistence | undefined
   #tail: Promise<unknown> = Promise.resolve()
   readonly #cap: number
@@ -76,7 +78,7 @@ export class QueueLedger {
         const kept: Sub[] = []
         for (const sub of subs ?? []) {
           const known = this.#counts.get(sub.clientId)
-          if (known === undefined) void this.count(sub.clientId).catch(() => undefined)
+          if (known === undefined) void this.count(sub.clientId).catch(() => undefined) // starts the read; #add below lands in #pending
           else if (known >= this.#cap && !this.isOnline(sub.clientId)) {
             this.#metrics.queueDropped.inc({ reason: 'queue_full' })
             continue
@@ -124,16 +126,19 @@ export class QueueLedger {
     if (known !== undefined) return known
     let loading = this.#loading.get(clientId)
     if (loading === undefined) {
-      loading = this.#countStored(clientId)
+      this.#pending.set(clientId, 0)
+      loading = this.#countStored(clientId).then((stored) => {
+        // what was queued or removed while the store was being read counts on top of it
+        const total = Math.max(0, stored + (this.#pending.get(clientId) ?? 0))
+        this.#pending.delete(clientId)
+        this.#loading.delete(clientId)
+        this.#counts.set(clientId, total)
+        this.#metrics.queuedOffline.inc(total)
+        return total
+      })
       this.#loading.set(clientId, loading)
     }
-    const stored = await loading
-    this.#loading.delete(clientId)
-    if (!this.#counts.has(clientId)) {
-      this.#counts.set(clientId, stored)
-      this.#metrics.queuedOffline.inc(stored)
-    }
-    return this.#counts.get(clientId) ?? stored
+    return await loading
   }
 
   async isFull(clientId: string): Promise<boolean> {
@@ -142,6 +147,7 @@ export class QueueLedger {
 
   /** Re-reads a client's queue length from the store (on connect: another cluster node may have queued). */
   async refresh(clientId: string): Promise<void> {
+    if (this.#loading.has(clientId)) return
     const before = this.#counts.get(clientId)
     if (before !== undefined) {
       this.#counts.delete(clientId)
@@ -164,7 +170,11 @@ export class QueueLedger {
 
   #add(clientId: string, delta: number): void {
     const current = this.#counts.get(clientId)
-    if (current === undefined) return // not loaded yet: the store count will include it
+    if (current === undefined) {
+      const pending = this.#pending.get(clientId)
+      if (pending !== undefined) this.#pending.set(clientId, pending + delta)
+      return
+    }
     const next = Math.max(0, current + delta)
     this.#counts.set(clientId, next)
     this.#metrics.queuedOffline.inc(next - current)
