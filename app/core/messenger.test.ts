@@ -87,8 +87,8 @@ test('messages to an offline peer wait in the outbox and arrive in order when it
   )
 })
 
-test('a failed attempt is retried after back-off and never lets later messages overtake', async (t) => {
-  const { net, alice, bob } = await onlinePair(t)
+test('one in flight: a failed attempt is retried after back-off and nothing overtakes it', async (t) => {
+  const { net, alice, bob } = await onlinePair(t, { maxInFlight: 1 })
   alice.path.failNext = 3
   const sent = ['first', 'second', 'third'].map((text) => alice.messenger.send(bob.peerId, text))
   await until(
@@ -99,6 +99,30 @@ test('a failed attempt is retried after back-off and never lets later messages o
   assert.deepEqual(
     attempts.map((d) => `${texts([d.envelope])[0]}:${d.ok}`),
     ['first:false', 'first:false', 'first:false', 'first:true', 'second:true', 'third:true'],
+  )
+})
+
+test('with a window, a refused message is retried before anything queued after the window', async (t) => {
+  const { net, alice, bob } = await onlinePair(t)
+  await until(() => alice.messenger.peer(bob.peerId)?.name === 'bob', 'greeting done')
+  let refuse = true
+  alice.path.failWhen = (e) => refuse && e.kind === 'text' && e.text === 'second'
+  const window = ['first', 'second', 'third'].map((text) => alice.messenger.send(bob.peerId, text))
+  await until(
+    () => (alice.store.outbox.head(bob.peerId, 1)[0]?.attempts ?? 0) >= 1,
+    'second failed once',
+  )
+  refuse = false
+  const fourth = alice.messenger.send(bob.peerId, 'fourth')
+  await until(
+    () => [...window, fourth].every((m) => alice.store.messages.get(m.id)?.state === 'delivered'),
+    'all delivered',
+  )
+  const acked = texts(net.log.filter((d) => d.ok && d.from === alice.peerId).map((d) => d.envelope))
+  assert.deepEqual(acked, ['first', 'third', 'second', 'fourth'])
+  assert.deepEqual(
+    bob.messenger.history(alice.peerId).map((m) => m.text),
+    ['first', 'second', 'third', 'fourth'],
   )
 })
 

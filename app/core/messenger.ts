@@ -10,8 +10,10 @@ import type { DeliveryPath, PathEvents, PathName, PeerProfile, PeerStatus } from
 import { checkColor, checkName, defaultColor } from './profile.js'
 import type { BackoffPolicy } from './router/backoff.js'
 import { OutboxRouter } from './router/outbox-router.js'
+import { GroupCommit } from './store/group-commit.js'
 import type {
   ConversationRow,
+  InboundText,
   MeRow,
   MessageRow,
   PeerRow,
@@ -45,6 +47,8 @@ export interface MessengerOptions {
    */
   redial?: (peerId: string, addresses: string[]) => Promise<void>
   backoff?: BackoffPolicy
+  /** envelopes in flight per peer (OutboxRouterOptions.maxInFlight) */
+  maxInFlight?: number
   deliveryTimeoutMs?: number
   now?: () => number
   random?: () => number
@@ -80,6 +84,21 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #redialing = new Set<string>()
   readonly #exchanges: readonly ProfileExchange[]
   #indexTimer: NodeJS.Timeout | undefined
+  /** inbound texts of one event-loop turn share one commit; each is durable before its ack */
+  readonly #inboundTexts = new GroupCommit<
+    { text: InboundText; via: PathName; now: number },
+    { inserted: boolean; message: MessageRow }
+  >((items) =>
+    this.#store.transaction(() =>
+      items.map(({ text, via, now }) => {
+        try {
+          return this.#store.storeInbound(text, via, now) // a savepoint inside this transaction
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error))
+        }
+      }),
+    ),
+  )
   #running = false
 
   readonly #onPeerOnline = (path: DeliveryPath, detail: PathEvents['peer:online']): void => {
@@ -136,6 +155,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       paths: options.paths,
       backoff: options.backoff,
       deliveryTimeoutMs: options.deliveryTimeoutMs,
+      maxInFlight: options.maxInFlight,
       now: this.#now,
       random: options.random,
       onMessageState: (message) => this.#emitState(message),
@@ -409,12 +429,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (!this.#online.has(sender)) this.#router.wake(sender)
     switch (envelope.kind) {
       case 'text': {
-        const now = this.#now()
-        const { inserted, message } = this.#store.storeInbound(
-          { id: envelope.id, sender, sentAt: envelope.sentAt, text: envelope.text },
+        const { inserted, message } = await this.#inboundTexts.add({
+          text: { id: envelope.id, sender, sentAt: envelope.sentAt, text: envelope.text },
           via,
-          now,
-        )
+          now: this.#now(),
+        })
         if (!inserted) return // a duplicate: acked again, shown once
         this.emit('message', message)
         this.#emitConversation(message.conversationId)

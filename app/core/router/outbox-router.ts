@@ -16,6 +16,13 @@ export interface OutboxRouterOptions {
   /** tried in this order */
   paths: readonly DeliveryPath[]
   backoff?: BackoffPolicy
+  /**
+   * Envelopes handed to the path at once per recipient (default 32), in queue order. 1 makes
+   * every delivery wait for the previous ack: then even a refused message cannot be overtaken
+   * by a newer one at the receiver (with a window it is retried before anything newer is sent,
+   * but later ones already in flight may land first; history sorts by id either way).
+   */
+  maxInFlight?: number
   /** an attempt that neither acks nor fails within this long counts as failed */
   deliveryTimeoutMs?: number
   now?: () => number
@@ -50,6 +57,7 @@ export class OutboxRouter {
   readonly #paths: readonly DeliveryPath[]
   readonly #backoff: BackoffPolicy
   readonly #timeoutMs: number
+  readonly #window: number
   readonly #now: () => number
   readonly #random: () => number
   readonly #options: OutboxRouterOptions
@@ -68,6 +76,7 @@ export class OutboxRouter {
     this.#paths = options.paths
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF
     this.#timeoutMs = options.deliveryTimeoutMs ?? 15_000
+    this.#window = Math.max(1, Math.min(options.maxInFlight ?? 32, ENVELOPE_LIMITS.maxReceiptIds))
     this.#now = options.now ?? Date.now
     this.#random = options.random ?? Math.random
   }
@@ -131,41 +140,39 @@ export class OutboxRouter {
     try {
       while (this.#running) {
         queue.again = false
-        // one row is enough to decide; only a receipt run needs the rows behind it
-        const head = this.#store.outbox.head(recipient, 1)[0]
-        if (head === undefined) break
         const now = this.#now()
+        const rows = this.#store.outbox.head(recipient, this.#window)
+        const head = rows[0]
+        if (head === undefined) break
         if (head.nextAttemptAt > now) {
           this.#schedule(recipient, queue, head.nextAttemptAt)
           break
         }
-        const batch =
-          head.kind === 'receipt'
-            ? receiptRun(this.#store.outbox.head(recipient, ENVELOPE_LIMITS.maxReceiptIds))
-            : [head]
-        const envelope = this.#envelopeFor(recipient, batch, now)
-        if (envelope === undefined) {
-          // the message is gone (deleted); nothing left to send for this row
-          this.#store.outbox.remove(head)
-          continue
-        }
         queue.woken = false
-        const path = await this.#attempt(recipient, envelope)
-        if (!this.#running) break
-        if (path !== undefined) {
-          for (const row of batch) {
-            const moved = this.#store.completeOutbox(row, path, ACKED_STATE[path])
-            if (moved !== undefined) this.#options.onMessageState?.(moved)
-          }
-          continue
+        let failed: OutboxRow | undefined
+        if (!this.#paths.some((path) => path.canReach(recipient))) {
+          this.#options.reconnect?.(recipient)
+          this.#options.onAttemptFailed?.(
+            recipient,
+            new PigeonError(
+              'PEER_UNREACHABLE',
+              `No path reaches ${recipient} now; its messages stay queued.`,
+            ),
+          )
+          failed = head
+        } else {
+          failed = await this.#sendWindow(recipient, rows, now)
+          if (!this.#running) break
         }
+        if (failed === undefined) continue
         if (queue.woken) {
+          // the peer came back while this attempt failed: try again at once
           queue.woken = false
-          this.#store.outbox.reschedule(head, head.attempts + 1, this.#now())
+          this.#store.outbox.reschedule(failed, failed.attempts + 1, this.#now())
           continue
         }
-        const at = this.#now() + backoffDelay(head.attempts, this.#backoff, this.#random)
-        this.#store.outbox.reschedule(head, head.attempts + 1, at)
+        const at = this.#now() + backoffDelay(failed.attempts, this.#backoff, this.#random)
+        this.#store.outbox.reschedule(failed, failed.attempts + 1, at)
         this.#schedule(recipient, queue, at)
         break
       }
@@ -178,6 +185,47 @@ export class OutboxRouter {
       if (queue.again && this.#running) this.kick(recipient)
       else if (!this.#busy()) for (const resolve of this.#idle.splice(0)) resolve()
     }
+  }
+
+  /**
+   * Hands the due rows at the head of the queue to the paths, in queue order, all at once (the
+   * LAN path keeps them in order on one stream), and settles them in queue order once all have
+   * answered. Returns the first row that failed, if any: it is retried before anything newer.
+   */
+  async #sendWindow(
+    recipient: string,
+    rows: OutboxRow[],
+    now: number,
+  ): Promise<OutboxRow | undefined> {
+    const work: Array<{ rows: OutboxRow[]; envelope: Envelope }> = []
+    for (const item of windowItems(rows, now)) {
+      const envelope = this.#envelopeFor(recipient, item, now)
+      // no envelope: the message is gone (deleted), nothing left to send for this row
+      if (envelope === undefined) for (const row of item) this.#store.outbox.remove(row)
+      else work.push({ rows: item, envelope })
+    }
+    const results = await Promise.all(
+      work.map(({ envelope }) => this.#attempt(recipient, envelope)),
+    )
+    if (!this.#running) return undefined
+    let failed: OutboxRow | undefined
+    const moved: MessageRow[] = []
+    // one commit for the whole window's acks, not one per row
+    this.#store.transaction(() => {
+      work.forEach(({ rows: item }, i) => {
+        const path = results[i]
+        if (path === undefined) {
+          failed ??= item[0]
+          return
+        }
+        for (const row of item) {
+          const message = this.#store.completeOutbox(row, path, ACKED_STATE[path])
+          if (message !== undefined) moved.push(message)
+        }
+      })
+    })
+    for (const message of moved) this.#options.onMessageState?.(message)
+    return failed
   }
 
   #schedule(recipient: string, queue: RecipientQueue, at: number): void {
@@ -197,26 +245,14 @@ export class OutboxRouter {
 
   /** Tries each path that can reach the peer, in order; the name of the one that acked. */
   async #attempt(recipient: string, envelope: Envelope): Promise<PathName | undefined> {
-    let tried = false
     for (const path of this.#paths) {
       if (!path.canReach(recipient)) continue
-      tried = true
       try {
         await withTimeout(path.deliver(recipient, envelope), this.#timeoutMs)
         return path.name
       } catch (error) {
         this.#options.onAttemptFailed?.(recipient, error)
       }
-    }
-    if (!tried) {
-      this.#options.reconnect?.(recipient)
-      this.#options.onAttemptFailed?.(
-        recipient,
-        new PigeonError(
-          'PEER_UNREACHABLE',
-          `No path reaches ${recipient} now; the message stays queued.`,
-        ),
-      )
     }
     return undefined
   }
@@ -243,15 +279,25 @@ export class OutboxRouter {
   }
 }
 
-/** Consecutive receipt rows of the same state at the head of the queue travel as one envelope. */
-function receiptRun(rows: OutboxRow[]): OutboxRow[] {
-  const first = rows[0]
-  const run: OutboxRow[] = []
+/**
+ * The due rows at the head of a queue as delivery items: a text row alone; consecutive receipt
+ * rows of the same state together, as one receipt envelope.
+ */
+function windowItems(rows: OutboxRow[], now: number): OutboxRow[][] {
+  const items: OutboxRow[][] = []
   for (const row of rows) {
-    if (row.kind !== 'receipt' || row.receiptState !== first?.receiptState) break
-    run.push(row)
+    if (row.nextAttemptAt > now) break
+    const last = items.at(-1)
+    const first = last?.[0]
+    if (
+      row.kind === 'receipt' &&
+      first?.kind === 'receipt' &&
+      first.receiptState === row.receiptState
+    )
+      last?.push(row)
+    else items.push([row])
   }
-  return run
+  return items
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -52,6 +52,8 @@ export class MemoryPath implements DeliveryPath {
   online = false
   /** the next n deliveries from this path fail as if the connection dropped */
   failNext = 0
+  /** deliveries for which this returns true fail as if refused (decided per attempt) */
+  failWhen: ((envelope: Envelope) => boolean) | undefined
   /** the next n deliveries reach the receiver (stored) but their ack is lost on the way back */
   dropAckNext = 0
   /** when set, deliveries wait for this promise before reaching the receiver */
@@ -74,6 +76,9 @@ export class MemoryPath implements DeliveryPath {
     const entry = { from: this.peerId, to: peerId, envelope, ok: false }
     this.network.log.push(entry)
     if (this.gate !== undefined) await this.gate
+    if (this.failWhen?.(envelope) === true) {
+      throw new PigeonError('DELIVERY_REFUSED', `memory link refused ${envelope.kind}`)
+    }
     if (this.failNext > 0) {
       this.failNext -= 1
       throw new PigeonError('PEER_UNREACHABLE', `memory link to ${peerId} dropped`)

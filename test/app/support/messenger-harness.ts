@@ -69,10 +69,11 @@ export async function makeNode(
 /** Alice and Bob, both online on one in-memory network. */
 export async function onlinePair(
   t: TestContext,
+  options: Partial<MessengerOptions> = {},
 ): Promise<{ net: MemoryNetwork; alice: TestNode; bob: TestNode }> {
   const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob')
+  const alice = await makeNode(t, net, 'alice', options)
+  const bob = await makeNode(t, net, 'bob', options)
   net.up(alice.peerId)
   net.up(bob.peerId)
   return { net, alice, bob }
