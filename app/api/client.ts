@@ -8,7 +8,9 @@ import {
   type ApiRequests,
   type ApiResponses,
   type ApiResult,
+  type ContactLinkView,
   type ConversationView,
+  type DoctorFinding,
   type HistoryQuery,
   type MeView,
   type MessageView,
@@ -16,6 +18,7 @@ import {
   type MessengerEvent,
   type PeerStatus,
   type PeerView,
+  type RelayStatusView,
   type SettingValue,
   type Unsubscribe,
 } from './contract.js'
@@ -96,6 +99,26 @@ export class ApiClient implements MessengerApi {
 
   async setSetting(key: string, value: SettingValue): Promise<void> {
     await this.#call('setSetting', { key, value })
+  }
+
+  relayStatus(): Promise<RelayStatusView> {
+    return this.#call('relayStatus', {})
+  }
+
+  setRelay(url: string | null): Promise<RelayStatusView> {
+    return this.#call('setRelay', { url })
+  }
+
+  addContact(link: string): Promise<PeerView> {
+    return this.#call('addContact', { link })
+  }
+
+  myLink(): Promise<ContactLinkView> {
+    return this.#call('myLink', {})
+  }
+
+  doctor(peer?: string): Promise<DoctorFinding[]> {
+    return this.#call('doctor', peer === undefined ? {} : { peer })
   }
 
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {

@@ -73,6 +73,30 @@ export interface HistoryQuery {
   limit?: number
 }
 
+export interface RelayStatusView {
+  state: 'off' | 'connecting' | 'connected' | 'error'
+  /** the relay address (mqtt://host:port#<relay PeerId>), null when none is set */
+  url: string | null
+  /** the last problem, in words */
+  lastError: { code: string; message: string; at: number } | null
+  /** ms; when the next connection attempt is due (state 'error') */
+  retryAt: number | null
+}
+
+export interface DoctorFinding {
+  check: string
+  verdict: 'ok' | 'warn' | 'fail'
+  /** a sentence a person can act on */
+  message: string
+}
+
+export interface ContactLinkView {
+  /** pigeon:<PeerId>?name=…&relay=… */
+  link: string
+  /** the same as a QR code drawn with Unicode blocks (for terminals) */
+  qr: string
+}
+
 export type MessengerEvent =
   | { type: 'message'; message: MessageView }
   | { type: 'message-state'; message: MessageView }
@@ -80,6 +104,7 @@ export type MessengerEvent =
   | { type: 'profile'; me: MeView }
   | { type: 'typing'; peerId: string; typing: boolean }
   | { type: 'conversation'; conversation: ConversationView }
+  | { type: 'relay'; relay: RelayStatusView }
 
 export type Unsubscribe = () => void
 
@@ -103,6 +128,15 @@ export interface MessengerApi {
   setStatus(status: PeerStatus): Promise<MeView>
   getSetting(key: string): Promise<SettingValue | null>
   setSetting(key: string, value: SettingValue): Promise<void>
+  relayStatus(): Promise<RelayStatusView>
+  /** sets (and remembers) the relay address, or switches the relay off with null */
+  setRelay(url: string | null): Promise<RelayStatusView>
+  /** adds someone beyond the LAN by PeerId or pigeon: link; their presence comes through the relay */
+  addContact(link: string): Promise<PeerView>
+  /** my contact link, to give to people beyond the LAN */
+  myLink(): Promise<ContactLinkView>
+  /** runs the checks of `pigeon doctor` (about one peer too, when given) */
+  doctor(peer?: string): Promise<DoctorFinding[]>
   /** the event stream; returns the way to stop listening */
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe
 }
@@ -121,6 +155,11 @@ export interface ApiRequests {
   setStatus: { status: PeerStatus }
   getSetting: { key: string }
   setSetting: { key: string; value: SettingValue }
+  relayStatus: Record<string, never>
+  setRelay: { url: string | null }
+  addContact: { link: string }
+  myLink: Record<string, never>
+  doctor: { peer?: string }
 }
 
 export type ApiMethod = keyof ApiRequests

@@ -5,7 +5,9 @@ import { PigeonError } from '../../shared/errors.js'
 import type { Messenger, PeerState } from '../core/messenger.js'
 import type { ConversationRow, MeRow, MessageRow } from '../core/store/index.js'
 import type {
+  ContactLinkView,
   ConversationView,
+  DoctorFinding,
   HistoryQuery,
   MeView,
   MessageView,
@@ -13,6 +15,7 @@ import type {
   MessengerEvent,
   PeerStatus,
   PeerView,
+  RelayStatusView,
   SettingValue,
   Unsubscribe,
 } from './contract.js'
@@ -48,12 +51,52 @@ export function shortPeerId(peerId: string): string {
   return `${peerId.slice(0, 8)}…${peerId.slice(-6)}`
 }
 
+/** What the API needs from the running node beyond the engine: the relay, contacts, checks. */
+export interface NodeServices {
+  relayStatus(): RelayStatusView
+  setRelay(url: string | null): Promise<RelayStatusView>
+  /** adds the contact and returns its PeerId */
+  addContact(link: string): Promise<string>
+  myLink(): Promise<ContactLinkView>
+  doctor(peerId?: string): Promise<DoctorFinding[]>
+  onRelayStatus(listener: (status: RelayStatusView) => void): () => void
+}
+
+function noServices(): never {
+  throw new PigeonError('API_NOT_FOUND', 'This node runs without a relay or contact service.')
+}
+
 export class LocalApi implements MessengerApi {
   constructor(
     private readonly messenger: Messenger,
     /** my current listen addresses (from the LAN node) */
     private readonly addresses: () => string[] = () => [],
+    private readonly services?: NodeServices,
   ) {}
+
+  async relayStatus(): Promise<RelayStatusView> {
+    return this.services?.relayStatus() ?? { state: 'off', url: null, lastError: null, retryAt: null }
+  }
+
+  async setRelay(url: string | null): Promise<RelayStatusView> {
+    return await (this.services ?? noServices()).setRelay(url)
+  }
+
+  async addContact(link: string): Promise<PeerView> {
+    const peerId = await (this.services ?? noServices()).addContact(link)
+    const peer = this.messenger.peer(peerId)
+    if (peer === undefined) throw new PigeonError('API_INTERNAL', 'The contact was not saved.')
+    return peerView(peer)
+  }
+
+  async myLink(): Promise<ContactLinkView> {
+    return await (this.services ?? noServices()).myLink()
+  }
+
+  async doctor(peer?: string): Promise<DoctorFinding[]> {
+    const peerId = peer === undefined ? undefined : this.messenger.resolvePeer(peer)
+    return await (this.services ?? noServices()).doctor(peerId)
+  }
 
   async me(): Promise<MeView> {
     return this.#meView(this.messenger.me())
@@ -122,7 +165,9 @@ export class LocalApi implements MessengerApi {
     m.on('profile', onProfile)
     m.on('typing', onTyping)
     m.on('conversation', onConversation)
+    const offRelay = this.services?.onRelayStatus((relay) => listener({ type: 'relay', relay }))
     return () => {
+      offRelay?.()
       m.off('message', onMessage)
       m.off('message-state', onState)
       m.off('peer', onPeer)

@@ -43,4 +43,9 @@ export const REQUEST_SCHEMAS: Record<ApiMethod, object> = {
   setStatus: body({ status: { enum: ['online', 'away', 'busy'] } }, ['status']),
   getSetting: body({ key: settingKey }, ['key']),
   setSetting: body({ key: settingKey, value: {} }, ['key', 'value']),
+  relayStatus: empty,
+  setRelay: body({ url: { type: ['string', 'null'], minLength: 1, maxLength: 512 } }, ['url']),
+  addContact: body({ link: { type: 'string', minLength: 1, maxLength: 2048 } }, ['link']),
+  myLink: empty,
+  doctor: body({ peer }, []),
 }

@@ -70,6 +70,11 @@ const CALLS: { [M in ApiMethod]: (api: MessengerApi, body: ApiRequests[M]) => Pr
   setStatus: (api, { status }) => api.setStatus(status),
   getSetting: (api, { key }) => api.getSetting(key),
   setSetting: (api, { key, value }) => api.setSetting(key, value),
+  relayStatus: (api) => api.relayStatus(),
+  setRelay: (api, { url }) => api.setRelay(url),
+  addContact: (api, { link }) => api.addContact(link),
+  myLink: (api) => api.myLink(),
+  doctor: (api, { peer }) => api.doctor(peer),
 }
 
 function failure(code: string, message: string): ApiResult<never> {

@@ -7,7 +7,7 @@ import pino from 'pino'
 import { ENVELOPE_LIMITS } from '../../shared/envelope.js'
 import { isPigeonError, PigeonError } from '../../shared/errors.js'
 import type { ApiClient } from '../api/client.js'
-import type { PeerStatus } from '../api/contract.js'
+import type { PeerStatus, RelayStatusView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
 import { resolveDataDir } from '../core/data-dir.js'
 import { formatMe, formatMessages, formatPeers } from './output.js'
@@ -119,7 +119,7 @@ program
       })
       const stops: Array<() => Promise<void>> = [() => node.stop()]
       const extra: Array<[string, string]> = []
-      if (node.relay !== undefined) extra.push(['relay', node.relay.address.text])
+      if (node.relay.url !== undefined) extra.push(['relay', node.relay.url])
       if (options.web === true || options.webPort !== undefined) {
         const { serveWebUi } = await import('../web/serve.js')
         const web = await serveWebUi({ apiUrl: node.api.url, token: node.api.token, port: options.webPort }).catch(
@@ -247,6 +247,101 @@ program
     withClient(options, async (client) =>
       print(`status: ${(await client.setStatus(status)).status}`),
     ),
+  )
+
+function formatRelay(status: RelayStatusView): string {
+  const lines = [`relay   ${status.url ?? '(none set — pigeon relay set <address>)'}`, `state   ${status.state}`]
+  if (status.lastError !== null) lines.push(`error   ${status.lastError.message}`)
+  if (status.retryAt !== null) lines.push(`retry   in ${Math.max(0, Math.round((status.retryAt - Date.now()) / 1000))} s`)
+  return lines.join('\n')
+}
+
+const relay = program.command('relay').description('the relay that reaches people beyond this LAN')
+
+relay
+  .command('status')
+  .description('the relay address and the link state, with the last error in words')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action((options: DataOption & { json?: boolean }) =>
+    withClient(options, async (client) => {
+      const status = await client.relayStatus()
+      if (options.json === true) json(status)
+      else print(formatRelay(status))
+    }),
+  )
+
+relay
+  .command('set')
+  .description('use this relay (mqtt://host:1883#<relay PeerId>, as pigeon-relay prints it)')
+  .argument('<address>')
+  .addOption(dataOption())
+  .action((address: string, options: DataOption) =>
+    withClient(options, async (client) => print(formatRelay(await client.setRelay(address)))),
+  )
+
+relay
+  .command('off')
+  .description('stop using a relay')
+  .addOption(dataOption())
+  .action((options: DataOption) =>
+    withClient(options, async (client) => print(formatRelay(await client.setRelay(null)))),
+  )
+
+const contact = program.command('contact').description('people beyond this LAN')
+
+contact
+  .command('add')
+  .description('add a contact by PeerId or pigeon: link (see pigeon link)')
+  .argument('<peerId|link>')
+  .addOption(dataOption())
+  .action((link: string, options: DataOption) =>
+    withClient(options, async (client) => {
+      const peer = await client.addContact(link)
+      print(`added ${peer.name !== null && peer.name !== '' ? `${peer.name} ` : ''}${peer.peerId}`)
+    }),
+  )
+
+contact
+  .command('list')
+  .description('everyone known: on this LAN, through the relay, or offline')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action((options: DataOption & { json?: boolean }) =>
+    withClient(options, async (client) => {
+      const peers = await client.peers()
+      if (options.json === true) json(peers)
+      else print(formatPeers(peers))
+    }),
+  )
+
+program
+  .command('link')
+  .description('my contact link (and its QR code) for people beyond this LAN')
+  .addOption(dataOption())
+  .option('--no-qr', 'print only the link')
+  .action((options: DataOption & { qr: boolean }) =>
+    withClient(options, async (client) => {
+      const mine = await client.myLink()
+      print(options.qr ? `${mine.qr}\n${mine.link}` : mine.link)
+    }),
+  )
+
+const VERDICT_MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const
+
+program
+  .command('doctor')
+  .description('checks that explain why a peer is not visible or not reachable')
+  .argument('[peer]', 'a PeerId or display name to check too')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action((peer: string | undefined, options: DataOption & { json?: boolean }) =>
+    withClient(options, async (client) => {
+      const findings = await client.doctor(peer)
+      if (options.json === true) json(findings)
+      else print(findings.map((f) => `${VERDICT_MARK[f.verdict]}  ${f.check.padEnd(9)} ${f.message}`).join('\n'))
+      if (findings.some((f) => f.verdict === 'fail')) process.exitCode = 1
+    }),
   )
 
 try {

@@ -11,7 +11,8 @@ import { startApiServer, type ApiServer } from '../api/server.js'
 import { DATABASE_FILE, ensureDataDir, loadOrCreateIdentity } from '../core/data-dir.js'
 import { ensureMyProfile, Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
-import { RelayLink } from '../core/relay/link.js'
+import { RelaySlot } from '../core/relay/slot.js'
+import { createNodeServices, SETTING_RELAY } from './services.js'
 import { Store } from '../core/store/index.js'
 
 export interface NodeOptions {
@@ -41,7 +42,7 @@ export interface RunningNode {
   readonly dataDir: string
   readonly messenger: Messenger
   readonly lan: LanNetwork
-  readonly relay: RelayLink | undefined
+  readonly relay: RelaySlot
   readonly api: ApiServer
   readonly store: Store
   addresses(): string[]
@@ -49,7 +50,7 @@ export interface RunningNode {
 }
 
 export const SETTING_LAN_PORT = 'lanPort'
-export const SETTING_RELAY = 'relayUrl'
+export { SETTING_RELAY }
 
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const log = options.logger ?? pino({ level: 'silent' })
@@ -79,22 +80,20 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     if (options.relay !== undefined)
       store.settings.set(SETTING_RELAY, options.relay === '' ? null : options.relay)
     const relayUrl = store.settings.get(SETTING_RELAY)
-    const relay =
-      typeof relayUrl === 'string' && relayUrl !== ''
-        ? new RelayLink({
-            identity,
-            url: relayUrl,
-            profile: { name: me.name, color: me.color, status: me.status, version: me.version },
-            logger: log.child({ layer: 'relay' }),
-          })
-        : undefined
+    // always present, so `pigeon relay set` can switch it on while the node runs
+    const relay = new RelaySlot({
+      identity,
+      url: typeof relayUrl === 'string' && relayUrl !== '' ? relayUrl : undefined,
+      profile: { name: me.name, color: me.color, status: me.status, version: me.version },
+      logger: log.child({ layer: 'relay' }),
+    })
     // direct first, the relay when the LAN cannot reach the peer (DESIGN.md "The router")
-    const paths = relay === undefined ? [lan] : [lan, relay]
+    const paths = [lan, relay]
     const messenger = new Messenger({
       store,
       peerId: identity.peerId,
       paths,
-      profileExchange: relay === undefined ? lan : [lan, relay],
+      profileExchange: [lan, relay],
       redial: (peerId, addresses) => lan.dialKnown(peerId, addresses),
       name: options.name,
       onWarning: (message, detail) => log.warn({ err: errorText(detail) }, message),
@@ -105,22 +104,24 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await lan.start()
     cleanups.unshift(() => lan.stop())
     store.settings.set(SETTING_LAN_PORT, lan.listenPort)
-    if (relay !== undefined) {
-      // presence of everyone I know (and of whoever I start talking to) comes through the relay
-      relay.watch(store.peers.list().map((p) => p.peerId))
-      messenger.on('conversation', (c) => relay.watch([c.target]))
-      messenger.on('peer', (p) => relay.watch([p.peerId]))
-      relay.on('status', (status) => {
-        if (status.state === 'connected') messenger.retryAll()
-        else if (status.lastError !== undefined)
-          log.warn({ relay: status.url, ...status.lastError }, 'relay link')
-      })
-      relay.start()
-      cleanups.unshift(() => relay.stop())
-    }
+    // presence of everyone I know (and of whoever I start talking to) comes through the relay
+    relay.watch(store.peers.list().map((p) => p.peerId))
+    messenger.on('conversation', (c) => relay.watch([c.target]))
+    messenger.on('peer', (p) => relay.watch([p.peerId]))
+    relay.on('status', (status) => {
+      if (status.state === 'connected') messenger.retryAll()
+      else if (status.lastError !== undefined)
+        log.warn({ relay: status.url, ...status.lastError }, 'relay link')
+    })
+    relay.start()
+    cleanups.unshift(() => relay.stop())
 
     const api = await startApiServer({
-      api: new LocalApi(messenger, () => lan.addresses()),
+      api: new LocalApi(
+        messenger,
+        () => lan.addresses(),
+        createNodeServices({ identity, store, messenger, relay, mdns: options.mdns }),
+      ),
       dataDir,
       port: options.apiPort,
       onError: (error) => log.error({ err: errorText(error) }, 'API request failed'),

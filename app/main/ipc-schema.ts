@@ -23,6 +23,10 @@ export type ValidCall =
   | { method: 'setStatus'; args: [PeerStatus] }
   | { method: 'getSetting'; args: [string] }
   | { method: 'setSetting'; args: [string, SettingValue] }
+  | { method: 'relayStatus' | 'myLink'; args: [] }
+  | { method: 'setRelay'; args: [string | null] }
+  | { method: 'addContact'; args: [string] }
+  | { method: 'doctor'; args: [string | undefined] }
 
 export class IpcValidationError extends Error {
   readonly code = 'API_BAD_REQUEST'
@@ -34,6 +38,8 @@ const MAX_SEARCH = 500
 const MAX_SETTING_BYTES = 16_384
 const SETTING_KEY = /^[A-Za-z0-9._-]{1,100}$/
 const MESSAGE_ID = /^[0-9a-f]{32}$/
+const MAX_RELAY_URL = 512
+const MAX_CONTACT_LINK = 2048
 
 function fail(what: string): never {
   throw new IpcValidationError(`Invalid argument: ${what}.`)
@@ -79,8 +85,19 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
     case 'me':
     case 'peers':
     case 'conversations':
+    case 'relayStatus':
+    case 'myLink':
       arity(args, 0, 0, method)
       return { method, args: [] }
+    case 'setRelay':
+      arity(args, 1, 1, method)
+      return { method, args: [args[0] === null ? null : string(args[0], 'relay address', MAX_RELAY_URL)] }
+    case 'addContact':
+      arity(args, 1, 1, method)
+      return { method, args: [string(args[0], 'contact link', MAX_CONTACT_LINK)] }
+    case 'doctor':
+      arity(args, 0, 1, method)
+      return { method, args: [args[0] === undefined ? undefined : string(args[0], 'peer', MAX_PEER_REF)] }
     case 'history': {
       arity(args, 1, 2, method)
       const peer = string(args[0], 'peer', MAX_PEER_REF)
@@ -163,8 +180,18 @@ export function invokeCall(api: MessengerApi, call: ValidCall): Promise<unknown>
       return api.getSetting(...call.args)
     case 'setSetting':
       return api.setSetting(...call.args)
+    case 'relayStatus':
+      return api.relayStatus()
+    case 'myLink':
+      return api.myLink()
+    case 'setRelay':
+      return api.setRelay(...call.args)
+    case 'addContact':
+      return api.addContact(...call.args)
+    case 'doctor':
+      return api.doctor(...call.args)
   }
 }
 
 /** Every method the preload exposes: exactly the contract's, nothing else. */
-export const API_METHODS: readonly ApiMethod[] = ['me', 'peers', 'conversations', 'history', 'search', 'send', 'markRead', 'typing', 'setProfile', 'setStatus', 'getSetting', 'setSetting']
+export const API_METHODS: readonly ApiMethod[] = ['me', 'peers', 'conversations', 'history', 'search', 'send', 'markRead', 'typing', 'setProfile', 'setStatus', 'getSetting', 'setSetting', 'relayStatus', 'setRelay', 'addContact', 'myLink', 'doctor']

@@ -31,6 +31,11 @@ const api: MessengerApi = {
   setStatus: (status) => call('setStatus', status),
   getSetting: (key) => call('getSetting', key),
   setSetting: (key, value) => call('setSetting', key, value),
+  relayStatus: () => call('relayStatus'),
+  setRelay: (url) => call('setRelay', url),
+  addContact: (link) => call('addContact', link),
+  myLink: () => call('myLink'),
+  doctor: (peer) => call('doctor', peer),
   subscribe(listener) {
     listeners.add(listener)
     if (listeners.size === 1) ipcRenderer.send(SUBSCRIBE_CHANNEL)

@@ -70,6 +70,11 @@ export class BrowserApiClient implements MessengerApi {
   setSetting = async (key: string, value: SettingValue) => {
     await this.#call('setSetting', { key, value })
   }
+  relayStatus = () => this.#call('relayStatus', {})
+  setRelay = (url: string | null) => this.#call('setRelay', { url })
+  addContact = (link: string) => this.#call('addContact', { link })
+  myLink = () => this.#call('myLink', {})
+  doctor = (peer?: string) => this.#call('doctor', peer === undefined ? {} : { peer })
 
   subscribe(listener: (event: MessengerEvent) => void): () => void {
     this.#listeners.add(listener)
