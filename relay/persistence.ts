@@ -10,6 +10,7 @@ import MQEmitterRedis from 'mqemitter-redis'
 import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js'
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
 import { PigeonError } from '../shared/errors.js'
+import { coalescedLevel } from './coalesced-level.js'
 
 export interface Store {
   kind: 'level' | 'redis'
@@ -47,13 +48,14 @@ async function openLevel(dataDir: string): Promise<Store> {
       { cause },
     )
   }
+  const view = coalescedLevel(db)
   return {
     kind: 'level',
-    persistence: new AsyncLevelPersistence(db),
+    persistence: new AsyncLevelPersistence(view),
     mq: undefined,
     redis: undefined,
     close: async () => {
-      await db.close()
+      await view.close() // lets pending batched writes land first
     },
   }
 }
@@ -97,8 +99,8 @@ async function openRedis(options: StoreOptions): Promise<Store> {
 function withRetainedStreams<T extends object>(persistence: T): T {
   const streaming = new Set(['createRetainedStreamCombi', 'createRetainedStream'])
   return new Proxy(persistence, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver)
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property) // receiver = target: private fields
       if (typeof value !== 'function') return value
       const bound = (value as (...args: unknown[]) => unknown).bind(target)
       if (typeof property !== 'string' || !streaming.has(property)) return bound

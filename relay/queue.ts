@@ -112,9 +112,9 @@ export class QueueLedger {
       },
     }
     return new Proxy(persistence, {
-      get(target, property, receiver) {
+      get(target, property) {
         if (typeof property === 'string' && property in wrapped) return wrapped[property as keyof Persistence]
-        const value: unknown = Reflect.get(target, property, receiver)
+        const value: unknown = Reflect.get(target, property) // receiver = target: private fields
         return typeof value === 'function' ? value.bind(target) : value
       },
     })
