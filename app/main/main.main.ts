@@ -13,7 +13,8 @@ import { isPigeonError } from '../../shared/errors.js'
 import type { MessengerEvent, Unsubscribe } from '../api/contract.js'
 import { LocalApi } from '../api/local.js'
 import { startNode, type RunningNode } from '../cli/node.js'
-import { resolveDataDir } from '../core/data-dir.js'
+import { createNodeServices } from '../cli/services.js'
+import { loadOrCreateIdentity, resolveDataDir } from '../core/data-dir.js'
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js'
 import { contentType, resolveStatic } from '../web/static.js'
 import { CALL_CHANNEL, EVENT_CHANNEL, invokeCall, IpcValidationError, parseCall, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL, type IpcResult } from './ipc-schema.js'
@@ -185,10 +186,11 @@ async function start(): Promise<void> {
   lockSession()
   serveApp()
   const dataDir = resolveDataDir({ flag: argValue('--data'), env: process.env, platform: process.platform, home: homedir() })
+  const mdns = process.env.PIGEON_MDNS !== 'off'
   try {
     node = await startNode({
       dataDir,
-      mdns: process.env.PIGEON_MDNS !== 'off',
+      mdns,
       // for tests on one machine: loopback only, peers by address instead of mDNS
       listenHost: process.env.PIGEON_LISTEN_HOST,
       connect: process.env.PIGEON_CONNECT?.split(',').filter((a) => a !== ''),
@@ -202,7 +204,9 @@ async function start(): Promise<void> {
     return
   }
   const running = node
-  const api = new LocalApi(running.messenger, () => running.addresses())
+  // the same services the node's HTTP API has (relay switch, contacts, doctor), for the IPC side
+  const services = createNodeServices({ identity: await loadOrCreateIdentity(dataDir), store: running.store, messenger: running.messenger, relay: running.relay, mdns })
+  const api = new LocalApi(running.messenger, () => running.addresses(), services)
   handleIpc(api)
   mainWindow = createWindow()
   createTray(api)
