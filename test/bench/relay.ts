@@ -91,9 +91,7 @@ async function throughput(target: Target, pairs: number, perPair: number): Promi
       await Promise.all(window)
     }),
   )
-  const ticker = setInterval(() => progress(`delivered ${delivered}/${total}`), 2000)
   await done
-  clearInterval(ticker)
   const seconds = (performance.now() - started) / 1000
   const cpu = cpuMicros(target.pid) - cpuBefore
   await Promise.all([...receivers, ...senders].map((c) => c.endAsync(true)))
@@ -223,13 +221,16 @@ export async function run(args: string[]): Promise<BenchResult> {
   const results: Record<string, { tp: Awaited<ReturnType<typeof throughput>>; drain: Awaited<ReturnType<typeof drain>>; kib: number }> = {}
   try {
     for (const target of targets) {
+      // idle connections first: after the drain both brokers keep freed heap that new
+      // connections would reuse, hiding their cost from the RSS delta
+      progress(`${target.name}: idle connections`)
+      const idle = await idleConnections(target, conns)
+      for (const socket of idle.sockets) socket.destroy()
+      await new Promise((r) => setTimeout(r, 1000))
       progress(`${target.name}: throughput`)
       const tp = await throughput(target, pairs, perPair)
       progress(`${target.name}: offline drain`)
       const dr = await drain(target, drainCount)
-      progress(`${target.name}: idle connections`)
-      const idle = await idleConnections(target, conns)
-      for (const socket of idle.sockets) socket.destroy()
       results[target.name] = { tp, drain: dr, kib: idle.kibPerConn }
     }
   } finally {
