@@ -238,6 +238,13 @@ test('peers go online and offline with path events; typing is passed on, never s
   assert.equal(bob.store.messages.history(alice.peerId, { limit: 5 }).length, 0)
   net.down(bob.peerId)
   assert.deepEqual(alice.messenger.peer(bob.peerId)?.online, [])
+  // a path that can still carry it (a relay queues for offline peers) gets no typing flag either
+  net.up(bob.peerId)
+  alice.path.emit('peer:offline', { peerId: bob.peerId })
+  assert.equal(alice.path.canReach(bob.peerId), true)
+  const attempts = net.log.length
+  await alice.messenger.typing(bob.peerId, false)
+  assert.equal(net.log.length, attempts, 'no typing flag is sent to a peer that is not online')
   assert.ok((alice.messenger.peer(bob.peerId)?.lastSeen ?? 0) > 0)
 })
 

@@ -406,7 +406,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   async #sendEphemeral(peerId: string, envelope: Envelope): Promise<void> {
-    const path = this.#paths.find((p) => p.canReach(peerId))
+    // only to a peer online now: the relay would queue a typing flag for hours otherwise
+    const online = this.#online.get(peerId)
+    const path = this.#paths.find((p) => online?.has(p.name) === true && p.canReach(peerId))
     if (path === undefined) return
     try {
       await path.deliver(peerId, envelope)
