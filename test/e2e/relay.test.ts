@@ -1,6 +1,6 @@
 // Two people who share no LAN: each node runs with mDNS off on 127.0.0.1, and the only way
 // between them is a real `pigeon-relay`. In the UI: Alice starts a chat by pasting Bob's address
-// (his PeerId, read off his Settings), the message travels by relay (badge "Relay"), Bob finds
+// (his contact link, read off his Settings), the message travels by relay (badge "Relay"), Bob finds
 // Alice under "Through the relay", and he answers.
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -57,13 +57,16 @@ test('a chat by PeerId travels through the relay, and the other side sees who wr
   await alice.getByTestId('empty-lan').waitFor(WAIT)
   await bob.getByTestId('open-settings').click()
   const bobAddress = (await bob.getByTestId('my-peer-id').innerText()).trim()
+  const bobLink = await bob.getByTestId('my-link').inputValue()
+  assert.ok(bobLink.startsWith(`pigeon:${bobAddress}`), bobLink)
+  await bob.locator('[data-testid=relay-state][data-state=connected]').waitFor(WAIT)
   await bob.getByTestId('close-settings').click()
 
   await alice.getByTestId('new-chat').click()
   await alice.getByTestId('new-chat-peer').fill('12D3KooWnot-an-address')
   await alice.getByTestId('new-chat-open').click()
-  assert.match(await alice.getByTestId('new-chat-error').innerText(), /not a Pigeon address/)
-  await alice.getByTestId('new-chat-peer').fill(bobAddress)
+  assert.match(await alice.getByTestId('new-chat-error').innerText(), /neither a contact link/)
+  await alice.getByTestId('new-chat-peer').fill(bobLink)
   await alice.getByTestId('new-chat-open').click()
   await alice.getByTestId('conversation').and(alice.locator(`[data-peer="${bobAddress}"]`)).waitFor(WAIT)
 
@@ -85,4 +88,21 @@ test('a chat by PeerId travels through the relay, and the other side sees who wr
   await alice.locator('[data-testid=message][data-direction=in]', { hasText: '中继也很快' }).waitFor(WAIT)
   await alice.locator('[data-testid=relay-list] [data-testid=contact]', { hasText: 'Bob' }).waitFor(WAIT)
   await alice.screenshot({ path: join(SHOTS, 'relay.png') })
+})
+
+test('a relay that goes away is explained in words, and the relay can be turned off', async () => {
+  await relay.stop()
+  const problem = alice.getByTestId('relay-problem')
+  await problem.waitFor(WAIT)
+  const text = await problem.innerText()
+  assert.match(text, /^Relay: \S.{10,}/)
+  assert.doesNotMatch(text, /\n\s*at |\(\S+:\d+:\d+\)|\w*Error:|\.[jt]s:\d/, 'words, not a stack trace')
+  await alice.getByTestId('open-settings').click()
+  await alice.locator('[data-testid=relay-state][data-state=error]').waitFor(WAIT)
+  assert.ok((await alice.getByTestId('relay-error').innerText()).length > 10)
+  await alice.screenshot({ path: join(SHOTS, 'relay-error.png') })
+  await alice.getByTestId('relay-off').click()
+  await alice.locator('[data-testid=relay-state][data-state=off]').waitFor(WAIT)
+  await alice.getByTestId('close-settings').click()
+  assert.equal(await alice.getByTestId('relay-problem').count(), 0)
 })

@@ -1,7 +1,7 @@
 // UiApi over the MessengerApi contract (app/api/contract.ts): the one place that knows the
 // contract's field names. Errors become UiError with the node's code and sentence.
-import type { ConversationView, MessageView, MessengerApi, MessengerEvent, PeerView } from '../../../api/contract.js'
-import { UiError, type UiApi, type UiConversation, type UiEvent, type UiMessage, type UiPeer } from './ui-api.js'
+import type { ConversationView, MessageView, MessengerApi, MessengerEvent, PeerView, RelayStatusView } from '../../../api/contract.js'
+import { UiError, type UiApi, type UiConversation, type UiEvent, type UiMessage, type UiPeer, type UiRelay } from './ui-api.js'
 
 function message(m: MessageView): UiMessage {
   return {
@@ -18,6 +18,10 @@ function message(m: MessageView): UiMessage {
 
 function peer(p: PeerView): UiPeer {
   return { peerId: p.peerId, name: p.name, color: p.color, status: p.status, online: p.paths, lastSeen: p.lastSeen }
+}
+
+function relay(r: RelayStatusView): UiRelay {
+  return { url: r.url, state: r.state, error: r.lastError?.message, retryAt: r.retryAt ?? undefined }
 }
 
 function conversation(c: ConversationView): UiConversation {
@@ -46,6 +50,8 @@ function event(e: MessengerEvent): UiEvent | undefined {
       return e
     case 'conversation':
       return { type: 'conversation', conversation: conversation(e.conversation) }
+    case 'relay':
+      return { type: 'relay', relay: relay(e.relay) }
     default: {
       // app/main adds one event of its own on the same stream: a clicked notification
       const host = e as unknown as { type: string; conversation?: unknown }
@@ -89,6 +95,11 @@ export function adaptMessengerApi(api: MessengerApi, linkEvents?: (listener: (up
     setProfile: (change) => call(api.setProfile(change)),
     setStatus: (status) => call(api.setStatus(status)),
     savePreference: (key, value) => call(api.setSetting(`ui.${key}`, value)),
+    relay: async () => relay(await call(api.relayStatus())),
+    setRelay: async (url) => relay(await call(api.setRelay(url))),
+    addContact: async (link) => peer(await call(api.addContact(link))),
+    myLink: () => call(api.myLink()),
+    doctor: (who) => call(api.doctor(who)),
     subscribe: (listener) => {
       const off = api.subscribe((e) => {
         const mapped = event(e)

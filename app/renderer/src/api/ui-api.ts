@@ -47,13 +47,21 @@ export interface UiMessage {
   direction: 'in' | 'out'
 }
 
-export type RelayState = 'connected' | 'connecting' | 'disconnected' | 'error'
+export type RelayState = 'off' | 'connecting' | 'connected' | 'error'
 
 export interface UiRelay {
   url: string | null
   state: RelayState
-  /** the relay's or the link's error, as a sentence */
+  /** the link's last problem, as a sentence */
   error?: string
+  /** ms; when the next attempt is due */
+  retryAt?: number
+}
+
+export interface UiFinding {
+  check: string
+  verdict: 'ok' | 'warn' | 'fail'
+  message: string
 }
 
 export interface UiGroup {
@@ -99,6 +107,10 @@ export interface UiApi {
   /** undefined when the node has no relay support at all */
   relay?(): Promise<UiRelay>
   setRelay?(url: string | null): Promise<UiRelay>
+  /** someone beyond the LAN, by PeerId or pigeon: contact link */
+  addContact?(link: string): Promise<UiPeer>
+  myLink?(): Promise<{ link: string; qr: string }>
+  doctor?(peer?: string): Promise<UiFinding[]>
   groups?(): Promise<UiGroup[]>
   /** a UI preference the host should know too (Electron's main reads `ui.notifications`) */
   savePreference?(key: string, value: string | boolean): Promise<void>

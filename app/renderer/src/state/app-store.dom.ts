@@ -367,6 +367,24 @@ export class AppStore {
     if (this.#state.focus !== undefined) this.#set({ focus: undefined })
   }
 
+  /** Someone beyond the LAN, by PeerId or contact link; opens the conversation. Error in words. */
+  async addContact(link: string): Promise<Problem | undefined> {
+    if (this.api.addContact === undefined) {
+      this.select(link)
+      return undefined
+    }
+    try {
+      const peer = await this.api.addContact(link)
+      const peers = new Map(this.#state.peers)
+      peers.set(peer.peerId, peer)
+      this.#set({ peers })
+      this.select(peer.peerId)
+      return undefined
+    } catch (error) {
+      return toProblem(error)
+    }
+  }
+
   openSettings(open: boolean): void {
     this.#set({ settingsOpen: open })
   }

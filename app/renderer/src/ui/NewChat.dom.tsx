@@ -26,18 +26,20 @@ export function NewChat() {
       className="new-chat"
       onSubmit={(e) => {
         e.preventDefault()
-        const peerId = value.trim()
-        if (!PEER_ID.test(peerId)) return setError(t('sidebar.newChatInvalid'))
-        if (peerId === me?.peerId) return setError(t('sidebar.newChatSelf'))
+        const link = value.trim()
+        if (!PEER_ID.test(link) && !link.startsWith('pigeon:')) return setError(t('sidebar.newChatInvalid'))
+        if (link === me?.peerId || link.startsWith(`pigeon:${me?.peerId ?? '-'}`)) return setError(t('sidebar.newChatSelf'))
         setError(undefined)
-        setValue('')
-        setOpen(false)
-        store.select(peerId)
+        void store.addContact(link).then((problem) => {
+          if (problem !== undefined) return setError(problem.message)
+          setValue('')
+          setOpen(false)
+        })
       }}
     >
       <p className="hint">{t('sidebar.newChatHint')}</p>
       <div className="field-row">
-        <input value={value} placeholder="12D3KooW…" aria-label={t('sidebar.newChat')} onChange={(e) => setValue(e.target.value)} autoFocus data-testid="new-chat-peer" />
+        <input value={value} placeholder="pigeon:12D3KooW…" aria-label={t('sidebar.newChat')} onChange={(e) => setValue(e.target.value)} autoFocus data-testid="new-chat-peer" />
         <button type="submit" className="primary" data-testid="new-chat-open">{t('sidebar.newChatOpen')}</button>
       </div>
       {error !== undefined && <p className="field-error" role="alert" data-testid="new-chat-error">{error}</p>}

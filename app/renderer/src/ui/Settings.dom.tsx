@@ -1,11 +1,12 @@
 // Settings: profile (name, colour, status), relay address and its live state, notifications,
 // language (follows the OS unless chosen), theme (follows the OS).
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PeerStatus } from '../api/ui-api.js'
 import { chooseLanguage, languageChoice, type LanguageChoice } from '../i18n/index.dom.js'
 import { notificationsEnabled, setNotificationsEnabled } from './notifications.dom.js'
 import { Avatar } from './Avatar.dom.js'
+import { Doctor, RelaySettings } from './RelaySettings.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { colorCss } from './format.dom.js'
 
@@ -15,14 +16,11 @@ export function Settings() {
   const { t } = useTranslation()
   const store = useStore()
   const me = useAppState((s) => s.me)
-  const relay = useAppState((s) => s.relay)
   const [name, setName] = useState(me?.name ?? '')
   const [saved, setSaved] = useState(false)
-  const [relayUrl, setRelayUrl] = useState(relay?.url ?? '')
   const [language, setLanguage] = useState<LanguageChoice>(languageChoice())
   const [notify, setNotify] = useState(notificationsEnabled())
 
-  useEffect(() => setRelayUrl(relay?.url ?? ''), [relay?.url])
   if (me === undefined) return null
 
   return (
@@ -76,35 +74,8 @@ export function Settings() {
         </div>
       </section>
 
-      <section className="card" data-testid="settings-relay">
-        <h2>{t('settings.relay')}</h2>
-        {relay === undefined ? (
-          <p className="hint">{t('settings.relayNone')}</p>
-        ) : (
-          <>
-            <form
-              className="field-row"
-              onSubmit={(e) => {
-                e.preventDefault()
-                void store.setRelay(relayUrl.trim() === '' ? null : relayUrl.trim())
-              }}
-            >
-              <label className="field">
-                <span>{t('settings.relayUrl')}</span>
-                <input value={relayUrl} placeholder="mqtts://relay.example.org:8883" onChange={(e) => setRelayUrl(e.target.value)} data-testid="relay-url" disabled={store.api.setRelay === undefined} />
-              </label>
-              {store.api.setRelay !== undefined && <button type="submit" className="primary" data-testid="relay-save">{t('settings.save')}</button>}
-            </form>
-            {relay.url !== null && (
-              <p className={`relay-state relay-${relay.state}`} data-testid="relay-state">
-                <span className="dot" /> {t(`settings.relayState.${relay.state}`)}
-                {relay.error !== undefined && <span className="relay-error" data-testid="relay-error"> — {relay.error}</span>}
-              </p>
-            )}
-            <p className="hint">{t('settings.relayHint')}</p>
-          </>
-        )}
-      </section>
+      <RelaySettings />
+      <Doctor />
 
       <section className="card">
         <h2>{t('settings.notifications')}</h2>

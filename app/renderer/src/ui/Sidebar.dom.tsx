@@ -127,8 +127,14 @@ export function Sidebar() {
             <Section title={t('sidebar.lan')} rows={sections.lan} selected={selected} testId="lan-list">
               {sections.lan.length === 0 && <p className="teach" data-testid="empty-lan">{t('sidebar.emptyLan')}</p>}
             </Section>
-            {(relay !== undefined && relay.url !== null) || sections.viaRelay.length > 0 ? (
-              <Section title={t('sidebar.relay')} rows={sections.viaRelay} selected={selected} testId="relay-list" />
+            {(relay !== undefined && relay.state !== 'off') || sections.viaRelay.length > 0 ? (
+              <Section title={t('sidebar.relay')} rows={sections.viaRelay} selected={selected} testId="relay-list">
+                {relay?.state === 'error' && relay.error !== undefined && (
+                  <p className="teach teach-problem" role="status" data-testid="relay-problem">
+                    {t('sidebar.relayProblem', { message: relay.error })}
+                  </p>
+                )}
+              </Section>
             ) : null}
             {sections.groups.length > 0 && <Section title={t('sidebar.groups')} rows={sections.groups} selected={selected} testId="group-list" />}
             {sections.earlier.length > 0 && <Section title={t('sidebar.earlier')} rows={sections.earlier} selected={selected} testId="earlier-list" />}

@@ -62,8 +62,10 @@ export function whenLabel(ms: number, language: string): string {
 }
 
 export function relativeLabel(ms: number, language: string): string {
-  const minutes = Math.round((ms - Date.now()) / 60000)
+  const seconds = Math.round((ms - Date.now()) / 1000)
+  const minutes = Math.round(seconds / 60)
   const rtf = new Intl.RelativeTimeFormat(language, { numeric: 'auto' })
+  if (Math.abs(seconds) < 60) return rtf.format(seconds, 'second')
   if (Math.abs(minutes) < 60) return rtf.format(minutes, 'minute')
   const hours = Math.round(minutes / 60)
   if (Math.abs(hours) < 24) return rtf.format(hours, 'hour')
