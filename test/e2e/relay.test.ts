@@ -90,6 +90,16 @@ test('a chat by PeerId travels through the relay, and the other side sees who wr
   await alice.screenshot({ path: join(SHOTS, 'relay.png') })
 })
 
+test('the connection check explains what works and what does not', async () => {
+  await alice.getByTestId('open-settings').click()
+  await alice.getByTestId('doctor-run').click()
+  await alice.getByTestId('finding').first().waitFor({ timeout: 60_000 })
+  const findings = await alice.getByTestId('finding').allInnerTexts()
+  assert.ok(findings.every((f) => f.length > 10), 'each finding is a sentence')
+  assert.ok(findings.some((f) => /relay/i.test(f)), findings.join('\n'))
+  await alice.getByTestId('close-settings').click()
+})
+
 test('a relay that goes away is explained in words, and the relay can be turned off', async () => {
   await relay.stop()
   const problem = alice.getByTestId('relay-problem')

@@ -162,6 +162,17 @@ test('the language switches to 简体中文 and back', async () => {
   await page.getByRole('heading', { name: 'Settings' }).waitFor(WAIT)
   await page.getByTestId('close-settings').click()
   await page.locator('.section-title', { hasText: 'On this LAN' }).waitFor(WAIT)
+
+  // with no choice made, the UI follows the browser's (the OS's) language
+  const context = await bob.browser.newContext({ locale: 'zh-CN', viewport: { width: 1180, height: 760 } })
+  try {
+    const chinese = await context.newPage()
+    await chinese.goto(bob.node.url)
+    await chinese.locator('.section-title', { hasText: '本局域网' }).waitFor(WAIT)
+    assert.equal(await chinese.getByTestId('search').getAttribute('placeholder'), '搜索消息')
+  } finally {
+    await context.close()
+  }
 })
 
 test('an error is shown in words, never as a stack trace', async () => {
