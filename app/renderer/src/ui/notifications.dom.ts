@@ -11,7 +11,8 @@ export function notificationsEnabled(): boolean {
 
 export async function setNotificationsEnabled(on: boolean): Promise<void> {
   localStorage.setItem(KEY, on ? 'on' : 'off')
-  if (on && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+  // in Electron the main process notifies natively; the page itself has no permissions
+  if (on && window.pigeon === undefined && typeof Notification !== 'undefined' && Notification.permission === 'default') {
     await Notification.requestPermission().catch(() => 'denied')
   }
 }
