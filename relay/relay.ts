@@ -146,7 +146,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
       inviteOnly: config.inviteOnly,
       invites: await invites.counts(),
       uptimeSeconds: Math.round(process.uptime()),
-      memoryBytes: process.memoryUsage().rss,
+      memory: process.memoryUsage(),
     }),
     disconnect: async (peerId) => {
       const client = (broker as unknown as { clients: Record<string, { close(done: () => void): void } | undefined> }).clients[peerId]
