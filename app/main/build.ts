@@ -21,7 +21,10 @@ export async function buildElectron(): Promise<string> {
       emptyOutDir: true,
       target: 'node22',
       minify: false,
-      rollupOptions: { external: ['electron'], output: { format: 'es', entryFileNames: 'main.js' } },
+      rollupOptions: {
+        external: ['electron'],
+        output: { format: 'es', entryFileNames: 'main.js' },
+      },
     },
   })
   await build({

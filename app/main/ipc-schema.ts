@@ -2,7 +2,13 @@
 // call's arguments pass before they reach the engine (the renderer is treated as untrusted: a
 // compromised page must not be able to send anything the MessengerApi contract does not allow).
 // Pure: no Electron, so the static security test and unit tests import it directly.
-import type { ApiMethod, HistoryQuery, MessengerApi, PeerStatus, SettingValue } from '../api/contract.js'
+import type {
+  ApiMethod,
+  HistoryQuery,
+  MessengerApi,
+  PeerStatus,
+  SettingValue,
+} from '../api/contract.js'
 
 export const CALL_CHANNEL = 'pigeon:call'
 export const SUBSCRIBE_CHANNEL = 'pigeon:subscribe'
@@ -10,7 +16,8 @@ export const UNSUBSCRIBE_CHANNEL = 'pigeon:unsubscribe'
 export const EVENT_CHANNEL = 'pigeon:event'
 
 /** What ipcMain.handle returns: a value, or an error with a code and a sentence (never a stack). */
-export type IpcResult = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }
+export type IpcResult =
+  { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }
 
 export type ValidCall =
   | { method: 'me' | 'peers' | 'conversations'; args: [] }
@@ -52,13 +59,25 @@ function string(value: unknown, what: string, max: number): string {
 }
 
 function int(value: unknown, what: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(`${what} must be a whole number from ${min} to ${max}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    fail(`${what} must be a whole number from ${min} to ${max}`)
   return value
 }
 
-function plainObject(value: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) fail(`${what} must be an object`)
-  for (const key of Object.keys(value)) if (!keys.includes(key)) fail(`${what} has an unknown field "${key}"`)
+function plainObject(
+  value: unknown,
+  what: string,
+  keys: readonly string[],
+): Record<string, unknown> {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  )
+    fail(`${what} must be an object`)
+  for (const key of Object.keys(value))
+    if (!keys.includes(key)) fail(`${what} has an unknown field "${key}"`)
   return value as Record<string, unknown>
 }
 
@@ -69,12 +88,14 @@ function settingValue(value: unknown): SettingValue {
   } catch {
     fail('setting value must be JSON')
   }
-  if (json === undefined || new TextEncoder().encode(json).length > MAX_SETTING_BYTES) fail(`setting value must be JSON of at most ${MAX_SETTING_BYTES} bytes`)
+  if (json === undefined || new TextEncoder().encode(json).length > MAX_SETTING_BYTES)
+    fail(`setting value must be JSON of at most ${MAX_SETTING_BYTES} bytes`)
   return JSON.parse(json) as SettingValue // a clean copy: no prototypes, no getters
 }
 
 function arity(args: unknown[], min: number, max: number, method: string): void {
-  if (args.length < min || args.length > max) fail(`${method} takes ${min === max ? min : `${min} to ${max}`} arguments`)
+  if (args.length < min || args.length > max)
+    fail(`${method} takes ${min === max ? min : `${min} to ${max}`} arguments`)
 }
 
 /** Checks an IPC call from the renderer; throws IpcValidationError on anything unexpected. */
@@ -91,13 +112,19 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
       return { method, args: [] }
     case 'setRelay':
       arity(args, 1, 1, method)
-      return { method, args: [args[0] === null ? null : string(args[0], 'relay address', MAX_RELAY_URL)] }
+      return {
+        method,
+        args: [args[0] === null ? null : string(args[0], 'relay address', MAX_RELAY_URL)],
+      }
     case 'addContact':
       arity(args, 1, 1, method)
       return { method, args: [string(args[0], 'contact link', MAX_CONTACT_LINK)] }
     case 'doctor':
       arity(args, 0, 1, method)
-      return { method, args: [args[0] === undefined ? undefined : string(args[0], 'peer', MAX_PEER_REF)] }
+      return {
+        method,
+        args: [args[0] === undefined ? undefined : string(args[0], 'peer', MAX_PEER_REF)],
+      }
     case 'history': {
       arity(args, 1, 2, method)
       const peer = string(args[0], 'peer', MAX_PEER_REF)
@@ -105,7 +132,8 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
       if (args[1] !== undefined) {
         const q = plainObject(args[1], 'history query', ['before', 'limit'])
         if (q.before !== undefined) {
-          if (typeof q.before !== 'string' || !MESSAGE_ID.test(q.before)) fail('before must be a message id (32 hex digits)')
+          if (typeof q.before !== 'string' || !MESSAGE_ID.test(q.before))
+            fail('before must be a message id (32 hex digits)')
           query.before = q.before
         }
         if (q.limit !== undefined) query.limit = int(q.limit, 'limit', 1, 500)
@@ -114,11 +142,18 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
     }
     case 'search':
       arity(args, 1, 2, method)
-      return { method, args: [string(args[0], 'search text', MAX_SEARCH), args[1] === undefined ? undefined : int(args[1], 'limit', 1, 500)] }
+      return {
+        method,
+        args: [
+          string(args[0], 'search text', MAX_SEARCH),
+          args[1] === undefined ? undefined : int(args[1], 'limit', 1, 500),
+        ],
+      }
     case 'send': {
       arity(args, 2, 2, method)
       const text = string(args[1], 'message', MAX_TEXT_BYTES)
-      if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) fail(`message must be at most ${MAX_TEXT_BYTES} bytes`)
+      if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES)
+        fail(`message must be at most ${MAX_TEXT_BYTES} bytes`)
       return { method, args: [string(args[0], 'peer', MAX_PEER_REF), text] }
     }
     case 'markRead':
@@ -138,15 +173,18 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
     }
     case 'setStatus':
       arity(args, 1, 1, method)
-      if (args[0] !== 'online' && args[0] !== 'away' && args[0] !== 'busy') fail('status must be online, away or busy')
+      if (args[0] !== 'online' && args[0] !== 'away' && args[0] !== 'busy')
+        fail('status must be online, away or busy')
       return { method, args: [args[0]] }
     case 'getSetting':
       arity(args, 1, 1, method)
-      if (typeof args[0] !== 'string' || !SETTING_KEY.test(args[0])) fail('setting key must be 1-100 of A-Z a-z 0-9 . _ -')
+      if (typeof args[0] !== 'string' || !SETTING_KEY.test(args[0]))
+        fail('setting key must be 1-100 of A-Z a-z 0-9 . _ -')
       return { method, args: [args[0]] }
     case 'setSetting':
       arity(args, 2, 2, method)
-      if (typeof args[0] !== 'string' || !SETTING_KEY.test(args[0])) fail('setting key must be 1-100 of A-Z a-z 0-9 . _ -')
+      if (typeof args[0] !== 'string' || !SETTING_KEY.test(args[0]))
+        fail('setting key must be 1-100 of A-Z a-z 0-9 . _ -')
       return { method, args: [args[0], settingValue(args[1])] }
     default:
       return fail(`no such call "${String(method).slice(0, 40)}"`)
@@ -194,4 +232,22 @@ export function invokeCall(api: MessengerApi, call: ValidCall): Promise<unknown>
 }
 
 /** Every method the preload exposes: exactly the contract's, nothing else. */
-export const API_METHODS: readonly ApiMethod[] = ['me', 'peers', 'conversations', 'history', 'search', 'send', 'markRead', 'typing', 'setProfile', 'setStatus', 'getSetting', 'setSetting', 'relayStatus', 'setRelay', 'addContact', 'myLink', 'doctor']
+export const API_METHODS: readonly ApiMethod[] = [
+  'me',
+  'peers',
+  'conversations',
+  'history',
+  'search',
+  'send',
+  'markRead',
+  'typing',
+  'setProfile',
+  'setStatus',
+  'getSetting',
+  'setSetting',
+  'relayStatus',
+  'setRelay',
+  'addContact',
+  'myLink',
+  'doctor',
+]

@@ -28,10 +28,15 @@ function run(command, argv) {
 
 const electron = electronBinary()
 if (electron !== undefined && process.env.PIGEON_BROWSER !== '1') {
-  const built = spawnSync(process.execPath, ['--import', 'tsx', 'app/main/build.ts'], { cwd: root, stdio: 'inherit' })
+  const built = spawnSync(process.execPath, ['--import', 'tsx', 'app/main/build.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   if (built.status !== 0) process.exit(built.status ?? 1)
   run(electron, ['dist/electron/main.js', ...args])
 } else {
-  console.log('Electron is not installed here (`npm run electron:install` fetches it where there is internet), so Pigeon starts in browser mode.')
+  console.log(
+    'Electron is not installed here (`npm run electron:install` fetches it where there is internet), so Pigeon starts in browser mode.',
+  )
   run(process.execPath, ['app/cli/bin.js', 'start', '--web', ...args])
 }

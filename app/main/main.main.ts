@@ -8,7 +8,22 @@ import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  screen,
+  session,
+  shell,
+  Tray,
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+} from 'electron'
 import { isPigeonError } from '../../shared/errors.js'
 import type { MessengerEvent, Unsubscribe } from '../api/contract.js'
 import { LocalApi } from '../api/local.js'
@@ -17,10 +32,26 @@ import { createNodeServices } from '../cli/services.js'
 import { loadOrCreateIdentity, resolveDataDir } from '../core/data-dir.js'
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js'
 import { contentType, resolveStatic } from '../web/static.js'
-import { CALL_CHANNEL, EVENT_CHANNEL, invokeCall, IpcValidationError, parseCall, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL, type IpcResult } from './ipc-schema.js'
+import {
+  CALL_CHANNEL,
+  EVENT_CHANNEL,
+  invokeCall,
+  IpcValidationError,
+  parseCall,
+  SUBSCRIBE_CHANNEL,
+  UNSUBSCRIBE_CHANNEL,
+  type IpcResult,
+} from './ipc-schema.js'
 import { isTrustedSender } from './sender.js'
 import { trayBitmap } from './tray-icon.js'
-import { APP_ENTRY, APP_HOST, APP_SCHEME, isAppUrl, isSafeExternalUrl, windowOptions } from './window-options.js'
+import {
+  APP_ENTRY,
+  APP_HOST,
+  APP_SCHEME,
+  isAppUrl,
+  isSafeExternalUrl,
+  windowOptions,
+} from './window-options.js'
 import { loadWindowState, saveWindowState } from './window-state.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -34,7 +65,9 @@ let node: RunningNode | undefined
 let quitting = false
 
 // Must precede 'ready': a standard, secure scheme gets an origin, so the CSP's 'self' means it.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }])
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true } },
+])
 
 function argValue(name: string): string | undefined {
   const index = process.argv.indexOf(name)
@@ -53,7 +86,11 @@ function serveApp(): void {
     const file = url.host === APP_HOST ? resolveStatic(RENDERER_ROOT, url.pathname) : undefined
     if (file === undefined) return new Response('Not found', { status: 404 })
     return new Response(await readFile(file), {
-      headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' },
+      headers: {
+        'content-type': contentType(file),
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+      },
     })
   })
 }
@@ -65,7 +102,14 @@ function lockSession(): void {
   ses.setPermissionCheckHandler(() => false)
   ses.webRequest.onBeforeRequest((details, callback) => {
     const scheme = details.url.slice(0, details.url.indexOf(':') + 1)
-    callback({ cancel: !(scheme === `${APP_SCHEME}:` || scheme === 'devtools:' || scheme === 'data:' || scheme === 'blob:') })
+    callback({
+      cancel: !(
+        scheme === `${APP_SCHEME}:` ||
+        scheme === 'devtools:' ||
+        scheme === 'data:' ||
+        scheme === 'blob:'
+      ),
+    })
   })
 }
 
@@ -92,24 +136,37 @@ function trusted(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
 }
 
 function handleIpc(api: LocalApi): void {
-  ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, args: unknown): Promise<IpcResult> => {
-    if (!trusted(event)) return { ok: false, error: { code: 'API_UNAUTHORIZED', message: 'Calls are accepted from Pigeon’s own window only.' } }
-    try {
-      const call = parseCall(method, args)
-      return { ok: true, value: (await invokeCall(api, call)) ?? null }
-    } catch (error) {
-      return { ok: false, error: words(error) }
-    }
-  })
+  ipcMain.handle(
+    CALL_CHANNEL,
+    async (event, method: unknown, args: unknown): Promise<IpcResult> => {
+      if (!trusted(event))
+        return {
+          ok: false,
+          error: {
+            code: 'API_UNAUTHORIZED',
+            message: 'Calls are accepted from Pigeon’s own window only.',
+          },
+        }
+      try {
+        const call = parseCall(method, args)
+        return { ok: true, value: (await invokeCall(api, call)) ?? null }
+      } catch (error) {
+        return { ok: false, error: words(error) }
+      }
+    },
+  )
   const subscriptions = new Map<number, Unsubscribe>()
   ipcMain.on(SUBSCRIBE_CHANNEL, (event) => {
     if (!trusted(event)) return
     const contents = event.sender
     if (subscriptions.has(contents.id)) return
     const id = contents.id
-    subscriptions.set(id, api.subscribe((e: MessengerEvent) => {
-      if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, e)
-    }))
+    subscriptions.set(
+      id,
+      api.subscribe((e: MessengerEvent) => {
+        if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, e)
+      }),
+    )
     contents.once('destroyed', () => {
       subscriptions.get(id)?.()
       subscriptions.delete(id)
@@ -131,14 +188,23 @@ function showWindow(): void {
 
 function createWindow(): BrowserWindow {
   const stateFile = join(app.getPath('userData'), 'window-state.json')
-  const state = loadWindowState(stateFile, screen.getAllDisplays().map((d) => d.workArea))
-  const window = new BrowserWindow(windowOptions(PRELOAD, state.bounds, { devTools: !app.isPackaged }))
+  const state = loadWindowState(
+    stateFile,
+    screen.getAllDisplays().map((d) => d.workArea),
+  )
+  const window = new BrowserWindow(
+    windowOptions(PRELOAD, state.bounds, { devTools: !app.isPackaged }),
+  )
   if (state.maximized) window.maximize()
   window.once('ready-to-show', () => window.show())
   let saveTimer: ReturnType<typeof setTimeout> | undefined
   const save = (): void => {
     clearTimeout(saveTimer)
-    if (!window.isDestroyed()) saveWindowState(stateFile, { bounds: window.getNormalBounds(), maximized: window.isMaximized() })
+    if (!window.isDestroyed())
+      saveWindowState(stateFile, {
+        bounds: window.getNormalBounds(),
+        maximized: window.isMaximized(),
+      })
   }
   const saveSoon = (): void => {
     clearTimeout(saveTimer)
@@ -162,7 +228,13 @@ async function updateUnread(api: LocalApi): Promise<void> {
 function createTray(api: LocalApi): void {
   tray = new Tray(nativeImage.createFromBitmap(trayBitmap(32, false), { width: 32, height: 32 }))
   tray.setToolTip('Pigeon')
-  tray.setContextMenu(Menu.buildFromTemplate([{ label: 'Show Pigeon', click: showWindow }, { type: 'separator' }, { label: 'Quit', role: 'quit' }]))
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Show Pigeon', click: showWindow },
+      { type: 'separator' },
+      { label: 'Quit', role: 'quit' },
+    ]),
+  )
   tray.on('click', showWindow)
   void updateUnread(api)
 }
@@ -170,12 +242,19 @@ function createTray(api: LocalApi): void {
 function notifyIncoming(running: RunningNode): void {
   running.messenger.on('message', (row) => {
     if (row.direction !== 'in' || mainWindow === undefined || mainWindow.isFocused()) return
-    if (running.messenger.getSetting('ui.notifications') === false || !Notification.isSupported()) return
+    if (running.messenger.getSetting('ui.notifications') === false || !Notification.isSupported())
+      return
     const sender = running.messenger.peer(row.sender)
-    const notification = new Notification({ title: sender?.name ?? 'Pigeon', body: (row.text ?? '').slice(0, 200) })
+    const notification = new Notification({
+      title: sender?.name ?? 'Pigeon',
+      body: (row.text ?? '').slice(0, 200),
+    })
     notification.on('click', () => {
       showWindow()
-      mainWindow?.webContents.send(EVENT_CHANNEL, { type: 'ui:open', conversation: row.conversationId })
+      mainWindow?.webContents.send(EVENT_CHANNEL, {
+        type: 'ui:open',
+        conversation: row.conversationId,
+      })
     })
     notification.show()
   })
@@ -185,7 +264,12 @@ async function start(): Promise<void> {
   await app.whenReady()
   lockSession()
   serveApp()
-  const dataDir = resolveDataDir({ flag: argValue('--data'), env: process.env, platform: process.platform, home: homedir() })
+  const dataDir = resolveDataDir({
+    flag: argValue('--data'),
+    env: process.env,
+    platform: process.platform,
+    home: homedir(),
+  })
   const mdns = process.env.PIGEON_MDNS !== 'off'
   try {
     node = await startNode({
@@ -199,13 +283,25 @@ async function start(): Promise<void> {
     const abi = String(error).includes('NODE_MODULE_VERSION')
       ? 'better-sqlite3 is built for Node, not for Electron: run `npm run electron:install` (it rebuilds it), then start again.'
       : undefined
-    dialog.showErrorBox('Pigeon could not start', isPigeonError(error) ? error.message : (abi ?? 'The messenger engine failed to start; run `pigeon start` in a terminal to see why.'))
+    dialog.showErrorBox(
+      'Pigeon could not start',
+      isPigeonError(error)
+        ? error.message
+        : (abi ??
+            'The messenger engine failed to start; run `pigeon start` in a terminal to see why.'),
+    )
     app.exit(1)
     return
   }
   const running = node
   // the same services the node's HTTP API has (relay switch, contacts, doctor), for the IPC side
-  const services = createNodeServices({ identity: await loadOrCreateIdentity(dataDir), store: running.store, messenger: running.messenger, relay: running.relay, mdns })
+  const services = createNodeServices({
+    identity: await loadOrCreateIdentity(dataDir),
+    store: running.store,
+    messenger: running.messenger,
+    relay: running.relay,
+    mdns,
+  })
   const api = new LocalApi(running.messenger, () => running.addresses(), services)
   handleIpc(api)
   mainWindow = createWindow()

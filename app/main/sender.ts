@@ -9,7 +9,10 @@ export interface SenderFrameLike {
   parent: unknown
 }
 
-export function isTrustedSender(frame: SenderFrameLike | null | undefined, isOurWindow: boolean): boolean {
+export function isTrustedSender(
+  frame: SenderFrameLike | null | undefined,
+  isOurWindow: boolean,
+): boolean {
   if (frame === null || frame === undefined || !isOurWindow) return false
   return frame.parent === null && isAppUrl(frame.url)
 }

@@ -14,7 +14,12 @@ export const APP_ENTRY = `${APP_ORIGIN}/index.html`
 export function isAppUrl(url: string): boolean {
   try {
     const parsed = new URL(url)
-    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === ''
+    return (
+      parsed.protocol === `${APP_SCHEME}:` &&
+      parsed.host === APP_HOST &&
+      parsed.username === '' &&
+      parsed.password === ''
+    )
   } catch {
     return false
   }
@@ -24,13 +29,22 @@ export function isAppUrl(url: string): boolean {
 export function isSafeExternalUrl(url: string): boolean {
   try {
     const parsed = new URL(url)
-    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname !== '' && parsed.username === '' && parsed.password === '' && url.length <= 2048
+    return (
+      (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
+      parsed.hostname !== '' &&
+      parsed.username === '' &&
+      parsed.password === '' &&
+      url.length <= 2048
+    )
   } catch {
     return false
   }
 }
 
-export function secureWebPreferences(preload: string, options: { devTools: boolean }): WebPreferences {
+export function secureWebPreferences(
+  preload: string,
+  options: { devTools: boolean },
+): WebPreferences {
   return {
     preload,
     contextIsolation: true,
@@ -52,7 +66,11 @@ export function secureWebPreferences(preload: string, options: { devTools: boole
 export const DEFAULT_BOUNDS = { width: 1100, height: 740 }
 export const MIN_SIZE = { width: 640, height: 440 }
 
-export function windowOptions(preload: string, bounds: Partial<Rectangle>, options: { devTools: boolean }): BrowserWindowConstructorOptions {
+export function windowOptions(
+  preload: string,
+  bounds: Partial<Rectangle>,
+  options: { devTools: boolean },
+): BrowserWindowConstructorOptions {
   return {
     ...DEFAULT_BOUNDS,
     ...bounds,

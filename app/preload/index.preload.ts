@@ -5,7 +5,13 @@
 // bridge intact (Error subclasses lose their fields there).
 import { contextBridge, ipcRenderer } from 'electron'
 import type { ApiMethod, ApiResponses, MessengerApi, MessengerEvent } from '../api/contract.js'
-import { CALL_CHANNEL, EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL, type IpcResult } from '../main/ipc-schema.js'
+import {
+  CALL_CHANNEL,
+  EVENT_CHANNEL,
+  SUBSCRIBE_CHANNEL,
+  UNSUBSCRIBE_CHANNEL,
+  type IpcResult,
+} from '../main/ipc-schema.js'
 
 async function call<M extends ApiMethod>(method: M, ...args: unknown[]): Promise<ApiResponses[M]> {
   const result = (await ipcRenderer.invoke(CALL_CHANNEL, method, args)) as IpcResult

@@ -24,6 +24,9 @@ export default defineConfig({
   // then open http://127.0.0.1:5173/#token=<token from api.json>: live reload against a real node
   server: {
     host: '127.0.0.1',
-    proxy: process.env.PIGEON_API_URL === undefined ? undefined : { '/api': { target: process.env.PIGEON_API_URL, ws: true } },
+    proxy:
+      process.env.PIGEON_API_URL === undefined
+        ? undefined
+        : { '/api': { target: process.env.PIGEON_API_URL, ws: true } },
   },
 })

@@ -12,16 +12,26 @@ export function rendererBuilt(root = RENDERER_DIST): boolean {
 }
 
 /** Builds once if absent (or always with `force`); quiet unless it fails. */
-export async function ensureRendererBuilt(options: { force?: boolean; root?: string } = {}): Promise<string> {
+export async function ensureRendererBuilt(
+  options: { force?: boolean; root?: string } = {},
+): Promise<string> {
   const root = options.root ?? RENDERER_DIST
   if (options.force !== true && rendererBuilt(root)) return root
   let vite: typeof import('vite')
   try {
     vite = await import('vite')
   } catch (cause) {
-    throw new PigeonError('NODE_START_FAILED', 'The web UI is not built and Vite is not installed: run `npm install` then `npm run build:renderer`.', { cause })
+    throw new PigeonError(
+      'NODE_START_FAILED',
+      'The web UI is not built and Vite is not installed: run `npm install` then `npm run build:renderer`.',
+      { cause },
+    )
   }
   await vite.build({ configFile: VITE_CONFIG, logLevel: 'error' })
-  if (!rendererBuilt(root)) throw new PigeonError('NODE_START_FAILED', `Building the web UI produced no ${root}/index.html.`)
+  if (!rendererBuilt(root))
+    throw new PigeonError(
+      'NODE_START_FAILED',
+      `Building the web UI produced no ${root}/index.html.`,
+    )
   return root
 }

@@ -49,37 +49,60 @@ function plain(res: ServerResponse, status: number, text: string): void {
 
 export async function serveWebUi(options: WebUiOptions): Promise<WebUi> {
   const host = options.host ?? '127.0.0.1'
-  if (host !== '127.0.0.1') throw new PigeonError('API_BAD_REQUEST', 'The web UI listens on 127.0.0.1 only.')
+  if (host !== '127.0.0.1')
+    throw new PigeonError('API_BAD_REQUEST', 'The web UI listens on 127.0.0.1 only.')
   const api = new URL(options.apiUrl)
   if (api.hostname !== '127.0.0.1' && api.hostname !== 'localhost') {
-    throw new PigeonError('API_BAD_REQUEST', `The web UI proxies only to a local API, not ${api.host}.`)
+    throw new PigeonError(
+      'API_BAD_REQUEST',
+      `The web UI proxies only to a local API, not ${api.host}.`,
+    )
   }
   const root = await ensureRendererBuilt({ root: options.root })
   let port = options.port ?? 0
 
   // DNS rebinding: a page from another site that resolves its name to 127.0.0.1 still sends
   // its own Host header; only our own names are served.
-  const hostAllowed = (header: string | undefined): boolean => header === `127.0.0.1:${port}` || header === `localhost:${port}`
+  const hostAllowed = (header: string | undefined): boolean =>
+    header === `127.0.0.1:${port}` || header === `localhost:${port}`
 
   const proxyCall = (req: IncomingMessage, res: ServerResponse): void => {
     const upstream = request(
-      { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } },
+      {
+        host: api.hostname,
+        port: api.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: api.host },
+      },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-content-type-options': 'nosniff' })
+        res.writeHead(answer.statusCode ?? 502, {
+          ...answer.headers,
+          'x-content-type-options': 'nosniff',
+        })
         answer.pipe(res)
       },
     )
     upstream.on('error', () => {
       if (!res.headersSent) {
         res.writeHead(502, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ ok: false, error: { code: 'NODE_NOT_RUNNING', message: 'The Pigeon node behind this page does not answer.' } }))
+        res.end(
+          JSON.stringify({
+            ok: false,
+            error: {
+              code: 'NODE_NOT_RUNNING',
+              message: 'The Pigeon node behind this page does not answer.',
+            },
+          }),
+        )
       } else res.destroy()
     })
     req.pipe(upstream)
   }
 
   const server = createServer((req, res) => {
-    if (!hostAllowed(req.headers.host)) return plain(res, 403, 'Open the address that `pigeon start --web` printed.')
+    if (!hostAllowed(req.headers.host))
+      return plain(res, 403, 'Open the address that `pigeon start --web` printed.')
     const path = new URL(req.url ?? '/', 'http://x').pathname
     if (path.startsWith('/api/')) return proxyCall(req, res)
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Only GET here.')
@@ -89,7 +112,9 @@ export async function serveWebUi(options: WebUiOptions): Promise<WebUi> {
       ...SECURITY_HEADERS,
       'content-type': contentType(file),
       // hashed asset names never change; the page itself always revalidates
-      'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+      'cache-control': file.endsWith('index.html')
+        ? 'no-cache'
+        : 'public, max-age=31536000, immutable',
     })
     if (req.method === 'HEAD') return res.end()
     createReadStream(file).pipe(res)
@@ -106,7 +131,9 @@ export async function serveWebUi(options: WebUiOptions): Promise<WebUi> {
       const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1`]
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
         const name = req.rawHeaders[i] ?? ''
-        lines.push(`${name}: ${name.toLowerCase() === 'host' ? api.host : (req.rawHeaders[i + 1] ?? '')}`)
+        lines.push(
+          `${name}: ${name.toLowerCase() === 'host' ? api.host : (req.rawHeaders[i + 1] ?? '')}`,
+        )
       }
       upstream.write(`${lines.join('\r\n')}\r\n\r\n`)
       if (head.length > 0) upstream.write(head)
@@ -133,7 +160,11 @@ export async function serveWebUi(options: WebUiOptions): Promise<WebUi> {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new PigeonError('NODE_START_FAILED', `Port ${port} is taken; pick another with --web-port.`, { cause: error })
+          ? new PigeonError(
+              'NODE_START_FAILED',
+              `Port ${port} is taken; pick another with --web-port.`,
+              { cause: error },
+            )
           : error,
       ),
     )

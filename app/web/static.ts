@@ -27,7 +27,8 @@ export function resolveStatic(root: string, urlPath: string): string | undefined
     return undefined
   }
   if (decoded.includes('\0')) return undefined
-  const relative = decoded === '/' || decoded === '' ? 'index.html' : normalize(decoded).replace(/^([/\\])+/, '')
+  const relative =
+    decoded === '/' || decoded === '' ? 'index.html' : normalize(decoded).replace(/^([/\\])+/, '')
   if (relative.startsWith('..')) return undefined
   const file = join(root, relative)
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined

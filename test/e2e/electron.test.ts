@@ -27,9 +27,16 @@ function electronBinary(): string | undefined {
 }
 
 const binary = electronBinary()
-const skip = binary === undefined ? 'no Electron binary on this machine (it cannot be downloaded here); the same scenarios ran in Chromium (two-nodes.test.ts)' : undefined
+const skip =
+  binary === undefined
+    ? 'no Electron binary on this machine (it cannot be downloaded here); the same scenarios ran in Chromium (two-nodes.test.ts)'
+    : undefined
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out: ${what}`)
@@ -37,39 +44,70 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30
   }
 }
 
-test('the desktop app shows a peer, chats both ways and sees its message read', { skip, timeout: 120_000 }, async (t) => {
-  const scratch = mkdtempSync(join(tmpdir(), 'pigeon-electron-'))
-  t.after(() => rmSync(scratch, { recursive: true, force: true }))
-  const bobDir = join(scratch, 'bob')
-  const bob = spawn(process.execPath, [PIGEON_BIN, 'start', '--data', bobDir, '--name', 'Bob', '--no-mdns', '--listen-host', '127.0.0.1'], { cwd: root, stdio: 'ignore' })
-  t.after(() => stopPigeon(bob))
-  await until(async () => existsSync(join(bobDir, 'api.json')), 'Bob’s API')
-  const bobApi = await connectToDataDir(bobDir)
-  const address = (await bobApi.me()).addresses.find((a) => a.includes('/ip4/127.0.0.1/'))
-  assert.ok(address !== undefined)
+test(
+  'the desktop app shows a peer, chats both ways and sees its message read',
+  { skip, timeout: 120_000 },
+  async (t) => {
+    const scratch = mkdtempSync(join(tmpdir(), 'pigeon-electron-'))
+    t.after(() => rmSync(scratch, { recursive: true, force: true }))
+    const bobDir = join(scratch, 'bob')
+    const bob = spawn(
+      process.execPath,
+      [
+        PIGEON_BIN,
+        'start',
+        '--data',
+        bobDir,
+        '--name',
+        'Bob',
+        '--no-mdns',
+        '--listen-host',
+        '127.0.0.1',
+      ],
+      { cwd: root, stdio: 'ignore' },
+    )
+    t.after(() => stopPigeon(bob))
+    await until(async () => existsSync(join(bobDir, 'api.json')), 'Bob’s API')
+    const bobApi = await connectToDataDir(bobDir)
+    const address = (await bobApi.me()).addresses.find((a) => a.includes('/ip4/127.0.0.1/'))
+    assert.ok(address !== undefined)
 
-  const main = await buildElectron()
-  const app = await _electron.launch({
-    executablePath: binary,
-    args: [main, '--data', join(scratch, 'alice')],
-    env: { ...process.env, PIGEON_MDNS: 'off', PIGEON_LISTEN_HOST: '127.0.0.1', PIGEON_CONNECT: address },
-  })
-  t.after(() => app.close())
-  const page = await app.firstWindow()
-  assert.match(page.url(), /^pigeon:\/\/app\//)
-  // the page has the bridge and no Node
-  assert.equal(await page.evaluate('typeof window.pigeon.send'), 'function')
-  assert.equal(await page.evaluate('typeof require + typeof process'), 'undefinedundefined')
+    const main = await buildElectron()
+    const app = await _electron.launch({
+      executablePath: binary,
+      args: [main, '--data', join(scratch, 'alice')],
+      env: {
+        ...process.env,
+        PIGEON_MDNS: 'off',
+        PIGEON_LISTEN_HOST: '127.0.0.1',
+        PIGEON_CONNECT: address,
+      },
+    })
+    t.after(() => app.close())
+    const page = await app.firstWindow()
+    assert.match(page.url(), /^pigeon:\/\/app\//)
+    // the page has the bridge and no Node
+    assert.equal(await page.evaluate('typeof window.pigeon.send'), 'function')
+    assert.equal(await page.evaluate('typeof require + typeof process'), 'undefinedundefined')
 
-  const contact = page.locator('[data-testid=lan-list] [data-testid=contact]', { hasText: 'Bob' })
-  await contact.waitFor({ timeout: 30_000 })
-  await contact.click()
-  await page.getByTestId('composer').fill('Hello from the desktop app')
-  await page.getByTestId('composer').press('Enter')
-  await until(async () => (await bobApi.history('Alice')).some((m) => m.text === 'Hello from the desktop app'), 'Bob receives')
-  await bobApi.markRead('Alice')
-  await page.locator('[data-testid=message][data-direction=out] [data-testid=ticks][data-state=read]').waitFor({ timeout: 30_000 })
-  await bobApi.send('Alice', '你好，桌面应用')
-  await page.locator('[data-testid=message][data-direction=in]', { hasText: '你好，桌面应用' }).waitFor({ timeout: 30_000 })
-  await page.screenshot({ path: join(root, 'test-results/e2e/electron-conversation.png') })
-})
+    const contact = page.locator('[data-testid=lan-list] [data-testid=contact]', { hasText: 'Bob' })
+    await contact.waitFor({ timeout: 30_000 })
+    await contact.click()
+    await page.getByTestId('composer').fill('Hello from the desktop app')
+    await page.getByTestId('composer').press('Enter')
+    await until(
+      async () =>
+        (await bobApi.history('Alice')).some((m) => m.text === 'Hello from the desktop app'),
+      'Bob receives',
+    )
+    await bobApi.markRead('Alice')
+    await page
+      .locator('[data-testid=message][data-direction=out] [data-testid=ticks][data-state=read]')
+      .waitFor({ timeout: 30_000 })
+    await bobApi.send('Alice', '你好，桌面应用')
+    await page
+      .locator('[data-testid=message][data-direction=in]', { hasText: '你好，桌面应用' })
+      .waitFor({ timeout: 30_000 })
+    await page.screenshot({ path: join(root, 'test-results/e2e/electron-conversation.png') })
+  },
+)

@@ -25,9 +25,15 @@ let alice: Page
 let bob: Page
 
 async function open(name: string, relayAddress: string): Promise<Page> {
-  const node = await startPigeon(undefined, { dataDir: join(scratch, name), name, args: ['--no-mdns', '--listen-host', '127.0.0.1', '--relay', relayAddress] })
+  const node = await startPigeon(undefined, {
+    dataDir: join(scratch, name),
+    name,
+    args: ['--no-mdns', '--listen-host', '127.0.0.1', '--relay', relayAddress],
+  })
   nodes.push(node)
-  const page = await (await browser.newContext({ viewport: { width: 1180, height: 760 }, locale: 'en-US' })).newPage()
+  const page = await (
+    await browser.newContext({ viewport: { width: 1180, height: 760 }, locale: 'en-US' })
+  ).newPage()
   await page.goto(node.url)
   await page.getByTestId('me-name').waitFor(WAIT)
   return page
@@ -68,25 +74,38 @@ test('a chat by PeerId travels through the relay, and the other side sees who wr
   assert.match(await alice.getByTestId('new-chat-error').innerText(), /neither a contact link/)
   await alice.getByTestId('new-chat-peer').fill(bobLink)
   await alice.getByTestId('new-chat-open').click()
-  await alice.getByTestId('conversation').and(alice.locator(`[data-peer="${bobAddress}"]`)).waitFor(WAIT)
+  await alice
+    .getByTestId('conversation')
+    .and(alice.locator(`[data-peer="${bobAddress}"]`))
+    .waitFor(WAIT)
 
   await alice.getByTestId('composer').fill('Hi Bob, this one goes through the relay')
   await alice.getByTestId('composer').press('Enter')
-  const mine = alice.locator('[data-testid=message][data-direction=out]', { hasText: 'through the relay' })
+  const mine = alice.locator('[data-testid=message][data-direction=out]', {
+    hasText: 'through the relay',
+  })
   await mine.getByTestId('path').filter({ hasText: 'Relay' }).waitFor(WAIT)
   await mine.locator('[data-testid=ticks][data-state=delivered]').waitFor(WAIT)
 
-  const fromAlice = bob.locator('[data-testid=relay-list] [data-testid=contact]', { hasText: 'Alice' })
+  const fromAlice = bob.locator('[data-testid=relay-list] [data-testid=contact]', {
+    hasText: 'Alice',
+  })
   await fromAlice.getByTestId('unread').waitFor(WAIT)
   await fromAlice.click()
-  const received = bob.locator('[data-testid=message][data-direction=in]', { hasText: 'through the relay' })
+  const received = bob.locator('[data-testid=message][data-direction=in]', {
+    hasText: 'through the relay',
+  })
   await received.getByTestId('path').filter({ hasText: 'Relay' }).waitFor(WAIT)
   await mine.locator('[data-testid=ticks][data-state=read]').waitFor(WAIT)
 
   await bob.getByTestId('composer').fill('收到！中继也很快。')
   await bob.getByTestId('composer').press('Enter')
-  await alice.locator('[data-testid=message][data-direction=in]', { hasText: '中继也很快' }).waitFor(WAIT)
-  await alice.locator('[data-testid=relay-list] [data-testid=contact]', { hasText: 'Bob' }).waitFor(WAIT)
+  await alice
+    .locator('[data-testid=message][data-direction=in]', { hasText: '中继也很快' })
+    .waitFor(WAIT)
+  await alice
+    .locator('[data-testid=relay-list] [data-testid=contact]', { hasText: 'Bob' })
+    .waitFor(WAIT)
   await alice.screenshot({ path: join(SHOTS, 'relay.png') })
 })
 
@@ -95,8 +114,14 @@ test('the connection check explains what works and what does not', async () => {
   await alice.getByTestId('doctor-run').click()
   await alice.getByTestId('finding').first().waitFor({ timeout: 60_000 })
   const findings = await alice.getByTestId('finding').allInnerTexts()
-  assert.ok(findings.every((f) => f.length > 10), 'each finding is a sentence')
-  assert.ok(findings.some((f) => /relay/i.test(f)), findings.join('\n'))
+  assert.ok(
+    findings.every((f) => f.length > 10),
+    'each finding is a sentence',
+  )
+  assert.ok(
+    findings.some((f) => /relay/i.test(f)),
+    findings.join('\n'),
+  )
   await alice.getByTestId('close-settings').click()
 })
 
@@ -106,7 +131,11 @@ test('a relay that goes away is explained in words, and the relay can be turned 
   await problem.waitFor(WAIT)
   const text = await problem.innerText()
   assert.match(text, /^Relay: \S.{10,}/)
-  assert.doesNotMatch(text, /\n\s*at |\(\S+:\d+:\d+\)|\w*Error:|\.[jt]s:\d/, 'words, not a stack trace')
+  assert.doesNotMatch(
+    text,
+    /\n\s*at |\(\S+:\d+:\d+\)|\w*Error:|\.[jt]s:\d/,
+    'words, not a stack trace',
+  )
   await alice.getByTestId('open-settings').click()
   await alice.locator('[data-testid=relay-state][data-state=error]').waitFor(WAIT)
   assert.ok((await alice.getByTestId('relay-error').innerText()).length > 10)

@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { ensureRendererBuilt } from '../../app/web/build.js'
 import { createLan, type Lan } from '../support/netns.js'
-import { launchChromiumIn, startPigeon, stopPigeon, type RunningPigeon } from './support/pigeon-host.js'
+import {
+  launchChromiumIn,
+  startPigeon,
+  stopPigeon,
+  type RunningPigeon,
+} from './support/pigeon-host.js'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url))
 const WAIT = { timeout: 30_000 }
@@ -37,7 +42,11 @@ async function join_(index: number, name: string): Promise<Person> {
   const node = await startPigeon(host, { dataDir: join(scratch, name), name })
 
   const browser = await launchChromiumIn(host, scratch)
-  const page = await browser.newPage({ viewport: { width: 1180, height: 760 }, locale: 'en-US', colorScheme: 'light' })
+  const page = await browser.newPage({
+    viewport: { width: 1180, height: 760 },
+    locale: 'en-US',
+    colorScheme: 'light',
+  })
   await page.goto(node.url)
   await page.getByTestId('me-name').waitFor(WAIT)
   const person = { name, node, browser, page }
@@ -45,7 +54,8 @@ async function join_(index: number, name: string): Promise<Person> {
   return person
 }
 
-const contact = (page: Page, name: string) => page.locator('[data-testid=lan-list] [data-testid=contact]', { hasText: name })
+const contact = (page: Page, name: string) =>
+  page.locator('[data-testid=lan-list] [data-testid=contact]', { hasText: name })
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) })
 
 before(async () => {
@@ -69,7 +79,10 @@ after(async () => {
 })
 
 test('alone on the LAN, the empty state says what to do', () => {
-  assert.match(emptyLanText, /No one on this LAN yet — start Pigeon on another computer on the same network/)
+  assert.match(
+    emptyLanText,
+    /No one on this LAN yet — start Pigeon on another computer on the same network/,
+  )
 })
 
 test('each user sees the other appear on this LAN', async () => {
@@ -83,7 +96,9 @@ test('they chat both ways, Enter sends, Shift+Enter starts a new line, ticks go 
   const composer = alice.page.getByTestId('composer')
   await composer.fill('Hello Bob — lunch at noon?')
   await composer.press('Enter')
-  const sent = alice.page.locator('[data-testid=message][data-direction=out]', { hasText: 'lunch at noon' })
+  const sent = alice.page.locator('[data-testid=message][data-direction=out]', {
+    hasText: 'lunch at noon',
+  })
   await sent.waitFor(WAIT)
   assert.equal(await composer.inputValue(), '', 'the composer is cleared')
 
@@ -93,8 +108,14 @@ test('they chat both ways, Enter sends, Shift+Enter starts a new line, ticks go 
   await sent.locator('[data-testid=ticks][data-state=delivered]').waitFor(WAIT)
 
   await contact(bob.page, 'Alice').click()
-  await bob.page.locator('[data-testid=message][data-direction=in]', { hasText: 'Hello Bob — lunch at noon?' }).waitFor(WAIT)
-  assert.equal(await contact(bob.page, 'Alice').getByTestId('unread').count(), 0, 'opening the chat reads it')
+  await bob.page
+    .locator('[data-testid=message][data-direction=in]', { hasText: 'Hello Bob — lunch at noon?' })
+    .waitFor(WAIT)
+  assert.equal(
+    await contact(bob.page, 'Alice').getByTestId('unread').count(),
+    0,
+    'opening the chat reads it',
+  )
   await sent.locator('[data-testid=ticks][data-state=read]').waitFor(WAIT)
 
   const reply = bob.page.getByTestId('composer')
@@ -103,21 +124,40 @@ test('they chat both ways, Enter sends, Shift+Enter starts a new line, ticks go 
   await reply.pressSequentially('我们明天在会议室见')
   assert.equal(await reply.inputValue(), '你好 Alice！\n我们明天在会议室见')
   await reply.press('Enter')
-  const received = alice.page.locator('[data-testid=message][data-direction=in]', { hasText: '会议室' })
+  const received = alice.page.locator('[data-testid=message][data-direction=in]', {
+    hasText: '会议室',
+  })
   await received.waitFor(WAIT)
-  assert.equal(await received.locator('.bubble-text').innerText(), '你好 Alice！\n我们明天在会议室见')
+  assert.equal(
+    await received.locator('.bubble-text').innerText(),
+    '你好 Alice！\n我们明天在会议室见',
+  )
   assert.equal(await received.getByTestId('path').innerText(), 'LAN')
-  await bob.page.locator('[data-testid=message][data-direction=out] [data-testid=ticks][data-state=read]').waitFor(WAIT)
+  await bob.page
+    .locator('[data-testid=message][data-direction=out] [data-testid=ticks][data-state=read]')
+    .waitFor(WAIT)
   // a little more conversation, as people have it
   await composer.fill('好的，明天见！I’ll bring the slides for the LAN demo.')
   await composer.press('Enter')
-  await bob.page.locator('[data-testid=message][data-direction=in]', { hasText: 'slides' }).waitFor(WAIT)
+  await bob.page
+    .locator('[data-testid=message][data-direction=in]', { hasText: 'slides' })
+    .waitFor(WAIT)
   await reply.fill('Perfect. If I’m out of the office, the relay carries anything I miss.')
   await reply.press('Enter')
-  await alice.page.locator('[data-testid=message][data-direction=in]', { hasText: 'Perfect.' }).waitFor(WAIT)
-  await alice.page.locator('[data-testid=message][data-direction=out]', { hasText: 'slides' }).locator('[data-testid=ticks][data-state=read]').waitFor(WAIT)
-  assert.ok((await alice.page.getByTestId('day-separator').count()) >= 1, 'a day separator heads the history')
-  await contact(alice.page, 'Bob').locator('.row-detail', { hasText: 'the relay carries anything I miss' }).waitFor(WAIT)
+  await alice.page
+    .locator('[data-testid=message][data-direction=in]', { hasText: 'Perfect.' })
+    .waitFor(WAIT)
+  await alice.page
+    .locator('[data-testid=message][data-direction=out]', { hasText: 'slides' })
+    .locator('[data-testid=ticks][data-state=read]')
+    .waitFor(WAIT)
+  assert.ok(
+    (await alice.page.getByTestId('day-separator').count()) >= 1,
+    'a day separator heads the history',
+  )
+  await contact(alice.page, 'Bob')
+    .locator('.row-detail', { hasText: 'the relay carries anything I miss' })
+    .waitFor(WAIT)
   await shot(alice.page, 'conversation')
   await alice.page.emulateMedia({ colorScheme: 'dark' })
   await shot(alice.page, 'conversation-dark')
@@ -128,7 +168,10 @@ test('typing shows on the other side', async () => {
   await bob.page.getByTestId('composer').pressSequentially('one moment')
   await alice.page.getByTestId('typing').filter({ hasText: 'Bob is typing' }).waitFor(WAIT)
   await bob.page.getByTestId('composer').fill('')
-  await alice.page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ ...WAIT, state: 'detached' })
+  await alice.page
+    .getByTestId('typing')
+    .filter({ hasText: 'typing' })
+    .waitFor({ ...WAIT, state: 'detached' })
 })
 
 test('a Chinese phrase is found by search', async () => {
@@ -140,7 +183,10 @@ test('a Chinese phrase is found by search', async () => {
   await result.click()
   await alice.page.locator('.message-flash', { hasText: '我们明天在会议室见' }).waitFor(WAIT)
   await alice.page.getByTestId('search').fill('不存在的词语')
-  await alice.page.getByTestId('search-results').filter({ hasText: 'No message contains' }).waitFor(WAIT)
+  await alice.page
+    .getByTestId('search-results')
+    .filter({ hasText: 'No message contains' })
+    .waitFor(WAIT)
   await alice.page.getByTestId('search').fill('')
   await contact(alice.page, 'Bob').waitFor(WAIT)
 })
@@ -164,7 +210,10 @@ test('the language switches to 简体中文 and back', async () => {
   await page.locator('.section-title', { hasText: 'On this LAN' }).waitFor(WAIT)
 
   // with no choice made, the UI follows the browser's (the OS's) language
-  const context = await bob.browser.newContext({ locale: 'zh-CN', viewport: { width: 1180, height: 760 } })
+  const context = await bob.browser.newContext({
+    locale: 'zh-CN',
+    viewport: { width: 1180, height: 760 },
+  })
   try {
     const chinese = await context.newPage()
     await chinese.goto(bob.node.url)
@@ -186,7 +235,11 @@ test('an error is shown in words, never as a stack trace', async () => {
   const text = await banner.innerText()
   assert.match(text, /too long — split it/)
   assert.doesNotMatch(text, /\n\s*at |\(\S+:\d+:\d+\)|\w*Error:|\.[jt]s:\d/)
-  assert.equal((await page.getByTestId('composer').inputValue()).length, 6000, 'what the user wrote is kept')
+  assert.equal(
+    (await page.getByTestId('composer').inputValue()).length,
+    6000,
+    'what the user wrote is kept',
+  )
   await page.getByTestId('composer').fill('')
   await banner.getByRole('button').click()
 })
@@ -194,15 +247,27 @@ test('an error is shown in words, never as a stack trace', async () => {
 test('when Bob leaves, Alice sees it and her message waits in the outbox until he is back', async () => {
   await stopPigeon(bob.node.child)
   // Bob's page lost its node: it says so, in words
-  await bob.page.getByTestId('banner').filter({ hasText: 'Lost the connection to your Pigeon node' }).waitFor(WAIT)
+  await bob.page
+    .getByTestId('banner')
+    .filter({ hasText: 'Lost the connection to your Pigeon node' })
+    .waitFor(WAIT)
   // Alice's LAN list no longer has him; the conversation stays, under Earlier
-  await alice.page.locator('[data-testid=earlier-list] [data-testid=contact]', { hasText: 'Bob' }).waitFor(WAIT)
+  await alice.page
+    .locator('[data-testid=earlier-list] [data-testid=contact]', { hasText: 'Bob' })
+    .waitFor(WAIT)
   assert.equal(await contact(alice.page, 'Bob').count(), 0)
-  await alice.page.locator('[data-testid=earlier-list] [data-testid=contact]', { hasText: 'Bob' }).click()
-  await alice.page.getByTestId('reach').filter({ hasText: 'messages wait in your outbox' }).waitFor(WAIT)
+  await alice.page
+    .locator('[data-testid=earlier-list] [data-testid=contact]', { hasText: 'Bob' })
+    .click()
+  await alice.page
+    .getByTestId('reach')
+    .filter({ hasText: 'messages wait in your outbox' })
+    .waitFor(WAIT)
   await alice.page.getByTestId('composer').fill('Are you still there?')
   await alice.page.getByTestId('composer').press('Enter')
-  const waiting = alice.page.locator('[data-testid=message][data-direction=out]', { hasText: 'Are you still there?' })
+  const waiting = alice.page.locator('[data-testid=message][data-direction=out]', {
+    hasText: 'Are you still there?',
+  })
   await waiting.locator('[data-testid=ticks][data-state=pending]').waitFor(WAIT)
   await shot(alice.page, 'offline-pending')
 

@@ -9,7 +9,13 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { API_METHODS, IpcValidationError, parseCall } from '../../app/main/ipc-schema.js'
 import { isTrustedSender } from '../../app/main/sender.js'
-import { APP_ENTRY, isAppUrl, isSafeExternalUrl, secureWebPreferences, windowOptions } from '../../app/main/window-options.js'
+import {
+  APP_ENTRY,
+  isAppUrl,
+  isSafeExternalUrl,
+  secureWebPreferences,
+  windowOptions,
+} from '../../app/main/window-options.js'
 import { CONTENT_SECURITY_POLICY } from '../../app/web/csp.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -20,7 +26,8 @@ function sources(dir: string, ext = /\.(ts|tsx)$/): Array<{ file: string; text: 
     for (const name of readdirSync(d)) {
       const path = join(d, name)
       if (statSync(path).isDirectory()) walk(path)
-      else if (ext.test(name)) out.push({ file: path.slice(root.length), text: readFileSync(path, 'utf8') })
+      else if (ext.test(name))
+        out.push({ file: path.slice(root.length), text: readFileSync(path, 'utf8') })
     }
   }
   walk(join(root, dir))
@@ -58,22 +65,42 @@ test('the window runs the page isolated, sandboxed and without Node', () => {
   assert.equal(prefs.devTools, false)
   assert.equal(prefs.preload, '/opt/pigeon/preload.cjs')
   // saved bounds cannot smuggle preferences in
-  const hostile = windowOptions('/p.cjs', { webPreferences: { nodeIntegration: true } } as never, { devTools: false })
+  const hostile = windowOptions('/p.cjs', { webPreferences: { nodeIntegration: true } } as never, {
+    devTools: false,
+  })
   assert.equal(hostile.webPreferences?.nodeIntegration, false)
   assert.deepEqual(secureWebPreferences('/p.cjs', { devTools: true }).sandbox, true)
 })
 
 test('every BrowserWindow in app/main is built from windowOptions, and no other web preferences exist', () => {
-  const creations = mainSources.flatMap((s) => [...s.text.matchAll(/new (BrowserWindow|BrowserView|WebContentsView)\(([^)]*)/g)].map((m) => ({ file: s.file, kind: m[1], args: m[2] ?? '' })))
+  const creations = mainSources.flatMap((s) =>
+    [...s.text.matchAll(/new (BrowserWindow|BrowserView|WebContentsView)\(([^)]*)/g)].map((m) => ({
+      file: s.file,
+      kind: m[1],
+      args: m[2] ?? '',
+    })),
+  )
   assert.ok(creations.length >= 1, 'main creates its window')
   for (const c of creations) {
     assert.equal(c.kind, 'BrowserWindow', `${c.file}: only BrowserWindow is used`)
-    assert.match(c.args, /^windowOptions\(/, `${c.file}: new BrowserWindow(windowOptions(...))`)
+    assert.match(c.args, /^\s*windowOptions\(/, `${c.file}: new BrowserWindow(windowOptions(...))`)
   }
   for (const s of mainSources.filter((s) => !s.file.endsWith('window-options.ts'))) {
-    assert.doesNotMatch(s.text, /webPreferences\s*:/, `${s.file} sets webPreferences outside window-options.ts`)
-    assert.doesNotMatch(s.text, /nodeIntegration|contextIsolation\s*:|sandbox\s*:\s*false|webSecurity/, `${s.file} touches a security preference`)
-    assert.doesNotMatch(s.text, /@electron\/remote|enableRemoteModule|allowRunningInsecureContent/, `${s.file}`)
+    assert.doesNotMatch(
+      s.text,
+      /webPreferences\s*:/,
+      `${s.file} sets webPreferences outside window-options.ts`,
+    )
+    assert.doesNotMatch(
+      s.text,
+      /nodeIntegration|contextIsolation\s*:|sandbox\s*:\s*false|webSecurity/,
+      `${s.file} touches a security preference`,
+    )
+    assert.doesNotMatch(
+      s.text,
+      /@electron\/remote|enableRemoteModule|allowRunningInsecureContent/,
+      `${s.file}`,
+    )
     assert.doesNotMatch(s.text, /loadURL\(\s*['"`]https?:/, `${s.file} loads remote content`)
     assert.doesNotMatch(s.text, /loadFile\(/, `${s.file}: use the pigeon:// scheme, not file://`)
   }
@@ -97,22 +124,41 @@ test('the CSP allows only our own origin: no inline or eval’d script, no remot
   const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
   assert.ok(meta !== undefined, 'index.html carries the CSP')
   const fromMeta = directives(meta)
-  for (const [name, values] of csp) if (name !== 'frame-ancestors') assert.deepEqual(fromMeta.get(name), values, `meta ${name}`)
+  for (const [name, values] of csp)
+    if (name !== 'frame-ancestors') assert.deepEqual(fromMeta.get(name), values, `meta ${name}`)
   assert.equal(fromMeta.size, csp.size - 1)
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html')
   // both hosts send the header
-  assert.match(mainSources.find((s) => s.file.endsWith('main.main.ts'))?.text ?? '', /'content-security-policy': CONTENT_SECURITY_POLICY/)
-  assert.match(readFileSync(join(root, 'app/web/serve.ts'), 'utf8'), /'content-security-policy': CONTENT_SECURITY_POLICY/)
+  assert.match(
+    mainSources.find((s) => s.file.endsWith('main.main.ts'))?.text ?? '',
+    /'content-security-policy': CONTENT_SECURITY_POLICY/,
+  )
+  assert.match(
+    readFileSync(join(root, 'app/web/serve.ts'), 'utf8'),
+    /'content-security-policy': CONTENT_SECURITY_POLICY/,
+  )
 })
 
 test('every IPC handler checks its sender first and validates its arguments', () => {
   const main = mainSources.map((s) => s.text).join('\n')
-  const handlers = [...main.matchAll(/ipcMain\.(handle|handleOnce|on|once)\(([A-Z_]+),[^\n]*\n([^\n]*)/g)]
+  // each handler's body must open with the sender check (formatting-independent)
+  const handlers = [
+    ...main.matchAll(
+      /ipcMain\.(handle|handleOnce|on|once)\(\s*([A-Z_]+),\s*(?:async\s*)?\(([^)]*)\)[^{]*\{\s*([^;]*?)\s+(?:return|\{)/g,
+    ),
+  ]
   assert.ok(handlers.length >= 3, 'call, subscribe and unsubscribe handlers')
-  for (const [, kind, channel, firstLine] of handlers) {
-    assert.match(firstLine ?? '', /if \(!trusted\(event\)\) return/, `${kind}(${channel}) checks the sender before anything else`)
+  for (const [, kind, channel, params, firstStatement] of handlers) {
+    assert.match(params ?? '', /^event\b/, `${kind}(${channel}) names its event`)
+    assert.equal(
+      (firstStatement ?? '').replace(/\s+/g, ' '),
+      'if (!trusted(event))',
+      `${kind}(${channel}) checks the sender before anything else`,
+    )
   }
-  const callHandler = /ipcMain\.handle\(CALL_CHANNEL[\s\S]*?\n {2}\}\)/.exec(main)?.[0] ?? ''
+  const handlerCount = [...main.matchAll(/ipcMain\.\w+\(/g)].length
+  assert.equal(handlerCount, handlers.length, 'every ipcMain registration was checked')
+  const callHandler = /ipcMain\.handle\(\s*CALL_CHANNEL[\s\S]*?\n {2}\)/.exec(main)?.[0] ?? ''
   assert.match(callHandler, /parseCall\(method, args\)/, 'the call handler validates')
   assert.match(callHandler, /invokeCall\(api, call\)/, 'and calls only with the validated call')
   for (const s of sources('app').filter((s) => !s.file.startsWith('app/main/'))) {
@@ -160,13 +206,28 @@ test('IPC validation refuses anything outside the contract', () => {
   assert.equal(({} as Record<string, unknown>).polluted, undefined)
 
   assert.deepEqual(parseCall('send', ['bob', '你好']), { method: 'send', args: ['bob', '你好'] })
-  assert.deepEqual(parseCall('history', ['bob', { before: 'a'.repeat(32), limit: 200 }]), { method: 'history', args: ['bob', { before: 'a'.repeat(32), limit: 200 }] })
+  assert.deepEqual(parseCall('history', ['bob', { before: 'a'.repeat(32), limit: 200 }]), {
+    method: 'history',
+    args: ['bob', { before: 'a'.repeat(32), limit: 200 }],
+  })
   assert.deepEqual(parseCall('me', []), { method: 'me', args: [] })
-  assert.deepEqual(parseCall('setSetting', ['ui.notifications', false]), { method: 'setSetting', args: ['ui.notifications', false] })
+  assert.deepEqual(parseCall('setSetting', ['ui.notifications', false]), {
+    method: 'setSetting',
+    args: ['ui.notifications', false],
+  })
 })
 
 test('links leave the app only as validated http(s) URLs', () => {
-  for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'smb://host/share', 'ms-msdt:/id', 'https://user:pw@host/', 'data:text/html,x', 'pigeon://app/', 'not a url']) {
+  for (const bad of [
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'smb://host/share',
+    'ms-msdt:/id',
+    'https://user:pw@host/',
+    'data:text/html,x',
+    'pigeon://app/',
+    'not a url',
+  ]) {
     assert.equal(isSafeExternalUrl(bad), false, bad)
   }
   assert.equal(isSafeExternalUrl('https://example.org/docs'), true)
@@ -174,7 +235,10 @@ test('links leave the app only as validated http(s) URLs', () => {
   const opens = [...main.matchAll(/^.*shell\.openExternal\(([^)]*)\).*$/gm)]
   assert.ok(opens.length > 0)
   for (const [line, arg] of opens) {
-    assert.ok(line.includes(`if (isSafeExternalUrl(${arg ?? ''}))`), `unvalidated openExternal: ${line.trim()}`)
+    assert.ok(
+      line.includes(`if (isSafeExternalUrl(${arg ?? ''}))`),
+      `unvalidated openExternal: ${line.trim()}`,
+    )
   }
 })
 
@@ -184,7 +248,10 @@ test('navigation, new windows, webviews and permissions are locked down', () => 
   assert.match(main, /contents\.on\('will-redirect', refuse\)/)
   assert.match(main, /will-attach-webview', \(event\) => event\.preventDefault\(\)/)
   assert.match(main, /setWindowOpenHandler\([\s\S]*?return \{ action: 'deny' \}/)
-  assert.match(main, /setPermissionRequestHandler\(\(_contents, _permission, callback\) => callback\(false\)\)/)
+  assert.match(
+    main,
+    /setPermissionRequestHandler\(\(_contents, _permission, callback\) => callback\(false\)\)/,
+  )
   assert.match(main, /setPermissionCheckHandler\(\(\) => false\)/)
   assert.match(main, /webRequest\.onBeforeRequest/, 'remote requests are cancelled')
   assert.match(main, /requestSingleInstanceLock\(\)/)
@@ -196,7 +263,8 @@ test('the preload exposes the MessengerApi contract and nothing else', () => {
   assert.equal(exposures.length, 1, 'one exposure')
   assert.equal(exposures[0]?.[1], "'pigeon'")
   const objectName = exposures[0]?.[2] ?? ''
-  const literal = new RegExp(`const ${objectName}: MessengerApi = \\{([\\s\\S]*?)\\n\\}`).exec(preload)?.[1] ?? ''
+  const literal =
+    new RegExp(`const ${objectName}: MessengerApi = \\{([\\s\\S]*?)\\n\\}`).exec(preload)?.[1] ?? ''
   const keys = [...literal.matchAll(/^ {2}(\w+)[:(]/gm)].map((m) => m[1]).sort()
   assert.deepEqual(keys, [...API_METHODS, 'subscribe'].sort())
   assert.doesNotMatch(literal, /ipcRenderer(?!\.(invoke|send)\()/, 'no ipcRenderer handed out')

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const store = new AppStore(connectApi())
   store.onIncoming = (message, state) => {
     if (isElectron()) return // Electron's main process notifies natively
-    notifyInBrowser(message, peerName(state.peers.get(message.sender), message.sender), () => store.select(message.conversationId))
+    notifyInBrowser(message, peerName(state.peers.get(message.sender), message.sender), () =>
+      store.select(message.conversationId),
+    )
   }
   const root = document.getElementById('root')
   if (root === null) throw new Error('#root missing from index.html')

@@ -19,13 +19,24 @@ export const CHROMIUM_ARGS = [
 ]
 
 export async function launchChromium(options: { executablePath?: string } = {}): Promise<Browser> {
-  return chromium.launch({ executablePath: options.executablePath ?? CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  return chromium.launch({
+    executablePath: options.executablePath ?? CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  })
 }
 
 /** A persistent context in a fresh temp profile, removed on close. */
-export async function launchProfile(locale = 'en-US'): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchProfile(
+  locale = 'en-US',
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'pigeon-chromium-'))
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, locale })
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale,
+  })
   return {
     context,
     async close() {

@@ -30,10 +30,25 @@ export interface MemoryPair {
 }
 
 /** `count` messages between a and b, oldest `days` ago, alternating in runs; all read. */
-export function seedHistory(store: Store, me: string, other: string, count: number, days = 30): void {
+export function seedHistory(
+  store: Store,
+  me: string,
+  other: string,
+  count: number,
+  days = 30,
+): void {
   const now = Date.now()
   const span = days * 86_400_000
-  const words = ['好的', 'see you at the standup', '我们明天在会议室见', 'the build is green again', 'lunch?', '北京的天气怎么样', 'pushed the fix, can you look', '收到，谢谢！']
+  const words = [
+    '好的',
+    'see you at the standup',
+    '我们明天在会议室见',
+    'the build is green again',
+    'lunch?',
+    '北京的天气怎么样',
+    'pushed the fix, can you look',
+    '收到，谢谢！',
+  ]
   store.transaction(() => {
     store.peers.ensure(other)
     const conversation = store.conversations.ensurePeer(other)
@@ -74,7 +89,8 @@ export async function startMemoryPair(options: { history?: number } = {}): Promi
       nodes.push({ peerId, name, store, messenger, api, web })
     }
     const [alice, bob] = nodes as [PairNode, PairNode]
-    if ((options.history ?? 0) > 0) seedHistory(alice.store, alice.peerId, bob.peerId, options.history ?? 0)
+    if ((options.history ?? 0) > 0)
+      seedHistory(alice.store, alice.peerId, bob.peerId, options.history ?? 0)
     network.up(alice.peerId)
     network.up(bob.peerId)
     return {

@@ -28,16 +28,45 @@ export interface RunningPigeon {
  * (then pass `--no-mdns --listen-host 127.0.0.1`: mDNS never runs outside test namespaces) —
  * and waits for the URL it prints.
  */
-export function startPigeon(host: LanHost | undefined, options: { dataDir: string; name: string; args?: string[]; timeoutMs?: number }): Promise<RunningPigeon> {
-  const argv = [PIGEON_BIN, 'start', '--data', options.dataDir, '--name', options.name, '--web', ...(options.args ?? [])]
+export function startPigeon(
+  host: LanHost | undefined,
+  options: { dataDir: string; name: string; args?: string[]; timeoutMs?: number },
+): Promise<RunningPigeon> {
+  const argv = [
+    PIGEON_BIN,
+    'start',
+    '--data',
+    options.dataDir,
+    '--name',
+    options.name,
+    '--web',
+    ...(options.args ?? []),
+  ]
   if (host === undefined && !(argv.includes('--no-mdns') && argv.includes('127.0.0.1'))) {
-    return Promise.reject(new Error('outside a test namespace a node must run with --no-mdns on 127.0.0.1'))
+    return Promise.reject(
+      new Error('outside a test namespace a node must run with --no-mdns on 127.0.0.1'),
+    )
   }
-  const spawnOptions = { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], env: { ...process.env, PIGEON_LOG: 'warn' } }
-  const child = host === undefined ? spawn(process.execPath, argv, spawnOptions) : host.spawn(process.execPath, argv, spawnOptions)
+  const spawnOptions = {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PIGEON_LOG: 'warn' },
+  }
+  const child =
+    host === undefined
+      ? spawn(process.execPath, argv, spawnOptions)
+      : host.spawn(process.execPath, argv, spawnOptions)
   const output: string[] = []
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`pigeon start --web printed no URL in ${options.timeoutMs ?? 30_000} ms:\n${output.join('\n')}`)), options.timeoutMs ?? 30_000)
+    const timer = setTimeout(
+      () =>
+        fail(
+          new Error(
+            `pigeon start --web printed no URL in ${options.timeoutMs ?? 30_000} ms:\n${output.join('\n')}`,
+          ),
+        ),
+      options.timeoutMs ?? 30_000,
+    )
     const fail = (error: Error): void => {
       clearTimeout(timer)
       child.kill('SIGKILL')
@@ -53,7 +82,13 @@ export function startPigeon(host: LanHost | undefined, options: { dataDir: strin
     }
     createInterface({ input: child.stdout! }).on('line', onLine)
     createInterface({ input: child.stderr! }).on('line', (line) => output.push(line))
-    child.once('exit', (code) => fail(new Error(`pigeon start --web exited (${code}) before printing its URL:\n${output.join('\n')}`)))
+    child.once('exit', (code) =>
+      fail(
+        new Error(
+          `pigeon start --web exited (${code}) before printing its URL:\n${output.join('\n')}`,
+        ),
+      ),
+    )
   })
 }
 

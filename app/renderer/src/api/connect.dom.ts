@@ -35,9 +35,12 @@ export function connectApi(): UiApi {
   if (window.pigeon !== undefined) return adaptMessengerApi(window.pigeon)
   const token = takeToken()
   if (token === undefined) {
-    const refuse = (): Promise<never> => Promise.reject(new UiError('API_UNAUTHORIZED', 'No token in the address.'))
+    const refuse = (): Promise<never> =>
+      Promise.reject(new UiError('API_UNAUTHORIZED', 'No token in the address.'))
     return adaptMessengerApi(
-      new Proxy({} as MessengerApi, { get: (_t, key) => (key === 'subscribe' ? () => () => undefined : refuse) }),
+      new Proxy({} as MessengerApi, {
+        get: (_t, key) => (key === 'subscribe' ? () => () => undefined : refuse),
+      }),
     )
   }
   const client = new BrowserApiClient(location.origin, token)

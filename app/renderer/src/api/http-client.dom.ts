@@ -48,7 +48,10 @@ export class BrowserApiClient implements MessengerApi {
     try {
       result = (await response.json()) as ApiResult<ApiResponses[M]>
     } catch {
-      throw new UiError('API_INTERNAL', `The node answered ${response.status} without a readable body.`)
+      throw new UiError(
+        'API_INTERNAL',
+        `The node answered ${response.status} without a readable body.`,
+      )
     }
     if (!result.ok) throw new UiError(result.error.code, result.error.message)
     return result.value

@@ -1,7 +1,22 @@
 // UiApi over the MessengerApi contract (app/api/contract.ts): the one place that knows the
 // contract's field names. Errors become UiError with the node's code and sentence.
-import type { ConversationView, MessageView, MessengerApi, MessengerEvent, PeerView, RelayStatusView } from '../../../api/contract.js'
-import { UiError, type UiApi, type UiConversation, type UiEvent, type UiMessage, type UiPeer, type UiRelay } from './ui-api.js'
+import type {
+  ConversationView,
+  MessageView,
+  MessengerApi,
+  MessengerEvent,
+  PeerView,
+  RelayStatusView,
+} from '../../../api/contract.js'
+import {
+  UiError,
+  type UiApi,
+  type UiConversation,
+  type UiEvent,
+  type UiMessage,
+  type UiPeer,
+  type UiRelay,
+} from './ui-api.js'
 
 function message(m: MessageView): UiMessage {
   return {
@@ -17,11 +32,23 @@ function message(m: MessageView): UiMessage {
 }
 
 function peer(p: PeerView): UiPeer {
-  return { peerId: p.peerId, name: p.name, color: p.color, status: p.status, online: p.paths, lastSeen: p.lastSeen }
+  return {
+    peerId: p.peerId,
+    name: p.name,
+    color: p.color,
+    status: p.status,
+    online: p.paths,
+    lastSeen: p.lastSeen,
+  }
 }
 
 function relay(r: RelayStatusView): UiRelay {
-  return { url: r.url, state: r.state, error: r.lastError?.message, retryAt: r.retryAt ?? undefined }
+  return {
+    url: r.url,
+    state: r.state,
+    error: r.lastError?.message,
+    retryAt: r.retryAt ?? undefined,
+  }
 }
 
 function conversation(c: ConversationView): UiConversation {
@@ -33,7 +60,10 @@ function conversation(c: ConversationView): UiConversation {
     title: c.kind === 'group' ? c.title : undefined,
     unread: c.unread,
     lastActivityAt: c.lastActivityAt,
-    preview: last === null || last.text === null ? undefined : { text: last.text, direction: last.direction },
+    preview:
+      last === null || last.text === null
+        ? undefined
+        : { text: last.text, direction: last.direction },
   }
 }
 
@@ -55,7 +85,8 @@ function event(e: MessengerEvent): UiEvent | undefined {
     default: {
       // app/main adds one event of its own on the same stream: a clicked notification
       const host = e as unknown as { type: string; conversation?: unknown }
-      if (host.type === 'ui:open' && typeof host.conversation === 'string') return { type: 'open', conversationId: host.conversation }
+      if (host.type === 'ui:open' && typeof host.conversation === 'string')
+        return { type: 'open', conversationId: host.conversation }
       return undefined // a newer node's event this UI does not know yet
     }
   }
@@ -80,12 +111,16 @@ async function call<T>(promise: Promise<T>): Promise<T> {
 }
 
 /** `linkEvents` adds the transport's up/down events (the WebSocket in a browser). */
-export function adaptMessengerApi(api: MessengerApi, linkEvents?: (listener: (up: boolean) => void) => () => void): UiApi {
+export function adaptMessengerApi(
+  api: MessengerApi,
+  linkEvents?: (listener: (up: boolean) => void) => () => void,
+): UiApi {
   return {
     me: () => call(api.me()),
     peers: async () => (await call(api.peers())).map(peer),
     conversations: async () => (await call(api.conversations())).map(conversation),
-    history: async (id, query) => (await call(api.history(id, { before: query.before, limit: query.limit }))).map(message),
+    history: async (id, query) =>
+      (await call(api.history(id, { before: query.before, limit: query.limit }))).map(message),
     send: async (id, text) => message(await call(api.send(id, text))),
     markRead: async (id) => {
       await call(api.markRead(id))

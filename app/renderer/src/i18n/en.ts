@@ -14,9 +14,11 @@ export const en = {
     offline: 'offline',
     lastSeen: 'last seen {{when}}',
     newChat: 'Message someone by address',
-    newChatHint: 'Not on this LAN? Paste their contact link or Pigeon address (both are in their Settings); the relay carries the messages.',
+    newChatHint:
+      'Not on this LAN? Paste their contact link or Pigeon address (both are in their Settings); the relay carries the messages.',
     newChatOpen: 'Open',
-    newChatInvalid: 'That is neither a contact link (pigeon:…) nor a Pigeon address (12D3KooW…, 52 characters).',
+    newChatInvalid:
+      'That is neither a contact link (pigeon:…) nor a Pigeon address (12D3KooW…, 52 characters).',
     relayProblem: 'Relay: {{message}}',
     newChatSelf: 'That is your own address.',
   },
@@ -29,7 +31,8 @@ export const en = {
   },
   conversation: {
     pick: 'Pick someone on the left to start talking.',
-    pickHint: 'Messages go straight across the LAN; the relay carries them when the other side is away.',
+    pickHint:
+      'Messages go straight across the LAN; the relay carries them when the other side is away.',
     empty: 'No messages yet. Say hello to {{name}} — it goes straight across the LAN.',
     composer: 'Message {{name}}',
     send: 'Send',
@@ -42,7 +45,12 @@ export const en = {
     yesterday: 'Yesterday',
     loadingOlder: 'Loading older messages…',
   },
-  state: { pending: 'Waiting to send', sent: 'Sent to the relay', delivered: 'Delivered', read: 'Read' },
+  state: {
+    pending: 'Waiting to send',
+    sent: 'Sent to the relay',
+    delivered: 'Delivered',
+    read: 'Read',
+  },
   path: { lan: 'LAN', relay: 'Relay' },
   settings: {
     title: 'Settings',
@@ -55,19 +63,27 @@ export const en = {
     saved: 'Saved',
     relay: 'Relay',
     relayUrl: 'Relay address',
-    relayHint: 'The relay carries messages when the other person is not on your LAN. Leave empty for LAN only.',
+    relayHint:
+      'The relay carries messages when the other person is not on your LAN. Leave empty for LAN only.',
     relayNone: 'No relay: messages travel only across this LAN.',
-    relayState: { connected: 'Connected', connecting: 'Connecting…', off: 'Off', error: 'Not connected' },
+    relayState: {
+      connected: 'Connected',
+      connecting: 'Connecting…',
+      off: 'Off',
+      error: 'Not connected',
+    },
     relayOff: 'Turn off',
     relayRetry: 'next try {{when}}',
     myLink: 'Your contact link',
-    myLinkHint: 'Give it to people beyond your LAN: they paste it under “Message someone by address”.',
+    myLinkHint:
+      'Give it to people beyond your LAN: they paste it under “Message someone by address”.',
     doctor: 'Connection check',
     doctorHint: 'Finds out why someone does not appear: multicast (mDNS), firewall, relay, clock.',
     doctorRun: 'Run the checks',
     doctorRunning: 'Checking…',
     notifications: 'Notifications',
-    notificationsLabel: 'Show a notification when a message arrives and Pigeon is in the background',
+    notificationsLabel:
+      'Show a notification when a message arrives and Pigeon is in the background',
     language: 'Language',
     languageAuto: 'Same as the system',
     theme: 'Theme',
@@ -77,7 +93,8 @@ export const en = {
   errors: {
     generic: 'Something went wrong: {{message}}',
     offline: 'Lost the connection to your Pigeon node. Is `pigeon start` still running? Retrying…',
-    unauthorized: 'This page’s link has an old or missing token. Open the address that `pigeon start --web` printed.',
+    unauthorized:
+      'This page’s link has an old or missing token. Open the address that `pigeon start --web` printed.',
     tooLong: 'That message is too long — split it into smaller ones.',
     relay: 'The relay said: {{message}}',
     dismiss: 'Dismiss',

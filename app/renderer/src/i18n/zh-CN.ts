@@ -16,7 +16,8 @@ export const zhCN: Strings = {
     offline: '离线',
     lastSeen: '最后在线 {{when}}',
     newChat: '按地址发消息',
-    newChatHint: '对方不在这个局域网？粘贴对方的联系链接或 Pigeon 地址（都在对方的设置里），由中继转发消息。',
+    newChatHint:
+      '对方不在这个局域网？粘贴对方的联系链接或 Pigeon 地址（都在对方的设置里），由中继转发消息。',
     newChatOpen: '打开',
     newChatInvalid: '这既不是联系链接（pigeon:…），也不是 Pigeon 地址（12D3KooW…，共 52 个字符）。',
     relayProblem: '中继：{{message}}',

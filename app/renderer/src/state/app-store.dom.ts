@@ -1,7 +1,17 @@
 // The UI's one source of truth: a snapshot object replaced on every change and read through
 // useSyncExternalStore. It talks to the node only through UiApi and keeps just what the screens
 // show: peers, conversations, the loaded pages of each history, who is typing, the relay's state.
-import type { PeerStatus, UiApi, UiConversation, UiEvent, UiGroup, UiMe, UiMessage, UiPeer, UiRelay } from '../api/ui-api.js'
+import type {
+  PeerStatus,
+  UiApi,
+  UiConversation,
+  UiEvent,
+  UiGroup,
+  UiMe,
+  UiMessage,
+  UiPeer,
+  UiRelay,
+} from '../api/ui-api.js'
 import { UiError } from '../api/ui-api.js'
 
 export const PAGE_SIZE = 200
@@ -50,15 +60,23 @@ export interface AppState {
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof UiError) return { code: error.code, message: error.message }
-  if (error instanceof Error) return { code: 'UNKNOWN', message: error.message.split('\n')[0] ?? '' }
+  if (error instanceof Error)
+    return { code: 'UNKNOWN', message: error.message.split('\n')[0] ?? '' }
   return { code: 'UNKNOWN', message: String(error) }
 }
 
-const STATE_RANK: Record<UiMessage['state'], number> = { pending: 0, sent: 1, delivered: 2, read: 3 }
+const STATE_RANK: Record<UiMessage['state'], number> = {
+  pending: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+}
 
 /** States only move forward; events and call results can arrive in either order. */
 function newer(current: UiMessage, incoming: UiMessage): UiMessage {
-  return STATE_RANK[incoming.state] >= STATE_RANK[current.state] ? incoming : { ...incoming, state: current.state, path: current.path ?? incoming.path }
+  return STATE_RANK[incoming.state] >= STATE_RANK[current.state]
+    ? incoming
+    : { ...incoming, state: current.state, path: current.path ?? incoming.path }
 }
 
 function insertSorted(items: UiMessage[], message: UiMessage): UiMessage[] {
@@ -135,9 +153,15 @@ export class AppStore {
 
   /** Everything from the node again: on start and after the link came back. */
   async reload(): Promise<void> {
-    const [me, peers, conversations] = await Promise.all([this.api.me(), this.api.peers(), this.api.conversations()])
-    const relay = this.api.relay === undefined ? undefined : await this.api.relay().catch(() => undefined)
-    const groups = this.api.groups === undefined ? undefined : await this.api.groups().catch(() => undefined)
+    const [me, peers, conversations] = await Promise.all([
+      this.api.me(),
+      this.api.peers(),
+      this.api.conversations(),
+    ])
+    const relay =
+      this.api.relay === undefined ? undefined : await this.api.relay().catch(() => undefined)
+    const groups =
+      this.api.groups === undefined ? undefined : await this.api.groups().catch(() => undefined)
     this.#set({
       me,
       peers: new Map(peers.map((p) => [p.peerId, p])),
@@ -164,7 +188,10 @@ export class AppStore {
         const history = s.histories.get(message.conversationId)
         if (history !== undefined) {
           const histories = new Map(s.histories)
-          histories.set(message.conversationId, { ...history, items: insertSorted(history.items, message) })
+          histories.set(message.conversationId, {
+            ...history,
+            items: insertSorted(history.items, message),
+          })
           this.#set({ histories })
         }
         if (event.type === 'message' && message.direction === 'in') {
@@ -209,7 +236,8 @@ export class AppStore {
       case 'link': {
         const wasDown = !s.linkUp
         this.#set({ linkUp: event.up })
-        if (event.up && wasDown) void this.reload().catch((error: unknown) => this.#set({ problem: toProblem(error) }))
+        if (event.up && wasDown)
+          void this.reload().catch((error: unknown) => this.#set({ problem: toProblem(error) }))
         break
       }
     }
@@ -230,12 +258,15 @@ export class AppStore {
     clearTimeout(this.#typingTimer)
     const next = Math.min(...this.#state.typing.values())
     if (!Number.isFinite(next)) return
-    this.#typingTimer = setTimeout(() => {
-      const now = Date.now()
-      const typing = new Map([...this.#state.typing].filter(([, until]) => until > now))
-      this.#set({ typing })
-      this.#scheduleTypingExpiry()
-    }, Math.max(50, next - Date.now()))
+    this.#typingTimer = setTimeout(
+      () => {
+        const now = Date.now()
+        const typing = new Map([...this.#state.typing].filter(([, until]) => until > now))
+        this.#set({ typing })
+        this.#scheduleTypingExpiry()
+      },
+      Math.max(50, next - Date.now()),
+    )
   }
 
   async #refreshConversations(): Promise<void> {
@@ -251,7 +282,8 @@ export class AppStore {
     this.#set({ selected: conversationId, focus, settingsOpen: false })
     if (conversationId === undefined) return
     if (!this.#state.histories.has(conversationId)) void this.loadOlder(conversationId)
-    if ((this.#state.conversations.get(conversationId)?.unread ?? 0) > 0) void this.markRead(conversationId)
+    if ((this.#state.conversations.get(conversationId)?.unread ?? 0) > 0)
+      void this.markRead(conversationId)
   }
 
   /** Loads the page before the oldest loaded message (the newest page first). */
@@ -265,7 +297,10 @@ export class AppStore {
     }
     set({ items: current?.items ?? [], complete: false, loading: true })
     try {
-      const page = await this.api.history(conversationId, { before: current?.items[0]?.id, limit: PAGE_SIZE })
+      const page = await this.api.history(conversationId, {
+        before: current?.items[0]?.id,
+        limit: PAGE_SIZE,
+      })
       const latest = this.#state.histories.get(conversationId)?.items ?? []
       const lastOfPage = page[page.length - 1]
       const firstLoaded = latest[0]
@@ -325,12 +360,19 @@ export class AppStore {
       this.#set({ search: undefined })
       return
     }
-    this.#set({ search: { query: trimmed, results: this.#state.search?.results ?? [], loading: true } })
+    this.#set({
+      search: { query: trimmed, results: this.#state.search?.results ?? [], loading: true },
+    })
     try {
       const results = await this.api.search(trimmed)
-      if (seq === this.#searchSeq) this.#set({ search: { query: trimmed, results, loading: false } })
+      if (seq === this.#searchSeq)
+        this.#set({ search: { query: trimmed, results, loading: false } })
     } catch (error) {
-      if (seq === this.#searchSeq) this.#set({ search: { query: trimmed, results: [], loading: false }, problem: toProblem(error) })
+      if (seq === this.#searchSeq)
+        this.#set({
+          search: { query: trimmed, results: [], loading: false },
+          problem: toProblem(error),
+        })
     }
   }
 
@@ -396,7 +438,11 @@ export class AppStore {
   /** The window came back to the front: what is on screen is now read. */
   visible(): void {
     const selected = this.#state.selected
-    if (selected !== undefined && (this.#state.conversations.get(selected)?.unread ?? 0) > 0 && this.#canSeeConversation()) {
+    if (
+      selected !== undefined &&
+      (this.#state.conversations.get(selected)?.unread ?? 0) > 0 &&
+      this.#canSeeConversation()
+    ) {
       void this.markRead(selected)
     }
   }

@@ -9,7 +9,10 @@ import { useAppState, useStore } from './context.dom.js'
 import { Settings } from './Settings.dom.js'
 import { Sidebar } from './Sidebar.dom.js'
 
-export function problemText(problem: Problem, t: (key: string, options?: Record<string, unknown>) => string): string {
+export function problemText(
+  problem: Problem,
+  t: (key: string, options?: Record<string, unknown>) => string,
+): string {
   switch (problem.code) {
     case 'API_UNAUTHORIZED':
       return t('errors.unauthorized')
@@ -18,7 +21,9 @@ export function problemText(problem: Problem, t: (key: string, options?: Record<
     case 'LINK_DOWN':
       return t('errors.offline')
     default:
-      return problem.code.startsWith('RELAY_') ? t('errors.relay', { message: problem.message }) : t('errors.generic', { message: problem.message })
+      return problem.code.startsWith('RELAY_')
+        ? t('errors.relay', { message: problem.message })
+        : t('errors.generic', { message: problem.message })
   }
 }
 
@@ -38,7 +43,9 @@ function Banner() {
   return (
     <div className="banner banner-error" role="alert" data-testid="banner" data-code={problem.code}>
       <span>{problemText(problem, t)}</span>
-      <button type="button" className="link-button" onClick={() => store.dismissProblem()}>{t('errors.dismiss')}</button>
+      <button type="button" className="link-button" onClick={() => store.dismissProblem()}>
+        {t('errors.dismiss')}
+      </button>
     </div>
   )
 }

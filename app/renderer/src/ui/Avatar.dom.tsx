@@ -1,8 +1,17 @@
 import { colorCss, initials, textOn } from './format.dom.js'
 
-export function Avatar(props: { name: string; color: number | null | undefined; size?: 'small' | 'large'; presence?: 'online' | 'away' | 'busy' | 'offline' }) {
+export function Avatar(props: {
+  name: string
+  color: number | null | undefined
+  size?: 'small' | 'large'
+  presence?: 'online' | 'away' | 'busy' | 'offline'
+}) {
   return (
-    <span className={`avatar avatar-${props.size ?? 'small'}`} style={{ backgroundColor: colorCss(props.color), color: textOn(props.color) }} aria-hidden="true">
+    <span
+      className={`avatar avatar-${props.size ?? 'small'}`}
+      style={{ backgroundColor: colorCss(props.color), color: textOn(props.color) }}
+      aria-hidden="true"
+    >
       {initials(props.name)}
       {props.presence !== undefined && <span className={`presence presence-${props.presence}`} />}
     </span>

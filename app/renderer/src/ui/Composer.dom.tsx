@@ -78,7 +78,12 @@ export function Composer(props: { conversationId: string; name: string; disabled
         }}
         data-testid="composer"
       />
-      <button type="submit" className="send" disabled={props.disabled === true || text.trim().length === 0} data-testid="send">
+      <button
+        type="submit"
+        className="send"
+        disabled={props.disabled === true || text.trim().length === 0}
+        data-testid="send"
+      >
         {t('conversation.send')}
       </button>
     </form>

@@ -20,7 +20,9 @@ export function Conversation(props: { id: string }) {
   const onNearTop = useCallback(() => void store.loadOlder(props.id), [store, props.id])
 
   const isGroup = conversation?.kind === 'group' || props.id.startsWith('group:')
-  const name = isGroup ? (conversation?.title ?? group?.name ?? props.id.slice(6)) : peerName(peer, props.id)
+  const name = isGroup
+    ? (conversation?.title ?? group?.name ?? props.id.slice(6))
+    : peerName(peer, props.id)
   const reach = isGroup
     ? ''
     : peer?.online.includes('lan') === true
@@ -32,20 +34,42 @@ export function Conversation(props: { id: string }) {
   return (
     <main className="conversation" data-testid="conversation" data-peer={props.id}>
       <header className="conversation-header">
-        <Avatar name={name} color={peer?.color ?? null} size="large" presence={isGroup ? undefined : peer === undefined || peer.online.length === 0 ? 'offline' : (peer.status ?? 'online')} />
+        <Avatar
+          name={name}
+          color={peer?.color ?? null}
+          size="large"
+          presence={
+            isGroup
+              ? undefined
+              : peer === undefined || peer.online.length === 0
+                ? 'offline'
+                : (peer.status ?? 'online')
+          }
+        />
         <div>
-          <h1 className="conversation-title" data-testid="conversation-title">{name}</h1>
-          <div className="conversation-reach" data-testid="reach">{reach}</div>
+          <h1 className="conversation-title" data-testid="conversation-title">
+            {name}
+          </h1>
+          <div className="conversation-reach" data-testid="reach">
+            {reach}
+          </div>
         </div>
       </header>
       {history === undefined || (history.items.length === 0 && history.loading) ? (
         <div className="history history-empty" />
       ) : history.items.length === 0 ? (
         <div className="history history-empty">
-          <p className="teach" data-testid="empty-conversation">{t('conversation.empty', { name })}</p>
+          <p className="teach" data-testid="empty-conversation">
+            {t('conversation.empty', { name })}
+          </p>
         </div>
       ) : (
-        <MessageList history={history} onNearTop={onNearTop} focusId={focus} onFocused={onFocused} />
+        <MessageList
+          history={history}
+          onNearTop={onNearTop}
+          focusId={focus}
+          onFocused={onFocused}
+        />
       )}
       <div className="typing" aria-live="polite" data-testid="typing">
         {typing ? t('conversation.typing', { name }) : ''}

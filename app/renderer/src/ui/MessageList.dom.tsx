@@ -8,7 +8,9 @@ import type { UiMessage } from '../api/ui-api.js'
 import type { History } from '../state/app-store.dom.js'
 import { dayKey, dayLabel, timeLabel } from './format.dom.js'
 
-type Row = { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; message: UiMessage; first: boolean }
+type Row =
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'message'; key: string; message: UiMessage; first: boolean }
 
 function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
   const rows: Row[] = []
@@ -22,7 +24,10 @@ function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
       previous = undefined
     }
     // a run of messages from the same side within 5 minutes reads as one block
-    const first = previous === undefined || previous.direction !== message.direction || message.sentAt - previous.sentAt > 300_000
+    const first =
+      previous === undefined ||
+      previous.direction !== message.direction ||
+      message.sentAt - previous.sentAt > 300_000
     rows.push({ kind: 'message', key: message.id, message, first })
     previous = message
   }
@@ -33,17 +38,33 @@ export function Ticks(props: { state: UiMessage['state'] }) {
   const { t } = useTranslation()
   const glyph = props.state === 'pending' ? '◷' : props.state === 'sent' ? '✓' : '✓✓'
   return (
-    <span className={`ticks ticks-${props.state}`} title={t(`state.${props.state}`)} aria-label={t(`state.${props.state}`)} data-testid="ticks" data-state={props.state}>
+    <span
+      className={`ticks ticks-${props.state}`}
+      title={t(`state.${props.state}`)}
+      aria-label={t(`state.${props.state}`)}
+      data-testid="ticks"
+      data-state={props.state}
+    >
       {glyph}
     </span>
   )
 }
 
-const MessageRow = memo(function MessageRow(props: { message: UiMessage; first: boolean; language: string; flash: boolean }) {
+const MessageRow = memo(function MessageRow(props: {
+  message: UiMessage
+  first: boolean
+  language: string
+  flash: boolean
+}) {
   const { t } = useTranslation()
   const m = props.message
   return (
-    <div className={`message message-${m.direction}${props.first ? ' message-first' : ''}${props.flash ? ' message-flash' : ''}`} data-testid="message" data-direction={m.direction} data-id={m.id}>
+    <div
+      className={`message message-${m.direction}${props.first ? ' message-first' : ''}${props.flash ? ' message-flash' : ''}`}
+      data-testid="message"
+      data-direction={m.direction}
+      data-id={m.id}
+    >
       <div className="bubble">
         <div className="bubble-text">{m.text}</div>
         <div className="bubble-meta">
@@ -52,7 +73,9 @@ const MessageRow = memo(function MessageRow(props: { message: UiMessage; first: 
               {t(`path.${m.path}`)}
             </span>
           )}
-          <time dateTime={new Date(m.sentAt).toISOString()}>{timeLabel(m.sentAt, props.language)}</time>
+          <time dateTime={new Date(m.sentAt).toISOString()}>
+            {timeLabel(m.sentAt, props.language)}
+          </time>
           {m.direction === 'out' && <Ticks state={m.state} />}
         </div>
       </div>
@@ -60,11 +83,22 @@ const MessageRow = memo(function MessageRow(props: { message: UiMessage; first: 
   )
 })
 
-export function MessageList(props: { history: History; onNearTop: () => void; focusId?: string; onFocused?: () => void }) {
+export function MessageList(props: {
+  history: History
+  onNearTop: () => void
+  focusId?: string
+  onFocused?: () => void
+}) {
   const { t, i18n } = useTranslation()
   const language = i18n.language
   const rows = useMemo(
-    () => buildRows(props.history.items, (ms) => dayLabel(ms, language, { today: t('conversation.today'), yesterday: t('conversation.yesterday') })),
+    () =>
+      buildRows(props.history.items, (ms) =>
+        dayLabel(ms, language, {
+          today: t('conversation.today'),
+          yesterday: t('conversation.yesterday'),
+        }),
+      ),
     [props.history.items, language, t],
   )
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -73,10 +107,19 @@ export function MessageList(props: { history: History; onNearTop: () => void; fo
   const lastKey = useRef<string | undefined>(undefined)
 
   // stable callbacks: the virtualiser recomputes every row's offset when they change
-  const estimateSize = useCallback((index: number) => (rows[index]?.kind === 'day' ? 40 : 58), [rows])
+  const estimateSize = useCallback(
+    (index: number) => (rows[index]?.kind === 'day' ? 40 : 58),
+    [rows],
+  )
   const getItemKey = useCallback((index: number) => rows[index]?.key ?? index, [rows])
   const getScrollElement = useCallback(() => scrollRef.current, [])
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, getItemKey, overscan: 10 })
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement,
+    estimateSize,
+    getItemKey,
+    overscan: 10,
+  })
 
   // prepended an older page: keep the row that was on top where it was
   useLayoutEffect(() => {
@@ -98,7 +141,8 @@ export function MessageList(props: { history: History; onNearTop: () => void; fo
     lastKey.current = last?.key
     if (last === undefined || last.key === previous) return
     const mine = last.kind === 'message' && last.message.direction === 'out'
-    if (previous === undefined || atBottom.current || mine) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })
+    if (previous === undefined || atBottom.current || mine)
+      virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })
   }, [rows, virtualizer])
 
   const items = virtualizer.getVirtualItems()
@@ -106,7 +150,8 @@ export function MessageList(props: { history: History; onNearTop: () => void; fo
   const { complete, loading } = props.history
   const onNearTop = props.onNearTop
   useEffect(() => {
-    if (firstIndex !== undefined && firstIndex < 15 && !complete && !loading && rows.length > 0) onNearTop()
+    if (firstIndex !== undefined && firstIndex < 15 && !complete && !loading && rows.length > 0)
+      onNearTop()
   }, [firstIndex, complete, loading, rows.length, onNearTop])
 
   // a search result was clicked: load older pages until it is there, then bring it to the middle
@@ -139,19 +184,32 @@ export function MessageList(props: { history: History; onNearTop: () => void; fo
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48
       }}
     >
-      {loading && rows.length > 0 && <div className="loading-older">{t('conversation.loadingOlder')}</div>}
+      {loading && rows.length > 0 && (
+        <div className="loading-older">{t('conversation.loadingOlder')}</div>
+      )}
       <div className="history-inner" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const row = rows[item.index]
           if (row === undefined) return null
           return (
-            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="vrow" style={{ transform: `translateY(${item.start}px)` }}>
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="vrow"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
               {row.kind === 'day' ? (
                 <div className="day" role="separator" data-testid="day-separator">
                   <span>{row.label}</span>
                 </div>
               ) : (
-                <MessageRow message={row.message} first={row.first} language={language} flash={row.key === flash} />
+                <MessageRow
+                  message={row.message}
+                  first={row.first}
+                  language={language}
+                  flash={row.key === flash}
+                />
               )}
             </div>
           )

@@ -16,7 +16,12 @@ export function NewChat() {
   const [error, setError] = useState<string | undefined>(undefined)
   if (!open) {
     return (
-      <button type="button" className="link-button new-chat-toggle" onClick={() => setOpen(true)} data-testid="new-chat">
+      <button
+        type="button"
+        className="link-button new-chat-toggle"
+        onClick={() => setOpen(true)}
+        data-testid="new-chat"
+      >
         + {t('sidebar.newChat')}
       </button>
     )
@@ -27,8 +32,10 @@ export function NewChat() {
       onSubmit={(e) => {
         e.preventDefault()
         const link = value.trim()
-        if (!PEER_ID.test(link) && !link.startsWith('pigeon:')) return setError(t('sidebar.newChatInvalid'))
-        if (link === me?.peerId || link.startsWith(`pigeon:${me?.peerId ?? '-'}`)) return setError(t('sidebar.newChatSelf'))
+        if (!PEER_ID.test(link) && !link.startsWith('pigeon:'))
+          return setError(t('sidebar.newChatInvalid'))
+        if (link === me?.peerId || link.startsWith(`pigeon:${me?.peerId ?? '-'}`))
+          return setError(t('sidebar.newChatSelf'))
         setError(undefined)
         void store.addContact(link).then((problem) => {
           if (problem !== undefined) return setError(problem.message)
@@ -39,10 +46,23 @@ export function NewChat() {
     >
       <p className="hint">{t('sidebar.newChatHint')}</p>
       <div className="field-row">
-        <input value={value} placeholder="pigeon:12D3KooW…" aria-label={t('sidebar.newChat')} onChange={(e) => setValue(e.target.value)} autoFocus data-testid="new-chat-peer" />
-        <button type="submit" className="primary" data-testid="new-chat-open">{t('sidebar.newChatOpen')}</button>
+        <input
+          value={value}
+          placeholder="pigeon:12D3KooW…"
+          aria-label={t('sidebar.newChat')}
+          onChange={(e) => setValue(e.target.value)}
+          autoFocus
+          data-testid="new-chat-peer"
+        />
+        <button type="submit" className="primary" data-testid="new-chat-open">
+          {t('sidebar.newChatOpen')}
+        </button>
       </div>
-      {error !== undefined && <p className="field-error" role="alert" data-testid="new-chat-error">{error}</p>}
+      {error !== undefined && (
+        <p className="field-error" role="alert" data-testid="new-chat-error">
+          {error}
+        </p>
+      )}
     </form>
   )
 }

@@ -34,19 +34,48 @@ export function RelaySettings() {
       >
         <label className="field">
           <span>{t('settings.relayUrl')}</span>
-          <input value={url} placeholder="mqtt://relay.example.org:1883#12D3KooW…" onChange={(e) => setUrl(e.target.value)} data-testid="relay-url" />
+          <input
+            value={url}
+            placeholder="mqtt://relay.example.org:1883#12D3KooW…"
+            onChange={(e) => setUrl(e.target.value)}
+            data-testid="relay-url"
+          />
         </label>
-        <button type="submit" className="primary" data-testid="relay-save">{t('settings.save')}</button>
+        <button type="submit" className="primary" data-testid="relay-save">
+          {t('settings.save')}
+        </button>
         {relay.url !== null && (
-          <button type="button" className="secondary" onClick={() => void store.setRelay(null)} data-testid="relay-off">{t('settings.relayOff')}</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void store.setRelay(null)}
+            data-testid="relay-off"
+          >
+            {t('settings.relayOff')}
+          </button>
         )}
       </form>
-      <p className={`relay-state relay-${relay.state}`} data-testid="relay-state" data-state={relay.state}>
+      <p
+        className={`relay-state relay-${relay.state}`}
+        data-testid="relay-state"
+        data-state={relay.state}
+      >
         <span className="dot" /> {t(`settings.relayState.${relay.state}`)}
-        {relay.state === 'error' && relay.retryAt !== undefined && relay.retryAt > Date.now() && <span className="hint"> · {t('settings.relayRetry', { when: relativeLabel(relay.retryAt, i18n.language) })}</span>}
+        {relay.state === 'error' && relay.retryAt !== undefined && relay.retryAt > Date.now() && (
+          <span className="hint">
+            {' '}
+            · {t('settings.relayRetry', { when: relativeLabel(relay.retryAt, i18n.language) })}
+          </span>
+        )}
       </p>
-      {relay.error !== undefined && relay.state !== 'connected' && <p className="relay-error" data-testid="relay-error">{relay.error}</p>}
-      <p className="hint">{relay.url === null ? t('settings.relayNone') : t('settings.relayHint')}</p>
+      {relay.error !== undefined && relay.state !== 'connected' && (
+        <p className="relay-error" data-testid="relay-error">
+          {relay.error}
+        </p>
+      )}
+      <p className="hint">
+        {relay.url === null ? t('settings.relayNone') : t('settings.relayHint')}
+      </p>
       <MyLink />
     </section>
   )
@@ -60,7 +89,10 @@ function MyLink() {
   const [link, setLink] = useState<{ link: string; qr: string } | undefined>(undefined)
   useEffect(() => {
     let live = true
-    store.api.myLink?.().then((l) => live && setLink(l), () => live && setLink(undefined))
+    store.api.myLink?.().then(
+      (l) => live && setLink(l),
+      () => live && setLink(undefined),
+    )
     return () => {
       live = false
     }
@@ -70,9 +102,16 @@ function MyLink() {
     <div className="field my-link">
       <span>{t('settings.myLink')}</span>
       {/* no clipboard API: the window has no permissions; the field selects itself for Ctrl+C */}
-      <input readOnly value={link.link} onFocus={(e) => e.currentTarget.select()} data-testid="my-link" />
+      <input
+        readOnly
+        value={link.link}
+        onFocus={(e) => e.currentTarget.select()}
+        data-testid="my-link"
+      />
       <p className="hint">{t('settings.myLinkHint')}</p>
-      <pre className="qr" aria-hidden="true">{link.qr}</pre>
+      <pre className="qr" aria-hidden="true">
+        {link.qr}
+      </pre>
     </div>
   )
 }
@@ -101,15 +140,28 @@ export function Doctor() {
     <section className="card" data-testid="doctor">
       <h2>{t('settings.doctor')}</h2>
       <p className="hint">{t('settings.doctorHint')}</p>
-      <button type="button" className="primary" disabled={running} onClick={() => void run()} data-testid="doctor-run">
+      <button
+        type="button"
+        className="primary"
+        disabled={running}
+        onClick={() => void run()}
+        data-testid="doctor-run"
+      >
         {running ? t('settings.doctorRunning') : t('settings.doctorRun')}
       </button>
       {problem !== undefined && <p className="relay-error">{problem}</p>}
       {findings !== undefined && (
         <ul className="findings">
           {findings.map((f) => (
-            <li key={f.check} className={`finding finding-${f.verdict}`} data-testid="finding" data-verdict={f.verdict}>
-              <span className="verdict" aria-label={f.verdict}>{VERDICT[f.verdict]}</span>
+            <li
+              key={f.check}
+              className={`finding finding-${f.verdict}`}
+              data-testid="finding"
+              data-verdict={f.verdict}
+            >
+              <span className="verdict" aria-label={f.verdict}>
+                {VERDICT[f.verdict]}
+              </span>
               <span>{f.message}</span>
             </li>
           ))}

@@ -25,24 +25,39 @@ export function SearchResults(props: { search: SearchState; onClear: () => void 
   const store = useStore()
   const peers = useAppState((s) => s.peers)
   const me = useAppState((s) => s.me)
-  const who = (m: UiMessage): string => (m.direction === 'out' ? t('search.you') : peerName(peers.get(m.sender), m.sender))
+  const who = (m: UiMessage): string =>
+    m.direction === 'out' ? t('search.you') : peerName(peers.get(m.sender), m.sender)
   return (
     <section className="section" data-testid="search-results">
       <h2 className="section-title">
         {props.search.loading ? '…' : t('search.results', { count: props.search.results.length })}
-        <button type="button" className="link-button" onClick={props.onClear}>{t('search.clear')}</button>
+        <button type="button" className="link-button" onClick={props.onClear}>
+          {t('search.clear')}
+        </button>
       </h2>
-      {!props.search.loading && props.search.results.length === 0 && <p className="teach">{t('search.none', { query: props.search.query })}</p>}
+      {!props.search.loading && props.search.results.length === 0 && (
+        <p className="teach">{t('search.none', { query: props.search.query })}</p>
+      )}
       <ul className="rows">
         {props.search.results.map((m) => (
           <li key={m.id}>
-            <button type="button" className="row result" onClick={() => store.select(m.conversationId, m.id)} data-testid="search-result">
+            <button
+              type="button"
+              className="row result"
+              onClick={() => store.select(m.conversationId, m.id)}
+              data-testid="search-result"
+            >
               <span className="row-text">
                 <span className="row-name">
-                  {who(m)} → {m.direction === 'out' ? peerName(peers.get(m.conversationId), m.conversationId) : (me?.name ?? '')}
+                  {who(m)} →{' '}
+                  {m.direction === 'out'
+                    ? peerName(peers.get(m.conversationId), m.conversationId)
+                    : (me?.name ?? '')}
                   <span className="row-time">{whenLabel(m.sentAt, i18n.language)}</span>
                 </span>
-                <span className="row-detail result-text"><Highlight text={m.text} query={props.search.query} /></span>
+                <span className="row-detail result-text">
+                  <Highlight text={m.text} query={props.search.query} />
+                </span>
               </span>
             </button>
           </li>

@@ -10,7 +10,10 @@ import { Doctor, RelaySettings } from './RelaySettings.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { colorCss } from './format.dom.js'
 
-const PALETTE = [0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0x008080, 0x9a6324, 0x800000, 0x808000, 0x000075]
+const PALETTE = [
+  0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0x008080, 0x9a6324,
+  0x800000, 0x808000, 0x000075,
+]
 
 export function Settings() {
   const { t } = useTranslation()
@@ -27,7 +30,14 @@ export function Settings() {
     <main className="settings" data-testid="settings">
       <header className="settings-header">
         <h1>{t('settings.title')}</h1>
-        <button type="button" className="icon-button" aria-label={t('settings.close')} title={t('settings.close')} onClick={() => store.openSettings(false)} data-testid="close-settings">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('settings.close')}
+          title={t('settings.close')}
+          onClick={() => store.openSettings(false)}
+          data-testid="close-settings"
+        >
           ✕
         </button>
       </header>
@@ -47,30 +57,63 @@ export function Settings() {
         >
           <label className="field">
             <span>{t('settings.name')}</span>
-            <input value={name} maxLength={64} onChange={(e) => { setName(e.target.value); setSaved(false) }} data-testid="settings-name" />
+            <input
+              value={name}
+              maxLength={64}
+              onChange={(e) => {
+                setName(e.target.value)
+                setSaved(false)
+              }}
+              data-testid="settings-name"
+            />
           </label>
-          <button type="submit" className="primary" data-testid="settings-save-name">{saved ? t('settings.saved') : t('settings.save')}</button>
+          <button type="submit" className="primary" data-testid="settings-save-name">
+            {saved ? t('settings.saved') : t('settings.save')}
+          </button>
         </form>
         <div className="field">
           <span>{t('settings.color')}</span>
           <div className="swatches" role="radiogroup" aria-label={t('settings.color')}>
             {PALETTE.map((c) => (
-              <button key={c} type="button" role="radio" aria-checked={c === me.color} aria-label={colorCss(c)} className={`swatch${c === me.color ? ' swatch-on' : ''}`} style={{ backgroundColor: colorCss(c) }} onClick={() => void store.setProfile({ color: c })} />
+              <button
+                key={c}
+                type="button"
+                role="radio"
+                aria-checked={c === me.color}
+                aria-label={colorCss(c)}
+                className={`swatch${c === me.color ? ' swatch-on' : ''}`}
+                style={{ backgroundColor: colorCss(c) }}
+                onClick={() => void store.setProfile({ color: c })}
+              />
             ))}
-            <input type="color" aria-label={t('settings.color')} value={colorCss(me.color)} onChange={(e) => void store.setProfile({ color: Number.parseInt(e.target.value.slice(1), 16) })} />
+            <input
+              type="color"
+              aria-label={t('settings.color')}
+              value={colorCss(me.color)}
+              onChange={(e) =>
+                void store.setProfile({ color: Number.parseInt(e.target.value.slice(1), 16) })
+              }
+            />
           </div>
         </div>
         <label className="field">
           <span>{t('settings.status')}</span>
-          <select value={me.status} onChange={(e) => void store.setStatus(e.target.value as PeerStatus)}>
+          <select
+            value={me.status}
+            onChange={(e) => void store.setStatus(e.target.value as PeerStatus)}
+          >
             {(['online', 'away', 'busy'] as const).map((s) => (
-              <option key={s} value={s}>{t(`me.status.${s}`)}</option>
+              <option key={s} value={s}>
+                {t(`me.status.${s}`)}
+              </option>
             ))}
           </select>
         </label>
         <div className="field">
           <span>{t('settings.peerId')}</span>
-          <code className="peer-id" data-testid="my-peer-id">{me.peerId}</code>
+          <code className="peer-id" data-testid="my-peer-id">
+            {me.peerId}
+          </code>
         </div>
       </section>
 
@@ -80,7 +123,18 @@ export function Settings() {
       <section className="card">
         <h2>{t('settings.notifications')}</h2>
         <label className="check">
-          <input type="checkbox" checked={notify} onChange={(e) => { setNotify(e.target.checked); void setNotificationsEnabled(e.target.checked); void store.api.savePreference?.('notifications', e.target.checked).catch(() => undefined) }} data-testid="notifications" />
+          <input
+            type="checkbox"
+            checked={notify}
+            onChange={(e) => {
+              setNotify(e.target.checked)
+              void setNotificationsEnabled(e.target.checked)
+              void store.api
+                .savePreference?.('notifications', e.target.checked)
+                .catch(() => undefined)
+            }}
+            data-testid="notifications"
+          />
           <span>{t('settings.notificationsLabel')}</span>
         </label>
       </section>

@@ -43,7 +43,9 @@ export function Sidebar() {
     const unread = (id: string): number => conversations.get(id)?.unread ?? 0
     const preview = (id: string): string | undefined => {
       const p = conversations.get(id)?.preview
-      return p === undefined ? undefined : `${p.direction === 'out' ? `${t('search.you')}: ` : ''}${p.text.replace(/\s+/g, ' ')}`
+      return p === undefined
+        ? undefined
+        : `${p.direction === 'out' ? `${t('search.you')}: ` : ''}${p.text.replace(/\s+/g, ' ')}`
     }
     const row = (peerId: string, peer: UiPeer | undefined): Row => ({
       id: peerId,
@@ -51,7 +53,11 @@ export function Sidebar() {
       color: peer?.color ?? null,
       presence: presenceOf(peer),
       unread: unread(peerId),
-      detail: preview(peerId) ?? (peer === undefined || peer.online.length > 0 || peer.lastSeen === null ? undefined : t('sidebar.lastSeen', { when: relativeLabel(peer.lastSeen, i18n.language) })),
+      detail:
+        preview(peerId) ??
+        (peer === undefined || peer.online.length > 0 || peer.lastSeen === null
+          ? undefined
+          : t('sidebar.lastSeen', { when: relativeLabel(peer.lastSeen, i18n.language) })),
     })
     const lan: Row[] = []
     const viaRelay: Row[] = []
@@ -64,20 +70,41 @@ export function Sidebar() {
     }
     const earlier: Row[] = []
     const groupRows: Row[] = []
-    const sorted = [...conversations.values()].sort((a, b) => (b.lastActivityAt ?? 0) - (a.lastActivityAt ?? 0))
+    const sorted = [...conversations.values()].sort(
+      (a, b) => (b.lastActivityAt ?? 0) - (a.lastActivityAt ?? 0),
+    )
     for (const conversation of sorted) {
       if (conversation.kind === 'group') {
         const group = groups?.find((g) => `group:${g.id}` === conversation.id)
-        groupRows.push({ id: conversation.id, name: conversation.title ?? group?.name ?? conversation.target, color: null, presence: 'offline', unread: conversation.unread, detail: preview(conversation.id) })
+        groupRows.push({
+          id: conversation.id,
+          name: conversation.title ?? group?.name ?? conversation.target,
+          color: null,
+          presence: 'offline',
+          unread: conversation.unread,
+          detail: preview(conversation.id),
+        })
       } else if (!shown.has(conversation.id)) {
         earlier.push(row(conversation.id, peers.get(conversation.id)))
         shown.add(conversation.id)
       }
     }
     for (const group of groups ?? []) {
-      if (!groupRows.some((r) => r.id === `group:${group.id}`)) groupRows.push({ id: `group:${group.id}`, name: group.name, color: null, presence: 'offline', unread: 0 })
+      if (!groupRows.some((r) => r.id === `group:${group.id}`))
+        groupRows.push({
+          id: `group:${group.id}`,
+          name: group.name,
+          color: null,
+          presence: 'offline',
+          unread: 0,
+        })
     }
-    return { lan: lan.sort(byName), viaRelay: viaRelay.sort(byName), groups: groupRows, earlier: earlier.slice(0, 200) }
+    return {
+      lan: lan.sort(byName),
+      viaRelay: viaRelay.sort(byName),
+      groups: groupRows,
+      earlier: earlier.slice(0, 200),
+    }
   }, [peers, conversations, groups, t, i18n.language])
 
   const onSearch = (value: string): void => {
@@ -91,7 +118,9 @@ export function Sidebar() {
         <header className="me" data-testid="me">
           <Avatar name={me.name} color={me.color} presence={me.status} size="large" />
           <div className="me-text">
-            <div className="me-name" data-testid="me-name">{me.name}</div>
+            <div className="me-name" data-testid="me-name">
+              {me.name}
+            </div>
             <select
               className="status-select"
               aria-label={t('settings.status')}
@@ -100,11 +129,20 @@ export function Sidebar() {
               data-testid="status-select"
             >
               {(['online', 'away', 'busy'] as const).map((s) => (
-                <option key={s} value={s}>{t(`me.status.${s}`)}</option>
+                <option key={s} value={s}>
+                  {t(`me.status.${s}`)}
+                </option>
               ))}
             </select>
           </div>
-          <button type="button" className="icon-button" title={t('me.settings')} aria-label={t('me.settings')} onClick={() => store.openSettings(true)} data-testid="open-settings">
+          <button
+            type="button"
+            className="icon-button"
+            title={t('me.settings')}
+            aria-label={t('me.settings')}
+            onClick={() => store.openSettings(true)}
+            data-testid="open-settings"
+          >
             ⚙
           </button>
         </header>
@@ -124,11 +162,25 @@ export function Sidebar() {
           <SearchResults search={search} onClear={() => onSearch('')} />
         ) : (
           <>
-            <Section title={t('sidebar.lan')} rows={sections.lan} selected={selected} testId="lan-list">
-              {sections.lan.length === 0 && <p className="teach" data-testid="empty-lan">{t('sidebar.emptyLan')}</p>}
+            <Section
+              title={t('sidebar.lan')}
+              rows={sections.lan}
+              selected={selected}
+              testId="lan-list"
+            >
+              {sections.lan.length === 0 && (
+                <p className="teach" data-testid="empty-lan">
+                  {t('sidebar.emptyLan')}
+                </p>
+              )}
             </Section>
             {(relay !== undefined && relay.state !== 'off') || sections.viaRelay.length > 0 ? (
-              <Section title={t('sidebar.relay')} rows={sections.viaRelay} selected={selected} testId="relay-list">
+              <Section
+                title={t('sidebar.relay')}
+                rows={sections.viaRelay}
+                selected={selected}
+                testId="relay-list"
+              >
                 {relay?.state === 'error' && relay.error !== undefined && (
                   <p className="teach teach-problem" role="status" data-testid="relay-problem">
                     {t('sidebar.relayProblem', { message: relay.error })}
@@ -136,8 +188,22 @@ export function Sidebar() {
                 )}
               </Section>
             ) : null}
-            {sections.groups.length > 0 && <Section title={t('sidebar.groups')} rows={sections.groups} selected={selected} testId="group-list" />}
-            {sections.earlier.length > 0 && <Section title={t('sidebar.earlier')} rows={sections.earlier} selected={selected} testId="earlier-list" />}
+            {sections.groups.length > 0 && (
+              <Section
+                title={t('sidebar.groups')}
+                rows={sections.groups}
+                selected={selected}
+                testId="group-list"
+              />
+            )}
+            {sections.earlier.length > 0 && (
+              <Section
+                title={t('sidebar.earlier')}
+                rows={sections.earlier}
+                selected={selected}
+                testId="earlier-list"
+              />
+            )}
             <NewChat />
           </>
         )}
@@ -146,7 +212,13 @@ export function Sidebar() {
   )
 }
 
-function Section(props: { title: string; rows: Row[]; selected: string | undefined; testId: string; children?: React.ReactNode }) {
+function Section(props: {
+  title: string
+  rows: Row[]
+  selected: string | undefined
+  testId: string
+  children?: React.ReactNode
+}) {
   const { t } = useTranslation()
   const store = useStore()
   return (
@@ -173,7 +245,11 @@ function Section(props: { title: string; rows: Row[]; selected: string | undefin
                 {row.detail !== undefined && <span className="row-detail">{row.detail}</span>}
               </span>
               {row.unread > 0 && (
-                <span className="badge" aria-label={t('sidebar.unread', { count: row.unread })} data-testid="unread">
+                <span
+                  className="badge"
+                  aria-label={t('sidebar.unread', { count: row.unread })}
+                  data-testid="unread"
+                >
                   {row.unread > 99 ? '99+' : row.unread}
                 </span>
               )}

@@ -5,7 +5,10 @@ export function shortPeerId(peerId: string): string {
   return peerId.length > 14 ? `${peerId.slice(0, 6)}…${peerId.slice(-4)}` : peerId
 }
 
-export function peerName(peer: Pick<UiPeer, 'peerId' | 'name'> | undefined, fallbackId: string): string {
+export function peerName(
+  peer: Pick<UiPeer, 'peerId' | 'name'> | undefined,
+  fallbackId: string,
+): string {
   const name = peer?.name?.trim()
   return name !== undefined && name.length > 0 ? name : shortPeerId(fallbackId)
 }
@@ -21,7 +24,8 @@ export function textOn(color: number | null | undefined): string {
     const x = v / 255
     return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4
   }
-  const luminance = 0.2126 * channel(c >> 16) + 0.7152 * channel((c >> 8) & 0xff) + 0.0722 * channel(c & 0xff)
+  const luminance =
+    0.2126 * channel(c >> 16) + 0.7152 * channel((c >> 8) & 0xff) + 0.0722 * channel(c & 0xff)
   return luminance > 0.45 ? '#1c2430' : '#ffffff'
 }
 
@@ -41,14 +45,23 @@ export function dayKey(ms: number): string {
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`
 }
 
-export function dayLabel(ms: number, language: string, words: { today: string; yesterday: string }): string {
+export function dayLabel(
+  ms: number,
+  language: string,
+  words: { today: string; yesterday: string },
+): string {
   const now = new Date()
   const today = dayKey(now.getTime())
   const yesterday = dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1).getTime())
   const key = dayKey(ms)
   if (key === today) return words.today
   if (key === yesterday) return words.yesterday
-  return new Intl.DateTimeFormat(language, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(ms)
+  return new Intl.DateTimeFormat(language, {
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  }).format(ms)
 }
 
 export function timeLabel(ms: number, language: string): string {
@@ -58,7 +71,12 @@ export function timeLabel(ms: number, language: string): string {
 /** time today, else date and time: search results span the whole history */
 export function whenLabel(ms: number, language: string): string {
   if (dayKey(ms) === dayKey(Date.now())) return timeLabel(ms, language)
-  return new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(ms)
+  return new Intl.DateTimeFormat(language, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(ms)
 }
 
 export function relativeLabel(ms: number, language: string): string {

@@ -12,7 +12,12 @@ export function notificationsEnabled(): boolean {
 export async function setNotificationsEnabled(on: boolean): Promise<void> {
   localStorage.setItem(KEY, on ? 'on' : 'off')
   // in Electron the main process notifies natively; the page itself has no permissions
-  if (on && window.pigeon === undefined && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+  if (
+    on &&
+    window.pigeon === undefined &&
+    typeof Notification !== 'undefined' &&
+    Notification.permission === 'default'
+  ) {
     await Notification.requestPermission().catch(() => 'denied')
   }
 }
@@ -20,7 +25,10 @@ export async function setNotificationsEnabled(on: boolean): Promise<void> {
 export function notifyInBrowser(message: UiMessage, title: string, open: () => void): void {
   if (!notificationsEnabled() || document.visibilityState === 'visible') return
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return
-  const notification = new Notification(title, { body: message.text.slice(0, 200), tag: message.conversationId })
+  const notification = new Notification(title, {
+    body: message.text.slice(0, 200),
+    tag: message.conversationId,
+  })
   notification.onclick = () => {
     window.focus()
     open()
