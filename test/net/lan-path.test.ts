@@ -59,12 +59,15 @@ test('an inbound handler that fails means DELIVERY_REFUSED, and the next message
   await a.deliver(b.peerId, text(a, b))
 })
 
-test('a receiver that never stores means DELIVERY_TIMEOUT', async (t) => {
+test('a receiver that never acks means DELIVERY_TIMEOUT, and the silent peer is hung up on', async (t) => {
   const a = await lanNode(t, { limits: { ackTimeoutMs: 300 } })
   const b = await lanNode(t)
   b.onInbound(() => new Promise(() => undefined))
   await a.dialKnown(b.peerId, b.addresses())
+  const offline = new Promise((resolve) => a.on('peer:offline', resolve))
   await rejectsWith(a.deliver(b.peerId, text(a, b)), 'DELIVERY_TIMEOUT')
+  await offline // the router's next attempt goes to another path, not into the same silence
+  assert.equal(a.canReach(b.peerId), false)
 })
 
 test('an unknown or stopped peer is PEER_UNREACHABLE', async (t) => {

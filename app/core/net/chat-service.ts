@@ -3,7 +3,7 @@
 // peer, messages per second). The shape follows @libp2p/ping: start() handles, stop() unhandles.
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { PigeonError } from '../../../shared/errors.js'
+import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { ENVELOPE_LIMITS, encodeEnvelope, type Envelope } from '../../../shared/envelope.js'
 import { InboundSession } from './inbound-session.js'
 import { ThrottledLog, type NetLogger } from './logger.js'
@@ -34,7 +34,7 @@ export const DEFAULT_CHAT_LIMITS: ChatLimits = {
   messagesPerSecond: 1000,
   burst: 5000,
   maxStrikes: 100,
-  ackTimeoutMs: 10_000,
+  ackTimeoutMs: 2_000,
   dialTimeoutMs: 5_000,
   maxInFlight: 4096,
 }
@@ -97,7 +97,22 @@ export class ChatService {
       throw new PigeonError('DELIVERY_REFUSED', `The message is ${bytes.length} bytes; peers accept at most ${this.init.limits.maxFrameBytes}.`)
     }
     const session = await this.session(peerId)
-    await session.send(envelope.id, bytes)
+    try {
+      await session.send(envelope.id, bytes)
+    } catch (error) {
+      if (isPigeonError(error) && error.code === 'DELIVERY_TIMEOUT') {
+        // A LAN peer acks in milliseconds: silence means the link is dead (a cut cable, a Wi-Fi
+        // that isolates clients) even if TCP has not noticed. Hanging up makes the peer offline
+        // on the LAN at once, so the router's next attempt takes the relay instead of waiting
+        // for the keep-alive pings; mDNS or a redial brings the LAN back when it works again.
+        this.log.warn(`${peerId}:timeout`, { peer: peerId }, 'peer stopped acknowledging; closing its connections')
+        // abort, not a graceful close: a goodbye cannot cross a dead link and would wait for it
+        for (const connection of this.node.getConnections(peerIdFromString(peerId))) {
+          connection.abort(new Error('the peer stopped acknowledging'))
+        }
+      }
+      throw error
+    }
   }
 
   private async openSession(peerId: string): Promise<OutboundSession> {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { PigeonError } from '../../../shared/errors.js'
+import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
 import type { Identity } from '../../../shared/identity.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
@@ -56,6 +56,8 @@ interface PeerState {
   /** the listen addresses the peer told us by identify */
   listenAddresses: string[]
   seenAt: number
+  /** when a delivery last found the peer silent or unreachable; older sightings are stale */
+  failedAt?: number
   profile?: PeerProfile
 }
 
@@ -158,13 +160,28 @@ export class LanNetwork implements DeliveryPath {
     if (this.node === undefined) return false
     const state = this.peerStates.get(peerId)
     if (state?.online === true) return true
-    return state !== undefined && state.mdnsAddresses.length > 0 && Date.now() - state.seenAt < FRESH_MS
+    return (
+      state !== undefined &&
+      state.mdnsAddresses.length > 0 &&
+      Date.now() - state.seenAt < FRESH_MS &&
+      state.seenAt > (state.failedAt ?? 0)
+    )
   }
 
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
     if (this.chat === undefined) throw new PigeonError('PEER_UNREACHABLE', 'The LAN node is not running.')
     if (peerId === this.peerId) throw new PigeonError('DELIVERY_REFUSED', 'A message to myself does not travel.')
-    await this.chat.deliver(peerId, envelope)
+    try {
+      await this.chat.deliver(peerId, envelope)
+    } catch (error) {
+      if (isPigeonError(error) && (error.code === 'DELIVERY_TIMEOUT' || error.code === 'PEER_UNREACHABLE')) {
+        // until the peer shows a new sign of life, its last mDNS sighting does not make it
+        // reachable: the router takes another path instead of dialling into the same silence
+        const state = this.peerStates.get(peerId)
+        if (state !== undefined) state.failedAt = Date.now()
+      }
+      throw error
+    }
   }
 
   onInbound(handler: InboundHandler): void {

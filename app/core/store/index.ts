@@ -111,7 +111,10 @@ export class Store {
 
   /**
    * A message someone sent me. A duplicate (same id) changes nothing and returns inserted: false.
-   * A new one is stored, counted unread, and its 'delivered' receipt queued, in one transaction.
+   * A new one is stored and counted unread in one transaction. A 'delivered' receipt is queued
+   * only for what came through the relay: there the sender's PUBACK meant "the relay has it", while
+   * on the LAN the path's ack itself tells the sender it is stored (docs/protocol.md §6). A relayed
+   * duplicate is receipted again, since its first ack may never have reached the sender.
    */
   storeInbound(
     text: InboundText,
@@ -135,9 +138,14 @@ export class Store {
         direction: 'in',
       }
       const inserted = this.messages.insert(message)
-      if (!inserted) return { inserted, message: this.messages.get(text.id) ?? message }
+      if (!inserted) {
+        const stored = this.messages.get(text.id) ?? message
+        // first came by the LAN (no receipt), now by the relay: its LAN ack may have been lost
+        if (via === 'relay' && stored.path === 'lan') this.queueReceipt(text.sender, text.id, 'delivered', now)
+        return { inserted, message: stored }
+      }
       this.conversations.noteMessage(conversationId, text.id, now, true)
-      this.queueReceipt(text.sender, text.id, 'delivered', now)
+      if (via === 'relay') this.queueReceipt(text.sender, text.id, 'delivered', now)
       return { inserted, message }
     })
   }

@@ -21,8 +21,8 @@ function openTemp(t: TestContext): { store: Store; file: string } {
   return { store, file }
 }
 
-function receive(store: Store, sender: string, text: string, id = newMessageId()) {
-  return store.storeInbound({ id, sender, sentAt: Date.now(), text }, 'lan', Date.now())
+function receive(store: Store, sender: string, text: string, id = newMessageId(), via: 'lan' | 'relay' = 'relay') {
+  return store.storeInbound({ id, sender, sentAt: Date.now(), text }, via, Date.now())
 }
 
 test('the store file uses WAL and survives reopening', (t) => {
@@ -35,6 +35,15 @@ test('the store file uses WAL and survives reopening', (t) => {
   const again = Store.open(file)
   t.after(() => again.close())
   assert.equal(again.messages.get(message.id)?.text, 'persisted')
+})
+
+test('over the LAN the ack is the receipt: no delivered receipt is queued, unless the relay brings a copy later', (t) => {
+  const { store } = openTemp(t)
+  const id = newMessageId()
+  receive(store, ALICE, 'direct', id, 'lan')
+  assert.equal(store.outbox.head(ALICE, 10).length, 0)
+  assert.equal(receive(store, ALICE, 'direct', id, 'relay').inserted, false)
+  assert.deepEqual(store.outbox.head(ALICE, 10).map((r) => r.receiptState), ['delivered'])
 })
 
 test('an inbound duplicate is stored once, counted unread once, receipted once', (t) => {
