@@ -273,7 +273,17 @@ test('when Bob leaves, Alice sees it and her message waits in the outbox until h
 
   const host = lan.hosts[1]
   if (host === undefined) throw new Error('no host')
-  bob.node = await startPigeon(host, { dataDir: join(scratch, 'Bob'), name: 'Bob' })
+  // same web port, new token: the page still open from before says to open the new address
+  const port = new URL(bob.node.url).port
+  bob.node = await startPigeon(host, {
+    dataDir: join(scratch, 'Bob'),
+    name: 'Bob',
+    args: ['--web-port', port],
+  })
+  await bob.page
+    .locator('[data-testid=banner][data-code=API_UNAUTHORIZED]')
+    .filter({ hasText: 'Open the address' })
+    .waitFor(WAIT)
   await bob.page.goto(bob.node.url)
   await waiting.locator('[data-testid=ticks][data-state=delivered]').waitFor(WAIT)
   await contact(alice.page, 'Bob').waitFor(WAIT)

@@ -2,7 +2,7 @@
 // with the token from the page's URL), set up i18n, render.
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { connectApi, isElectron } from './api/connect.dom.js'
+import { connectApi, isElectron, takeToken } from './api/connect.dom.js'
 import { initI18n } from './i18n/index.dom.js'
 import { AppStore } from './state/app-store.dom.js'
 import { App } from './ui/App.dom.js'
@@ -12,6 +12,14 @@ import { notifyInBrowser } from './ui/notifications.dom.js'
 import './ui/styles.css'
 
 async function main(): Promise<void> {
+  // the new address of a restarted node pasted into this tab differs only in its #token: a
+  // fragment change reloads nothing by itself, so take the token and start over
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(location.hash.slice(1)).has('token')) {
+      takeToken()
+      location.reload()
+    }
+  })
   await initI18n()
   const store = new AppStore(connectApi())
   store.onIncoming = (message, state) => {

@@ -16,13 +16,13 @@ import {
 import { UiError } from './ui-api.js'
 
 const RECONNECT_MIN_MS = 500
-const RECONNECT_MAX_MS = 8000
+const RECONNECT_MAX_MS = 4000
 
 export class BrowserApiClient implements MessengerApi {
   readonly #base: string
   readonly #token: string
   readonly #listeners = new Set<(event: MessengerEvent) => void>()
-  readonly #linkListeners = new Set<(up: boolean) => void>()
+  readonly #linkListeners = new Set<(up: boolean, reason?: 'unauthorized') => void>()
   #socket?: WebSocket
   #retryMs = RECONNECT_MIN_MS
   #timer?: ReturnType<typeof setTimeout>
@@ -89,7 +89,7 @@ export class BrowserApiClient implements MessengerApi {
   }
 
   /** up/down of the event stream; a reconnect means events were missed: reload. */
-  onLink = (listener: (up: boolean) => void): (() => void) => {
+  onLink = (listener: (up: boolean, reason?: 'unauthorized') => void): (() => void) => {
     this.#linkListeners.add(listener)
     return () => this.#linkListeners.delete(listener)
   }
@@ -129,8 +129,20 @@ export class BrowserApiClient implements MessengerApi {
       if (this.#socket !== socket) return // closed on purpose
       this.#socket = undefined
       this.#setUp(false)
-      this.#timer = setTimeout(() => this.#connect(), this.#retryMs)
+      this.#timer = setTimeout(() => void this.#retry(), this.#retryMs)
       this.#retryMs = Math.min(this.#retryMs * 2, RECONNECT_MAX_MS)
     }
+  }
+
+  /** A node restarted since this page opened has a new token: say so instead of retrying blind. */
+  async #retry(): Promise<void> {
+    try {
+      await this.me()
+    } catch (error) {
+      if (error instanceof UiError && error.code === 'API_UNAUTHORIZED') {
+        for (const listener of this.#linkListeners) listener(false, 'unauthorized')
+      }
+    }
+    if (this.#listeners.size > 0 && this.#socket === undefined) this.#connect()
   }
 }

@@ -113,7 +113,7 @@ async function call<T>(promise: Promise<T>): Promise<T> {
 /** `linkEvents` adds the transport's up/down events (the WebSocket in a browser). */
 export function adaptMessengerApi(
   api: MessengerApi,
-  linkEvents?: (listener: (up: boolean) => void) => () => void,
+  linkEvents?: (listener: (up: boolean, reason?: 'unauthorized') => void) => () => void,
 ): UiApi {
   return {
     me: () => call(api.me()),
@@ -140,7 +140,7 @@ export function adaptMessengerApi(
         const mapped = event(e)
         if (mapped !== undefined) listener(mapped)
       })
-      const offLink = linkEvents?.((up) => listener({ type: 'link', up }))
+      const offLink = linkEvents?.((up, reason) => listener({ type: 'link', up, reason }))
       return () => {
         off()
         offLink?.()

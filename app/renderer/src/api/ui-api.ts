@@ -81,7 +81,7 @@ export type UiEvent =
   /** the host asks to show a conversation (Electron: a notification was clicked) */
   | { type: 'open'; conversationId: string }
   /** the link between this UI and the node (WebSocket in the browser) */
-  | { type: 'link'; up: boolean }
+  | { type: 'link'; up: boolean; reason?: 'unauthorized' }
 
 /** A failure the UI can put in words: code from shared/errors.ts, sentence from the node. */
 export class UiError extends Error {

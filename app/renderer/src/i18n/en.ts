@@ -94,7 +94,7 @@ export const en = {
     generic: 'Something went wrong: {{message}}',
     offline: 'Lost the connection to your Pigeon node. Is `pigeon start` still running? Retrying…',
     unauthorized:
-      'This page’s link has an old or missing token. Open the address that `pigeon start --web` printed.',
+      'This page’s token is not valid any more — did the node restart? Open the address that `pigeon start --web` printed.',
     tooLong: 'That message is too long — split it into smaller ones.',
     relay: 'The relay said: {{message}}',
     dismiss: 'Dismiss',

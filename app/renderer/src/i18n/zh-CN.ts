@@ -80,7 +80,7 @@ export const zhCN: Strings = {
   errors: {
     generic: '出了点问题：{{message}}',
     offline: '与 Pigeon 节点的连接断开了。`pigeon start` 还在运行吗？正在重试…',
-    unauthorized: '此链接的令牌已过期或缺失。请打开 `pigeon start --web` 输出的地址。',
+    unauthorized: '此页面的令牌已失效 — 节点重启过吗？请打开 `pigeon start --web` 输出的地址。',
     tooLong: '消息太长了 — 请拆成几条发送。',
     relay: '中继返回：{{message}}',
     dismiss: '关闭',

@@ -41,6 +41,8 @@ export interface AppState {
   /** why the first load failed, in words */
   fatal?: Problem
   linkUp: boolean
+  /** why the link is down, when the node told us (a restarted node has a new token) */
+  linkProblem?: 'API_UNAUTHORIZED'
   me?: UiMe
   peers: ReadonlyMap<string, UiPeer>
   conversations: ReadonlyMap<string, UiConversation>
@@ -235,7 +237,11 @@ export class AppStore {
         break
       case 'link': {
         const wasDown = !s.linkUp
-        this.#set({ linkUp: event.up })
+        if (event.reason === 'unauthorized') {
+          this.#set({ linkUp: false, linkProblem: 'API_UNAUTHORIZED' })
+          break
+        }
+        this.#set({ linkUp: event.up, linkProblem: event.up ? undefined : s.linkProblem })
         if (event.up && wasDown)
           void this.reload().catch((error: unknown) => this.#set({ problem: toProblem(error) }))
         break

@@ -32,10 +32,16 @@ function Banner() {
   const store = useStore()
   const problem = useAppState((s) => s.problem)
   const linkUp = useAppState((s) => s.linkUp)
+  const linkProblem = useAppState((s) => s.linkProblem)
   if (!linkUp) {
     return (
-      <div className="banner banner-warn" role="status" data-testid="banner">
-        {t('errors.offline')}
+      <div
+        className="banner banner-warn"
+        role="status"
+        data-testid="banner"
+        data-code={linkProblem ?? 'LINK_DOWN'}
+      >
+        {linkProblem === 'API_UNAUTHORIZED' ? t('errors.unauthorized') : t('errors.offline')}
       </div>
     )
   }
