@@ -206,7 +206,8 @@ test('the language switches to 简体中文 and back', async () => {
   await page.getByTestId('open-settings').click()
   await page.getByTestId('language').selectOption('en')
   await page.getByRole('heading', { name: 'Settings' }).waitFor(WAIT)
-  await page.getByTestId('close-settings').click()
+  await page.keyboard.press('Escape')
+  await page.getByTestId('settings').waitFor({ ...WAIT, state: 'detached' })
   await page.locator('.section-title', { hasText: 'On this LAN' }).waitFor(WAIT)
 
   // with no choice made, the UI follows the browser's (the OS's) language

@@ -64,6 +64,22 @@ export function App() {
   const selected = useAppState((s) => s.selected)
   const settingsOpen = useAppState((s) => s.settingsOpen)
 
+  // Escape leaves Settings; Ctrl/⌘+F goes to the message search
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && store.getState().settingsOpen) store.openSettings(false)
+      if (e.key === 'f' && (e.ctrlKey || e.metaKey)) {
+        const search = document.querySelector<HTMLInputElement>('[data-testid=search]')
+        if (search !== null) {
+          e.preventDefault()
+          search.focus()
+        }
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [store])
+
   useEffect(() => {
     const onVisible = (): void => store.visible()
     document.addEventListener('visibilitychange', onVisible)
