@@ -39,6 +39,9 @@ test('two nodes chat through the CLI: send, history with states, search, status,
     atBo.map((m) => [m.id, m.from, m.text, m.direction]),
     [[id, ada.peerId, '你好，今天吃饭了吗？ hello', 'in']],
   )
+  const [first] = atBo as unknown as Array<{ sent_at: unknown; state: unknown }>
+  assert.equal(typeof first?.sent_at, 'number', 'history --json has sent_at, as documented')
+  assert.equal(first?.state, 'delivered')
   const human = await pigeon('history', '--data', bDir, 'Ada')
   assert.match(human.stdout, /Ada → me {2}\[delivered\/lan\] {2}你好/)
 

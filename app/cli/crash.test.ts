@@ -3,15 +3,28 @@
 // processes, real libp2p over 127.0.0.1, real SQLite files.
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
+import type { ApiClient } from '../api/client.js'
+import type { MessageView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
 import { eventually } from '../../test/app/support/wait.js'
 import { startPigeon, tempDataDir } from '../../test/app/support/cli.js'
 
-const N = 400
+const N = 1_000
+
+/** The whole conversation, oldest first, page by page (a page holds at most 500). */
+async function allHistory(client: ApiClient, peer: string): Promise<MessageView[]> {
+  const all: MessageView[] = []
+  let before: string | undefined
+  for (;;) {
+    const page = await client.history(peer, { limit: 500, before })
+    all.unshift(...page)
+    if (page.length < 500) return all
+    before = page[0]?.id
+  }
+}
 
 async function historyIds(dataDir: string, peer: string): Promise<string[]> {
-  const client = await connectToDataDir(dataDir)
-  return (await client.history(peer, { limit: 500 })).map((m) => m.id)
+  return (await allHistory(await connectToDataDir(dataDir), peer)).map((m) => m.id)
 }
 
 /** Bo, and Ada who dialled him: both running, connected. */
@@ -53,7 +66,7 @@ test('kill -9 of the receiver mid-burst loses and duplicates nothing', async (t)
   const atBo = await historyIds(boDir, ada.peerId)
   assert.deepEqual(atBo, [...sent].sort(), 'each message exactly once, in order')
   await eventually(async () => {
-    const states = (await adaApi.history(bo.peerId, { limit: 500 })).map((m) => m.state)
+    const states = (await allHistory(adaApi, bo.peerId)).map((m) => m.state)
     return states.length === N && states.every((s) => s === 'delivered')
   }, 'all delivered at Ada')
 })

@@ -7,7 +7,7 @@ import pino from 'pino'
 import { ENVELOPE_LIMITS } from '../../shared/envelope.js'
 import { isPigeonError, PigeonError } from '../../shared/errors.js'
 import type { ApiClient } from '../api/client.js'
-import type { PeerStatus, RelayStatusView } from '../api/contract.js'
+import type { MessageView, PeerStatus, RelayStatusView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
 import { resolveDataDir } from '../core/data-dir.js'
 import { formatMe, formatMessages, formatPeers } from './output.js'
@@ -57,6 +57,21 @@ function print(text: string): void {
 
 function json(value: unknown): void {
   print(JSON.stringify(value, null, 2))
+}
+
+/** Messages as the CLI's JSON promises them (snake_case, like other command-line tools' JSON). */
+function messagesJson(messages: MessageView[]): unknown[] {
+  return messages.map((m) => ({
+    id: m.id,
+    conversation: m.conversation,
+    from: m.from,
+    direction: m.direction,
+    text: m.text,
+    sent_at: m.sentAt,
+    received_at: m.receivedAt,
+    state: m.state,
+    path: m.path,
+  }))
 }
 
 async function nameMap(client: ApiClient): Promise<Map<string, string>> {
@@ -213,7 +228,7 @@ program
   .action((peer: string, options: DataOption & { limit: number; json?: boolean }) =>
     withClient(options, async (client) => {
       const messages = await client.history(peer, { limit: options.limit })
-      if (options.json === true) json(messages)
+      if (options.json === true) json(messagesJson(messages))
       else print(formatMessages(messages, await nameMap(client), (await client.me()).peerId))
     }),
   )
@@ -228,7 +243,7 @@ program
   .action((words: string[], options: DataOption & { limit: number; json?: boolean }) =>
     withClient(options, async (client) => {
       const messages = await client.search(words.join(' '), options.limit)
-      if (options.json === true) json(messages)
+      if (options.json === true) json(messagesJson(messages))
       else print(formatMessages(messages, await nameMap(client), (await client.me()).peerId))
     }),
   )
