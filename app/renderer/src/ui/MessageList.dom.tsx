@@ -12,12 +12,21 @@ type Row =
   | { kind: 'day'; key: string; label: string }
   | { kind: 'message'; key: string; message: UiMessage; first: boolean }
 
+// Rows are rebuilt whenever a page is prepended (up to 100,000 messages): per-message work is
+// cached on the message objects, which survive prepends unchanged.
+const dayOf = new WeakMap<UiMessage, string>()
+const rowOf = new WeakMap<UiMessage, Extract<Row, { kind: 'message' }>>()
+
 function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
   const rows: Row[] = []
   let day = ''
   let previous: UiMessage | undefined
   for (const message of items) {
-    const key = dayKey(message.sentAt)
+    let key = dayOf.get(message)
+    if (key === undefined) {
+      key = dayKey(message.sentAt)
+      dayOf.set(message, key)
+    }
     if (key !== day) {
       day = key
       rows.push({ kind: 'day', key: `day-${key}`, label: label(message.sentAt) })
@@ -28,7 +37,12 @@ function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
       previous === undefined ||
       previous.direction !== message.direction ||
       message.sentAt - previous.sentAt > 300_000
-    rows.push({ kind: 'message', key: message.id, message, first })
+    let row = rowOf.get(message)
+    if (row === undefined || row.first !== first) {
+      row = { kind: 'message', key: message.id, message, first }
+      rowOf.set(message, row)
+    }
+    rows.push(row)
     previous = message
   }
   return rows

@@ -40,6 +40,22 @@ export function initials(name: string): string {
   return (first + second).toUpperCase()
 }
 
+// Building an Intl formatter costs far more than using one: one per language and style.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter(
+  language: string,
+  style: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${language}|${style}`
+  let f = formatters.get(key)
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat(language, options)
+    formatters.set(key, f)
+  }
+  return f
+}
+
 export function dayKey(ms: number): string {
   const d = new Date(ms)
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`
@@ -56,7 +72,7 @@ export function dayLabel(
   const key = dayKey(ms)
   if (key === today) return words.today
   if (key === yesterday) return words.yesterday
-  return new Intl.DateTimeFormat(language, {
+  return formatter(language, 'day', {
     weekday: 'long',
     year: 'numeric',
     month: 'long',
@@ -65,13 +81,13 @@ export function dayLabel(
 }
 
 export function timeLabel(ms: number, language: string): string {
-  return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(ms)
+  return formatter(language, 'time', { hour: '2-digit', minute: '2-digit' }).format(ms)
 }
 
 /** time today, else date and time: search results span the whole history */
 export function whenLabel(ms: number, language: string): string {
   if (dayKey(ms) === dayKey(Date.now())) return timeLabel(ms, language)
-  return new Intl.DateTimeFormat(language, {
+  return formatter(language, 'when', {
     month: 'short',
     day: 'numeric',
     hour: '2-digit',
