@@ -16,9 +16,11 @@
 // The sender's key is not in the clear: it is the envelope's `sender`, inside the ciphertext,
 // which is why the MAC is checked after decryption. Overhead: 65 bytes per message.
 // The static-static secret X25519(S, R) is the same for every message between two people, so it
-// is cached; a seal costs two scalar multiplications and an open one.
+// is cached; a seal costs two scalar multiplications and an open one. They run in WebCrypto
+// (X25519 in Node ≥ 20, Chromium, Firefox, Safari): about 5× faster than the pure-JS ladder.
+// @noble/curves still converts the Ed25519 keys (RFC 7748 §4.1), which WebCrypto cannot.
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { ed25519, x25519 } from '@noble/curves/ed25519.js'
+import { ed25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -36,10 +38,32 @@ const NONCE = new Uint8Array(12)
 const KEY_INFO = new TextEncoder().encode('pigeon/seal/v1/key')
 const SENDER_INFO = new TextEncoder().encode('pigeon/seal/v1/sender')
 
+// --- X25519 in WebCrypto ------------------------------------------------------------------------
+
+const subtle = globalThis.crypto.subtle
+type CryptoKey = Awaited<ReturnType<typeof subtle.importKey>>
+interface CryptoKeyPair {
+  publicKey: CryptoKey
+  privateKey: CryptoKey
+}
+const X25519 = { name: 'X25519' } as const
+/** PKCS#8 wrapping of a raw X25519 private key (RFC 8410): WebCrypto imports no raw private keys */
+const PKCS8_X25519_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20])
+
+async function importPrivate(secret: Uint8Array): Promise<CryptoKey> {
+  return await subtle.importKey('pkcs8', concatBytes(PKCS8_X25519_PREFIX, secret), X25519, false, ['deriveBits'])
+}
+
+/** X25519(private, public); WebCrypto refuses low-order public keys (all-zero result). */
+async function dh(privateKey: CryptoKey, publicKey: Uint8Array): Promise<Uint8Array> {
+  const key = await subtle.importKey('raw', publicKey as Uint8Array<ArrayBuffer>, X25519, false, [])
+  return new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: key }, privateKey, 256))
+}
+
 // --- key conversion and the static-static cache ----------------------------------------------
 
 const montgomeryPublic = new Map<string, Uint8Array>()
-const staticSecrets = new WeakMap<Identity, { secret: Uint8Array; shared: Map<string, Uint8Array> }>()
+const staticSecrets = new WeakMap<Identity, { secret: Promise<CryptoKey>; shared: Map<string, Uint8Array> }>()
 const CACHE_LIMIT = 4096
 
 function xPublicOf(peerId: string): Uint8Array {
@@ -52,21 +76,21 @@ function xPublicOf(peerId: string): Uint8Array {
   return key
 }
 
-function staticOf(identity: Identity): { secret: Uint8Array; shared: Map<string, Uint8Array> } {
+function staticOf(identity: Identity): { secret: Promise<CryptoKey>; shared: Map<string, Uint8Array> } {
   let entry = staticSecrets.get(identity)
   if (entry === undefined) {
-    entry = { secret: ed25519.utils.toMontgomerySecret(identitySeed(identity)), shared: new Map() }
+    entry = { secret: importPrivate(ed25519.utils.toMontgomerySecret(identitySeed(identity))), shared: new Map() }
     staticSecrets.set(identity, entry)
   }
   return entry
 }
 
 /** X25519(me, them) between two long-term keys; the same both ways, so it is cached per pair. */
-function staticShared(me: Identity, them: string): Uint8Array {
+async function staticShared(me: Identity, them: string): Promise<Uint8Array> {
   const entry = staticOf(me)
   let shared = entry.shared.get(them)
   if (shared === undefined) {
-    shared = x25519.getSharedSecret(entry.secret, xPublicOf(them))
+    shared = await dh(await entry.secret, xPublicOf(them))
     if (entry.shared.size >= CACHE_LIMIT) entry.shared.clear()
     entry.shared.set(them, shared)
   }
@@ -80,20 +104,21 @@ function senderMac(ephemeralShared: Uint8Array, staticSecret: Uint8Array, salt: 
 
 // --- seal ------------------------------------------------------------------------------------
 
-export function seal(envelope: Envelope, sender: Identity, recipientPeerId: string): Uint8Array {
+export async function seal(envelope: Envelope, sender: Identity, recipientPeerId: string): Promise<Uint8Array> {
   if (envelope.sender !== sender.peerId) {
     throw new PigeonError('SEAL_TAMPERED', 'An envelope can only be sealed by its own sender.')
   }
   const plaintext = encodeEnvelope(envelope)
   const recipientKey = publicKeyFromPeerId(recipientPeerId)
-  const ephemeral = x25519.keygen()
-  const shared = x25519.getSharedSecret(ephemeral.secretKey, xPublicOf(recipientPeerId))
-  const salt = concatBytes(ephemeral.publicKey, recipientKey)
-  const header = concatBytes(Uint8Array.of(SEAL_VERSION), ephemeral.publicKey)
+  const ephemeral = (await subtle.generateKey(X25519, true, ['deriveBits'])) as CryptoKeyPair
+  const ephemeralPublic = new Uint8Array(await subtle.exportKey('raw', ephemeral.publicKey))
+  const shared = await dh(ephemeral.privateKey, xPublicOf(recipientPeerId))
+  const salt = concatBytes(ephemeralPublic, recipientKey)
+  const header = concatBytes(Uint8Array.of(SEAL_VERSION), ephemeralPublic)
   const aad = concatBytes(header, recipientKey)
   const key = hkdf(sha256, shared, salt, KEY_INFO, 32)
   const ciphertext = chacha20poly1305(key, NONCE, aad).encrypt(plaintext)
-  const mac = senderMac(shared, staticShared(sender, recipientPeerId), salt, aad, ciphertext)
+  const mac = senderMac(shared, await staticShared(sender, recipientPeerId), salt, aad, ciphertext)
   return concatBytes(header, ciphertext, mac)
 }
 
@@ -127,7 +152,7 @@ export class ReplayGuard {
   }
 }
 
-export function openSealed(sealed: Uint8Array, recipient: Identity, options: { replay?: ReplayGuard } = {}): Envelope {
+export async function openSealed(sealed: Uint8Array, recipient: Identity, options: { replay?: ReplayGuard } = {}): Promise<Envelope> {
   if (sealed.length < SEAL_OVERHEAD + 1) {
     throw new PigeonError('SEAL_TRUNCATED', `A sealed message has at least ${SEAL_OVERHEAD + 1} bytes; this one has ${sealed.length}.`)
   }
@@ -144,7 +169,7 @@ export function openSealed(sealed: Uint8Array, recipient: Identity, options: { r
   let shared: Uint8Array
   let plaintext: Uint8Array
   try {
-    shared = x25519.getSharedSecret(staticOf(recipient).secret, ephemeralPublic)
+    shared = await dh(await staticOf(recipient).secret, ephemeralPublic)
     plaintext = chacha20poly1305(hkdf(sha256, shared, salt, KEY_INFO, 32), NONCE, aad).decrypt(ciphertext)
   } catch (cause) {
     throw new PigeonError('SEAL_TAMPERED', 'A sealed message could not be opened: it was damaged in transit, or sealed for someone else.', { cause })
@@ -161,7 +186,7 @@ export function openSealed(sealed: Uint8Array, recipient: Identity, options: { r
   }
   let expected: Uint8Array
   try {
-    expected = senderMac(shared, staticShared(recipient, envelope.sender), salt, aad, ciphertext)
+    expected = senderMac(shared, await staticShared(recipient, envelope.sender), salt, aad, ciphertext)
   } catch (cause) {
     throw new PigeonError('SEAL_TAMPERED', 'The sender of a sealed message could not be checked.', { cause })
   }

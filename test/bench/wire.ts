@@ -112,8 +112,8 @@ async function measureDirect(alice: Identity, bob: Identity, texts: string[]): P
 
 // --- relayed: exact packet ----------------------------------------------------------------------
 
-function relayedBytes(alice: Identity, bob: Identity, text: string): number {
-  const sealed = seal(textEnvelope(alice, bob, text), alice, bob.peerId)
+async function relayedBytes(alice: Identity, bob: Identity, text: string): Promise<number> {
+  const sealed = await seal(textEnvelope(alice, bob, text), alice, bob.peerId)
   const packet = mqttPacket.generate({
     cmd: 'publish',
     topic: inboxTopic(bob.peerId),
@@ -168,14 +168,14 @@ function omemoStanza(text: string): number {
 
 // --- seal + open throughput ---------------------------------------------------------------------
 
-function sealOpenPerSecond(alice: Identity, bob: Identity): number {
+async function sealOpenPerSecond(alice: Identity, bob: Identity): Promise<number> {
   const payload = 'x'.repeat(1024)
   const deadline = performance.now() + 2_000
   let count = 0
   const started = performance.now()
   while (performance.now() < deadline) {
     const envelope = textEnvelope(alice, bob, payload)
-    const opened = openSealed(seal(envelope, alice, bob.peerId), bob)
+    const opened = await openSealed(await seal(envelope, alice, bob.peerId), bob)
     if (messageIdToString(opened.id) !== messageIdToString(envelope.id)) throw new Error('seal/open mismatch')
     count += 1
   }
@@ -188,13 +188,13 @@ export async function run(): Promise<BenchResult> {
   const [direct20, direct500] = (await measureDirect(alice, bob, [TEXT_20, TEXT_500])) as [number, number]
   const envelope20 = encodeEnvelope(textEnvelope(alice, bob, TEXT_20)).length
   const envelope500 = encodeEnvelope(textEnvelope(alice, bob, TEXT_500)).length
-  const relayed20 = relayedBytes(alice, bob, TEXT_20)
-  const relayed500 = relayedBytes(alice, bob, TEXT_500)
+  const relayed20 = await relayedBytes(alice, bob, TEXT_20)
+  const relayed500 = await relayedBytes(alice, bob, TEXT_500)
   const xmpp20 = xmppStanza(TEXT_20)
   const xmpp500 = xmppStanza(TEXT_500)
   const omemo20 = omemoStanza(TEXT_20)
   const omemo500 = omemoStanza(TEXT_500)
-  const perSecond = sealOpenPerSecond(alice, bob)
+  const perSecond = await sealOpenPerSecond(alice, bob)
   const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`
   return {
     title: 'wire: bytes per text message (sender → next hop, TCP payload)',

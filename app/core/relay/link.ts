@@ -124,7 +124,7 @@ export class RelayLink implements DeliveryPath {
     if (client === undefined || !client.connected) {
       throw new PigeonError('PEER_UNREACHABLE', 'The relay is not connected.')
     }
-    const sealed = seal(envelope, this.#init.identity, peerId)
+    const sealed = await seal(envelope, this.#init.identity, peerId)
     const timeoutMs = this.#init.publishTimeoutMs ?? 10_000
     let timer: NodeJS.Timeout | undefined
     try {
@@ -263,7 +263,7 @@ export class RelayLink implements DeliveryPath {
     if (topic?.kind === 'inbox' && topic.peerId === this.#init.identity.peerId) {
       let envelope: Envelope
       try {
-        envelope = openSealed(payload, this.#init.identity, { replay: this.#replay })
+        envelope = await openSealed(payload, this.#init.identity, { replay: this.#replay })
       } catch (error) {
         // a forged, damaged or replayed message can never become valid: ack it away, log it
         this.#log.warn({ code: isPigeonError(error) ? error.code : 'UNKNOWN' }, `refused a relayed message: ${errorWords(error)}`)
