@@ -82,6 +82,15 @@ async function nameMap(client: ApiClient): Promise<Map<string, string>> {
   )
 }
 
+/** `pigeon peers` and `pigeon contact list`: everyone known, with the paths that reach them */
+function listPeers(options: DataOption & { json?: boolean }): Promise<void> {
+  return withClient(options, async (client) => {
+    const peers = await client.peers()
+    if (options.json === true) json(peers)
+    else print(formatPeers(peers))
+  })
+}
+
 const program = new Command('pigeon')
   .description(
     'LAN messenger: peers found by mDNS, direct encrypted chat, history that never loses a message',
@@ -190,13 +199,7 @@ program
   .description('known peers: PeerId, name, status, online, addresses')
   .addOption(dataOption())
   .option('--json', 'print JSON')
-  .action((options: DataOption & { json?: boolean }) =>
-    withClient(options, async (client) => {
-      const peers = await client.peers()
-      if (options.json === true) json(peers)
-      else print(formatPeers(peers))
-    }),
-  )
+  .action(listPeers)
 
 program
   .command('send')
@@ -322,13 +325,7 @@ contact
   .description('everyone known: on this LAN, through the relay, or offline')
   .addOption(dataOption())
   .option('--json', 'print JSON')
-  .action((options: DataOption & { json?: boolean }) =>
-    withClient(options, async (client) => {
-      const peers = await client.peers()
-      if (options.json === true) json(peers)
-      else print(formatPeers(peers))
-    }),
-  )
+  .action(listPeers)
 
 program
   .command('link')

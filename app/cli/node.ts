@@ -44,6 +44,8 @@ export interface RunningNode {
   readonly lan: LanNetwork
   readonly relay: RelaySlot
   readonly api: ApiServer
+  /** the MessengerApi the server serves, for in-process hosts (the Electron main process) */
+  readonly localApi: LocalApi
   readonly store: Store
   addresses(): string[]
   stop(): Promise<void>
@@ -116,12 +118,13 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     relay.start()
     cleanups.unshift(() => relay.stop())
 
+    const localApi = new LocalApi(
+      messenger,
+      () => lan.addresses(),
+      createNodeServices({ identity, store, messenger, relay, mdns: options.mdns }),
+    )
     const api = await startApiServer({
-      api: new LocalApi(
-        messenger,
-        () => lan.addresses(),
-        createNodeServices({ identity, store, messenger, relay, mdns: options.mdns }),
-      ),
+      api: localApi,
       dataDir,
       port: options.apiPort,
       onError: (error) => log.error({ err: errorText(error) }, 'API request failed'),
@@ -138,6 +141,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       lan,
       relay,
       api,
+      localApi,
       store,
       addresses: () => lan.addresses(),
       stop: () => (stopping ??= runCleanups(cleanups)),

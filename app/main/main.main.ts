@@ -26,10 +26,9 @@ import {
 } from 'electron'
 import { isPigeonError } from '../../shared/errors.js'
 import type { MessengerEvent, Unsubscribe } from '../api/contract.js'
-import { LocalApi } from '../api/local.js'
+import type { LocalApi } from '../api/local.js'
 import { startNode, type RunningNode } from '../cli/node.js'
-import { createNodeServices } from '../cli/services.js'
-import { loadOrCreateIdentity, resolveDataDir } from '../core/data-dir.js'
+import { resolveDataDir } from '../core/data-dir.js'
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js'
 import { contentType, resolveStatic } from '../web/static.js'
 import {
@@ -294,15 +293,8 @@ async function start(): Promise<void> {
     return
   }
   const running = node
-  // the same services the node's HTTP API has (relay switch, contacts, doctor), for the IPC side
-  const services = createNodeServices({
-    identity: await loadOrCreateIdentity(dataDir),
-    store: running.store,
-    messenger: running.messenger,
-    relay: running.relay,
-    mdns,
-  })
-  const api = new LocalApi(running.messenger, () => running.addresses(), services)
+  // the very MessengerApi the node's HTTP API serves: IPC and HTTP cannot drift apart
+  const api = running.localApi
   handleIpc(api)
   mainWindow = createWindow()
   createTray(api)
