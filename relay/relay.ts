@@ -105,6 +105,8 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
 
   const maxPacket = config.maxPacketBytes + PACKET_OVERHEAD_BYTES
   const handle = (stream: Duplex, request?: IncomingMessage): void => {
+    // small packets (PUBACK, short PUBLISH) must not wait for Nagle + the peer's delayed ACK
+    if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') stream.setNoDelay(true)
     const client = broker.handle(stream, request)
     guardPacketSize(client, maxPacket, () => {
       metrics.aclRefusals.inc({ reason: 'packet_too_large' })

@@ -213,6 +213,9 @@ export class RelayLink implements DeliveryPath {
       will: { topic: presenceTopic(me), payload: Buffer.from(OFFLINE_PRESENCE), qos: 1, retain: true },
     })
     this.#client = client
+    // small packets (PUBLISH, PUBACK) must not wait for Nagle + the relay's delayed ACK (~40 ms)
+    const socket = client.stream as { setNoDelay?: (on: boolean) => void }
+    socket.setNoDelay?.(true)
     // [MQTT-4.6.0-2]-style ordering: the PUBACK for an inbound message goes out only when
     // `done` is called, i.e. after the envelope is stored.
     client.handleMessage = (packet, done) => {
