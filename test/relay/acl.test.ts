@@ -9,7 +9,7 @@ import { createRelayToken } from '../../shared/relay-token.js'
 import { encodeSignedGroupDocument, signGroupDocument, type GroupDocument } from '../../shared/group.js'
 import { groupMetaTopic, groupTopic, inboxTopic, newGroupId, presenceTopic } from '../../shared/topics.js'
 import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
-import { closeAll, closed, collect, connackCode, connectAs } from './clients.js'
+import { closeAll, closed, collect, connackCode, connectAs } from '../support/mqtt-clients.js'
 
 const MAX_PACKET = 4096
 let relay: RelayProcess

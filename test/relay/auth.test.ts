@@ -6,7 +6,7 @@ import { generateIdentity, type Identity } from '../../shared/identity.js'
 import { createRelayToken } from '../../shared/relay-token.js'
 import { inboxTopic } from '../../shared/topics.js'
 import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
-import { closeAll, collect, connackCode, connectAs } from './clients.js'
+import { closeAll, collect, connackCode, connectAs } from '../support/mqtt-clients.js'
 
 let relay: RelayProcess
 let alice: Identity

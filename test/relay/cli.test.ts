@@ -8,7 +8,7 @@ import { parseRelayConfig, type RelayConfig } from '../../relay/config.js'
 import { generateIdentity } from '../../shared/identity.js'
 import { inboxTopic } from '../../shared/topics.js'
 import { newDataDir, runRelayExpectingExit, startRelayProcess } from '../support/relay-process.js'
-import { closeAll, closed, connectAs } from './clients.js'
+import { closeAll, closed, connectAs } from '../support/mqtt-clients.js'
 
 function configOf(argv: string[], env: Record<string, string> = {}): RelayConfig {
   const outcome = parseRelayConfig(argv, env)

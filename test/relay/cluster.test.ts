@@ -12,7 +12,7 @@ import { encodeSignedGroupDocument, signGroupDocument } from '../../shared/group
 import { groupMetaTopic, groupTopic, inboxTopic, newGroupId } from '../../shared/topics.js'
 import { startRedis } from '../support/brokers.js'
 import { newDataDir, startRelayProcess, type RelayProcess } from '../support/relay-process.js'
-import { closeAll, collect, connackCode, connectAs } from './clients.js'
+import { closeAll, collect, connackCode, connectAs } from '../support/mqtt-clients.js'
 
 let redis: Awaited<ReturnType<typeof startRedis>>
 let nodeA: RelayProcess

@@ -8,7 +8,7 @@ import { generateIdentity, type Identity } from '../../shared/identity.js'
 import { decodeSignedGroupDocument, encodeSignedGroupDocument, signGroupDocument, type GroupDocument } from '../../shared/group.js'
 import { groupMetaTopic, groupTopic, newGroupId } from '../../shared/topics.js'
 import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
-import { closeAll, closed, collect, connectAs } from './clients.js'
+import { closeAll, closed, collect, connectAs } from '../support/mqtt-clients.js'
 
 let relay: RelayProcess
 let owner: Identity

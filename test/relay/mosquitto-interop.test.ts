@@ -9,7 +9,7 @@ import { generateIdentity, type Identity } from '../../shared/identity.js'
 import { createRelayToken } from '../../shared/relay-token.js'
 import { inboxTopic, presenceTopic } from '../../shared/topics.js'
 import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
-import { closeAll, collect, connectAs } from './clients.js'
+import { closeAll, collect, connectAs } from '../support/mqtt-clients.js'
 
 let relay: RelayProcess
 let port: string

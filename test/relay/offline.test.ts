@@ -6,7 +6,7 @@ import { generateIdentity, type Identity } from '../../shared/identity.js'
 import { encodeSignedGroupDocument, signGroupDocument } from '../../shared/group.js'
 import { groupMetaTopic, groupTopic, inboxTopic, newGroupId } from '../../shared/topics.js'
 import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
-import { closeAll, closed, collect, connectAs } from './clients.js'
+import { closeAll, closed, collect, connectAs } from '../support/mqtt-clients.js'
 
 async function withRelay(args: string[], body: (relay: RelayProcess) => Promise<void>): Promise<void> {
   const relay = await startRelayProcess({ args })

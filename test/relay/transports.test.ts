@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { generateIdentity } from '../../shared/identity.js'
 import { inboxTopic } from '../../shared/topics.js'
 import { startRelayProcess } from '../support/relay-process.js'
-import { closeAll, collect, connectAs } from './clients.js'
+import { closeAll, collect, connectAs } from '../support/mqtt-clients.js'
 
 test('a client on TLS and a client on WebSocket talk through one relay', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pigeon-tls-'))
