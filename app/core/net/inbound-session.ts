@@ -1,5 +1,6 @@
-// The receiving side of /pigeon/chat/1.0.0: frames are handled one at a time, in order, and each
-// gets exactly one reply (framing.ts) once the envelope is stored — or refused. Nothing a peer
+// The receiving side of /pigeon/chat/1.0.0: frames are handed on in order — all those already
+// received at once, so the engine can store them in one commit — and each gets exactly one reply
+// (framing.ts), in order, once its envelope is stored — or refused. Nothing a peer
 // sends can throw out of here: bad input becomes a NACK, a log line, and at worst a closed stream.
 import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -25,6 +26,8 @@ export interface InboundSessionOptions {
 
 /** frames decoded but not yet handled, above which we stop reading (yamux then stops the sender) */
 const HIGH_WATER = 512
+/** frames handed to the store together; their replies are awaited in order */
+const WINDOW = 256
 
 export class InboundSession {
   private readonly decoder: FrameDecoder
@@ -74,8 +77,14 @@ export class InboundSession {
     this.running = true
     try {
       while (this.queued > 0 && this.stream.status === 'open') {
-        const frame = this.queue[this.queueHead]!
-        this.queue[this.queueHead++] = undefined as unknown as Uint8Array
+        // Every frame already here is handed to the store at once, in order, so the engine can
+        // commit them together; the replies still go out one per frame, in arrival order.
+        const pending: Array<Promise<Reply>> = []
+        while (this.queued > 0 && pending.length < WINDOW) {
+          const frame = this.queue[this.queueHead]!
+          this.queue[this.queueHead++] = undefined as unknown as Uint8Array
+          pending.push(this.handle(frame))
+        }
         if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
           this.queue.splice(0, this.queueHead)
           this.queueHead = 0
@@ -84,14 +93,16 @@ export class InboundSession {
           this.paused = false
           this.stream.resume()
         }
-        const reply = await this.handle(frame)
-        this.writer.write(replyPayload(reply))
-        if (!reply.ok && reply.reason !== NackReason.rateLimited && reply.reason !== NackReason.storeFailed) {
-          if (++this.strikes >= this.options.maxStrikes) {
-            this.writer.flush()
-            this.stream.abort(new Error('too many refused frames'))
-            this.options.onAbuse(`${this.strikes} refused frames`)
-            return
+        for (const next of pending) {
+          const reply = await next
+          this.writer.write(replyPayload(reply))
+          if (!reply.ok && reply.reason !== NackReason.rateLimited && reply.reason !== NackReason.storeFailed) {
+            if (++this.strikes >= this.options.maxStrikes) {
+              this.writer.flush()
+              this.stream.abort(new Error('too many refused frames'))
+              this.options.onAbuse(`${this.strikes} refused frames`)
+              return
+            }
           }
         }
       }
