@@ -423,9 +423,13 @@ export class AppStore {
     }
     try {
       const peer = await this.api.addContact(link)
-      const peers = new Map(this.#state.peers)
-      peers.set(peer.peerId, peer)
-      this.#set({ peers })
+      // a 'peer' event (e.g. the contact's presence through the relay) may have overtaken this
+      // reply: it is newer than the snapshot in the reply, so it wins
+      if (!this.#state.peers.has(peer.peerId)) {
+        const peers = new Map(this.#state.peers)
+        peers.set(peer.peerId, peer)
+        this.#set({ peers })
+      }
       this.select(peer.peerId)
       return undefined
     } catch (error) {
