@@ -65,6 +65,12 @@ export type PigeonErrorCode =
   | 'RELAY_REFUSED'
   | 'PRESENCE_INVALID'
   | 'CONTACT_LINK_INVALID'
+  // groups in the app (app/core/groups)
+  | 'GROUP_UNKNOWN'
+  | 'GROUP_AMBIGUOUS'
+  | 'GROUP_NOT_MEMBER'
+  | 'GROUP_EMPTY'
+  | 'GROUP_OWNER_LEAVES'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode

@@ -93,7 +93,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     const paths = [lan, relay]
     const messenger = new Messenger({
       store,
-      peerId: identity.peerId,
+      identity,
       paths,
       profileExchange: [lan, relay],
       redial: (peerId, addresses) => lan.dialKnown(peerId, addresses),

@@ -5,20 +5,23 @@
 import { EventEmitter } from 'node:events'
 import { ENVELOPE_LIMITS, newMessageId, type Envelope } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
-import { isPeerId } from '../../shared/identity.js'
+import { isPeerId, type Identity } from '../../shared/identity.js'
 import type { DeliveryPath, PathEvents, PathName, PeerProfile, PeerStatus } from './delivery.js'
+import { GroupService } from './groups/group-service.js'
 import { checkColor, checkName, defaultColor } from './profile.js'
 import type { BackoffPolicy } from './router/backoff.js'
 import { OutboxRouter } from './router/outbox-router.js'
 import { GroupCommit } from './store/group-commit.js'
-import type {
-  ConversationRow,
-  InboundText,
-  MeRow,
-  MessageRow,
-  PeerRow,
-  SettingValue,
-  Store,
+import {
+  groupConversationId,
+  type ConversationRow,
+  type GroupRow,
+  type InboundText,
+  type MeRow,
+  type MessageRow,
+  type PeerRow,
+  type SettingValue,
+  type Store,
 } from './store/index.js'
 
 /**
@@ -33,8 +36,8 @@ export interface ProfileExchange {
 
 export interface MessengerOptions {
   store: Store
-  /** my PeerId (the identity's) */
-  peerId: string
+  /** who I am: my PeerId, and the key that signs my group changes */
+  identity: Identity
   paths: readonly DeliveryPath[]
   /** the display name when none is stored yet; `name` replaces a stored one */
   defaultName?: string
@@ -68,7 +71,11 @@ export interface MessengerEvents {
   profile: [MeRow]
   typing: [{ peerId: string; typing: boolean }]
   conversation: [ConversationRow]
+  group: [GroupRow]
 }
+
+/** What a conversation reference names: a peer (direct chat) or one of my groups. */
+export type ConversationTarget = { kind: 'peer'; peerId: string } | { kind: 'group'; group: GroupRow }
 
 export const HISTORY_MAX_LIMIT = 500
 const SEARCH_INDEX_INTERVAL_MS = 500
@@ -80,6 +87,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #options: MessengerOptions
   readonly #now: () => number
   readonly #router: OutboxRouter
+  readonly #groups: GroupService
   readonly #online = new Map<string, Set<PathName>>()
   readonly #redialing = new Set<string>()
   readonly #exchanges: readonly ProfileExchange[]
@@ -138,7 +146,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   constructor(options: MessengerOptions) {
     super()
     this.#options = options
-    this.peerId = options.peerId
+    this.peerId = options.identity.peerId
     this.#store = options.store
     this.#paths = options.paths
     this.#now = options.now ?? Date.now
@@ -151,7 +159,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
           : [exchange as ProfileExchange]
     this.#router = new OutboxRouter({
       store: options.store,
-      me: options.peerId,
+      me: this.peerId,
       paths: options.paths,
       backoff: options.backoff,
       deliveryTimeoutMs: options.deliveryTimeoutMs,
@@ -162,6 +170,18 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       reconnect: (recipient) => this.#redial(recipient),
       onAttemptFailed: (recipient, error) =>
         options.onWarning?.(`delivery to ${recipient} failed`, error),
+    })
+    this.#groups = new GroupService({
+      store: options.store,
+      identity: options.identity,
+      now: this.#now,
+      resolvePeer: (ref) => this.resolvePeer(ref),
+      kick: (recipient) => this.#router.kick(recipient),
+      onGroup: (group) => {
+        this.emit('group', group)
+        this.#emitConversation(groupConversationId(group.groupId))
+      },
+      onWarning: options.onWarning,
     })
     // paths offer no way to remove an inbound handler, so the handler checks #running itself
     for (const path of this.#paths) path.onInbound((envelope, via) => this.#inbound(envelope, via))
@@ -273,53 +293,133 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return this.#store.conversations.list()
   }
 
-  history(peerRef: string, query: { before?: Uint8Array; limit?: number } = {}): MessageRow[] {
-    const peerId = this.resolvePeer(peerRef)
+  /**
+   * A peer (PeerId or the name of exactly one known peer) or a group (`group:<id>`, its id, or the
+   * name of exactly one of my groups). Throws PEER_UNKNOWN / PEER_AMBIGUOUS / GROUP_AMBIGUOUS.
+   */
+  resolveConversation(ref: string): ConversationTarget {
+    const wanted = ref.trim()
+    if (isPeerId(wanted)) return { kind: 'peer', peerId: wanted }
+    const group = this.#groups.find(wanted)
+    if (group !== undefined && wanted.startsWith('group:')) return { kind: 'group', group }
+    let peerId: string | undefined
+    try {
+      peerId = this.resolvePeer(wanted)
+    } catch (error) {
+      if (group === undefined) {
+        if (error instanceof PigeonError && error.code === 'PEER_UNKNOWN') {
+          throw new PigeonError(
+            'PEER_UNKNOWN',
+            `No known peer or group is called "${wanted}"; \`pigeon peers\` and \`pigeon group list\` show who and what is known.`,
+          )
+        }
+        throw error
+      }
+    }
+    if (peerId !== undefined && group !== undefined) {
+      throw new PigeonError(
+        'PEER_AMBIGUOUS',
+        `Both a peer and a group are called "${wanted}"; use the PeerId (${peerId}) or group:${group.groupId}.`,
+      )
+    }
+    return peerId !== undefined ? { kind: 'peer', peerId } : { kind: 'group', group: group as GroupRow }
+  }
+
+  /** The conversation id of a peer or group reference (resolveConversation). */
+  conversationOf(ref: string): string {
+    const target = this.resolveConversation(ref)
+    return target.kind === 'peer' ? target.peerId : groupConversationId(target.group.groupId)
+  }
+
+  history(ref: string, query: { before?: Uint8Array; limit?: number } = {}): MessageRow[] {
+    const conversationId = this.conversationOf(ref)
     const limit = Math.min(Math.max(query.limit ?? 50, 1), HISTORY_MAX_LIMIT)
-    return this.#store.messages.history(peerId, { before: query.before, limit })
+    return this.#store.messages.history(conversationId, { before: query.before, limit })
   }
 
   search(text: string, limit = 50): MessageRow[] {
     return this.#store.messages.search(text, Math.min(Math.max(limit, 1), HISTORY_MAX_LIMIT))
   }
 
-  /** Stores the message (pending) with its outbox row, then lets the router deliver it. */
-  send(peerRef: string, text: string): MessageRow {
-    const recipient = this.resolvePeer(peerRef)
-    if (recipient === this.peerId)
-      throw new PigeonError('PEER_UNKNOWN', 'That PeerId is yours; send to someone else.')
-    const bytes = Buffer.byteLength(text, 'utf8')
-    if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
-      throw new PigeonError(
-        'MESSAGE_TOO_LONG',
-        `The message is ${bytes} bytes; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes of UTF-8 — split it up.`,
+  /**
+   * Stores the message (pending) with its outbox rows, then lets the router deliver it: to a peer,
+   * or to a group — one copy per member, each sealed to that member (docs/protocol.md §7).
+   */
+  send(ref: string, text: string): MessageRow {
+    const target = this.resolveConversation(ref)
+    checkOutgoingText(text)
+    const now = this.#now()
+    const id = newMessageId(now)
+    let message: MessageRow
+    let recipients: string[]
+    if (target.kind === 'group') {
+      recipients = this.#groups.recipients(target.group)
+      message = this.#store.queueGroupText(
+        { id, sender: this.peerId, groupId: target.group.groupId, sentAt: now, text },
+        recipients,
+        now,
+      )
+    } else {
+      if (target.peerId === this.peerId)
+        throw new PigeonError('PEER_UNKNOWN', 'That PeerId is yours; send to someone else.')
+      recipients = [target.peerId]
+      message = this.#store.queueOutgoing(
+        { id, sender: this.peerId, recipient: target.peerId, sentAt: now, text },
+        now,
       )
     }
-    if (text.trim().length === 0) throw new PigeonError('API_BAD_REQUEST', 'The message is empty.')
-    const now = this.#now()
-    const message = this.#store.queueOutgoing(
-      { id: newMessageId(now), sender: this.peerId, recipient, sentAt: now, text },
-      now,
-    )
     this.emit('message', message)
     this.#emitConversation(message.conversationId)
-    this.#router.kick(recipient)
+    for (const recipient of recipients) this.#router.kick(recipient)
     return message
   }
 
   /** Marks a conversation read and queues read receipts to the senders. */
-  markRead(peerRef: string): MessageRow[] {
-    const peerId = this.resolvePeer(peerRef)
-    const read = this.#store.markConversationRead(peerId, this.#now())
+  markRead(ref: string): MessageRow[] {
+    const conversationId = this.conversationOf(ref)
+    const read = this.#store.markConversationRead(conversationId, this.#now())
     for (const message of read) this.emit('message-state', message)
-    this.#emitConversation(peerId)
+    this.#emitConversation(conversationId)
     for (const sender of new Set(read.map((m) => m.sender))) this.#router.kick(sender)
     return read
   }
 
+  groups(): GroupRow[] {
+    return this.#groups.list()
+  }
+
+  /** One of my groups by id, `group:<id>` or name; throws GROUP_UNKNOWN / GROUP_AMBIGUOUS. */
+  group(ref: string): GroupRow {
+    return this.#groups.resolve(ref)
+  }
+
+  /** Creates a group of me and these peers (PeerIds or known names); I own it. */
+  createGroup(name: string, members: readonly string[]): Promise<GroupRow> {
+    return this.#groups.create(name, members)
+  }
+
+  addToGroup(ref: string, members: readonly string[]): Promise<GroupRow> {
+    return this.#groups.add(ref, members)
+  }
+
+  removeFromGroup(ref: string, members: readonly string[]): Promise<GroupRow> {
+    return this.#groups.remove(ref, members)
+  }
+
+  leaveGroup(ref: string): Promise<GroupRow> {
+    return this.#groups.leave(ref)
+  }
+
+  renameGroup(ref: string, name: string): Promise<GroupRow> {
+    return this.#groups.rename(ref, name)
+  }
+
   /** Tells the peer I am (or stopped) typing; best effort, never stored or retried. */
-  async typing(peerRef: string, typing: boolean): Promise<void> {
-    const peerId = this.resolvePeer(peerRef)
+  async typing(ref: string, typing: boolean): Promise<void> {
+    const target = this.resolveConversation(ref)
+    // in a group it would be one envelope per member per keystroke pause: not sent
+    if (target.kind === 'group') return
+    const peerId = target.peerId
     const now = this.#now()
     await this.#sendEphemeral(peerId, {
       id: newMessageId(now),
@@ -420,10 +520,16 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async #inbound(envelope: Envelope, via: PathName): Promise<void> {
     if (!this.#running) throw new PigeonError('DELIVERY_REFUSED', 'This node is shutting down.')
     const sender = envelope.sender
-    if (!('peer' in envelope.to) || envelope.to.peer !== this.peerId) {
+    const groupId = 'group' in envelope.to ? envelope.to.group : undefined
+    const forMe =
+      groupId !== undefined
+        ? envelope.kind === 'text' || envelope.kind === 'group-control'
+        : 'peer' in envelope.to && envelope.to.peer === this.peerId
+    if (!forMe) {
+      const to = groupId === undefined ? 'someone else' : `group ${groupId}`
       throw new PigeonError(
         'DELIVERY_REFUSED',
-        `Envelope ${envelope.kind} from ${sender} is not addressed to me.`,
+        `Envelope ${envelope.kind} from ${sender} is addressed to ${to}, not to me.`,
       )
     }
     if (sender === this.peerId) return
@@ -431,8 +537,12 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (!this.#online.has(sender)) this.#router.wake(sender)
     switch (envelope.kind) {
       case 'text': {
+        if (groupId !== undefined && (await this.#groups.admitText(sender, groupId)) === 'drop') {
+          this.#options.onWarning?.(`dropped a message from ${sender} to group ${groupId}, which I left`)
+          return
+        }
         const { inserted, message } = await this.#inboundTexts.add({
-          text: { id: envelope.id, sender, sentAt: envelope.sentAt, text: envelope.text },
+          text: { id: envelope.id, sender, sentAt: envelope.sentAt, text: envelope.text, groupId },
           via,
           now: this.#now(),
         })
@@ -442,6 +552,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         this.#router.kick(sender)
         return
       }
+      case 'group-control':
+        await this.#groups.acceptControl(envelope)
+        return
       case 'receipt': {
         for (const message of this.#store.applyReceipt(sender, envelope.ids, envelope.state))
           this.#emitState(message)
@@ -456,7 +569,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         this.emit('typing', { peerId: sender, typing: envelope.typing })
         return
       default:
-        // file offers and group control arrive with later features; accept so the sender stops
+        // file offers arrive with a later feature; accept so the sender stops
         this.#options.onWarning?.(`ignored a ${envelope.kind} envelope from ${sender}`)
     }
   }
@@ -496,6 +609,18 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const conversation = this.#store.conversations.get(id)
     if (conversation !== undefined) this.emit('conversation', conversation)
   }
+}
+
+/** The checks every outgoing text passes before it is stored. */
+function checkOutgoingText(text: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
+    throw new PigeonError(
+      'MESSAGE_TOO_LONG',
+      `The message is ${bytes} bytes; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes of UTF-8 — split it up.`,
+    )
+  }
+  if (text.trim().length === 0) throw new PigeonError('API_BAD_REQUEST', 'The message is empty.')
 }
 
 /**

@@ -6,7 +6,14 @@
 import { ENVELOPE_LIMITS, newMessageId, type Envelope } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { DeliveryPath, PathEvents, PathName } from '../delivery.js'
-import type { MessageRow, MessageState, OutboxRow, Store } from '../store/index.js'
+import { decodeSignedGroupDocument } from '../../../shared/group.js'
+import {
+  groupOfConversation,
+  type MessageRow,
+  type MessageState,
+  type OutboxRow,
+  type Store,
+} from '../store/index.js'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js'
 
 export interface OutboxRouterOptions {
@@ -273,9 +280,32 @@ export class OutboxRouter {
         ids: batch.map((r) => r.messageId),
       }
     }
+    if (head.kind === 'control') {
+      const control = this.#store.groups.control(head.messageId)
+      if (control === undefined) return undefined
+      const doc = decodeSignedGroupDocument(control.document)
+      return {
+        id: control.id,
+        sender: this.#me,
+        to: { group: control.groupId },
+        sentAt: control.sentAt,
+        kind: 'group-control',
+        control: {
+          op: control.op,
+          groupId: control.groupId,
+          name: doc.name,
+          members: doc.members,
+          version: doc.version,
+          document: control.document,
+        },
+      }
+    }
     const message = this.#store.messages.get(head.messageId)
     if (message === undefined || message.text === null) return undefined
-    return { ...base, id: message.id, sentAt: message.sentAt, kind: 'text', text: message.text }
+    // a group message goes to each member separately, sealed to each (docs/protocol.md §3)
+    const group = groupOfConversation(message.conversationId)
+    const to = group === undefined ? base.to : { group }
+    return { ...base, to, id: message.id, sentAt: message.sentAt, kind: 'text', text: message.text }
   }
 }
 

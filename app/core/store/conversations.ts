@@ -27,6 +27,19 @@ export function peerConversationId(peerId: string): string {
   return peerId
 }
 
+export const GROUP_CONVERSATION_PREFIX = 'group:'
+
+export function groupConversationId(groupId: string): string {
+  return `${GROUP_CONVERSATION_PREFIX}${groupId}`
+}
+
+/** The group id of a group conversation; undefined for a direct chat. */
+export function groupOfConversation(conversationId: string): string | undefined {
+  return conversationId.startsWith(GROUP_CONVERSATION_PREFIX)
+    ? conversationId.slice(GROUP_CONVERSATION_PREFIX.length)
+    : undefined
+}
+
 export class ConversationRepo {
   readonly #ensure: Statement<[string, ConversationKind, string]>
   readonly #get: Statement<[string], ConversationSql>
@@ -56,6 +69,12 @@ export class ConversationRepo {
   ensurePeer(peerId: string): string {
     const id = peerConversationId(peerId)
     this.#ensure.run(id, 'peer', peerId)
+    return id
+  }
+
+  ensureGroup(groupId: string): string {
+    const id = groupConversationId(groupId)
+    this.#ensure.run(id, 'group', groupId)
     return id
   }
 

@@ -5,7 +5,8 @@ import { existsSync, writeFileSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import type { Database } from 'better-sqlite3'
 import type { PathName } from '../delivery.js'
-import { ConversationRepo } from './conversations.js'
+import { ConversationRepo, groupOfConversation } from './conversations.js'
+import { GroupRepo } from './groups.js'
 import { MessageRepo } from './messages.js'
 import { migrate } from './migrate.js'
 import { migrations } from './migrations/index.js'
@@ -14,6 +15,8 @@ import { PeerRepo } from './peers.js'
 import { SettingsRepo } from './settings.js'
 import {
   STATE_RANK,
+  type GroupControlRow,
+  type GroupRow,
   type MessageRow,
   type MessageState,
   type OutboxRow,
@@ -24,6 +27,7 @@ export type * from './types.js'
 export type { SettingValue } from './settings.js'
 export { STATE_RANK }
 export { FTS_MIN_CHARS } from './messages.js'
+export { groupConversationId, groupOfConversation } from './conversations.js'
 
 export interface OutgoingText {
   id: Uint8Array
@@ -38,6 +42,16 @@ export interface InboundText {
   sender: string
   sentAt: number
   text: string
+  /** set for a group message: it belongs to the group's conversation */
+  groupId?: string
+}
+
+export interface OutgoingGroupText {
+  id: Uint8Array
+  sender: string
+  groupId: string
+  sentAt: number
+  text: string
 }
 
 export class Store {
@@ -47,6 +61,7 @@ export class Store {
   readonly messages: MessageRepo
   readonly outbox: OutboxRepo
   readonly settings: SettingsRepo
+  readonly groups: GroupRepo
 
   /** Opens (creating and migrating as needed) the store at `file`; ':memory:' for a throwaway. */
   static open(file: string): Store {
@@ -75,6 +90,7 @@ export class Store {
     this.messages = new MessageRepo(db)
     this.outbox = new OutboxRepo(db)
     this.settings = new SettingsRepo(db)
+    this.groups = new GroupRepo(db)
   }
 
   close(): void {
@@ -89,23 +105,77 @@ export class Store {
   queueOutgoing(text: OutgoingText, now: number): MessageRow {
     return this.transaction(() => {
       this.peers.ensure(text.recipient)
-      const conversationId = this.conversations.ensurePeer(text.recipient)
-      const message: MessageRow = {
-        id: text.id,
-        conversationId,
-        sender: text.sender,
-        sentAt: text.sentAt,
-        receivedAt: null,
-        kind: 'text',
-        text: text.text,
-        state: 'pending',
-        path: null,
-        direction: 'out',
-      }
-      this.messages.insert(message)
-      this.conversations.noteMessage(conversationId, text.id, text.sentAt, false)
+      const message = this.#insertOutgoing(text, this.conversations.ensurePeer(text.recipient))
       this.outbox.add({ messageId: text.id, recipient: text.recipient, kind: 'text' }, now)
       return message
+    })
+  }
+
+  /**
+   * A message I send to a group: stored once, with one copy per member queued in the outbox (each
+   * member's queue keeps its own order), all together.
+   */
+  queueGroupText(text: OutgoingGroupText, members: readonly string[], now: number): MessageRow {
+    return this.transaction(() => {
+      const message = this.#insertOutgoing(text, this.conversations.ensureGroup(text.groupId))
+      for (const member of members) {
+        this.peers.ensure(member)
+        this.groups.addCopy(text.id, member)
+        this.outbox.add({ messageId: text.id, recipient: member, kind: 'text' }, now)
+      }
+      return message
+    })
+  }
+
+  #insertOutgoing(
+    text: Pick<OutgoingText, 'id' | 'sender' | 'sentAt' | 'text'>,
+    conversationId: string,
+  ): MessageRow {
+    const message: MessageRow = {
+      id: text.id,
+      conversationId,
+      sender: text.sender,
+      sentAt: text.sentAt,
+      receivedAt: null,
+      kind: 'text',
+      text: text.text,
+      state: 'pending',
+      path: null,
+      direction: 'out',
+    }
+    this.messages.insert(message)
+    this.conversations.noteMessage(conversationId, text.id, text.sentAt, false)
+    return message
+  }
+
+  /** A membership change I made or pass on: the document is stored with its outbox rows. */
+  queueGroupControl(control: GroupControlRow, recipients: readonly string[], now: number): void {
+    this.transaction(() => {
+      this.groups.addControl(control)
+      for (const recipient of recipients) {
+        this.outbox.add({ messageId: control.id, recipient, kind: 'control' }, now)
+      }
+    })
+  }
+
+  /**
+   * Stores a newer version of a group. Members who are gone stop being waited for: my queued
+   * messages to them are dropped (they would refuse them), and all of them when I am gone myself.
+   * false when the stored version is as new already.
+   */
+  saveGroup(group: GroupRow, me: string): boolean {
+    return this.transaction(() => {
+      const before = this.groups.get(group.groupId)
+      if (!this.groups.put(group)) return false
+      const conversationId = this.conversations.ensureGroup(group.groupId)
+      const now = new Set(group.members)
+      if (!group.joined || !now.has(me)) this.outbox.removeGroupTexts(conversationId, null)
+      for (const member of before?.members ?? []) {
+        if (now.has(member)) continue
+        this.outbox.removeGroupTexts(conversationId, member)
+        this.groups.dropPendingCopies(conversationId, member)
+      }
+      return true
     })
   }
 
@@ -124,7 +194,10 @@ export class Store {
     return this.transaction(() => {
       // last_seen comes from the paths' online/offline events, not from every message
       this.peers.ensure(text.sender)
-      const conversationId = this.conversations.ensurePeer(text.sender)
+      const conversationId =
+        text.groupId === undefined
+          ? this.conversations.ensurePeer(text.sender)
+          : this.conversations.ensureGroup(text.groupId)
       const message: MessageRow = {
         id: text.id,
         conversationId,
@@ -152,8 +225,9 @@ export class Store {
 
   /**
    * A receipt from `from` about my messages. Only messages I sent to `from` move (a peer cannot
-   * mark someone else's messages); returns the ones that changed. The receipt proves the peer has
-   * the message, so it leaves the outbox even if the ack never came.
+   * mark someone else's messages); in a group, only `from`'s copy, and the message as far as its
+   * least advanced copy. Returns the ones that changed. The receipt proves the peer has the
+   * message, so it leaves the outbox even if the ack never came.
    */
   applyReceipt(from: string, ids: readonly Uint8Array[], state: ReceiptState): MessageRow[] {
     return this.transaction(() => {
@@ -161,6 +235,13 @@ export class Store {
       for (const id of ids) {
         const message = this.messages.get(id)
         if (message === undefined || message.direction !== 'out') continue
+        if (groupOfConversation(message.conversationId) !== undefined) {
+          if (!this.groups.advanceCopy(id, from, state)) continue
+          this.outbox.removeText(id, from)
+          const least = this.groups.leastState(id)
+          if (least !== undefined && this.messages.advance(id, least)) changed.push({ ...message, state: least })
+          continue
+        }
         if (message.conversationId !== from) continue
         // usually the ack came first and removed the row; only look when it has not
         if (STATE_RANK[message.state] < STATE_RANK.delivered) this.outbox.removeText(id, from)
@@ -178,7 +259,10 @@ export class Store {
     return this.transaction(() => {
       this.outbox.remove(row)
       if (row.kind !== 'text') return undefined
-      const changed = this.messages.advance(row.messageId, state, path)
+      // a group copy (a direct message has none): the message is as far as its least advanced copy
+      this.groups.advanceCopy(row.messageId, row.recipient, state)
+      const reached = this.groups.leastState(row.messageId) ?? state
+      const changed = this.messages.advance(row.messageId, reached, path)
       return changed ? this.messages.get(row.messageId) : undefined
     })
   }

@@ -43,6 +43,7 @@ export class OutboxRepo {
   readonly #wake: Statement<[{ recipient: string; at: number }]>
   readonly #count: Statement<[], { n: number }>
   readonly #removeText: Statement<[Uint8Array, string]>
+  readonly #removeGroupTexts: Statement<[{ conversation: string; recipient: string | null }]>
 
   constructor(db: Database) {
     this.#add = db.prepare(
@@ -68,6 +69,10 @@ export class OutboxRepo {
     this.#removeText = db.prepare(
       `DELETE FROM outbox WHERE message_id = ? AND recipient = ? AND kind = 'text'`,
     )
+    this.#removeGroupTexts = db.prepare(
+      `DELETE FROM outbox WHERE kind = 'text' AND (@recipient IS NULL OR recipient = @recipient)
+         AND message_id IN (SELECT id FROM messages WHERE conversation_id = @conversation AND direction = 'out')`,
+    )
   }
 
   add(entry: OutboxEntry, at: number): boolean {
@@ -92,6 +97,11 @@ export class OutboxRepo {
   /** The recipient confirmed it has the message (a receipt overtook the ack): stop sending it. */
   removeText(messageId: Uint8Array, recipient: string): void {
     this.#removeText.run(messageId, recipient)
+  }
+
+  /** Stops sending a group's messages to `recipient` (or to anyone, when null). */
+  removeGroupTexts(conversationId: string, recipient: string | null): void {
+    this.#removeGroupTexts.run({ conversation: conversationId, recipient })
   }
 
   reschedule(

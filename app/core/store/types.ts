@@ -1,5 +1,6 @@
 // Rows as the rest of app/core sees them (camelCase, ids as bytes). SQL column names stay in the
 // repository files that read and write them.
+import type { GroupDocument } from '../../../shared/group.js'
 import type { PathName, PeerStatus } from '../delivery.js'
 
 /** Outgoing: pending (in outbox) → sent (stored by the relay) → delivered (receiver acked) → read.
@@ -58,10 +59,11 @@ export interface MessageRow {
   direction: Direction
 }
 
-export type OutboxKind = 'text' | 'receipt'
+export type OutboxKind = 'text' | 'receipt' | 'control'
 
 /** One envelope waiting to reach one recipient. A text row points at its message; a receipt row
- * says "message `messageId` reached state `receiptState`" and is sent back to its sender. */
+ * says "message `messageId` reached state `receiptState`" and is sent back to its sender; a control
+ * row points at a group change (GroupControlRow). */
 export interface OutboxRow {
   seq: number
   messageId: Uint8Array
@@ -70,4 +72,24 @@ export interface OutboxRow {
   receiptState: ReceiptState | null
   attempts: number
   nextAttemptAt: number
+}
+
+export type GroupOp = 'create' | 'add' | 'remove' | 'leave' | 'rename'
+
+/** A group as I last accepted it: its newest signed document, decoded (shared/group.ts). */
+export interface GroupRow extends GroupDocument {
+  /** the signed document itself (encodeSignedGroupDocument), forwarded with each change */
+  document: Uint8Array
+  /** false once I left or was removed; the history stays */
+  joined: boolean
+  updatedAt: number
+}
+
+/** A membership change on its way to the members (outbox rows of kind 'control' point here). */
+export interface GroupControlRow {
+  id: Uint8Array
+  groupId: string
+  op: GroupOp
+  document: Uint8Array
+  sentAt: number
 }

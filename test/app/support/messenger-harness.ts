@@ -27,14 +27,15 @@ export async function makeNode(
   name: string,
   options: Partial<MessengerOptions> = {},
 ): Promise<TestNode> {
-  const { peerId } = await generateIdentity()
+  const identity = await generateIdentity()
+  const { peerId } = identity
   const dir = mkdtempSync(join(tmpdir(), `pigeon-${name}-`))
   const file = join(dir, 'pigeon.db')
   const path = network.path(peerId)
   const build = (store: Store): Messenger =>
     new Messenger({
       store,
-      peerId,
+      identity,
       paths: [path],
       name,
       backoff: FAST_BACKOFF,

@@ -80,9 +80,11 @@ export async function startMemoryPair(options: { history?: number } = {}): Promi
   const nodes: PairNode[] = []
   try {
     for (const [index, name] of ['Alice', 'Bob'].entries()) {
-      const peerId = ids[index]?.peerId ?? ''
+      const identity = ids[index]
+      if (identity === undefined) throw new Error('no identity')
+      const peerId = identity.peerId
       const store = Store.open(join(dir, `${name}.db`))
-      const messenger = new Messenger({ store, peerId, paths: [network.path(peerId)], name })
+      const messenger = new Messenger({ store, identity, paths: [network.path(peerId)], name })
       await messenger.start()
       const api = await startApiServer({ api: new LocalApi(messenger) })
       const web = await serveWebUi({ apiUrl: api.url, token: api.token, port: 0 })

@@ -1,0 +1,350 @@
+// Groups in the app (DESIGN.md "Groups", docs/protocol.md §7): making and taking membership
+// changes. A change is a new version of the group's signed document; it is stored and queued to
+// every member who must hear of it (the old members and the new) in the same transaction, and
+// the outbox router carries it like a message — direct when the member is reachable, sealed
+// through the relay otherwise, retried until it is acked. Changes to one group, mine and the ones
+// that arrive, are applied one at a time, and a group message waits for a change already
+// arriving before it is checked against the membership.
+import {
+  decodeSignedGroupDocument,
+  encodeSignedGroupDocument,
+  GROUP_LIMITS,
+  signGroupDocument,
+  verifyGroupChange,
+  type GroupDocument,
+  type SignedGroupDocument,
+} from '../../../shared/group.js'
+import { newMessageId, type Envelope } from '../../../shared/envelope.js'
+import { PigeonError } from '../../../shared/errors.js'
+import type { Identity } from '../../../shared/identity.js'
+import { isGroupId, newGroupId } from '../../../shared/topics.js'
+import {
+  groupOfConversation,
+  type GroupOp,
+  type GroupRow,
+  type Store,
+} from '../store/index.js'
+import { acceptGroupDocument } from './accept.js'
+
+export interface GroupServiceOptions {
+  store: Store
+  /** signs the documents of the changes I make */
+  identity: Identity
+  now: () => number
+  /** a PeerId or the name of exactly one known peer (Messenger.resolvePeer) */
+  resolvePeer: (ref: string) => string
+  /** something was queued for `recipient` */
+  kick: (recipient: string) => void
+  /** a group changed (mine or someone else's change) */
+  onGroup: (group: GroupRow) => void
+  onWarning?: (message: string, detail?: unknown) => void
+}
+
+type GroupControlEnvelope = Extract<Envelope, { kind: 'group-control' }>
+
+export class GroupService {
+  readonly #options: GroupServiceOptions
+  readonly #store: Store
+  readonly #me: string
+  /** per group: the change being applied now; the next one waits for it */
+  readonly #applying = new Map<string, Promise<unknown>>()
+
+  constructor(options: GroupServiceOptions) {
+    this.#options = options
+    this.#store = options.store
+    this.#me = options.identity.peerId
+  }
+
+  list(): GroupRow[] {
+    return this.#store.groups.list()
+  }
+
+  get(groupId: string): GroupRow | undefined {
+    return this.#store.groups.get(groupId)
+  }
+
+  /**
+   * A group id, `group:<id>`, or the name of exactly one of my groups (case-insensitive); undefined
+   * when nothing matches. Throws GROUP_AMBIGUOUS when several groups have that name.
+   */
+  find(ref: string): GroupRow | undefined {
+    const wanted = ref.trim()
+    const id = groupOfConversation(wanted) ?? wanted
+    if (isGroupId(id)) {
+      const group = this.get(id)
+      if (group !== undefined) return group
+    }
+    const lower = wanted.toLowerCase()
+    const matches = this.list().filter((g) => g.name.toLowerCase() === lower)
+    if (matches.length > 1) {
+      const ids = matches.map((g) => g.groupId).join(', ')
+      throw new PigeonError(
+        'GROUP_AMBIGUOUS',
+        `${matches.length} groups are called "${wanted}" (${ids}); use the group id instead.`,
+      )
+    }
+    return matches[0]
+  }
+
+  /** Like find(), but a group that is not found is an error a person can act on. */
+  resolve(ref: string): GroupRow {
+    const group = this.find(ref)
+    if (group === undefined) {
+      throw new PigeonError(
+        'GROUP_UNKNOWN',
+        `No group of yours is called "${ref.trim()}"; \`pigeon group list\` shows your groups.`,
+      )
+    }
+    return group
+  }
+
+  /** The members a message to the group goes to (everyone but me); throws when I cannot send. */
+  recipients(group: GroupRow): string[] {
+    if (!group.joined || !group.members.includes(this.#me)) {
+      throw new PigeonError(
+        'GROUP_NOT_MEMBER',
+        `You are no longer in group "${group.name}"; its history stays, but nothing can be sent to it.`,
+      )
+    }
+    const others = group.members.filter((m) => m !== this.#me)
+    if (others.length === 0) {
+      throw new PigeonError(
+        'GROUP_EMPTY',
+        `Nobody else is in group "${group.name}"; add someone first (\`pigeon group add\`).`,
+      )
+    }
+    return others
+  }
+
+  async create(name: string, memberRefs: readonly string[]): Promise<GroupRow> {
+    const members = this.#resolveMembers(memberRefs)
+    if (members.length === 0) {
+      throw new PigeonError('GROUP_EMPTY', 'A group needs at least one member besides you.')
+    }
+    const doc: GroupDocument = {
+      groupId: newGroupId(),
+      name: checkGroupName(name),
+      owner: this.#me,
+      admins: [],
+      members: [this.#me, ...members],
+      version: 1,
+    }
+    return this.#serial(doc.groupId, () => this.#change('create', undefined, doc))
+  }
+
+  async add(ref: string, memberRefs: readonly string[]): Promise<GroupRow> {
+    const group = this.resolve(ref)
+    const added = this.#resolveMembers(memberRefs)
+    return this.#edit(group, 'add', (doc) => {
+      const fresh = added.filter((m) => !doc.members.includes(m))
+      return fresh.length === 0 ? undefined : { ...doc, members: [...doc.members, ...fresh] }
+    })
+  }
+
+  async remove(ref: string, memberRefs: readonly string[]): Promise<GroupRow> {
+    const group = this.resolve(ref)
+    const removed = new Set(memberRefs.map((r) => this.#options.resolvePeer(r)))
+    if (removed.has(this.#me)) {
+      throw new PigeonError(
+        'API_BAD_REQUEST',
+        'To remove yourself from a group, leave it (`pigeon group leave`).',
+      )
+    }
+    if (removed.has(group.owner)) {
+      throw new PigeonError('GROUP_NOT_AUTHORIZED', 'The owner of a group cannot be removed from it.')
+    }
+    return this.#edit(group, 'remove', (doc) => {
+      if (!doc.members.some((m) => removed.has(m))) return undefined
+      return {
+        ...doc,
+        members: doc.members.filter((m) => !removed.has(m)),
+        admins: doc.admins.filter((a) => !removed.has(a)),
+      }
+    })
+  }
+
+  async leave(ref: string): Promise<GroupRow> {
+    const group = this.resolve(ref)
+    if (group.owner === this.#me) {
+      throw new PigeonError(
+        'GROUP_OWNER_LEAVES',
+        `You own group "${group.name}", and a group keeps its owner; remove the other members instead.`,
+      )
+    }
+    return this.#edit(group, 'leave', (doc) => ({
+      ...doc,
+      members: doc.members.filter((m) => m !== this.#me),
+      admins: doc.admins.filter((a) => a !== this.#me),
+    }))
+  }
+
+  async rename(ref: string, name: string): Promise<GroupRow> {
+    const group = this.resolve(ref)
+    const checked = checkGroupName(name)
+    return this.#edit(group, 'rename', (doc) =>
+      doc.name === checked ? undefined : { ...doc, name: checked },
+    )
+  }
+
+  /**
+   * A membership change someone sent me. Returns normally when the envelope is dealt with —
+   * applied, a repeat, or refused for good (logged: sending it again cannot help, so it is acked).
+   */
+  async acceptControl(envelope: GroupControlEnvelope): Promise<void> {
+    const { control } = envelope
+    const refuse = (why: string): void =>
+      this.#options.onWarning?.(`refused a group change from ${envelope.sender}: ${why}`)
+    if (!('group' in envelope.to) || envelope.to.group !== control.groupId) {
+      refuse('it is not addressed to the group it changes')
+      return
+    }
+    if (control.document === undefined) {
+      refuse('it carries no signed document')
+      return
+    }
+    const bytes = control.document
+    await this.#serial(control.groupId, async () => {
+      let next: SignedGroupDocument
+      try {
+        next = decodeSignedGroupDocument(bytes)
+        if (next.groupId !== control.groupId) throw new Error('the document is for another group')
+        const held = this.get(next.groupId)
+        const current = held === undefined ? undefined : decodeSignedGroupDocument(held.document)
+        const acceptance = await acceptGroupDocument(current, next)
+        if (acceptance === 'stale') return
+        // an invitation to a group I am not in is not for me
+        if (acceptance === 'new' && !next.members.includes(this.#me)) return
+      } catch (error) {
+        refuse(error instanceof Error ? error.message : String(error))
+        return
+      }
+      this.#apply(next, bytes)
+    })
+  }
+
+  /**
+   * Whether a group message from `sender` may be stored: 'store', or 'drop' for a group I am no
+   * longer in (sending it again cannot help). Throws GROUP_UNKNOWN / GROUP_NOT_MEMBER when the
+   * change that explains it may still be on its way (the sender retries).
+   */
+  async admitText(sender: string, groupId: string): Promise<'store' | 'drop'> {
+    await this.#applying.get(groupId)
+    const group = this.get(groupId)
+    if (group === undefined) {
+      throw new PigeonError(
+        'GROUP_UNKNOWN',
+        `A message for group ${groupId} came before its invitation; send it again later.`,
+      )
+    }
+    if (!group.joined) return 'drop'
+    if (!group.members.includes(sender)) {
+      throw new PigeonError(
+        'GROUP_NOT_MEMBER',
+        `${sender} is not a member of group "${group.name}" as this peer knows it; send it again later.`,
+      )
+    }
+    return 'store'
+  }
+
+  #resolveMembers(refs: readonly string[]): string[] {
+    const ids = refs.map((r) => this.#options.resolvePeer(r)).filter((id) => id !== this.#me)
+    const unique = [...new Set(ids)]
+    if (unique.length + 1 > GROUP_LIMITS.maxMembers) {
+      throw new PigeonError(
+        'API_BAD_REQUEST',
+        `A group has at most ${GROUP_LIMITS.maxMembers} members.`,
+      )
+    }
+    return unique
+  }
+
+  /** Applies `edit` to the newest version; nothing happens when it changes nothing. */
+  #edit(
+    group: GroupRow,
+    op: GroupOp,
+    edit: (doc: GroupDocument) => GroupDocument | undefined,
+  ): Promise<GroupRow> {
+    return this.#serial(group.groupId, async () => {
+      const held = this.get(group.groupId) ?? group
+      const current = decodeSignedGroupDocument(held.document)
+      if (!held.joined) this.recipients(held) // throws: not in it any more
+      const next = edit(stripSignature(current))
+      if (next === undefined) return held
+      return this.#change(op, current, { ...next, version: current.version + 1 })
+    })
+  }
+
+  async #change(
+    op: GroupOp,
+    current: SignedGroupDocument | undefined,
+    doc: GroupDocument,
+  ): Promise<GroupRow> {
+    const signed = await signGroupDocument(doc, this.#options.identity)
+    // the same rules every member applies: refuse here what they would refuse
+    await verifyGroupChange(current, signed)
+    const document = encodeSignedGroupDocument(signed)
+    const now = this.#options.now()
+    const recipients = [...new Set([...(current?.members ?? []), ...signed.members])].filter(
+      (m) => m !== this.#me,
+    )
+    const id = newMessageId(now)
+    const row = this.#store.transaction(() => {
+      this.#store.queueGroupControl({ id, groupId: doc.groupId, op, document, sentAt: now }, recipients, now)
+      return this.#save(signed, document)
+    })
+    for (const recipient of recipients) this.#options.kick(recipient)
+    this.#options.onGroup(row)
+    return row
+  }
+
+  /** Stores a newer version and announces it. */
+  #apply(doc: SignedGroupDocument, document: Uint8Array): void {
+    const row = this.#save(doc, document)
+    if (row.version === doc.version) this.#options.onGroup(row)
+  }
+
+  #save(doc: SignedGroupDocument, document: Uint8Array): GroupRow {
+    const row: GroupRow = {
+      groupId: doc.groupId,
+      name: doc.name,
+      owner: doc.owner,
+      admins: [...doc.admins],
+      members: [...doc.members],
+      version: doc.version,
+      document,
+      joined: doc.members.includes(this.#me),
+      updatedAt: this.#options.now(),
+    }
+    this.#store.saveGroup(row, this.#me)
+    return this.get(doc.groupId) ?? row
+  }
+
+  #serial<T>(groupId: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.#applying.get(groupId) ?? Promise.resolve()
+    const run = before.then(fn, fn)
+    const settled = run.catch(() => undefined)
+    this.#applying.set(groupId, settled)
+    void settled.then(() => {
+      if (this.#applying.get(groupId) === settled) this.#applying.delete(groupId)
+    })
+    return run
+  }
+}
+
+function stripSignature(doc: SignedGroupDocument): GroupDocument {
+  const { groupId, name, owner, admins, members, version } = doc
+  return { groupId, name, owner, admins: [...admins], members: [...members], version }
+}
+
+/** A group name: 1 to 100 characters after trimming, no control characters. */
+export function checkGroupName(name: string): string {
+  const trimmed = typeof name === 'string' ? name.trim() : ''
+  // eslint-disable-next-line no-control-regex
+  if (trimmed.length === 0 || trimmed.length > GROUP_LIMITS.maxNameChars || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw new PigeonError(
+      'API_BAD_REQUEST',
+      `A group name has 1 to ${GROUP_LIMITS.maxNameChars} characters and no control characters.`,
+    )
+  }
+  return trimmed
+}

@@ -1,0 +1,135 @@
+// Groups I know (their newest signed document), membership changes waiting to go out, and the
+// per-member state of my group messages (migration 004).
+import type { Database, Statement } from 'better-sqlite3'
+import type { GroupControlRow, GroupOp, GroupRow, MessageState } from './types.js'
+
+interface GroupSql {
+  group_id: string
+  name: string
+  owner: string
+  admins: string
+  members: string
+  version: number
+  document: Uint8Array
+  joined: number
+  updated_at: number
+}
+
+function toGroup(row: GroupSql): GroupRow {
+  return {
+    groupId: row.group_id,
+    name: row.name,
+    owner: row.owner,
+    admins: JSON.parse(row.admins) as string[],
+    members: JSON.parse(row.members) as string[],
+    version: row.version,
+    document: new Uint8Array(row.document),
+    joined: row.joined === 1,
+    updatedAt: row.updated_at,
+  }
+}
+
+interface ControlSql {
+  id: Uint8Array
+  group_id: string
+  op: GroupOp
+  document: Uint8Array
+  sent_at: number
+}
+
+const RANK_SQL = `(CASE state WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`
+
+export class GroupRepo {
+  readonly #put: Statement<[Record<string, unknown>]>
+  readonly #get: Statement<[string], GroupSql>
+  readonly #all: Statement<[], GroupSql>
+  readonly #addControl: Statement<[Record<string, unknown>]>
+  readonly #control: Statement<[Uint8Array], ControlSql>
+  readonly #addCopy: Statement<[Uint8Array, string]>
+  readonly #advanceCopy: Statement<[{ id: Uint8Array; member: string; state: MessageState }]>
+  readonly #least: Statement<[Uint8Array], { state: MessageState }>
+  readonly #dropPendingCopies: Statement<[{ conversation: string; member: string }]>
+
+  constructor(db: Database) {
+    this.#put = db.prepare(
+      `INSERT INTO groups (group_id, name, owner, admins, members, version, document, joined, updated_at)
+       VALUES (@groupId, @name, @owner, @admins, @members, @version, @document, @joined, @updatedAt)
+       ON CONFLICT (group_id) DO UPDATE SET name = excluded.name, owner = excluded.owner,
+         admins = excluded.admins, members = excluded.members, version = excluded.version,
+         document = excluded.document, joined = excluded.joined, updated_at = excluded.updated_at
+       WHERE excluded.version > groups.version`,
+    )
+    this.#get = db.prepare('SELECT * FROM groups WHERE group_id = ?')
+    this.#all = db.prepare('SELECT * FROM groups ORDER BY name COLLATE NOCASE, group_id')
+    this.#addControl = db.prepare(
+      `INSERT INTO group_controls (id, group_id, op, document, sent_at) VALUES (@id, @groupId, @op, @document, @sentAt)
+       ON CONFLICT DO NOTHING`,
+    )
+    this.#control = db.prepare('SELECT * FROM group_controls WHERE id = ?')
+    this.#addCopy = db.prepare(
+      `INSERT INTO group_copies (message_id, member, state) VALUES (?, ?, 'pending') ON CONFLICT DO NOTHING`,
+    )
+    this.#advanceCopy = db.prepare(
+      `UPDATE group_copies SET state = @state WHERE message_id = @id AND member = @member
+         AND ${RANK_SQL} < (CASE @state WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`,
+    )
+    this.#least = db.prepare(
+      `SELECT state FROM group_copies WHERE message_id = ? ORDER BY ${RANK_SQL} LIMIT 1`,
+    )
+    this.#dropPendingCopies = db.prepare(
+      `DELETE FROM group_copies WHERE member = @member AND state = 'pending' AND message_id IN
+         (SELECT id FROM messages WHERE conversation_id = @conversation AND direction = 'out')`,
+    )
+  }
+
+  /** Stores a newer version of a group (an older or equal one changes nothing); true when stored. */
+  put(group: GroupRow): boolean {
+    return (
+      this.#put.run({
+        ...group,
+        admins: JSON.stringify(group.admins),
+        members: JSON.stringify(group.members),
+        joined: group.joined ? 1 : 0,
+      }).changes > 0
+    )
+  }
+
+  get(groupId: string): GroupRow | undefined {
+    const row = this.#get.get(groupId)
+    return row === undefined ? undefined : toGroup(row)
+  }
+
+  list(): GroupRow[] {
+    return this.#all.all().map(toGroup)
+  }
+
+  addControl(control: GroupControlRow): void {
+    this.#addControl.run({ ...control })
+  }
+
+  control(id: Uint8Array): GroupControlRow | undefined {
+    const row = this.#control.get(id)
+    return row === undefined
+      ? undefined
+      : { id: new Uint8Array(row.id), groupId: row.group_id, op: row.op, document: new Uint8Array(row.document), sentAt: row.sent_at }
+  }
+
+  addCopy(messageId: Uint8Array, member: string): void {
+    this.#addCopy.run(messageId, member)
+  }
+
+  /** Moves one member's copy forward (never back); true when it moved. */
+  advanceCopy(messageId: Uint8Array, member: string, state: MessageState): boolean {
+    return this.#advanceCopy.run({ id: messageId, member, state }).changes > 0
+  }
+
+  /** The state of the least advanced copy: how far the message as a whole has come. */
+  leastState(messageId: Uint8Array): MessageState | undefined {
+    return this.#least.get(messageId)?.state
+  }
+
+  /** A member left: my messages that never reached it stop waiting for it. */
+  dropPendingCopies(conversationId: string, member: string): void {
+    this.#dropPendingCopies.run({ conversation: conversationId, member })
+  }
+}
