@@ -10,6 +10,7 @@ import {
   type ApiResult,
   type ContactLinkView,
   type ConversationView,
+  type GroupView,
   type DoctorFinding,
   type HistoryQuery,
   type MeView,
@@ -119,6 +120,30 @@ export class ApiClient implements MessengerApi {
 
   doctor(peer?: string): Promise<DoctorFinding[]> {
     return this.#call('doctor', peer === undefined ? {} : { peer })
+  }
+
+  groups(): Promise<GroupView[]> {
+    return this.#call('groups', {})
+  }
+
+  createGroup(name: string, members: string[]): Promise<GroupView> {
+    return this.#call('createGroup', { name, members })
+  }
+
+  addToGroup(group: string, members: string[]): Promise<GroupView> {
+    return this.#call('addToGroup', { group, members })
+  }
+
+  removeFromGroup(group: string, members: string[]): Promise<GroupView> {
+    return this.#call('removeFromGroup', { group, members })
+  }
+
+  leaveGroup(group: string): Promise<GroupView> {
+    return this.#call('leaveGroup', { group })
+  }
+
+  renameGroup(group: string, name: string): Promise<GroupView> {
+    return this.#call('renameGroup', { group, name })
   }
 
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {

@@ -36,7 +36,7 @@ export interface PeerView {
 export interface MessageView {
   /** 32 hex digits (UUIDv7) */
   id: string
-  /** conversation id: the peer's PeerId for a direct chat */
+  /** conversation id: the peer's PeerId for a direct chat, `group:<groupId>` for a group */
   conversation: string
   /** sender PeerId */
   from: string
@@ -52,15 +52,37 @@ export interface MessageView {
 }
 
 export interface ConversationView {
+  /** a peer's PeerId, or `group:<groupId>` */
   id: string
   kind: 'peer' | 'group'
   /** for a direct chat: the peer */
   peerId: string | null
-  /** the peer's name, or a short PeerId before its profile came */
+  /** for a group: its id */
+  groupId: string | null
+  /** the peer's name (a short PeerId before its profile came), or the group's name */
   title: string
   unread: number
   lastMessage: MessageView | null
   lastActivityAt: number | null
+}
+
+export interface GroupView {
+  /** 22 characters of base64url */
+  id: string
+  /** its conversation id, `group:<id>` */
+  conversation: string
+  name: string
+  owner: string
+  /** may add, remove and rename besides the owner */
+  admins: string[]
+  /** PeerIds, owner included */
+  members: string[]
+  /** each change is a new, signed version */
+  version: number
+  /** false once I left or was removed (the history stays) */
+  joined: boolean
+  /** what I may do: 'owner' and 'admin' change members and the name; a 'member' may leave */
+  role: 'owner' | 'admin' | 'member' | 'none'
 }
 
 export type SettingValue =
@@ -105,12 +127,14 @@ export type MessengerEvent =
   | { type: 'typing'; peerId: string; typing: boolean }
   | { type: 'conversation'; conversation: ConversationView }
   | { type: 'relay'; relay: RelayStatusView }
+  | { type: 'group'; group: GroupView }
 
 export type Unsubscribe = () => void
 
 /**
  * Everything a UI needs. A `peer` argument is a PeerId or a display name that exactly one known
- * peer has. Failures reject with an error carrying `code` (shared/errors.ts) and a sentence.
+ * peer has — or, where a conversation is meant (history, send, markRead), a group: `group:<id>`,
+ * its id, or a name that exactly one of my groups has. A `group` argument is one of the latter. Failures reject with an error carrying `code` (shared/errors.ts) and a sentence.
  */
 export interface MessengerApi {
   me(): Promise<MeView>
@@ -137,6 +161,14 @@ export interface MessengerApi {
   myLink(): Promise<ContactLinkView>
   /** runs the checks of `pigeon doctor` (about one peer too, when given) */
   doctor(peer?: string): Promise<DoctorFinding[]>
+  /** my groups, including the ones I left (their history stays) */
+  groups(): Promise<GroupView[]>
+  /** a new group of me and these peers (PeerIds or names); I own it */
+  createGroup(name: string, members: string[]): Promise<GroupView>
+  addToGroup(group: string, members: string[]): Promise<GroupView>
+  removeFromGroup(group: string, members: string[]): Promise<GroupView>
+  leaveGroup(group: string): Promise<GroupView>
+  renameGroup(group: string, name: string): Promise<GroupView>
   /** the event stream; returns the way to stop listening */
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe
 }
@@ -160,6 +192,12 @@ export interface ApiRequests {
   addContact: { link: string }
   myLink: Record<string, never>
   doctor: { peer?: string }
+  groups: Record<string, never>
+  createGroup: { name: string; members: string[] }
+  addToGroup: { group: string; members: string[] }
+  removeFromGroup: { group: string; members: string[] }
+  leaveGroup: { group: string }
+  renameGroup: { group: string; name: string }
 }
 
 export type ApiMethod = keyof ApiRequests

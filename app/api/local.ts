@@ -3,11 +3,12 @@
 import { messageIdFromString, messageIdToString } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
 import type { Messenger, PeerState } from '../core/messenger.js'
-import type { ConversationRow, MeRow, MessageRow } from '../core/store/index.js'
+import type { ConversationRow, GroupRow, MeRow, MessageRow } from '../core/store/index.js'
 import type {
   ContactLinkView,
   ConversationView,
   DoctorFinding,
+  GroupView,
   HistoryQuery,
   MeView,
   MessageView,
@@ -44,6 +45,27 @@ export function peerView(peer: PeerState): PeerView {
     paths: peer.online,
     addresses: peer.addresses,
     lastSeen: peer.lastSeen,
+  }
+}
+
+export function groupView(group: GroupRow, me: string): GroupView {
+  const role = !group.members.includes(me)
+    ? 'none'
+    : group.owner === me
+      ? 'owner'
+      : group.admins.includes(me)
+        ? 'admin'
+        : 'member'
+  return {
+    id: group.groupId,
+    conversation: `group:${group.groupId}`,
+    name: group.name,
+    owner: group.owner,
+    admins: [...group.admins],
+    members: [...group.members],
+    version: group.version,
+    joined: group.joined,
+    role,
   }
 }
 
@@ -147,6 +169,30 @@ export class LocalApi implements MessengerApi {
     this.messenger.setSetting(key, value)
   }
 
+  async groups(): Promise<GroupView[]> {
+    return this.messenger.groups().map((g) => this.#groupView(g))
+  }
+
+  async createGroup(name: string, members: string[]): Promise<GroupView> {
+    return this.#groupView(await this.messenger.createGroup(name, members))
+  }
+
+  async addToGroup(group: string, members: string[]): Promise<GroupView> {
+    return this.#groupView(await this.messenger.addToGroup(group, members))
+  }
+
+  async removeFromGroup(group: string, members: string[]): Promise<GroupView> {
+    return this.#groupView(await this.messenger.removeFromGroup(group, members))
+  }
+
+  async leaveGroup(group: string): Promise<GroupView> {
+    return this.#groupView(await this.messenger.leaveGroup(group))
+  }
+
+  async renameGroup(group: string, name: string): Promise<GroupView> {
+    return this.#groupView(await this.messenger.renameGroup(group, name))
+  }
+
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {
     const m = this.messenger
     const onMessage = (row: MessageRow): void =>
@@ -165,6 +211,8 @@ export class LocalApi implements MessengerApi {
     m.on('profile', onProfile)
     m.on('typing', onTyping)
     m.on('conversation', onConversation)
+    const onGroup = (g: GroupRow): void => listener({ type: 'group', group: this.#groupView(g) })
+    m.on('group', onGroup)
     const offRelay = this.services?.onRelayStatus((relay) => listener({ type: 'relay', relay }))
     return () => {
       offRelay?.()
@@ -174,6 +222,7 @@ export class LocalApi implements MessengerApi {
       m.off('profile', onProfile)
       m.off('typing', onTyping)
       m.off('conversation', onConversation)
+      m.off('group', onGroup)
     }
   }
 
@@ -181,14 +230,20 @@ export class LocalApi implements MessengerApi {
     return { ...me, addresses: this.addresses() }
   }
 
+  #groupView(group: GroupRow): GroupView {
+    return groupView(group, this.messenger.peerId)
+  }
+
   #conversationView(c: ConversationRow): ConversationView {
     const peer = c.kind === 'peer' ? this.messenger.peer(c.target) : undefined
+    const group = c.kind === 'group' ? this.messenger.groups().find((g) => g.groupId === c.target) : undefined
     const last = c.lastMessageId === null ? undefined : this.messenger.message(c.lastMessageId)
     return {
       id: c.id,
       kind: c.kind,
       peerId: c.kind === 'peer' ? c.target : null,
-      title: peer?.name ?? shortPeerId(c.target),
+      groupId: c.kind === 'group' ? c.target : null,
+      title: group?.name ?? peer?.name ?? shortPeerId(c.target),
       unread: c.unread,
       lastMessage: last === undefined ? null : messageView(last),
       lastActivityAt: c.lastActivityAt,

@@ -5,6 +5,9 @@ import type { ApiMethod } from './contract.js'
 
 const peer = { type: 'string', minLength: 1, maxLength: 256 } as const
 const empty = { type: 'object', additionalProperties: false, properties: {} } as const
+const group = { type: 'string', minLength: 1, maxLength: 256 } as const
+const groupName = { type: 'string', minLength: 1, maxLength: 256 } as const
+const members = { type: 'array', items: peer, minItems: 1, maxItems: 1000 } as const
 const settingKey = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const
 
 function body(properties: Record<string, object>, required: string[]): object {
@@ -48,4 +51,10 @@ export const REQUEST_SCHEMAS: Record<ApiMethod, object> = {
   addContact: body({ link: { type: 'string', minLength: 1, maxLength: 2048 } }, ['link']),
   myLink: empty,
   doctor: body({ peer }, []),
+  groups: empty,
+  createGroup: body({ name: groupName, members }, ['name', 'members']),
+  addToGroup: body({ group, members }, ['group', 'members']),
+  removeFromGroup: body({ group, members }, ['group', 'members']),
+  leaveGroup: body({ group }, ['group']),
+  renameGroup: body({ group, name: groupName }, ['group', 'name']),
 }

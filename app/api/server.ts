@@ -75,6 +75,12 @@ const CALLS: { [M in ApiMethod]: (api: MessengerApi, body: ApiRequests[M]) => Pr
   addContact: (api, { link }) => api.addContact(link),
   myLink: (api) => api.myLink(),
   doctor: (api, { peer }) => api.doctor(peer),
+  groups: (api) => api.groups(),
+  createGroup: (api, { name, members }) => api.createGroup(name, members),
+  addToGroup: (api, { group, members }) => api.addToGroup(group, members),
+  removeFromGroup: (api, { group, members }) => api.removeFromGroup(group, members),
+  leaveGroup: (api, { group }) => api.leaveGroup(group),
+  renameGroup: (api, { group, name }) => api.renameGroup(group, name),
 }
 
 function failure(code: string, message: string): ApiResult<never> {

@@ -4,13 +4,13 @@
 import { homedir } from 'node:os'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
-import { ENVELOPE_LIMITS } from '../../shared/envelope.js'
 import { isPigeonError, PigeonError } from '../../shared/errors.js'
 import type { ApiClient } from '../api/client.js'
-import type { MessageView, PeerStatus, RelayStatusView } from '../api/contract.js'
+import type { GroupView, MessageView, PeerStatus, RelayStatusView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
 import { resolveDataDir } from '../core/data-dir.js'
-import { formatMe, formatMessages, formatPeers } from './output.js'
+import { checkOutgoingText } from '../core/messenger.js'
+import { formatGroups, formatMe, formatMessages, formatPeers } from './output.js'
 
 interface DataOption {
   data?: string
@@ -74,13 +74,15 @@ function messagesJson(messages: MessageView[]): unknown[] {
   }))
 }
 
+/** Display names of peers (by PeerId) and groups (by conversation id, `group:<id>`). */
 async function nameMap(client: ApiClient): Promise<Map<string, string>> {
-  return new Map(
-    (await client.peers()).flatMap((p) =>
-      p.name === null ? [] : [[p.peerId, p.name] as [string, string]],
-    ),
-  )
+  const [peers, groups] = await Promise.all([client.peers(), client.groups()])
+  return new Map([
+    ...peers.flatMap((p) => (p.name === null ? [] : [[p.peerId, p.name] as [string, string]])),
+    ...groups.map((g) => [g.conversation, `#${g.name}`] as [string, string]),
+  ])
 }
+
 
 /** `pigeon peers` and `pigeon contact list`: everyone known, with the paths that reach them */
 function listPeers(options: DataOption & { json?: boolean }): Promise<void> {
@@ -204,27 +206,21 @@ program
 program
   .command('send')
   .description(
-    'send a message; prints its id (peer = PeerId, or a display name unique among known peers)',
+    'send a message; prints its id (peer = PeerId, or a display name unique among known peers; or a group)',
   )
   .argument('<peer>')
   .argument('<text...>')
   .addOption(dataOption())
   .action((peer: string, words: string[], options: DataOption) => {
     const text = words.join(' ')
-    const bytes = Buffer.byteLength(text, 'utf8')
-    if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
-      throw new PigeonError(
-        'MESSAGE_TOO_LONG',
-        `The message is ${bytes} bytes; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes of UTF-8 — split it up.`,
-      )
-    }
+    checkOutgoingText(text)
     return withClient(options, async (client) => print((await client.send(peer, text)).id))
   })
 
 program
   .command('history')
-  .description('the conversation with a peer, oldest first')
-  .argument('<peer>')
+  .description('the conversation with a peer or a group, oldest first')
+  .argument('<peer|group>')
   .addOption(dataOption())
   .option('--limit <n>', 'the newest n messages', positiveInt(500), 50)
   .option('--json', 'print JSON')
@@ -338,6 +334,114 @@ program
       print(options.qr ? `${mine.qr}\n${mine.link}` : mine.link)
     }),
   )
+
+const group = program
+  .command('group')
+  .description('conversations with several people; every message is sealed to each member')
+
+/** A group by id, `group:<id>` or unique name — only groups, never a peer of the same name. */
+function pickGroup(groups: GroupView[], ref: string): GroupView {
+  const wanted = ref.trim()
+  const byId = groups.find((g) => g.id === wanted || g.conversation === wanted)
+  if (byId !== undefined) return byId
+  const named = groups.filter((g) => g.name.toLowerCase() === wanted.toLowerCase())
+  if (named.length > 1) {
+    throw new PigeonError('GROUP_AMBIGUOUS', `${named.length} groups are called "${wanted}" (${named.map((g) => g.id).join(', ')}); use the group id instead.`)
+  }
+  const [only] = named
+  if (only === undefined) {
+    throw new PigeonError('GROUP_UNKNOWN', `No group of yours is called "${wanted}"; \`pigeon group list\` shows your groups.`)
+  }
+  return only
+}
+
+/** Prints a group after a change, as `group list` shows it. */
+function printGroup(client: ApiClient, view: GroupView): Promise<void> {
+  return Promise.all([nameMap(client), client.me()]).then(([names, me]) =>
+    print(formatGroups([view], names, me.peerId)),
+  )
+}
+
+group
+  .command('create')
+  .description('a new group of me and these peers (PeerIds or names); I own it')
+  .argument('<name>')
+  .argument('<peer...>')
+  .addOption(dataOption())
+  .action((name: string, peers: string[], options: DataOption) =>
+    withClient(options, async (client) => printGroup(client, await client.createGroup(name, peers))),
+  )
+
+group
+  .command('add')
+  .description('add peers to a group (owner or admin)')
+  .argument('<group>', 'group id, or a name unique among my groups')
+  .argument('<peer...>')
+  .addOption(dataOption())
+  .action((ref: string, peers: string[], options: DataOption) =>
+    withClient(options, async (client) => printGroup(client, await client.addToGroup(ref, peers))),
+  )
+
+group
+  .command('remove')
+  .description('remove peers from a group (owner or admin)')
+  .argument('<group>')
+  .argument('<peer...>')
+  .addOption(dataOption())
+  .action((ref: string, peers: string[], options: DataOption) =>
+    withClient(options, async (client) =>
+      printGroup(client, await client.removeFromGroup(ref, peers)),
+    ),
+  )
+
+group
+  .command('leave')
+  .description('leave a group; its history stays here')
+  .argument('<group>')
+  .addOption(dataOption())
+  .action((ref: string, options: DataOption) =>
+    withClient(options, async (client) => printGroup(client, await client.leaveGroup(ref))),
+  )
+
+group
+  .command('rename')
+  .description('give a group a new name (owner or admin)')
+  .argument('<group>')
+  .argument('<name...>')
+  .addOption(dataOption())
+  .action((ref: string, words: string[], options: DataOption) =>
+    withClient(options, async (client) =>
+      printGroup(client, await client.renameGroup(ref, words.join(' '))),
+    ),
+  )
+
+group
+  .command('list')
+  .description('my groups: id, name, my role, version, members')
+  .addOption(dataOption())
+  .option('--json', 'print JSON')
+  .action((options: DataOption & { json?: boolean }) =>
+    withClient(options, async (client) => {
+      const groups = await client.groups()
+      if (options.json === true) json(groups)
+      else print(formatGroups(groups, await nameMap(client), (await client.me()).peerId))
+    }),
+  )
+
+group
+  .command('send')
+  .description('send a message to every member of a group; prints its id')
+  .argument('<group>')
+  .argument('<text...>')
+  .addOption(dataOption())
+  .action((ref: string, words: string[], options: DataOption) => {
+    const text = words.join(' ')
+    checkOutgoingText(text)
+    return withClient(options, async (client) => {
+      const target = pickGroup(await client.groups(), ref)
+      print((await client.send(target.conversation, text)).id)
+    })
+  })
 
 const VERDICT_MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const
 

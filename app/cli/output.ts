@@ -1,5 +1,5 @@
 // How the CLI prints things for people (the --json forms print the API's views as they are).
-import type { MeView, MessageView, PeerView } from '../api/contract.js'
+import type { GroupView, MeView, MessageView, PeerView } from '../api/contract.js'
 import { shortPeerId } from '../api/local.js'
 
 export function formatMe(me: MeView, extra: Array<[string, string]> = []): string {
@@ -42,9 +42,31 @@ export function formatMessages(
     peerId === me ? 'me' : (names.get(peerId) ?? shortPeerId(peerId))
   return messages
     .map((m) => {
-      const flow = m.direction === 'out' ? `me → ${who(m.conversation)}` : `${who(m.from)} → me`
+      const group = m.conversation.startsWith('group:')
+      const flow = group
+        ? `${who(m.from)} → ${names.get(m.conversation) ?? m.conversation}`
+        : m.direction === 'out'
+          ? `me → ${who(m.conversation)}`
+          : `${who(m.from)} → me`
       const how = m.path === null ? m.state : `${m.state}/${m.path}`
       return `${time(m.sentAt)}  ${m.id}  ${flow}  [${how}]  ${m.text ?? ''}`
     })
+    .join('\n')
+}
+
+export function formatGroups(groups: GroupView[], names: Map<string, string>, me: string): string {
+  if (groups.length === 0) return 'No groups yet (pigeon group create <name> <peer…>).'
+  const who = (peerId: string): string =>
+    peerId === me ? 'me' : (names.get(peerId) ?? shortPeerId(peerId))
+  return groups
+    .map((g) =>
+      [
+        g.id,
+        g.name,
+        g.joined ? g.role : 'left',
+        `v${g.version}`,
+        g.members.map((m) => (m === g.owner ? `${who(m)} (owner)` : who(m))).join(', '),
+      ].join('  '),
+    )
     .join('\n')
 }

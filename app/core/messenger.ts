@@ -180,6 +180,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       onGroup: (group) => {
         this.emit('group', group)
         this.#emitConversation(groupConversationId(group.groupId))
+        this.#releaseParked(group)
       },
       onWarning: options.onWarning,
     })
@@ -537,9 +538,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (!this.#online.has(sender)) this.#router.wake(sender)
     switch (envelope.kind) {
       case 'text': {
-        if (groupId !== undefined && (await this.#groups.admitText(sender, groupId)) === 'drop') {
-          this.#options.onWarning?.(`dropped a message from ${sender} to group ${groupId}, which I left`)
-          return
+        if (groupId !== undefined) {
+          const parked = { id: envelope.id, groupId, sender, sentAt: envelope.sentAt, text: envelope.text }
+          const admission = await this.#groups.admitText(parked, via)
+          if (admission === 'drop') {
+            this.#options.onWarning?.(`dropped a message from ${sender} to group ${groupId}, which I left`)
+            return
+          }
+          if (admission === 'parked') return
         }
         const { inserted, message } = await this.#inboundTexts.add({
           text: { id: envelope.id, sender, sentAt: envelope.sentAt, text: envelope.text, groupId },
@@ -572,6 +578,25 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         // file offers arrive with a later feature; accept so the sender stops
         this.#options.onWarning?.(`ignored a ${envelope.kind} envelope from ${sender}`)
     }
+  }
+
+  /** Stores the group's parked messages whose sender the group now has (GroupService.admitText). */
+  #releaseParked(group: GroupRow): void {
+    if (!group.joined) return
+    const now = this.#now()
+    const released = this.#store.transaction(() =>
+      this.#store.groups.parked(group.groupId).flatMap((text) => {
+        if (!group.members.includes(text.sender)) return []
+        this.#store.groups.unpark(text.id)
+        const stored = this.#store.storeInbound(text, 'relay', now)
+        return stored.inserted ? [stored.message] : []
+      }),
+    )
+    for (const message of released) {
+      this.emit('message', message)
+      this.#router.kick(message.sender)
+    }
+    if (released.length > 0) this.#emitConversation(groupConversationId(group.groupId))
   }
 
   #flushSearchIndex(): void {
@@ -611,8 +636,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 }
 
-/** The checks every outgoing text passes before it is stored. */
-function checkOutgoingText(text: string): void {
+/** The checks every outgoing text passes before it is stored (the CLI runs them before it connects). */
+export function checkOutgoingText(text: string): void {
   const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
     throw new PigeonError(

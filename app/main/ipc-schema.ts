@@ -30,7 +30,11 @@ export type ValidCall =
   | { method: 'setStatus'; args: [PeerStatus] }
   | { method: 'getSetting'; args: [string] }
   | { method: 'setSetting'; args: [string, SettingValue] }
-  | { method: 'relayStatus' | 'myLink'; args: [] }
+  | { method: 'relayStatus' | 'myLink' | 'groups'; args: [] }
+  | { method: 'createGroup'; args: [string, string[]] }
+  | { method: 'addToGroup' | 'removeFromGroup'; args: [string, string[]] }
+  | { method: 'leaveGroup'; args: [string] }
+  | { method: 'renameGroup'; args: [string, string] }
   | { method: 'setRelay'; args: [string | null] }
   | { method: 'addContact'; args: [string] }
   | { method: 'doctor'; args: [string | undefined] }
@@ -47,6 +51,9 @@ const SETTING_KEY = /^[A-Za-z0-9._-]{1,100}$/
 const MESSAGE_ID = /^[0-9a-f]{32}$/
 const MAX_RELAY_URL = 512
 const MAX_CONTACT_LINK = 2048
+const MAX_GROUP_REF = 256
+const MAX_GROUP_NAME = 256
+const MAX_GROUP_MEMBERS = 1000
 
 function fail(what: string): never {
   throw new IpcValidationError(`Invalid argument: ${what}.`)
@@ -56,6 +63,13 @@ function string(value: unknown, what: string, max: number): string {
   if (typeof value !== 'string') fail(`${what} must be text`)
   if (value.length === 0 || value.length > max) fail(`${what} must have 1 to ${max} characters`)
   return value
+}
+
+function peerList(value: unknown): string[] {
+  if (!Array.isArray(value)) fail('members must be a list of peers')
+  if (value.length === 0 || value.length > MAX_GROUP_MEMBERS)
+    fail(`members must list 1 to ${MAX_GROUP_MEMBERS} peers`)
+  return value.map((v: unknown) => string(v, 'member', MAX_PEER_REF))
 }
 
 function int(value: unknown, what: string, min: number, max: number): number {
@@ -108,8 +122,25 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
     case 'conversations':
     case 'relayStatus':
     case 'myLink':
+    case 'groups':
       arity(args, 0, 0, method)
       return { method, args: [] }
+    case 'createGroup':
+      arity(args, 2, 2, method)
+      return { method, args: [string(args[0], 'group name', MAX_GROUP_NAME), peerList(args[1])] }
+    case 'addToGroup':
+    case 'removeFromGroup':
+      arity(args, 2, 2, method)
+      return { method, args: [string(args[0], 'group', MAX_GROUP_REF), peerList(args[1])] }
+    case 'leaveGroup':
+      arity(args, 1, 1, method)
+      return { method, args: [string(args[0], 'group', MAX_GROUP_REF)] }
+    case 'renameGroup':
+      arity(args, 2, 2, method)
+      return {
+        method,
+        args: [string(args[0], 'group', MAX_GROUP_REF), string(args[1], 'group name', MAX_GROUP_NAME)],
+      }
     case 'setRelay':
       arity(args, 1, 1, method)
       return {
@@ -228,6 +259,18 @@ export function invokeCall(api: MessengerApi, call: ValidCall): Promise<unknown>
       return api.addContact(...call.args)
     case 'doctor':
       return api.doctor(...call.args)
+    case 'groups':
+      return api.groups()
+    case 'createGroup':
+      return api.createGroup(...call.args)
+    case 'addToGroup':
+      return api.addToGroup(...call.args)
+    case 'removeFromGroup':
+      return api.removeFromGroup(...call.args)
+    case 'leaveGroup':
+      return api.leaveGroup(...call.args)
+    case 'renameGroup':
+      return api.renameGroup(...call.args)
   }
 }
 
@@ -250,4 +293,10 @@ export const API_METHODS: readonly ApiMethod[] = [
   'addContact',
   'myLink',
   'doctor',
+  'groups',
+  'createGroup',
+  'addToGroup',
+  'removeFromGroup',
+  'leaveGroup',
+  'renameGroup',
 ]

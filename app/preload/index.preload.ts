@@ -42,6 +42,12 @@ const api: MessengerApi = {
   addContact: (link) => call('addContact', link),
   myLink: () => call('myLink'),
   doctor: (peer) => call('doctor', peer),
+  groups: () => call('groups'),
+  createGroup: (name, members) => call('createGroup', name, members),
+  addToGroup: (group, members) => call('addToGroup', group, members),
+  removeFromGroup: (group, members) => call('removeFromGroup', group, members),
+  leaveGroup: (group) => call('leaveGroup', group),
+  renameGroup: (group, name) => call('renameGroup', group, name),
   subscribe(listener) {
     listeners.add(listener)
     if (listeners.size === 1) ipcRenderer.send(SUBSCRIBE_CHANNEL)

@@ -18,6 +18,8 @@ import { newMessageId, type Envelope } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { Identity } from '../../../shared/identity.js'
 import { isGroupId, newGroupId } from '../../../shared/topics.js'
+import type { PathName } from '../delivery.js'
+import type { ParkedText } from '../store/groups.js'
 import {
   groupOfConversation,
   type GroupOp,
@@ -223,27 +225,33 @@ export class GroupService {
   }
 
   /**
-   * Whether a group message from `sender` may be stored: 'store', or 'drop' for a group I am no
-   * longer in (sending it again cannot help). Throws GROUP_UNKNOWN / GROUP_NOT_MEMBER when the
-   * change that explains it may still be on its way (the sender retries).
+   * Whether a group message may be stored now: 'store'; 'drop' for a group I am no longer in;
+   * 'parked' when the change that explains it (the invitation, the sender joining) may still be
+   * on its way and it came through the relay — refusing it there would only bring it back again
+   * and again, so it is kept (GroupRepo.park) and stored when that change arrives. Over the LAN
+   * the same case throws GROUP_UNKNOWN / GROUP_NOT_MEMBER: the sender keeps it and retries.
    */
-  async admitText(sender: string, groupId: string): Promise<'store' | 'drop'> {
-    await this.#applying.get(groupId)
-    const group = this.get(groupId)
+  async admitText(text: ParkedText, via: PathName): Promise<'store' | 'drop' | 'parked'> {
+    await this.#applying.get(text.groupId)
+    // from here to the return nothing awaits: a change applied meanwhile either came before this
+    // check, or finds the parked message when it releases the group's parked messages
+    const group = this.get(text.groupId)
+    if (group !== undefined && !group.joined) return 'drop'
+    if (group?.members.includes(text.sender) === true) return 'store'
+    if (via === 'relay') {
+      this.#store.groups.park(text, this.#options.now())
+      return 'parked'
+    }
     if (group === undefined) {
       throw new PigeonError(
         'GROUP_UNKNOWN',
-        `A message for group ${groupId} came before its invitation; send it again later.`,
+        `A message for group ${text.groupId} came before its invitation; send it again later.`,
       )
     }
-    if (!group.joined) return 'drop'
-    if (!group.members.includes(sender)) {
-      throw new PigeonError(
-        'GROUP_NOT_MEMBER',
-        `${sender} is not a member of group "${group.name}" as this peer knows it; send it again later.`,
-      )
-    }
-    return 'store'
+    throw new PigeonError(
+      'GROUP_NOT_MEMBER',
+      `${text.sender} is not a member of group "${group.name}" as this peer knows it; send it again later.`,
+    )
   }
 
   #resolveMembers(refs: readonly string[]): string[] {

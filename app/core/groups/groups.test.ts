@@ -193,3 +193,39 @@ test('names that match both a peer and a group, or no group, say so', async (t) 
   await assert.rejects(alice.messenger.createGroup('   ', [bob.peerId]), code('API_BAD_REQUEST'))
   await assert.rejects(alice.messenger.createGroup('Alone', []), code('GROUP_EMPTY'))
 })
+
+test('through the relay, a group message that overtakes its invitation is kept, and shown once it arrives', async (t) => {
+  const net = new MemoryNetwork()
+  const alice = await makeNode(t, net, 'alice', {}, 'relay')
+  const bob = await makeNode(t, net, 'bob', {}, 'relay')
+  net.up(alice.peerId)
+  net.up(bob.peerId)
+  let holdInvitation = true
+  alice.path.failWhen = (envelope) => holdInvitation && envelope.kind === 'group-control'
+  const group = await alice.messenger.createGroup('Overtaken', [bob.peerId])
+  const sent = alice.messenger.send(group.groupId, 'before the invitation')
+  await until(() => bob.store.groups.parked(group.groupId).length === 1, 'parked at bob')
+  assert.equal(bob.store.groups.get(group.groupId), undefined)
+  assert.equal(bob.store.messages.get(sent.id), undefined, 'not shown before the invitation')
+  assert.equal(alice.store.messages.get(sent.id)?.state, 'sent', 'the relay-named path acked it')
+
+  holdInvitation = false
+  await until(() => groupTexts(bob, group.groupId).length === 1, 'shown once the invitation came')
+  assert.deepEqual(groupTexts(bob, 'Overtaken'), ['before the invitation'])
+  assert.deepEqual(bob.store.groups.parked(group.groupId), [])
+  await until(() => alice.store.messages.get(sent.id)?.state === 'delivered', 'bob’s receipt reached alice')
+
+  // a stranger's message for a group nobody told me about is kept out of sight, not shown
+  const stranger = await makeNode(t, net, 'stranger', {}, 'relay')
+  net.up(stranger.peerId)
+  await stranger.path.deliver(bob.peerId, {
+    id: newMessageId(),
+    sender: stranger.peerId,
+    to: { group: newGroupId() },
+    sentAt: Date.now(),
+    kind: 'text',
+    text: 'spam',
+  })
+  assert.ok(bob.messenger.conversations().every((c) => c.id !== stranger.peerId && c.kind !== 'peer'))
+  assert.equal(bob.messenger.search('spam').length, 0)
+})

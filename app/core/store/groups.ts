@@ -37,6 +37,17 @@ interface ControlSql {
   sent_at: number
 }
 
+export interface ParkedText {
+  id: Uint8Array
+  groupId: string
+  sender: string
+  sentAt: number
+  text: string
+}
+
+/** parked texts kept at most, across all groups: a stranger cannot fill the disk with them */
+export const MAX_PARKED = 10_000
+
 const RANK_SQL = `(CASE state WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`
 
 export class GroupRepo {
@@ -49,6 +60,10 @@ export class GroupRepo {
   readonly #advanceCopy: Statement<[{ id: Uint8Array; member: string; state: MessageState }]>
   readonly #least: Statement<[Uint8Array], { state: MessageState }>
   readonly #dropPendingCopies: Statement<[{ conversation: string; member: string }]>
+  readonly #park: Statement<[Record<string, unknown>]>
+  readonly #trimParked: Statement<[number]>
+  readonly #parked: Statement<[string], { id: Uint8Array; group_id: string; sender: string; sent_at: number; text: string }>
+  readonly #unpark: Statement<[Uint8Array]>
 
   constructor(db: Database) {
     this.#put = db.prepare(
@@ -76,10 +91,40 @@ export class GroupRepo {
     this.#least = db.prepare(
       `SELECT state FROM group_copies WHERE message_id = ? ORDER BY ${RANK_SQL} LIMIT 1`,
     )
+    this.#park = db.prepare(
+      `INSERT INTO group_parked (id, group_id, sender, sent_at, text, parked_at)
+       VALUES (@id, @groupId, @sender, @sentAt, @text, @now) ON CONFLICT DO NOTHING`,
+    )
+    this.#trimParked = db.prepare(
+      `DELETE FROM group_parked WHERE id IN (SELECT id FROM group_parked ORDER BY parked_at DESC, id DESC LIMIT -1 OFFSET ?)`,
+    )
+    this.#parked = db.prepare('SELECT * FROM group_parked WHERE group_id = ? ORDER BY id')
+    this.#unpark = db.prepare('DELETE FROM group_parked WHERE id = ?')
     this.#dropPendingCopies = db.prepare(
       `DELETE FROM group_copies WHERE member = @member AND state = 'pending' AND message_id IN
          (SELECT id FROM messages WHERE conversation_id = @conversation AND direction = 'out')`,
     )
+  }
+
+  /** Keeps a group message that cannot be placed yet; the oldest go first beyond MAX_PARKED. */
+  park(text: ParkedText, now: number): void {
+    this.#park.run({ ...text, now })
+    this.#trimParked.run(MAX_PARKED)
+  }
+
+  /** The parked messages of a group, oldest first. */
+  parked(groupId: string): ParkedText[] {
+    return this.#parked.all(groupId).map((r) => ({
+      id: new Uint8Array(r.id),
+      groupId: r.group_id,
+      sender: r.sender,
+      sentAt: r.sent_at,
+      text: r.text,
+    }))
+  }
+
+  unpark(id: Uint8Array): void {
+    this.#unpark.run(id)
   }
 
   /** Stores a newer version of a group (an older or equal one changes nothing); true when stored. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { generateIdentity } from '../../../shared/identity.js'
+import type { PathName } from '../../../app/core/delivery.js'
 import { Messenger, type MessengerOptions } from '../../../app/core/messenger.js'
 import { Store } from '../../../app/core/store/index.js'
 import { MemoryNetwork, type MemoryPath } from './memory-path.js'
@@ -26,12 +27,14 @@ export async function makeNode(
   network: MemoryNetwork,
   name: string,
   options: Partial<MessengerOptions> = {},
+  /** what the receivers are told carried this node's envelopes ('relay': acked means stored by a relay) */
+  pathName: PathName = 'lan',
 ): Promise<TestNode> {
   const identity = await generateIdentity()
   const { peerId } = identity
   const dir = mkdtempSync(join(tmpdir(), `pigeon-${name}-`))
   const file = join(dir, 'pigeon.db')
-  const path = network.path(peerId)
+  const path = network.path(peerId, pathName)
   const build = (store: Store): Messenger =>
     new Messenger({
       store,

@@ -40,6 +40,16 @@ export const migration004: Migration = {
         PRIMARY KEY (message_id, member)
       ) STRICT, WITHOUT ROWID;
 
+      CREATE TABLE group_parked (
+        id BLOB PRIMARY KEY CHECK (length(id) = 16),
+        group_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        parked_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX group_parked_by_group ON group_parked (group_id, id);
+
       CREATE TABLE outbox_new (
         seq INTEGER PRIMARY KEY,
         message_id BLOB NOT NULL CHECK (length(message_id) = 16),

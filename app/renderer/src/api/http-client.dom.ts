@@ -78,6 +78,13 @@ export class BrowserApiClient implements MessengerApi {
   addContact = (link: string) => this.#call('addContact', { link })
   myLink = () => this.#call('myLink', {})
   doctor = (peer?: string) => this.#call('doctor', peer === undefined ? {} : { peer })
+  groups = () => this.#call('groups', {})
+  createGroup = (name: string, members: string[]) => this.#call('createGroup', { name, members })
+  addToGroup = (group: string, members: string[]) => this.#call('addToGroup', { group, members })
+  removeFromGroup = (group: string, members: string[]) =>
+    this.#call('removeFromGroup', { group, members })
+  leaveGroup = (group: string) => this.#call('leaveGroup', { group })
+  renameGroup = (group: string, name: string) => this.#call('renameGroup', { group, name })
 
   subscribe(listener: (event: MessengerEvent) => void): () => void {
     this.#listeners.add(listener)
