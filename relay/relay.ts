@@ -12,6 +12,7 @@ import { Aedes } from 'aedes'
 import type { Logger } from 'pino'
 import { WebSocketServer, createWebSocketStream } from 'ws'
 import { PigeonError } from '../shared/errors.js'
+import { ackAfterStore } from './ack-after-store.js'
 import { createAcl } from './acl.js'
 import { checkWill, createAuthenticate } from './auth.js'
 import type { RelayConfig } from './config.js'
@@ -86,6 +87,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     ...acl,
   })
   clock.broker = broker as unknown as { counter: number }
+  ackAfterStore(broker) // a PUBACK means "stored": aedes 1.2 would send it before the queue write
   const connected = (broker as unknown as { clients: Record<string, unknown> }).clients
   queues.isOnline = (clientId) => connected[clientId] !== undefined
   const brokerPersistence = (broker as unknown as { persistence: Parameters<GroupRegistry['load']>[0] }).persistence
