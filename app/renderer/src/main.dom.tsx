@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   const store = new AppStore(connectApi())
   store.onIncoming = (message, state) => {
     if (isElectron()) return // Electron's main process notifies natively
-    notifyInBrowser(message, peerName(state.peers.get(message.sender), message.sender), () =>
+    const sender = peerName(state.peers.get(message.sender), message.sender)
+    const group = state.groups.get(message.conversationId)
+    notifyInBrowser(message, group === undefined ? sender : `${sender} · ${group.name}`, () =>
       store.select(message.conversationId),
     )
   }

@@ -2,6 +2,7 @@
 // contract's field names. Errors become UiError with the node's code and sentence.
 import type {
   ConversationView,
+  GroupView,
   MessageView,
   MessengerApi,
   MessengerEvent,
@@ -13,6 +14,7 @@ import {
   type UiApi,
   type UiConversation,
   type UiEvent,
+  type UiGroup,
   type UiMessage,
   type UiPeer,
   type UiRelay,
@@ -63,7 +65,21 @@ function conversation(c: ConversationView): UiConversation {
     preview:
       last === null || last.text === null
         ? undefined
-        : { text: last.text, direction: last.direction },
+        : { text: last.text, direction: last.direction, sender: last.from },
+  }
+}
+
+function group(g: GroupView): UiGroup {
+  return {
+    id: g.id,
+    conversationId: g.conversation,
+    name: g.name,
+    owner: g.owner,
+    admins: g.admins,
+    members: g.members,
+    version: g.version,
+    joined: g.joined,
+    role: g.role,
   }
 }
 
@@ -82,6 +98,8 @@ function event(e: MessengerEvent): UiEvent | undefined {
       return { type: 'conversation', conversation: conversation(e.conversation) }
     case 'relay':
       return { type: 'relay', relay: relay(e.relay) }
+    case 'group':
+      return { type: 'group', group: group(e.group) }
     default: {
       // app/main adds one event of its own on the same stream: a clicked notification
       const host = e as unknown as { type: string; conversation?: unknown }
@@ -135,6 +153,12 @@ export function adaptMessengerApi(
     addContact: async (link) => peer(await call(api.addContact(link))),
     myLink: () => call(api.myLink()),
     doctor: (who) => call(api.doctor(who)),
+    groups: async () => (await call(api.groups())).map(group),
+    createGroup: async (name, members) => group(await call(api.createGroup(name, members))),
+    addToGroup: async (id, members) => group(await call(api.addToGroup(id, members))),
+    removeFromGroup: async (id, members) => group(await call(api.removeFromGroup(id, members))),
+    leaveGroup: async (id) => group(await call(api.leaveGroup(id))),
+    renameGroup: async (id, name) => group(await call(api.renameGroup(id, name))),
     subscribe: (listener) => {
       const off = api.subscribe((e) => {
         const mapped = event(e)

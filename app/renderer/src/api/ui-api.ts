@@ -31,8 +31,8 @@ export interface UiConversation {
   title?: string
   unread: number
   lastActivityAt: number | null
-  /** the newest message, for the sidebar */
-  preview?: { text: string; direction: 'in' | 'out' }
+  /** the newest message, for the sidebar (in a group, `sender` says who wrote it) */
+  preview?: { text: string; direction: 'in' | 'out'; sender: string }
 }
 
 export interface UiMessage {
@@ -66,8 +66,18 @@ export interface UiFinding {
 
 export interface UiGroup {
   id: string
+  /** `group:<id>` */
+  conversationId: string
   name: string
+  owner: string
+  admins: string[]
+  /** PeerIds, owner included */
   members: string[]
+  /** each change is a new version; the higher one is the newer */
+  version: number
+  /** false once I left or was removed: the history stays, read-only */
+  joined: boolean
+  role: 'owner' | 'admin' | 'member' | 'none'
 }
 
 export type UiEvent =
@@ -78,6 +88,7 @@ export type UiEvent =
   | { type: 'typing'; peerId: string; typing: boolean }
   | { type: 'conversation'; conversation: UiConversation }
   | { type: 'relay'; relay: UiRelay }
+  | { type: 'group'; group: UiGroup }
   /** the host asks to show a conversation (Electron: a notification was clicked) */
   | { type: 'open'; conversationId: string }
   /** the link between this UI and the node (WebSocket in the browser) */
@@ -111,7 +122,15 @@ export interface UiApi {
   addContact?(link: string): Promise<UiPeer>
   myLink?(): Promise<{ link: string; qr: string }>
   doctor?(peer?: string): Promise<UiFinding[]>
-  groups?(): Promise<UiGroup[]>
+  /** my groups, the ones I left included */
+  groups(): Promise<UiGroup[]>
+  /** a new group of me and these PeerIds; I own it */
+  createGroup(name: string, members: string[]): Promise<UiGroup>
+  /** `group` is the group's conversation id, `group:<id>` (never ambiguous, unlike a name) */
+  addToGroup(group: string, members: string[]): Promise<UiGroup>
+  removeFromGroup(group: string, members: string[]): Promise<UiGroup>
+  leaveGroup(group: string): Promise<UiGroup>
+  renameGroup(group: string, name: string): Promise<UiGroup>
   /** a UI preference the host should know too (Electron's main reads `ui.notifications`) */
   savePreference?(key: string, value: string | boolean): Promise<void>
   subscribe(listener: (event: UiEvent) => void): () => void

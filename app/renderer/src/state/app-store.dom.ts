@@ -1,6 +1,6 @@
 // The UI's one source of truth: a snapshot object replaced on every change and read through
 // useSyncExternalStore. It talks to the node only through UiApi and keeps just what the screens
-// show: peers, conversations, the loaded pages of each history, who is typing, the relay's state.
+// show: peers, conversations, groups, the loaded pages of each history, who is typing, the relay.
 import type {
   PeerStatus,
   UiApi,
@@ -53,7 +53,8 @@ export interface AppState {
   /** a message to scroll to and flash (a search result was clicked) */
   focus?: string
   relay?: UiRelay
-  groups?: UiGroup[]
+  /** by conversation id (`group:<id>`), the ones I left included */
+  groups: ReadonlyMap<string, UiGroup>
   search?: SearchState
   /** the latest error of an action, shown in a banner until dismissed */
   problem?: Problem
@@ -112,6 +113,7 @@ export class AppStore {
     conversations: new Map(),
     histories: new Map(),
     typing: new Map(),
+    groups: new Map(),
     settingsOpen: false,
   }
   readonly #listeners = new Set<() => void>()
@@ -162,14 +164,13 @@ export class AppStore {
     ])
     const relay =
       this.api.relay === undefined ? undefined : await this.api.relay().catch(() => undefined)
-    const groups =
-      this.api.groups === undefined ? undefined : await this.api.groups().catch(() => undefined)
+    const groups = await this.api.groups()
     this.#set({
       me,
       peers: new Map(peers.map((p) => [p.peerId, p])),
       conversations: new Map(conversations.map((c) => [c.id, c])),
       relay,
-      groups,
+      groups: new Map(groups.map((g) => [g.conversationId, g])),
     })
     // refresh the open conversation's newest page; older pages reload on scroll
     const selected = this.#state.selected
@@ -232,6 +233,9 @@ export class AppStore {
       case 'relay':
         this.#set({ relay: event.relay })
         break
+      case 'group':
+        this.#noteGroup(event.group)
+        break
       case 'open':
         this.select(event.conversationId)
         break
@@ -247,6 +251,54 @@ export class AppStore {
         break
       }
     }
+  }
+
+  /** The reply to my change and the event about it come in either order: the higher version wins. */
+  #noteGroup(group: UiGroup): void {
+    const current = this.#state.groups.get(group.conversationId)
+    if (current !== undefined && current.version > group.version) return
+    const groups = new Map(this.#state.groups)
+    groups.set(group.conversationId, group)
+    this.#set({ groups })
+  }
+
+  /** A group change of mine; the reply is noted at once (its event may come later). */
+  async #groupChange(change: () => Promise<UiGroup>): Promise<Problem | undefined> {
+    try {
+      this.#noteGroup(await change())
+      return undefined
+    } catch (error) {
+      return toProblem(error)
+    }
+  }
+
+  /** A new group of me and these peers, then its conversation opens. Error in words. */
+  async createGroup(name: string, members: string[]): Promise<Problem | undefined> {
+    try {
+      const group = await this.api.createGroup(name, members)
+      this.#noteGroup(group)
+      if (!this.#state.conversations.has(group.conversationId)) await this.#refreshConversations()
+      this.select(group.conversationId)
+      return undefined
+    } catch (error) {
+      return toProblem(error)
+    }
+  }
+
+  addToGroup(conversationId: string, members: string[]): Promise<Problem | undefined> {
+    return this.#groupChange(() => this.api.addToGroup(conversationId, members))
+  }
+
+  removeFromGroup(conversationId: string, member: string): Promise<Problem | undefined> {
+    return this.#groupChange(() => this.api.removeFromGroup(conversationId, [member]))
+  }
+
+  renameGroup(conversationId: string, name: string): Promise<Problem | undefined> {
+    return this.#groupChange(() => this.api.renameGroup(conversationId, name))
+  }
+
+  leaveGroup(conversationId: string): Promise<Problem | undefined> {
+    return this.#groupChange(() => this.api.leaveGroup(conversationId))
   }
 
   #canSeeConversation(): boolean {

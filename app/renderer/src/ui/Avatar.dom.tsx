@@ -5,10 +5,12 @@ export function Avatar(props: {
   color: number | null | undefined
   size?: 'small' | 'large'
   presence?: 'online' | 'away' | 'busy' | 'offline'
+  /** a group's avatar: rounded square, so it never reads as a person */
+  group?: boolean
 }) {
   return (
     <span
-      className={`avatar avatar-${props.size ?? 'small'}`}
+      className={`avatar avatar-${props.size ?? 'small'}${props.group === true ? ' avatar-group' : ''}`}
       style={{ backgroundColor: colorCss(props.color), color: textOn(props.color) }}
       aria-hidden="true"
     >

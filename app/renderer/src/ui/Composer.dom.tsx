@@ -1,5 +1,6 @@
 // Enter sends, Shift+Enter starts a new line; Enter that confirms an IME candidate (typing Chinese)
-// does neither. Typing notifications are throttled and end on send or after a pause.
+// does neither. Typing notifications are throttled and end on send or after a pause; a group gets
+// none (the engine would not send them: one envelope per member per pause).
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStore } from './context.dom.js'
@@ -7,7 +8,13 @@ import { useStore } from './context.dom.js'
 const TYPING_REPEAT_MS = 3000
 const TYPING_IDLE_MS = 4000
 
-export function Composer(props: { conversationId: string; name: string; disabled?: boolean }) {
+export function Composer(props: {
+  conversationId: string
+  name: string
+  disabled?: boolean
+  /** false for a group */
+  typingNotifications?: boolean
+}) {
   const { t } = useTranslation()
   const store = useStore()
   const [text, setText] = useState('')
@@ -15,6 +22,7 @@ export function Composer(props: { conversationId: string; name: string; disabled
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const area = useRef<HTMLTextAreaElement>(null)
   const conversationId = props.conversationId
+  const notifyTyping = props.typingNotifications !== false
 
   useEffect(() => {
     setText('')
@@ -34,6 +42,7 @@ export function Composer(props: { conversationId: string; name: string; disabled
 
   const onChange = (value: string): void => {
     setText(value)
+    if (!notifyTyping) return
     if (value.trim().length === 0) return stopTyping()
     const now = Date.now()
     if (now - lastTyping.current > TYPING_REPEAT_MS) {

@@ -1,10 +1,13 @@
-// One conversation: who it is with and how they are reached, the history, who is typing, the composer.
-import { useCallback } from 'react'
+// One conversation: who it is with and how they are reached (or, for a group, its name and
+// members), the history, who is typing, the composer — or, in a group I am no longer in, a line
+// saying so. A group's info panel opens beside the history.
+import { useCallback, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Avatar } from './Avatar.dom.js'
 import { Composer } from './Composer.dom.js'
 import { useAppState, useStore } from './context.dom.js'
-import { peerName } from './format.dom.js'
+import { groupColor, peerName } from './format.dom.js'
+import { GroupInfo } from './GroupInfo.dom.js'
 import { MessageList } from './MessageList.dom.js'
 
 export function Conversation(props: { id: string }) {
@@ -12,32 +15,40 @@ export function Conversation(props: { id: string }) {
   const store = useStore()
   const conversation = useAppState((s) => s.conversations.get(props.id))
   const peer = useAppState((s) => s.peers.get(props.id))
-  const group = useAppState((s) => s.groups?.find((g) => `group:${g.id}` === props.id))
+  const peers = useAppState((s) => s.peers)
+  const group = useAppState((s) => s.groups.get(props.id))
   const history = useAppState((s) => s.histories.get(props.id))
   const typing = useAppState((s) => s.typing.has(props.id))
   const focus = useAppState((s) => s.focus)
+  const [infoOpen, setInfoOpen] = useState(false)
   const onFocused = useCallback(() => store.focused(), [store])
   const onNearTop = useCallback(() => void store.loadOlder(props.id), [store, props.id])
 
   const isGroup = conversation?.kind === 'group' || props.id.startsWith('group:')
+  const senderOf = useCallback((peerId: string) => peerName(peers.get(peerId), peerId), [peers])
   const name = isGroup
-    ? (conversation?.title ?? group?.name ?? props.id.slice(6))
+    ? (group?.name ?? conversation?.title ?? props.id.slice(6))
     : peerName(peer, props.id)
   const reach = isGroup
-    ? ''
+    ? group === undefined
+      ? ''
+      : t('group.members', { count: group.members.length })
     : peer?.online.includes('lan') === true
       ? t('conversation.online')
       : peer?.online.includes('relay') === true
         ? t('conversation.onlineRelay')
         : t('conversation.offline', { name })
+  // a group I left or was removed from: its history stays, read-only
+  const closed = isGroup && group !== undefined && !group.joined
 
   return (
     <main className="conversation" data-testid="conversation" data-peer={props.id}>
       <header className="conversation-header">
         <Avatar
           name={name}
-          color={peer?.color ?? null}
+          color={isGroup ? groupColor(group?.id ?? props.id) : (peer?.color ?? null)}
           size="large"
+          group={isGroup}
           presence={
             isGroup
               ? undefined
@@ -46,7 +57,7 @@ export function Conversation(props: { id: string }) {
                 : (peer.status ?? 'online')
           }
         />
-        <div>
+        <div className="conversation-heading">
           <h1 className="conversation-title" data-testid="conversation-title">
             {name}
           </h1>
@@ -54,27 +65,56 @@ export function Conversation(props: { id: string }) {
             {reach}
           </div>
         </div>
+        {isGroup && group !== undefined && (
+          <button
+            type="button"
+            className="icon-button"
+            title={infoOpen ? t('group.closeInfo') : t('group.info')}
+            aria-label={infoOpen ? t('group.closeInfo') : t('group.info')}
+            aria-expanded={infoOpen}
+            onClick={() => setInfoOpen(!infoOpen)}
+            data-testid="group-info-toggle"
+          >
+            ⓘ
+          </button>
+        )}
       </header>
-      {history === undefined || (history.items.length === 0 && history.loading) ? (
-        <div className="history history-empty" />
-      ) : history.items.length === 0 ? (
-        <div className="history history-empty">
-          <p className="teach" data-testid="empty-conversation">
-            {t('conversation.empty', { name })}
-          </p>
+      <div className="conversation-body">
+        <div className="conversation-column">
+          {history === undefined || (history.items.length === 0 && history.loading) ? (
+            <div className="history history-empty" />
+          ) : history.items.length === 0 ? (
+            <div className="history history-empty">
+              <p className="teach" data-testid="empty-conversation">
+                {isGroup ? t('group.empty') : t('conversation.empty', { name })}
+              </p>
+            </div>
+          ) : (
+            <MessageList
+              history={history}
+              onNearTop={onNearTop}
+              focusId={focus}
+              onFocused={onFocused}
+              senderOf={isGroup ? senderOf : undefined}
+            />
+          )}
+          {!isGroup && (
+            <div className="typing" aria-live="polite" data-testid="typing">
+              {typing ? t('conversation.typing', { name }) : ''}
+            </div>
+          )}
+          {closed ? (
+            <p className="composer-closed" role="status" data-testid="group-closed">
+              {t('group.notMember')}
+            </p>
+          ) : (
+            <Composer conversationId={props.id} name={name} typingNotifications={!isGroup} />
+          )}
         </div>
-      ) : (
-        <MessageList
-          history={history}
-          onNearTop={onNearTop}
-          focusId={focus}
-          onFocused={onFocused}
-        />
-      )}
-      <div className="typing" aria-live="polite" data-testid="typing">
-        {typing ? t('conversation.typing', { name }) : ''}
+        {isGroup && group !== undefined && infoOpen && (
+          <GroupInfo group={group} onClose={() => setInfoOpen(false)} />
+        )}
       </div>
-      <Composer conversationId={props.id} name={name} />
     </main>
   )
 }

@@ -32,10 +32,11 @@ function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
       rows.push({ kind: 'day', key: `day-${key}`, label: label(message.sentAt) })
       previous = undefined
     }
-    // a run of messages from the same side within 5 minutes reads as one block
+    // a run of messages from the same sender within 5 minutes reads as one block (in a direct
+    // chat the sender is the side; in a group each member starts a block of their own)
     const first =
       previous === undefined ||
-      previous.direction !== message.direction ||
+      previous.sender !== message.sender ||
       message.sentAt - previous.sentAt > 300_000
     let row = rowOf.get(message)
     if (row === undefined || row.first !== first) {
@@ -69,6 +70,7 @@ const MessageRow = memo(function MessageRow(props: {
   first: boolean
   language: string
   flash: boolean
+  senderName?: string
 }) {
   const { t } = useTranslation()
   const m = props.message
@@ -80,6 +82,11 @@ const MessageRow = memo(function MessageRow(props: {
       data-id={m.id}
     >
       <div className="bubble">
+        {props.senderName !== undefined && (
+          <div className="bubble-sender" data-testid="sender" data-peer={m.sender}>
+            {props.senderName}
+          </div>
+        )}
         <div className="bubble-text">{m.text}</div>
         <div className="bubble-meta">
           {m.path !== null && (
@@ -97,11 +104,22 @@ const MessageRow = memo(function MessageRow(props: {
   )
 })
 
+function senderProps(
+  senderOf: ((peerId: string) => string) | undefined,
+  message: UiMessage,
+  first: boolean,
+): { senderName?: string } {
+  if (senderOf === undefined || !first || message.direction !== 'in') return {}
+  return { senderName: senderOf(message.sender) }
+}
+
 export function MessageList(props: {
   history: History
   onNearTop: () => void
   focusId?: string
   onFocused?: () => void
+  /** in a group: who wrote an inbound message, named above each of their blocks */
+  senderOf?: (peerId: string) => string
 }) {
   const { t, i18n } = useTranslation()
   const language = i18n.language
@@ -223,6 +241,7 @@ export function MessageList(props: {
                   first={row.first}
                   language={language}
                   flash={row.key === flash}
+                  {...senderProps(props.senderOf, row.message, row.first)}
                 />
               )}
             </div>

@@ -5,22 +5,21 @@ import { useTranslation } from 'react-i18next'
 import type { PeerStatus, UiConversation, UiPeer } from '../api/ui-api.js'
 import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
-import { peerName, relativeLabel } from './format.dom.js'
+import { groupColor, peerName, relativeLabel } from './format.dom.js'
 import { NewChat } from './NewChat.dom.js'
+import { NewGroup } from './NewGroup.dom.js'
+import { presenceOf } from './PeerPicker.dom.js'
 import { SearchResults } from './SearchResults.dom.js'
 
 interface Row {
   id: string
   name: string
   color: number | null
-  presence: 'online' | 'away' | 'busy' | 'offline'
+  /** undefined for a group: it has no presence */
+  presence?: 'online' | 'away' | 'busy' | 'offline'
+  group?: boolean
   unread: number
   detail?: string
-}
-
-function presenceOf(peer: UiPeer | undefined): Row['presence'] {
-  if (peer === undefined || peer.online.length === 0) return 'offline'
-  return peer.status ?? 'online'
 }
 
 function byName(a: Row, b: Row): number {
@@ -41,11 +40,30 @@ export function Sidebar() {
 
   const sections = useMemo(() => {
     const unread = (id: string): number => conversations.get(id)?.unread ?? 0
-    const preview = (id: string): string | undefined => {
+    // in a group, who wrote the last message matters as much as what it says
+    const preview = (id: string, group = false): string | undefined => {
       const p = conversations.get(id)?.preview
-      return p === undefined
-        ? undefined
-        : `${p.direction === 'out' ? `${t('search.you')}: ` : ''}${p.text.replace(/\s+/g, ' ')}`
+      if (p === undefined) return undefined
+      const who =
+        p.direction === 'out'
+          ? `${t('search.you')}: `
+          : group
+            ? `${peerName(peers.get(p.sender), p.sender)}: `
+            : ''
+      return `${who}${p.text.replace(/\s+/g, ' ')}`
+    }
+    const groupRow = (id: string, conversation: UiConversation | undefined): Row => {
+      const group = groups.get(id)
+      return {
+        id,
+        name: group?.name ?? conversation?.title ?? id,
+        color: groupColor(group?.id ?? id),
+        group: true,
+        unread: conversation?.unread ?? 0,
+        detail:
+          preview(id, true) ??
+          (group === undefined ? undefined : t('group.members', { count: group.members.length })),
+      }
     }
     const row = (peerId: string, peer: UiPeer | undefined): Row => ({
       id: peerId,
@@ -74,30 +92,15 @@ export function Sidebar() {
       (a, b) => (b.lastActivityAt ?? 0) - (a.lastActivityAt ?? 0),
     )
     for (const conversation of sorted) {
-      if (conversation.kind === 'group') {
-        const group = groups?.find((g) => `group:${g.id}` === conversation.id)
-        groupRows.push({
-          id: conversation.id,
-          name: conversation.title ?? group?.name ?? conversation.target,
-          color: null,
-          presence: 'offline',
-          unread: conversation.unread,
-          detail: preview(conversation.id),
-        })
-      } else if (!shown.has(conversation.id)) {
+      if (conversation.kind === 'group') groupRows.push(groupRow(conversation.id, conversation))
+      else if (!shown.has(conversation.id)) {
         earlier.push(row(conversation.id, peers.get(conversation.id)))
         shown.add(conversation.id)
       }
     }
-    for (const group of groups ?? []) {
-      if (!groupRows.some((r) => r.id === `group:${group.id}`))
-        groupRows.push({
-          id: `group:${group.id}`,
-          name: group.name,
-          color: null,
-          presence: 'offline',
-          unread: 0,
-        })
+    // a group with no conversation row yet (just made, nothing said) is listed all the same
+    for (const id of groups.keys()) {
+      if (!conversations.has(id)) groupRows.push(groupRow(id, undefined))
     }
     return {
       lan: lan.sort(byName),
@@ -204,7 +207,10 @@ export function Sidebar() {
                 testId="earlier-list"
               />
             )}
-            <NewChat />
+            <div className="sidebar-actions">
+              <NewChat />
+              <NewGroup />
+            </div>
           </>
         )}
       </div>
@@ -239,7 +245,7 @@ function Section(props: {
               data-peer={row.id}
               aria-current={row.id === props.selected ? 'true' : undefined}
             >
-              <Avatar name={row.name} color={row.color} presence={row.presence} />
+              <Avatar name={row.name} color={row.color} presence={row.presence} group={row.group} />
               <span className="row-text">
                 <span className="row-name">{row.name}</span>
                 {row.detail !== undefined && <span className="row-detail">{row.detail}</span>}

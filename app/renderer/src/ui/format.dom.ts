@@ -13,6 +13,15 @@ export function peerName(
   return name !== undefined && name.length > 0 ? name : shortPeerId(fallbackId)
 }
 
+// a group has no profile colour: one is picked from its id, so it stays the same everywhere
+const GROUP_COLORS = [0x2f6fed, 0x0f9d76, 0x8e44ad, 0xd9822b, 0xc2185b, 0x00838f, 0x5d6d7e]
+
+export function groupColor(groupId: string): number {
+  let hash = 0
+  for (const char of groupId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
+  return GROUP_COLORS[hash % GROUP_COLORS.length] ?? 0x2f6fed
+}
+
 export function colorCss(color: number | null | undefined): string {
   return `#${((color ?? 0x8a8f98) & 0xffffff).toString(16).padStart(6, '0')}`
 }
