@@ -77,7 +77,10 @@ function NewGroupDialog(props: { onClose: () => void }) {
             value={name}
             maxLength={NAME_MAX}
             placeholder={t('group.namePlaceholder')}
-            onChange={(e) => setName(e.target.value)}
+            onChange={(e) => {
+              setName(e.target.value)
+              setError(undefined)
+            }}
             autoFocus
             data-testid="new-group-name"
           />
@@ -94,7 +97,10 @@ function NewGroupDialog(props: { onClose: () => void }) {
               <PeerPicker
                 peers={candidates}
                 chosen={chosen}
-                onChange={setChosen}
+                onChange={(next) => {
+                  setChosen(next)
+                  setError(undefined)
+                }}
                 label={t('group.pick')}
               />
             </>
