@@ -123,7 +123,8 @@ test('Bob sees the group appear, unread, and the message under Alice’s name', 
   await message.waitFor(WAIT)
   assert.equal(await message.getByTestId('sender').innerText(), 'Alice')
   assert.equal(await page.getByTestId('reach').innerText(), '2 members')
-  assert.equal(await row.getByTestId('unread').count(), 0, 'opening the group reads it')
+  // opening the group reads it
+  await row.getByTestId('unread').waitFor({ ...WAIT, state: 'detached' })
 
   await page.getByTestId('composer').fill('I will — 我带地图和水')
   await page.getByTestId('composer').press('Enter')
@@ -188,6 +189,18 @@ test('Alice renames the group and Bob sees the new name live', async () => {
   await alice.page.screenshot({ path: join(SHOTS, 'group.png') })
 })
 
+test('a group message is found by search, under the group’s name', async () => {
+  const page = alice.page
+  await page.getByTestId('search').fill('地图')
+  const result = page.getByTestId('search-result').filter({ hasText: '我带地图和水' })
+  await result.waitFor(WAIT)
+  assert.match(await result.locator('.row-name').innerText(), /^Bob → Sunday hike/)
+  await result.click()
+  await page.locator('.message-flash', { hasText: '我带地图和水' }).waitFor(WAIT)
+  await page.getByTestId('search').fill('')
+  await groupRow(page, 'Sunday hike').waitFor(WAIT)
+})
+
 test('Alice removes Bob: his history stays, his composer becomes a line saying he is out', async () => {
   const bobRow = member(alice.page, 'Bob')
   await bobRow.getByTestId('group-remove').click()
@@ -211,4 +224,33 @@ test('Alice removes Bob: his history stays, his composer becomes a line saying h
   await bob.page.getByTestId('group-info-closed').waitFor(WAIT)
   assert.equal(await bob.page.getByTestId('group-leave').count(), 0)
   await bob.page.screenshot({ path: join(SHOTS, 'group-removed.png') })
+})
+
+test('Alice adds Bob back from the pick-list, and he can write again', async () => {
+  const panel = alice.page.getByTestId('group-info')
+  await panel.locator('.picker-row', { hasText: 'Bob' }).getByTestId('pick-peer').check()
+  await panel.getByTestId('group-add').click()
+  await member(alice.page, 'Bob').waitFor(WAIT)
+  assert.equal(await alice.page.getByTestId('reach').innerText(), '2 members')
+  assert.equal(await panel.getByTestId('group-nobody-to-add').count(), 1)
+
+  await bob.page.getByTestId('composer').waitFor(WAIT)
+  assert.equal(await bob.page.getByTestId('group-closed').count(), 0)
+  await bob.page.getByTestId('group-leave').waitFor(WAIT)
+  await bob.page.getByTestId('composer').fill('Back in — thanks!')
+  await bob.page.getByTestId('composer').press('Enter')
+  const back = inbound(alice.page, 'Back in — thanks!')
+  await back.waitFor(WAIT)
+  assert.equal(await back.getByTestId('sender').innerText(), 'Bob')
+})
+
+test('Bob leaves after confirming; Alice sees him go', async () => {
+  await bob.page.getByTestId('group-leave').click()
+  await bob.page.getByTestId('group-leave-confirm').click()
+  await bob.page.getByTestId('group-closed').waitFor(WAIT)
+  assert.equal(await bob.page.getByTestId('composer').count(), 0)
+  await member(alice.page, 'Bob').waitFor({ ...WAIT, state: 'detached' })
+  assert.equal(await alice.page.getByTestId('reach').innerText(), '1 member')
+  // Alice, the owner, still has her composer
+  assert.equal(await alice.page.getByTestId('composer').count(), 1)
 })

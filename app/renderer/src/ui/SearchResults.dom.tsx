@@ -25,8 +25,15 @@ export function SearchResults(props: { search: SearchState; onClear: () => void 
   const store = useStore()
   const peers = useAppState((s) => s.peers)
   const me = useAppState((s) => s.me)
+  const groups = useAppState((s) => s.groups)
   const who = (m: UiMessage): string =>
     m.direction === 'out' ? t('search.you') : peerName(peers.get(m.sender), m.sender)
+  // in a group, a message goes to the group whichever side wrote it
+  const to = (m: UiMessage): string =>
+    groups.get(m.conversationId)?.name ??
+    (m.direction === 'out'
+      ? peerName(peers.get(m.conversationId), m.conversationId)
+      : (me?.name ?? ''))
   return (
     <section className="section" data-testid="search-results">
       <h2 className="section-title">
@@ -49,10 +56,7 @@ export function SearchResults(props: { search: SearchState; onClear: () => void 
             >
               <span className="row-text">
                 <span className="row-name">
-                  {who(m)} →{' '}
-                  {m.direction === 'out'
-                    ? peerName(peers.get(m.conversationId), m.conversationId)
-                    : (me?.name ?? '')}
+                  {who(m)} → {to(m)}
                   <span className="row-time">{whenLabel(m.sentAt, i18n.language)}</span>
                 </span>
                 <span className="row-detail result-text">
