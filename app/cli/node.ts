@@ -108,7 +108,10 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     store.settings.set(SETTING_LAN_PORT, lan.listenPort)
     // presence of everyone I know (and of whoever I start talking to) comes through the relay
     relay.watch(store.peers.list().map((p) => p.peerId))
-    messenger.on('conversation', (c) => relay.watch([c.target]))
+    messenger.on('conversation', (c) => {
+      if (c.kind === 'peer') relay.watch([c.target])
+    })
+    messenger.on('group', (g) => relay.watch(g.members))
     messenger.on('peer', (p) => relay.watch([p.peerId]))
     relay.on('status', (status) => {
       if (status.state === 'connected') messenger.retryAll()

@@ -109,6 +109,36 @@ test('the a1–a2 link cut mid-conversation: messages go through the relay, none
   assert.ok(all.filter((m) => afterIds.includes(m.id)).every((m) => m.path === 'lan'), 'direct again')
 })
 
+test('a group of a1, a2 and b1 with b1 offline: b1 gets what it missed in order, once; a1–a2 copies go direct', async () => {
+  const group = await a1.api.createGroup('Trip', [a2.peerId, b1.peerId])
+  await eventually(async () => (await a2.api.groups()).some((g) => g.id === group.id), 'a2 invited')
+  await eventually(async () => (await b1.api.groups()).some((g) => g.id === group.id), 'b1 invited through the relay')
+  await b1.stop()
+  const fromA1 = Array.from({ length: 8 }, (_, i) => `trip plan ${i}`)
+  const ids: string[] = []
+  for (const line of fromA1) ids.push((await a1.api.send(group.conversation, line)).id)
+  const fromA2 = await a2.api.send(group.conversation, 'count me in')
+  await a1.api.renameGroup(group.id, 'Trip 2027')
+  await eventually(async () => (await a2.api.history(group.conversation, { limit: 500 })).filter((m) => ids.includes(m.id)).length === ids.length, 'a2 has a1’s messages')
+  const atA2 = (await a2.api.history(group.conversation, { limit: 500 })).filter((m) => ids.includes(m.id))
+  assert.ok(atA2.every((m) => m.path === 'lan'), 'a1 → a2 went direct')
+  await eventually(async () => (await a1.api.history(group.conversation, { limit: 500 })).filter((m) => ids.includes(m.id)).every((m) => m.state === 'sent'), 'every copy is with a2 or the relay')
+
+  await b1.restart()
+  const all = [...ids, fromA2.id]
+  await eventually(async () => (await b1.api.history(group.conversation, { limit: 500 })).filter((m) => all.includes(m.id)).length === all.length, 'b1 caught up', 120_000)
+  const atB1 = (await b1.api.history(group.conversation, { limit: 500 })).filter((m) => all.includes(m.id))
+  assert.deepEqual(texts(atB1.filter((m) => m.from === a1.peerId)), fromA1, 'in order')
+  assert.equal(new Set(atB1.map((m) => m.id)).size, all.length, 'once')
+  assert.ok(atB1.every((m) => m.path === 'relay'), 'across the NATs only through the relay')
+  await eventually(async () => (await b1.api.groups()).find((g) => g.id === group.id)?.name === 'Trip 2027', 'b1 has the rename')
+  await eventually(async () => (await a1.api.history(group.conversation, { limit: 500 })).filter((m) => ids.includes(m.id)).every((m) => m.state === 'delivered'), 'b1’s receipts reached a1')
+  const reply = await b1.api.send(group.conversation, 'back online')
+  for (const node of [a1, a2]) {
+    await eventually(async () => (await node.api.history(group.conversation, { limit: 500 })).some((m) => m.id === reply.id), `${node.name} has b1’s reply`)
+  }
+})
+
 test('the relay killed (-9) and restarted mid-conversation loses nothing', async () => {
   const first = await sendAll(a1, b1, ['before the crash'])
   await eventually(async () => (await history(b1, a1)).some((m) => m.id === first[0]), 'first arrived')

@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events'
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt'
 import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
-import type { Identity } from '../../../shared/identity.js'
+import { isPeerId, type Identity } from '../../../shared/identity.js'
 import { createRelayToken } from '../../../shared/relay-token.js'
 import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
 import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js'
@@ -160,7 +160,8 @@ export class RelayLink implements DeliveryPath {
   watch(peerIds: Iterable<string>): void {
     const added: string[] = []
     for (const peerId of peerIds) {
-      if (peerId === this.#init.identity.peerId || this.#watched.has(peerId)) continue
+      // one topic the relay refuses fails the whole SUBSCRIBE, inbox included: only PeerIds pass
+      if (peerId === this.#init.identity.peerId || this.#watched.has(peerId) || !isPeerId(peerId)) continue
       this.#watched.add(peerId)
       added.push(peerId)
     }
