@@ -243,9 +243,12 @@ function notifyIncoming(running: RunningNode): void {
     if (row.direction !== 'in' || mainWindow === undefined || mainWindow.isFocused()) return
     if (running.messenger.getSetting('ui.notifications') === false || !Notification.isSupported())
       return
-    const sender = running.messenger.peer(row.sender)
+    const sender = running.messenger.peer(row.sender)?.name ?? 'Pigeon'
+    const group = row.conversationId.startsWith('group:')
+      ? running.messenger.groups().find((g) => `group:${g.groupId}` === row.conversationId)
+      : undefined
     const notification = new Notification({
-      title: sender?.name ?? 'Pigeon',
+      title: group === undefined ? sender : `${sender} · ${group.name}`,
       body: (row.text ?? '').slice(0, 200),
     })
     notification.on('click', () => {
