@@ -78,6 +78,7 @@ export function ackAfterStore(broker: unknown): void {
         done(error)
       }
       let counter: number | undefined
+      const before = b.counter
       publish(packet, client, (error) => {
         if (counter !== undefined) storing.delete(counter)
         run.finished = true
@@ -85,8 +86,9 @@ export function ackAfterStore(broker: unknown): void {
         run.then?.(error)
         answer(error ?? null) // no-op once stored: a later failure reaches the handler's own publish
       })
-      // aedes-packet numbered aedes' copy of the packet synchronously in the call above
-      if (!run.finished) {
+      // aedes-packet numbered aedes' copy of the packet synchronously in the call above; should
+      // that ever change, the answer comes when the publish completes (later, still correct)
+      if (!run.finished && b.counter === before + 1) {
         counter = b.counter
         storing.set(counter, () => answer(null))
       }
