@@ -70,7 +70,7 @@ test('two nodes chat through the CLI: send, history with states, search, status,
   assert.notEqual(unknown.code, 0)
   assert.equal(
     unknown.stderr,
-    'pigeon: No known peer is called "Cy"; `pigeon peers` lists who is known.\n',
+    'pigeon: No known peer or group is called "Cy"; `pigeon peers` and `pigeon group list` show who and what is known.\n',
   )
   const long = await pigeon('send', '--data', aDir, 'Bo', 'x'.repeat(16 * 1024 + 1))
   assert.notEqual(long.code, 0)
