@@ -10,6 +10,7 @@ import type { DeliveryPath, PathEvents, PathName, PeerProfile, PeerStatus } from
 import { GroupService } from './groups/group-service.js'
 import { checkColor, checkName, defaultColor } from './profile.js'
 import type { BackoffPolicy } from './router/backoff.js'
+import { DirectProbe } from './router/direct-probe.js'
 import { OutboxRouter } from './router/outbox-router.js'
 import { GroupCommit } from './store/group-commit.js'
 import {
@@ -88,6 +89,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #now: () => number
   readonly #router: OutboxRouter
   readonly #groups: GroupService
+  readonly #directProbe = new DirectProbe({ redial: (peerId) => this.#redial(peerId) })
   readonly #online = new Map<string, Set<PathName>>()
   readonly #redialing = new Set<string>()
   readonly #exchanges: readonly ProfileExchange[]
@@ -116,6 +118,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     paths.add(path.name)
     this.#online.set(detail.peerId, paths)
     this.#store.peers.seen(detail.peerId, detail.addresses, this.#now())
+    this.#directProbe.update(detail.peerId, paths)
     this.#emitPeer(detail.peerId)
     // without an exchange that greets on connect, introduce myself to a peer that just appeared
     if (!wasOnline && this.#exchanges.length === 0) void this.#sendProfileTo([detail.peerId])
@@ -126,6 +129,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const paths = this.#online.get(detail.peerId)
     if (paths === undefined || !paths.delete(path.name)) return
     if (paths.size === 0) this.#online.delete(detail.peerId)
+    this.#directProbe.update(detail.peerId, paths)
     this.#store.peers.touch(detail.peerId, this.#now())
     this.#emitPeer(detail.peerId)
   }
@@ -214,6 +218,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     // an exchange was built with my profile (ensureMyProfile) and sends it on connect itself
     if (this.#exchanges.length === 0) await this.#publishProfile()
     this.#router.start()
+    if (this.#options.redial !== undefined) this.#directProbe.start()
     // search indexing runs in batches off the inbound path (store migration 002)
     this.#indexTimer = setInterval(() => this.#flushSearchIndex(), SEARCH_INDEX_INTERVAL_MS)
     this.#indexTimer.unref()
@@ -223,6 +228,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (!this.#running) return
     this.#running = false
     this.#router.stop()
+    this.#directProbe.stop()
     clearInterval(this.#indexTimer)
     this.#flushSearchIndex()
     for (const exchange of this.#exchanges) exchange.off('profile', this.#onProfile)
