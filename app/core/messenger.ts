@@ -186,6 +186,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         this.#emitConversation(groupConversationId(group.groupId))
         this.#releaseParked(group)
       },
+      onMessages: (messages) => {
+        for (const message of messages) this.#emitState(message)
+      },
       onWarning: options.onWarning,
     })
     // paths offer no way to remove an inbound handler, so the handler checks #running itself

@@ -24,6 +24,7 @@ import {
   groupOfConversation,
   type GroupOp,
   type GroupRow,
+  type MessageRow,
   type Store,
 } from '../store/index.js'
 import { acceptGroupDocument } from './accept.js'
@@ -39,6 +40,8 @@ export interface GroupServiceOptions {
   kick: (recipient: string) => void
   /** a group changed (mine or someone else's change) */
   onGroup: (group: GroupRow) => void
+  /** my messages that moved on because a member they waited for left */
+  onMessages?: (messages: MessageRow[]) => void
   onWarning?: (message: string, detail?: unknown) => void
 }
 
@@ -323,7 +326,8 @@ export class GroupService {
       joined: doc.members.includes(this.#me),
       updatedAt: this.#options.now(),
     }
-    this.#store.saveGroup(row, this.#me)
+    const { moved } = this.#store.saveGroup(row, this.#me)
+    if (moved.length > 0) this.#options.onMessages?.(moved)
     return this.get(doc.groupId) ?? row
   }
 

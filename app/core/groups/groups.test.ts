@@ -229,3 +229,22 @@ test('through the relay, a group message that overtakes its invitation is kept, 
   assert.ok(bob.messenger.conversations().every((c) => c.id !== stranger.peerId && c.kind !== 'peer'))
   assert.equal(bob.messenger.search('spam').length, 0)
 })
+
+test('removing a member who never got a message lets the message count as delivered to the rest', async (t) => {
+  const { net, alice, bob, carol } = await trio(t)
+  net.up(alice.peerId)
+  net.up(bob.peerId)
+  const group = await alice.messenger.createGroup('Shrinking', [bob.peerId, carol.peerId])
+  const sent = alice.messenger.send(group.groupId, 'carol is away')
+  await until(() => groupTexts(bob, group.groupId).length === 1, 'bob has it')
+  assert.equal(alice.store.messages.get(sent.id)?.state, 'pending', 'still waiting for carol')
+  const states: string[] = []
+  alice.messenger.on('message-state', (m) => states.push(m.state))
+
+  await alice.messenger.removeFromGroup(group.groupId, [carol.peerId])
+  assert.equal(alice.store.messages.get(sent.id)?.state, 'delivered')
+  assert.deepEqual(states, ['delivered'])
+  // carol's copy of the message is no longer queued; the news of her removal is
+  const toCarol = alice.store.outbox.head(carol.peerId, 10)
+  assert.deepEqual(toCarol.map((r) => r.kind), ['control', 'control'])
+})

@@ -59,7 +59,7 @@ export class GroupRepo {
   readonly #addCopy: Statement<[Uint8Array, string]>
   readonly #advanceCopy: Statement<[{ id: Uint8Array; member: string; state: MessageState }]>
   readonly #least: Statement<[Uint8Array], { state: MessageState }>
-  readonly #dropPendingCopies: Statement<[{ conversation: string; member: string }]>
+  readonly #dropPendingCopies: Statement<[{ conversation: string; member: string }], { message_id: Uint8Array }>
   readonly #park: Statement<[Record<string, unknown>]>
   readonly #trimParked: Statement<[number]>
   readonly #parked: Statement<[string], { id: Uint8Array; group_id: string; sender: string; sent_at: number; text: string }>
@@ -102,7 +102,8 @@ export class GroupRepo {
     this.#unpark = db.prepare('DELETE FROM group_parked WHERE id = ?')
     this.#dropPendingCopies = db.prepare(
       `DELETE FROM group_copies WHERE member = @member AND state = 'pending' AND message_id IN
-         (SELECT id FROM messages WHERE conversation_id = @conversation AND direction = 'out')`,
+         (SELECT id FROM messages WHERE conversation_id = @conversation AND direction = 'out')
+       RETURNING message_id`,
     )
   }
 
@@ -173,8 +174,10 @@ export class GroupRepo {
     return this.#least.get(messageId)?.state
   }
 
-  /** A member left: my messages that never reached it stop waiting for it. */
-  dropPendingCopies(conversationId: string, member: string): void {
-    this.#dropPendingCopies.run({ conversation: conversationId, member })
+  /** A member left: my messages that never reached it stop waiting for it; returns their ids. */
+  dropPendingCopies(conversationId: string, member: string): Uint8Array[] {
+    return this.#dropPendingCopies
+      .all({ conversation: conversationId, member })
+      .map((r) => new Uint8Array(r.message_id))
   }
 }

@@ -160,22 +160,31 @@ export class Store {
 
   /**
    * Stores a newer version of a group. Members who are gone stop being waited for: my queued
-   * messages to them are dropped (they would refuse them), and all of them when I am gone myself.
-   * false when the stored version is as new already.
+   * messages to them are dropped (they would refuse them), and all of them when I am gone myself;
+   * a message that was waiting only for them moves on. Returns whether it was stored (false when
+   * the stored version is as new already) and the messages that moved.
    */
-  saveGroup(group: GroupRow, me: string): boolean {
+  saveGroup(group: GroupRow, me: string): { saved: boolean; moved: MessageRow[] } {
     return this.transaction(() => {
       const before = this.groups.get(group.groupId)
-      if (!this.groups.put(group)) return false
+      if (!this.groups.put(group)) return { saved: false, moved: [] }
       const conversationId = this.conversations.ensureGroup(group.groupId)
       const now = new Set(group.members)
       if (!group.joined || !now.has(me)) this.outbox.removeGroupTexts(conversationId, null)
+      const waiting = new Map<string, Uint8Array>()
       for (const member of before?.members ?? []) {
         if (now.has(member)) continue
         this.outbox.removeGroupTexts(conversationId, member)
-        this.groups.dropPendingCopies(conversationId, member)
+        for (const id of this.groups.dropPendingCopies(conversationId, member)) waiting.set(id.join(), id)
       }
-      return true
+      const moved: MessageRow[] = []
+      for (const id of waiting.values()) {
+        const least = this.groups.leastState(id)
+        if (least === undefined || !this.messages.advance(id, least)) continue
+        const message = this.messages.get(id)
+        if (message !== undefined) moved.push(message)
+      }
+      return { saved: true, moved }
     })
   }
 
