@@ -101,3 +101,41 @@ test('kill -9 of the sender mid-burst: after its restart every accepted message 
   )
   assert.deepEqual(await historyIds(boDir, ada.peerId), stored, 'each exactly once, in order')
 })
+
+test('kill -9 of a group member mid-burst: after its restart it has every group message once, in order', async (t) => {
+  const { boDir, bo, adaDir, ada, adaApi } = await connectedPair(t)
+  const cyDir = tempDataDir(t, 'cy')
+  const cy = await startPigeon(t, cyDir, ['--name', 'Cy', '--connect', ada.address])
+  await eventually(
+    async () => (await adaApi.peers()).some((p) => p.peerId === cy.peerId && p.online),
+    'Cy connected',
+  )
+  const group = await adaApi.createGroup('Crash club', [bo.peerId, cy.peerId])
+  const M = N / 2
+  const sent: string[] = []
+  const burst = (async () => {
+    for (let i = 0; i < M; i++) sent.push((await adaApi.send(group.conversation, `group burst ${i}`)).id)
+  })()
+  await eventually(
+    async () => (await historyIds(cyDir, group.conversation).catch(() => [])).length >= M / 4,
+    'a quarter arrived at Cy',
+  )
+  cy.child.kill('SIGKILL')
+  await cy.exited
+  await burst
+  assert.equal(sent.length, M)
+
+  await startPigeon(t, cyDir)
+  for (const dir of [cyDir, boDir]) {
+    await eventually(
+      async () => (await historyIds(dir, group.conversation)).length === M,
+      'all arrived',
+      120_000,
+    )
+    assert.deepEqual(await historyIds(dir, group.conversation), [...sent].sort(), 'each once, in order')
+  }
+  await eventually(async () => {
+    const states = (await allHistory(await connectToDataDir(adaDir), group.conversation)).map((m) => m.state)
+    return states.length === M && states.every((s) => s === 'delivered')
+  }, 'delivered to both at Ada')
+})
