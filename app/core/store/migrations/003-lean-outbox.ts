@@ -1,7 +1,8 @@
 // Schema 3: the outbox without AUTOINCREMENT and without the per-row uniqueness index. Both cost
 // a page write in every inbound transaction (sqlite_sequence, outbox_once) for nothing the code
 // needs: a plain INTEGER PRIMARY KEY is max+1, so a new row still sorts after every queued one,
-// and the store queues a receipt only when the message is new (a duplicate changes nothing).
+// and a second identical receipt row is harmless (receipts are idempotent; the store queues one
+// again only for a relayed copy of a message first received over the LAN).
 // Measured with `npm run bench -- store`: inbound commits ~30 % faster.
 import type { Migration } from '../migrate.js'
 
