@@ -14,6 +14,9 @@ import type { Identity } from '../../../shared/identity.js'
 /** DNS-SD service name (≤ 15 chars before ._udp): a plain libp2p node on the LAN is not a Pigeon. */
 export const PIGEON_MDNS_SERVICE = '_pigeon._udp.local'
 
+/** the longest a keep-alive ping may take before the connection counts as dead */
+export const PING_TIMEOUT_MAX_MS = 10_000
+
 export interface MdnsOptions {
   /** ms between queries; each query makes every Pigeon peer on the LAN answer */
   interval?: number
@@ -69,7 +72,13 @@ async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
-    connectionMonitor: { pingInterval: init.pingInterval ?? 5_000 },
+    // libp2p's ping timeout adapts to past pings, and a failed ping counts double: a few failures
+    // (a duplicate connection closed mid-ping at start) can lift it to its 60 s ceiling, and a
+    // pulled cable then goes unnoticed for a minute. On a LAN a 10 s ping is a dead link.
+    connectionMonitor: {
+      pingInterval: init.pingInterval ?? 5_000,
+      pingTimeout: { minTimeout: 5_000, maxTimeout: PING_TIMEOUT_MAX_MS },
+    },
     services: { identify: identify(), ping: ping() },
   })
   await init.beforeStart?.(libp2p)
