@@ -105,6 +105,15 @@ function insertSorted(items: UiMessage[], message: UiMessage): UiMessage[] {
   return [...items.slice(0, index), message, ...items.slice(index)]
 }
 
+/** the events whose state a reload's snapshot replaces (setting them again is harmless) */
+const SNAPSHOT_EVENTS: ReadonlySet<UiEvent['type']> = new Set([
+  'peer',
+  'profile',
+  'conversation',
+  'relay',
+  'group',
+])
+
 export class AppStore {
   #state: AppState = {
     ready: false,
@@ -121,6 +130,8 @@ export class AppStore {
   #unsubscribe?: () => void
   #typingTimer?: ReturnType<typeof setTimeout>
   #searchSeq = 0
+  /** one list per reload in progress: state events that came while its snapshot was on its way */
+  readonly #duringReload = new Set<UiEvent[]>()
   /** called for incoming messages (notifications in browser mode) */
   onIncoming?: (message: UiMessage, state: AppState) => void
 
@@ -157,21 +168,31 @@ export class AppStore {
 
   /** Everything from the node again: on start and after the link came back. */
   async reload(): Promise<void> {
-    const [me, peers, conversations] = await Promise.all([
-      this.api.me(),
-      this.api.peers(),
-      this.api.conversations(),
-    ])
-    const relay =
-      this.api.relay === undefined ? undefined : await this.api.relay().catch(() => undefined)
-    const groups = await this.api.groups()
-    this.#set({
-      me,
-      peers: new Map(peers.map((p) => [p.peerId, p])),
-      conversations: new Map(conversations.map((c) => [c.id, c])),
-      relay,
-      groups: new Map(groups.map((g) => [g.conversationId, g])),
-    })
+    const during: UiEvent[] = []
+    this.#duringReload.add(during)
+    try {
+      const [me, peers, conversations] = await Promise.all([
+        this.api.me(),
+        this.api.peers(),
+        this.api.conversations(),
+      ])
+      const relay =
+        this.api.relay === undefined ? undefined : await this.api.relay().catch(() => undefined)
+      const groups = await this.api.groups()
+      this.#set({
+        me,
+        peers: new Map(peers.map((p) => [p.peerId, p])),
+        conversations: new Map(conversations.map((c) => [c.id, c])),
+        relay,
+        groups: new Map(groups.map((g) => [g.conversationId, g])),
+      })
+      // an event that came while the snapshot was on its way may be newer than the snapshot
+      // (the node answered the first request before the change, the event after it)
+      this.#duringReload.delete(during)
+      for (const event of during) this.#onEvent(event)
+    } finally {
+      this.#duringReload.delete(during)
+    }
     // refresh the open conversation's newest page; older pages reload on scroll
     const selected = this.#state.selected
     if (selected !== undefined) {
@@ -184,6 +205,7 @@ export class AppStore {
 
   #onEvent(event: UiEvent): void {
     const s = this.#state
+    if (SNAPSHOT_EVENTS.has(event.type)) for (const during of this.#duringReload) during.push(event)
     switch (event.type) {
       case 'message':
       case 'message-state': {
