@@ -550,10 +550,6 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         if (groupId !== undefined) {
           const parked = { id: envelope.id, groupId, sender, sentAt: envelope.sentAt, text: envelope.text }
           const admission = await this.#groups.admitText(parked, via)
-          if (admission === 'drop') {
-            this.#options.onWarning?.(`dropped a message from ${sender} to group ${groupId}, which I left`)
-            return
-          }
           if (admission === 'parked') return
         }
         const { inserted, message } = await this.#inboundTexts.add({

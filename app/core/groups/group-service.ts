@@ -228,19 +228,19 @@ export class GroupService {
   }
 
   /**
-   * Whether a group message may be stored now: 'store'; 'drop' for a group I am no longer in;
-   * 'parked' when the change that explains it (the invitation, the sender joining) may still be
-   * on its way and it came through the relay — refusing it there would only bring it back again
-   * and again, so it is kept (GroupRepo.park) and stored when that change arrives. Over the LAN
-   * the same case throws GROUP_UNKNOWN / GROUP_NOT_MEMBER: the sender keeps it and retries.
+   * Whether a group message may be stored now: 'store' when I am in the group and so is its
+   * sender. Otherwise the change that explains it (the invitation, the sender joining, my being
+   * added back) may still be on its way: through the relay the message is 'parked' — refusing it
+   * there would only bring it back again and again, so it is kept (GroupRepo.park) and stored when
+   * that change arrives — and over the LAN it is refused with GROUP_UNKNOWN / GROUP_NOT_MEMBER, so
+   * the sender keeps it and retries (and stops once it hears that I left or it was removed).
    */
-  async admitText(text: ParkedText, via: PathName): Promise<'store' | 'drop' | 'parked'> {
+  async admitText(text: ParkedText, via: PathName): Promise<'store' | 'parked'> {
     await this.#applying.get(text.groupId)
     // from here to the return nothing awaits: a change applied meanwhile either came before this
     // check, or finds the parked message when it releases the group's parked messages
     const group = this.get(text.groupId)
-    if (group !== undefined && !group.joined) return 'drop'
-    if (group?.members.includes(text.sender) === true) return 'store'
+    if (group?.joined === true && group.members.includes(text.sender)) return 'store'
     if (via === 'relay') {
       this.#store.groups.park(text, this.#options.now())
       return 'parked'
@@ -253,7 +253,9 @@ export class GroupService {
     }
     throw new PigeonError(
       'GROUP_NOT_MEMBER',
-      `${text.sender} is not a member of group "${group.name}" as this peer knows it; send it again later.`,
+      group.joined
+        ? `${text.sender} is not a member of group "${group.name}" as this peer knows it; send it again later.`
+        : `This peer is not in group "${group.name}" as far as it knows; send it again later.`,
     )
   }
 

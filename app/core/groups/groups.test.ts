@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { encodeSignedGroupDocument, signGroupDocument } from '../../../shared/group.js'
 import { newMessageId, type Envelope } from '../../../shared/envelope.js'
-import { isPigeonError } from '../../../shared/errors.js'
+import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { generateIdentity } from '../../../shared/identity.js'
 import { newGroupId } from '../../../shared/topics.js'
 import { MemoryNetwork } from '../../../test/app/support/memory-path.js'
@@ -247,4 +247,32 @@ test('removing a member who never got a message lets the message count as delive
   // carol's copy of the message is no longer queued; the news of her removal is
   const toCarol = alice.store.outbox.head(carol.peerId, 10)
   assert.deepEqual(toCarol.map((r) => r.kind), ['control', 'control'])
+})
+
+test('a member added back hears a message that overtakes the news of it, once the news arrives', async (t) => {
+  const { net, alice, bob, carol } = await trio(t)
+  for (const n of [alice, bob, carol]) net.up(n.peerId)
+  const group = await alice.messenger.createGroup('Again', [bob.peerId, carol.peerId])
+  await alice.messenger.removeFromGroup(group.groupId, [carol.peerId])
+  await until(() => carol.store.groups.get(group.groupId)?.joined === false, 'carol out')
+  await until(() => bob.store.groups.get(group.groupId)?.version === 2, 'bob saw it')
+
+  // alice adds carol back, but the news to carol is held up; bob, who heard, writes at once
+  let holdNews = true
+  const deliver = alice.path.deliver.bind(alice.path)
+  alice.path.deliver = async (peerId, envelope) => {
+    if (holdNews && peerId === carol.peerId && envelope.kind === 'group-control') {
+      throw new PigeonError('PEER_UNREACHABLE', 'held up on the way to carol')
+    }
+    await deliver(peerId, envelope)
+  }
+  await alice.messenger.addToGroup(group.groupId, [carol.peerId])
+  await until(() => bob.store.groups.get(group.groupId)?.version === 3, 'bob saw carol come back')
+  const hello = bob.messenger.send(group.groupId, 'welcome back, carol')
+  await until(() => net.log.some((d) => d.to === carol.peerId && !d.ok && d.envelope.kind === 'text'), 'carol refused it for now')
+  assert.equal(carol.store.messages.get(hello.id), undefined)
+
+  holdNews = false
+  await until(() => carol.store.groups.get(group.groupId)?.joined === true, 'carol back in')
+  await until(() => carol.store.messages.get(hello.id)?.text === 'welcome back, carol', 'bob’s retry reached her')
 })
