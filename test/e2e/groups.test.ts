@@ -9,25 +9,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { ensureRendererBuilt } from '../../app/web/build.js'
 import { createLan, type Lan } from '../support/netns.js'
-import {
-  launchChromiumIn,
-  startPigeon,
-  stopPigeon,
-  type RunningPigeon,
-} from './support/pigeon-host.js'
+import { closePeople, openPerson, type Person } from './support/pigeon-host.js'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url))
 const WAIT = { timeout: 30_000 }
-
-interface Person {
-  name: string
-  node: RunningPigeon
-  browser: Browser
-  page: Page
-}
 
 let lan: Lan
 let scratch: string
@@ -38,16 +26,7 @@ const people: Person[] = []
 async function join_(index: number, name: string): Promise<Person> {
   const host = lan.hosts[index]
   if (host === undefined) throw new Error('no such host')
-  const node = await startPigeon(host, { dataDir: join(scratch, name), name })
-  const browser = await launchChromiumIn(host, scratch)
-  const page = await browser.newPage({
-    viewport: { width: 1180, height: 760 },
-    locale: 'en-US',
-    colorScheme: 'light',
-  })
-  await page.goto(node.url)
-  await page.getByTestId('me-name').waitFor(WAIT)
-  const person = { name, node, browser, page }
+  const person = await openPerson(host, scratch, name)
   people.push(person)
   return person
 }
@@ -74,8 +53,7 @@ before(async () => {
 })
 
 after(async () => {
-  for (const person of people) await person.browser.close().catch(() => undefined)
-  for (const person of people) await stopPigeon(person.node.child)
+  await closePeople(people)
   await lan?.destroy()
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true })
 })

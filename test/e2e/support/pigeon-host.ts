@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import type { LanHost } from '../../support/netns.js'
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js'
 
@@ -108,4 +108,32 @@ export async function stopPigeon(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
   await exited
   clearTimeout(timer)
+}
+
+/** One person of an e2e test: a node in a namespace host and the Chromium page showing its UI. */
+export interface Person {
+  name: string
+  node: RunningPigeon
+  browser: Browser
+  page: Page
+}
+
+/** Starts a node called `name` on `host` and opens its web UI, ready once the UI shows my name. */
+export async function openPerson(host: LanHost, scratchDir: string, name: string): Promise<Person> {
+  const node = await startPigeon(host, { dataDir: join(scratchDir, name), name })
+  const browser = await launchChromiumIn(host, scratchDir)
+  const page = await browser.newPage({
+    viewport: { width: 1180, height: 760 },
+    locale: 'en-US',
+    colorScheme: 'light',
+  })
+  await page.goto(node.url)
+  await page.getByTestId('me-name').waitFor({ timeout: 30_000 })
+  return { name, node, browser, page }
+}
+
+/** Closes the browsers, then stops the nodes. */
+export async function closePeople(people: readonly Person[]): Promise<void> {
+  for (const person of people) await person.browser.close().catch(() => undefined)
+  for (const person of people) await stopPigeon(person.node.child)
 }
