@@ -105,7 +105,7 @@ export class GroupService {
 
   /** The members a message to the group goes to (everyone but me); throws when I cannot send. */
   recipients(group: GroupRow): string[] {
-    if (!group.joined || !group.members.includes(this.#me)) {
+    if (!group.joined) {
       throw new PigeonError(
         'GROUP_NOT_MEMBER',
         `You are no longer in group "${group.name}"; its history stays, but nothing can be sent to it.`,
@@ -156,7 +156,10 @@ export class GroupService {
       )
     }
     if (removed.has(group.owner)) {
-      throw new PigeonError('GROUP_NOT_AUTHORIZED', 'The owner of a group cannot be removed from it.')
+      throw new PigeonError(
+        'GROUP_NOT_AUTHORIZED',
+        'The owner of a group cannot be removed from it.',
+      )
     }
     return this.#edit(group, 'remove', (doc) => {
       if (!doc.members.some((m) => removed.has(m))) return undefined
@@ -302,7 +305,11 @@ export class GroupService {
     )
     const id = newMessageId(now)
     const row = this.#store.transaction(() => {
-      this.#store.queueGroupControl({ id, groupId: doc.groupId, op, document, sentAt: now }, recipients, now)
+      this.#store.queueGroupControl(
+        { id, groupId: doc.groupId, op, document, sentAt: now },
+        recipients,
+        now,
+      )
       return this.#save(signed, document)
     })
     for (const recipient of recipients) this.#options.kick(recipient)
@@ -317,20 +324,26 @@ export class GroupService {
   }
 
   #save(doc: SignedGroupDocument, document: Uint8Array): GroupRow {
-    const row: GroupRow = {
-      groupId: doc.groupId,
-      name: doc.name,
-      owner: doc.owner,
-      admins: [...doc.admins],
-      members: [...doc.members],
-      version: doc.version,
-      document,
-      joined: doc.members.includes(this.#me),
-      updatedAt: this.#options.now(),
-    }
-    const { moved } = this.#store.saveGroup(row, this.#me)
+    const { groupId, name, owner, version } = doc
+    const { moved } = this.#store.saveGroup(
+      {
+        groupId,
+        name,
+        owner,
+        version,
+        admins: [...doc.admins],
+        members: [...doc.members],
+        document,
+        updatedAt: this.#options.now(),
+      },
+      this.#me,
+    )
     if (moved.length > 0) this.#options.onMessages?.(moved)
-    return this.get(doc.groupId) ?? row
+    // the stored version: this one, or a newer one that was there already
+    const stored = this.get(groupId)
+    if (stored === undefined)
+      throw new PigeonError('API_INTERNAL', `Group ${groupId} was not stored.`)
+    return stored
   }
 
   #serial<T>(groupId: string, fn: () => Promise<T>): Promise<T> {
@@ -354,7 +367,8 @@ function stripSignature(doc: SignedGroupDocument): GroupDocument {
 export function checkGroupName(name: string): string {
   const trimmed = typeof name === 'string' ? name.trim() : ''
   // eslint-disable-next-line no-control-regex
-  if (trimmed.length === 0 || trimmed.length > GROUP_LIMITS.maxNameChars || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+  const control = /[\u0000-\u001f\u007f]/
+  if (trimmed.length === 0 || trimmed.length > GROUP_LIMITS.maxNameChars || control.test(trimmed)) {
     throw new PigeonError(
       'API_BAD_REQUEST',
       `A group name has 1 to ${GROUP_LIMITS.maxNameChars} characters and no control characters.`,

@@ -11,6 +11,7 @@ interface GroupSql {
   members: string
   version: number
   document: Uint8Array
+  /** derived in the query: my PeerId is among the members */
   joined: number
   updated_at: number
 }
@@ -48,6 +49,10 @@ export interface ParkedText {
 /** parked texts kept at most, across all groups: a stranger cannot fill the disk with them */
 export const MAX_PARKED = 10_000
 
+/** every column, and whether I am in the group: my PeerId (table me) among its members */
+const SELECT_GROUPS = `SELECT g.*, EXISTS (SELECT 1 FROM me, json_each(g.members) m WHERE m.value = me.peer_id)
+  AS joined FROM groups g`
+
 const RANK_SQL = `(CASE state WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`
 
 export class GroupRepo {
@@ -59,23 +64,29 @@ export class GroupRepo {
   readonly #addCopy: Statement<[Uint8Array, string]>
   readonly #advanceCopy: Statement<[{ id: Uint8Array; member: string; state: MessageState }]>
   readonly #least: Statement<[Uint8Array], { state: MessageState }>
-  readonly #dropPendingCopies: Statement<[{ conversation: string; member: string }], { message_id: Uint8Array }>
+  readonly #dropPendingCopies: Statement<
+    [{ conversation: string; member: string }],
+    { message_id: Uint8Array }
+  >
   readonly #park: Statement<[Record<string, unknown>]>
   readonly #trimParked: Statement<[number]>
-  readonly #parked: Statement<[string], { id: Uint8Array; group_id: string; sender: string; sent_at: number; text: string }>
+  readonly #parked: Statement<
+    [string],
+    { id: Uint8Array; group_id: string; sender: string; sent_at: number; text: string }
+  >
   readonly #unpark: Statement<[Uint8Array]>
 
   constructor(db: Database) {
     this.#put = db.prepare(
-      `INSERT INTO groups (group_id, name, owner, admins, members, version, document, joined, updated_at)
-       VALUES (@groupId, @name, @owner, @admins, @members, @version, @document, @joined, @updatedAt)
+      `INSERT INTO groups (group_id, name, owner, admins, members, version, document, updated_at)
+       VALUES (@groupId, @name, @owner, @admins, @members, @version, @document, @updatedAt)
        ON CONFLICT (group_id) DO UPDATE SET name = excluded.name, owner = excluded.owner,
          admins = excluded.admins, members = excluded.members, version = excluded.version,
-         document = excluded.document, joined = excluded.joined, updated_at = excluded.updated_at
+         document = excluded.document, updated_at = excluded.updated_at
        WHERE excluded.version > groups.version`,
     )
-    this.#get = db.prepare('SELECT * FROM groups WHERE group_id = ?')
-    this.#all = db.prepare('SELECT * FROM groups ORDER BY name COLLATE NOCASE, group_id')
+    this.#get = db.prepare(`${SELECT_GROUPS} WHERE group_id = ?`)
+    this.#all = db.prepare(`${SELECT_GROUPS} ORDER BY name COLLATE NOCASE, group_id`)
     this.#addControl = db.prepare(
       `INSERT INTO group_controls (id, group_id, op, document, sent_at) VALUES (@id, @groupId, @op, @document, @sentAt)
        ON CONFLICT DO NOTHING`,
@@ -129,13 +140,18 @@ export class GroupRepo {
   }
 
   /** Stores a newer version of a group (an older or equal one changes nothing); true when stored. */
-  put(group: GroupRow): boolean {
+  put(group: Omit<GroupRow, 'joined'>): boolean {
+    const { groupId, name, owner, version, document, updatedAt } = group
     return (
       this.#put.run({
-        ...group,
+        groupId,
+        name,
+        owner,
+        version,
+        document,
+        updatedAt,
         admins: JSON.stringify(group.admins),
         members: JSON.stringify(group.members),
-        joined: group.joined ? 1 : 0,
       }).changes > 0
     )
   }
@@ -157,7 +173,13 @@ export class GroupRepo {
     const row = this.#control.get(id)
     return row === undefined
       ? undefined
-      : { id: new Uint8Array(row.id), groupId: row.group_id, op: row.op, document: new Uint8Array(row.document), sentAt: row.sent_at }
+      : {
+          id: new Uint8Array(row.id),
+          groupId: row.group_id,
+          op: row.op,
+          document: new Uint8Array(row.document),
+          sentAt: row.sent_at,
+        }
   }
 
   addCopy(messageId: Uint8Array, member: string): void {

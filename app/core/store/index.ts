@@ -164,13 +164,13 @@ export class Store {
    * a message that was waiting only for them moves on. Returns whether it was stored (false when
    * the stored version is as new already) and the messages that moved.
    */
-  saveGroup(group: GroupRow, me: string): { saved: boolean; moved: MessageRow[] } {
+  saveGroup(group: Omit<GroupRow, 'joined'>, me: string): { saved: boolean; moved: MessageRow[] } {
     return this.transaction(() => {
       const before = this.groups.get(group.groupId)
       if (!this.groups.put(group)) return { saved: false, moved: [] }
       const conversationId = this.conversations.ensureGroup(group.groupId)
       const now = new Set(group.members)
-      if (!group.joined || !now.has(me)) this.outbox.removeGroupTexts(conversationId, null)
+      if (!now.has(me)) this.outbox.removeGroupTexts(conversationId, null)
       const waiting = new Map<string, Uint8Array>()
       for (const member of before?.members ?? []) {
         if (now.has(member)) continue

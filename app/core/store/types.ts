@@ -80,7 +80,8 @@ export type GroupOp = 'create' | 'add' | 'remove' | 'leave' | 'rename'
 export interface GroupRow extends GroupDocument {
   /** the signed document itself (encodeSignedGroupDocument), forwarded with each change */
   document: Uint8Array
-  /** false once I left or was removed; the history stays */
+  /** whether I am among the members (read from them): false once I left or was removed; the
+   * history stays */
   joined: boolean
   updatedAt: number
 }

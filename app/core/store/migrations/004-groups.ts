@@ -1,6 +1,7 @@
 // Schema 4: groups in the app (DESIGN.md "Groups", docs/protocol.md §7).
 // - groups: the newest signed membership document of each group I know, decoded into columns for
-//   lookups, plus whether I am still in it (a group I left or was removed from keeps its history);
+//   lookups (a group I left or was removed from stays, with its history; whether I am in it is
+//   read from its members, never stored twice);
 // - group_controls: membership changes waiting to reach members (outbox rows of kind 'control'
 //   name them by id);
 // - group_copies: my group messages' state per member — a group message is as far along as its
@@ -21,7 +22,6 @@ export const migration004: Migration = {
         members TEXT NOT NULL CHECK (json_valid(members)),
         version INTEGER NOT NULL CHECK (version >= 1),
         document BLOB NOT NULL,
-        joined INTEGER NOT NULL CHECK (joined IN (0, 1)),
         updated_at INTEGER NOT NULL
       ) STRICT;
 
