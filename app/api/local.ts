@@ -3,7 +3,13 @@
 import { messageIdFromString, messageIdToString } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
 import type { Messenger, PeerState } from '../core/messenger.js'
-import type { ConversationRow, GroupRow, MeRow, MessageRow } from '../core/store/index.js'
+import {
+  groupConversationId,
+  type ConversationRow,
+  type GroupRow,
+  type MeRow,
+  type MessageRow,
+} from '../core/store/index.js'
 import type {
   ContactLinkView,
   ConversationView,
@@ -58,7 +64,7 @@ export function groupView(group: GroupRow, me: string): GroupView {
         : 'member'
   return {
     id: group.groupId,
-    conversation: `group:${group.groupId}`,
+    conversation: groupConversationId(group.groupId),
     name: group.name,
     owner: group.owner,
     admins: [...group.admins],
@@ -97,7 +103,9 @@ export class LocalApi implements MessengerApi {
   ) {}
 
   async relayStatus(): Promise<RelayStatusView> {
-    return this.services?.relayStatus() ?? { state: 'off', url: null, lastError: null, retryAt: null }
+    return (
+      this.services?.relayStatus() ?? { state: 'off', url: null, lastError: null, retryAt: null }
+    )
   }
 
   async setRelay(url: string | null): Promise<RelayStatusView> {
@@ -236,7 +244,7 @@ export class LocalApi implements MessengerApi {
 
   #conversationView(c: ConversationRow): ConversationView {
     const peer = c.kind === 'peer' ? this.messenger.peer(c.target) : undefined
-    const group = c.kind === 'group' ? this.messenger.groups().find((g) => g.groupId === c.target) : undefined
+    const group = c.kind === 'group' ? this.messenger.groupById(c.target) : undefined
     const last = c.lastMessageId === null ? undefined : this.messenger.message(c.lastMessageId)
     return {
       id: c.id,

@@ -9,7 +9,7 @@ import type { ApiClient } from '../api/client.js'
 import type { GroupView, MessageView, PeerStatus, RelayStatusView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
 import { resolveDataDir } from '../core/data-dir.js'
-import { checkOutgoingText } from '../core/messenger.js'
+import { checkOutgoingText } from '../core/outgoing-text.js'
 import { formatGroups, formatMe, formatMessages, formatPeers } from './output.js'
 
 interface DataOption {
@@ -83,7 +83,6 @@ async function nameMap(client: ApiClient): Promise<Map<string, string>> {
   ])
 }
 
-
 /** `pigeon peers` and `pigeon contact list`: everyone known, with the paths that reach them */
 function listPeers(options: DataOption & { json?: boolean }): Promise<void> {
   return withClient(options, async (client) => {
@@ -148,12 +147,14 @@ program
       if (node.relay.url !== undefined) extra.push(['relay', node.relay.url])
       if (options.web === true || options.webPort !== undefined) {
         const { serveWebUi } = await import('../web/serve.js')
-        const web = await serveWebUi({ apiUrl: node.api.url, token: node.api.token, port: options.webPort }).catch(
-          async (error: unknown) => {
-            await node.stop()
-            throw error
-          },
-        )
+        const web = await serveWebUi({
+          apiUrl: node.api.url,
+          token: node.api.token,
+          port: options.webPort,
+        }).catch(async (error: unknown) => {
+          await node.stop()
+          throw error
+        })
         stops.unshift(() => web.close())
         extra.push(['web', web.url])
       }
@@ -264,9 +265,13 @@ program
   )
 
 function formatRelay(status: RelayStatusView): string {
-  const lines = [`relay   ${status.url ?? '(none set — pigeon relay set <address>)'}`, `state   ${status.state}`]
+  const lines = [
+    `relay   ${status.url ?? '(none set — pigeon relay set <address>)'}`,
+    `state   ${status.state}`,
+  ]
   if (status.lastError !== null) lines.push(`error   ${status.lastError.message}`)
-  if (status.retryAt !== null) lines.push(`retry   in ${Math.max(0, Math.round((status.retryAt - Date.now()) / 1000))} s`)
+  if (status.retryAt !== null)
+    lines.push(`retry   in ${Math.max(0, Math.round((status.retryAt - Date.now()) / 1000))} s`)
   return lines.join('\n')
 }
 
@@ -346,11 +351,17 @@ function pickGroup(groups: GroupView[], ref: string): GroupView {
   if (byId !== undefined) return byId
   const named = groups.filter((g) => g.name.toLowerCase() === wanted.toLowerCase())
   if (named.length > 1) {
-    throw new PigeonError('GROUP_AMBIGUOUS', `${named.length} groups are called "${wanted}" (${named.map((g) => g.id).join(', ')}); use the group id instead.`)
+    throw new PigeonError(
+      'GROUP_AMBIGUOUS',
+      `${named.length} groups are called "${wanted}" (${named.map((g) => g.id).join(', ')}); use the group id instead.`,
+    )
   }
   const [only] = named
   if (only === undefined) {
-    throw new PigeonError('GROUP_UNKNOWN', `No group of yours is called "${wanted}"; \`pigeon group list\` shows your groups.`)
+    throw new PigeonError(
+      'GROUP_UNKNOWN',
+      `No group of yours is called "${wanted}"; \`pigeon group list\` shows your groups.`,
+    )
   }
   return only
 }
@@ -369,7 +380,9 @@ group
   .argument('<peer...>')
   .addOption(dataOption())
   .action((name: string, peers: string[], options: DataOption) =>
-    withClient(options, async (client) => printGroup(client, await client.createGroup(name, peers))),
+    withClient(options, async (client) =>
+      printGroup(client, await client.createGroup(name, peers)),
+    ),
   )
 
 group
@@ -455,7 +468,12 @@ program
     withClient(options, async (client) => {
       const findings = await client.doctor(peer)
       if (options.json === true) json(findings)
-      else print(findings.map((f) => `${VERDICT_MARK[f.verdict]}  ${f.check.padEnd(9)} ${f.message}`).join('\n'))
+      else
+        print(
+          findings
+            .map((f) => `${VERDICT_MARK[f.verdict]}  ${f.check.padEnd(9)} ${f.message}`)
+            .join('\n'),
+        )
       if (findings.some((f) => f.verdict === 'fail')) process.exitCode = 1
     }),
   )

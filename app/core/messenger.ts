@@ -3,11 +3,12 @@
 // process and the tests all drive it the same way. Inbound envelopes are stored before the
 // returned promise resolves, so the path acks only what is durable (app/core/delivery.ts).
 import { EventEmitter } from 'node:events'
-import { ENVELOPE_LIMITS, newMessageId, type Envelope } from '../../shared/envelope.js'
+import { newMessageId, type Envelope } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
 import { isPeerId, type Identity } from '../../shared/identity.js'
 import type { DeliveryPath, PathEvents, PathName, PeerProfile, PeerStatus } from './delivery.js'
 import { GroupService } from './groups/group-service.js'
+import { checkOutgoingText } from './outgoing-text.js'
 import { checkColor, checkName, defaultColor } from './profile.js'
 import type { BackoffPolicy } from './router/backoff.js'
 import { DirectProbe } from './router/direct-probe.js'
@@ -76,7 +77,8 @@ export interface MessengerEvents {
 }
 
 /** What a conversation reference names: a peer (direct chat) or one of my groups. */
-export type ConversationTarget = { kind: 'peer'; peerId: string } | { kind: 'group'; group: GroupRow }
+export type ConversationTarget =
+  { kind: 'peer'; peerId: string } | { kind: 'group'; group: GroupRow }
 
 export const HISTORY_MAX_LIMIT = 500
 const SEARCH_INDEX_INTERVAL_MS = 500
@@ -332,7 +334,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         `Both a peer and a group are called "${wanted}"; use the PeerId (${peerId}) or group:${group.groupId}.`,
       )
     }
-    return peerId !== undefined ? { kind: 'peer', peerId } : { kind: 'group', group: group as GroupRow }
+    return peerId !== undefined
+      ? { kind: 'peer', peerId }
+      : { kind: 'group', group: group as GroupRow }
   }
 
   /** The conversation id of a peer or group reference (resolveConversation). */
@@ -396,6 +400,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   groups(): GroupRow[] {
     return this.#groups.list()
+  }
+
+  /** The group with this id, if I know it (no name lookup, no error). */
+  groupById(groupId: string): GroupRow | undefined {
+    return this.#groups.get(groupId)
   }
 
   /** One of my groups by id, `group:<id>` or name; throws GROUP_UNKNOWN / GROUP_AMBIGUOUS. */
@@ -548,7 +557,13 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     switch (envelope.kind) {
       case 'text': {
         if (groupId !== undefined) {
-          const parked = { id: envelope.id, groupId, sender, sentAt: envelope.sentAt, text: envelope.text }
+          const parked = {
+            id: envelope.id,
+            groupId,
+            sender,
+            sentAt: envelope.sentAt,
+            text: envelope.text,
+          }
           const admission = await this.#groups.admitText(parked, via)
           if (admission === 'parked') return
         }
@@ -639,18 +654,6 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const conversation = this.#store.conversations.get(id)
     if (conversation !== undefined) this.emit('conversation', conversation)
   }
-}
-
-/** The checks every outgoing text passes before it is stored (the CLI runs them before it connects). */
-export function checkOutgoingText(text: string): void {
-  const bytes = Buffer.byteLength(text, 'utf8')
-  if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
-    throw new PigeonError(
-      'MESSAGE_TOO_LONG',
-      `The message is ${bytes} bytes; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes of UTF-8 — split it up.`,
-    )
-  }
-  if (text.trim().length === 0) throw new PigeonError('API_BAD_REQUEST', 'The message is empty.')
 }
 
 /**

@@ -29,6 +29,7 @@ import type { MessengerEvent, Unsubscribe } from '../api/contract.js'
 import type { LocalApi } from '../api/local.js'
 import { startNode, type RunningNode } from '../cli/node.js'
 import { resolveDataDir } from '../core/data-dir.js'
+import { groupOfConversation } from '../core/store/conversations.js'
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js'
 import { contentType, resolveStatic } from '../web/static.js'
 import {
@@ -244,9 +245,8 @@ function notifyIncoming(running: RunningNode): void {
     if (running.messenger.getSetting('ui.notifications') === false || !Notification.isSupported())
       return
     const sender = running.messenger.peer(row.sender)?.name ?? 'Pigeon'
-    const group = row.conversationId.startsWith('group:')
-      ? running.messenger.groups().find((g) => `group:${g.groupId}` === row.conversationId)
-      : undefined
+    const groupId = groupOfConversation(row.conversationId)
+    const group = groupId === undefined ? undefined : running.messenger.groupById(groupId)
     const notification = new Notification({
       title: group === undefined ? sender : `${sender} · ${group.name}`,
       body: (row.text ?? '').slice(0, 200),
