@@ -27,6 +27,8 @@ export interface PigeonNodeInit {
   identity: Identity
   /** the port to listen on (0 = any); a taken port falls back to a free one */
   listenPort: number
+  /** the user chose listenPort (`pigeon start --port`): a taken one fails start, like --web-port */
+  listenPortRequired?: boolean
   /** default 0.0.0.0 (all interfaces); tests may pass 127.0.0.1 */
   listenHost?: string
   /**
@@ -103,6 +105,13 @@ export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode
     await Promise.resolve(libp2p.stop()).catch(() => undefined)
     if (init.listenPort === 0) {
       throw new PigeonError('NODE_START_FAILED', `The network node could not start: ${(error as Error).message}`, { cause: error })
+    }
+    if (init.listenPortRequired === true) {
+      throw new PigeonError(
+        'NODE_START_FAILED',
+        `The LAN port ${init.listenPort} cannot be used (${(error as Error).message}); pick another with --port, or leave --port out to use any free one.`,
+        { cause: error },
+      )
     }
     // most likely the remembered port is taken (another Pigeon user on this host): take any
     libp2p = await build(init, 0)

@@ -11,6 +11,7 @@ import { MessageRepo } from './messages.js'
 import { migrate } from './migrate.js'
 import { migrations } from './migrations/index.js'
 import { OutboxRepo } from './outbox.js'
+import { storageError } from '../storage-error.js'
 import { PeerRepo } from './peers.js'
 import { SettingsRepo } from './settings.js'
 import {
@@ -65,6 +66,15 @@ export class Store {
 
   /** Opens (creating and migrating as needed) the store at `file`; ':memory:' for a throwaway. */
   static open(file: string): Store {
+    try {
+      return Store.#open(file)
+    } catch (error) {
+      // a read-only or damaged file: say which, and what to do (app/core/storage-error.ts)
+      throw storageError(error, file)
+    }
+  }
+
+  static #open(file: string): Store {
     // history is private: the file (and the -wal/-shm files SQLite derives from it) is 0600
     if (file !== ':memory:' && !existsSync(file)) writeFileSync(file, '', { mode: 0o600 })
     const db = new BetterSqlite3(file)

@@ -84,9 +84,23 @@ export interface CliResult {
   stderr: string
 }
 
-export async function pigeon(...args: string[]): Promise<CliResult> {
+export function pigeon(...args: string[]): Promise<CliResult> {
+  return pigeonVia([], ...args)
+}
+
+/**
+ * `pigeon <args>` run through a wrapper command, e.g. ['unshare', '-n'] for another network
+ * namespace. A command that should have failed but runs (e.g. a second `pigeon start`) is killed
+ * after a minute, so the test fails instead of hanging.
+ */
+export async function pigeonVia(prefix: string[], ...args: string[]): Promise<CliResult> {
+  const [command, ...before] = [...prefix, process.execPath]
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: CLI_ENV })
+    const { stdout, stderr } = await run(command!, [...before, BIN, ...args], {
+      env: CLI_ENV,
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string }
