@@ -95,6 +95,18 @@ function tcpPort(libp2p: Libp2p): number {
   throw new PigeonError('NODE_START_FAILED', 'The node started but has no TCP listen address.')
 }
 
+/**
+ * Why libp2p could not listen, in words: its error lists every failed address with a stack, and
+ * the errno (listen EADDRINUSE: …) is the part a person can act on.
+ */
+function whyNotListening(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const errno = /\b(E[A-Z]+): ([^\n]*)/.exec(message)
+  if (errno?.[1] === 'EADDRINUSE') return 'is taken by another program'
+  if (errno?.[1] === 'EACCES') return 'needs more privileges than Pigeon has'
+  return `cannot be used (${errno?.[0] ?? message.split('\n')[0]})`
+}
+
 /** Creates and starts the node; call `libp2p.stop()` to stop it. */
 export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode> {
   let libp2p = await build(init, init.listenPort)
@@ -109,7 +121,7 @@ export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode
     if (init.listenPortRequired === true) {
       throw new PigeonError(
         'NODE_START_FAILED',
-        `The LAN port ${init.listenPort} cannot be used (${(error as Error).message}); pick another with --port, or leave --port out to use any free one.`,
+        `The LAN port ${init.listenPort} ${whyNotListening(error)}; pick another with --port, or leave --port out to use any free one.`,
         { cause: error },
       )
     }
