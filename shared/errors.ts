@@ -44,7 +44,6 @@ export type PigeonErrorCode =
   | 'API_INTERNAL'
   | 'STORE_SCHEMA_TOO_NEW'
   | 'IDENTITY_FILE_INVALID'
-  | 'API_FIELD_INVALID'
   // the data dir: its lock, its owner, its storage (app/core/data-dir*.ts, app/core/storage-error.ts)
   | 'DATA_DIR_LOCKED'
   | 'DATA_DIR_READ_ONLY'
