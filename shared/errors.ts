@@ -50,7 +50,7 @@ export type PigeonErrorCode =
   | 'STORE_DAMAGED'
   | 'IDENTITY_MISSING'
   | 'IDENTITY_MISMATCH'
-  // identity backups (shared/identity-backup.ts; docs/protocol.md §10)
+  // identity backups (shared/identity-backup.ts; docs/protocol.md §9)
   | 'BACKUP_INVALID'
   | 'BACKUP_WRONG_PASSPHRASE'
   | 'BACKUP_PASSPHRASE_WEAK'

@@ -1,5 +1,5 @@
 // `pigeon identity export|import`: the identity key in a passphrase-protected file
-// (shared/identity-backup.ts, docs/protocol.md §10), to move a user to another computer. An import
+// (shared/identity-backup.ts, docs/protocol.md §9), to move a user to another computer. An import
 // never puts a key beside someone else's key or history unless told to (--replace), and then
 // archives them first: that history would otherwise be shown as another user's.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
