@@ -121,6 +121,20 @@ test('a deleted key refuses to start; --new-identity archives; a backup brings t
     ),
   )
 
+  const nowhere = await pigeon(
+    'identity',
+    'import',
+    join(secrets, 'nowhere'),
+    '--data',
+    dir,
+    '--passphrase-file',
+    passFile,
+  )
+  assert.match(
+    nowhere.stderr,
+    /nowhere cannot be read \(ENOENT\); give the path of a file made by `pigeon identity export`\. \[BACKUP_INVALID\]\n$/,
+  )
+
   // a new computer: the history copied over, the key from the backup
   const laptop = tempDataDir(t, 'laptop')
   const wrong = await pigeon(

@@ -18,11 +18,14 @@ import { lockDataDir } from '../core/data-dir-lock.js'
 import { storageError } from '../core/storage-error.js'
 import { Store } from '../core/store/index.js'
 
-/** Writes the data dir's key, sealed with `passphrase`, to a new file `file` (0600). */
+/**
+ * Writes the data dir's key, sealed with the passphrase, to a new file `file` (0600). The
+ * passphrase is asked for only once the key and the file name are known to be usable.
+ */
 export async function exportIdentity(
   dataDir: string,
   file: string,
-  passphrase: string,
+  passphrase: () => Promise<string>,
 ): Promise<string> {
   const keyFile = join(dataDir, IDENTITY_FILE)
   if (!existsSync(keyFile)) {
@@ -32,7 +35,8 @@ export async function exportIdentity(
     )
   }
   const identity = identityFromBytes(new Uint8Array(readFileSync(keyFile)))
-  const sealed = await encryptIdentity(identity, passphrase)
+  if (existsSync(file)) throw backupExists(file)
+  const sealed = await encryptIdentity(identity, await passphrase())
   try {
     // 'wx': an earlier backup (perhaps of another identity) is never overwritten
     writeFileSync(file, sealed, { mode: 0o600, flag: 'wx' })
@@ -46,6 +50,13 @@ export async function exportIdentity(
     throw storageError(error, file)
   }
   return identity.peerId
+}
+
+function backupExists(file: string): PigeonError {
+  return new PigeonError(
+    'BACKUP_FILE_EXISTS',
+    `${file} already exists; choose another file name, or move that file away first.`,
+  )
 }
 
 /** Whose the data dir is now: its key's PeerId and its history's (table me). */
@@ -82,10 +93,20 @@ export interface ImportResult {
 export async function importIdentity(
   dataDir: string,
   file: string,
-  passphrase: string,
+  passphrase: () => Promise<string>,
   replace: boolean,
 ): Promise<ImportResult> {
-  const identity = await decryptIdentity(new Uint8Array(readFileSync(file)), passphrase)
+  let sealed: Uint8Array
+  try {
+    sealed = new Uint8Array(readFileSync(file))
+  } catch (cause) {
+    throw new PigeonError(
+      'BACKUP_INVALID',
+      `${file} cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)}); give the path of a file made by \`pigeon identity export\`.`,
+      { cause },
+    )
+  }
+  const identity = await decryptIdentity(sealed, await passphrase())
   ensureDataDir(dataDir)
   const lock = lockDataDir(dataDir)
   try {

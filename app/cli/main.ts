@@ -483,8 +483,9 @@ identity
   .addOption(passphraseOption())
   .action(async (file: string, options: DataOption & { passphraseFile?: string }) => {
     const { exportIdentity } = await import('./identity.js')
-    const passphrase = await readPassphrase({ ...options, env: process.env }, true)
-    const peerId = await exportIdentity(dataDirOf(options), file, passphrase)
+    const peerId = await exportIdentity(dataDirOf(options), file, () =>
+      readPassphrase({ ...options, env: process.env }, true),
+    )
     print(`The identity ${peerId} is in ${file}; keep it and its passphrase safe.`)
   })
 
@@ -498,8 +499,9 @@ identity
   .action(
     async (file: string, options: DataOption & { passphraseFile?: string; replace?: boolean }) => {
       const { importIdentity } = await import('./identity.js')
-      const passphrase = await readPassphrase({ ...options, env: process.env }, false)
       const dir = dataDirOf(options)
+      const passphrase = (): Promise<string> =>
+        readPassphrase({ ...options, env: process.env }, false)
       const result = await importIdentity(dir, file, passphrase, options.replace === true)
       if (result.archivedTo !== undefined)
         print(`The previous identity and its history are in ${result.archivedTo}`)

@@ -43,7 +43,16 @@ function promptHidden(question: string): Promise<string> {
 /** The passphrase; `confirm` asks twice at a prompt (a typo in a new passphrase locks the key away). */
 export async function readPassphrase(source: PassphraseSource, confirm: boolean): Promise<string> {
   if (source.passphraseFile !== undefined) {
-    const text = readFileSync(source.passphraseFile, 'utf8')
+    let text: string
+    try {
+      text = readFileSync(source.passphraseFile, 'utf8')
+    } catch (cause) {
+      throw new PigeonError(
+        'BACKUP_PASSPHRASE_MISSING',
+        `The passphrase file ${source.passphraseFile} cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)}).`,
+        { cause },
+      )
+    }
     return text.split(/\r?\n/)[0] ?? ''
   }
   const fromEnv = source.env.PIGEON_PASSPHRASE
