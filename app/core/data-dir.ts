@@ -1,5 +1,6 @@
 // Where a Pigeon user's data lives, and the identity key in it. One data dir = one user: several
-// users on one host just use several data dirs. Resolution: --data, then PIGEON_HOME, then the
+// users on one host just use several data dirs; one node runs on it at a time (data-dir-lock.ts),
+// and its history is only ever opened under its own key (loadOrCreateIdentity). Resolution: --data, then PIGEON_HOME, then the
 // platform's convention. Everything is passed in (env, platform, home) so nothing here reads
 // process-global state.
 import {
