@@ -2,7 +2,9 @@
 // tsc from tsconfig.build.json, running with only the production dependencies — so no tsx, no
 // TypeScript, no Vite. The build goes to a scratch checkout (package.json, dist/, and a
 // node_modules holding just the packages package-lock.json marks neither dev nor devOptional —
-// TypeScript is devOptional, an optional peer of i18next's types); every other test runs the
+// TypeScript is devOptional, an optional peer of i18next's types). Our compiled code resolves its
+// imports there, so importing a build tool would fail; the packages themselves, symlinked,
+// resolve theirs from where they are installed, as npm laid them out. Every other test runs the
 // source (test/support/entry-points.ts).
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
