@@ -3,11 +3,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { promisify } from 'node:util'
+import { PIGEON_SOURCE } from '../../support/entry-points.js'
 
-const BIN = resolve(import.meta.dirname, '../../../app/cli/bin.js')
 const run = promisify(execFile)
 
 export const CLI_ENV = {
@@ -40,7 +40,7 @@ export async function startPigeon(
   dataDir: string,
   args: string[] = [],
 ): Promise<PigeonProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--data', dataDir, ...args], {
+  const child = spawn(process.execPath, [...PIGEON_SOURCE, 'start', '--data', dataDir, ...args], {
     env: CLI_ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -96,7 +96,7 @@ export function pigeon(...args: string[]): Promise<CliResult> {
 export async function pigeonVia(prefix: string[], ...args: string[]): Promise<CliResult> {
   const [command, ...before] = [...prefix, process.execPath]
   try {
-    const { stdout, stderr } = await run(command!, [...before, BIN, ...args], {
+    const { stdout, stderr } = await run(command!, [...before, ...PIGEON_SOURCE, ...args], {
       env: CLI_ENV,
       timeout: 60_000,
       killSignal: 'SIGKILL',
