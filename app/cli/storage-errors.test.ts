@@ -32,7 +32,7 @@ test(
       '-m',
       'sh',
       '-c',
-      'set -e; mount -t tmpfs tmpfs "$0"; mkdir "$0/new"; cp -a "$1" "$0/used"; mount -o remount,ro "$0"; shift 2; exec "$@"',
+      'set -e; mount -t tmpfs tmpfs "$0"; mkdir "$0/new"; cp -a "$1" "$0/used"; mount -o remount,ro "$0"; shift; exec "$@"',
       mnt,
       `${used}/.`,
     ]
