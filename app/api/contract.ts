@@ -218,3 +218,6 @@ export interface ApiEndpoint {
 export const API_ENDPOINT_FILE = 'api.json'
 /** the WebSocket subprotocol carrying the token, for browsers (they cannot set headers) */
 export const API_TOKEN_PROTOCOL_PREFIX = 'pigeon.bearer.'
+
+/** The size limits the engine applies (shared/limits.ts), for forms that bound their input. */
+export { LIMITS } from '../../shared/limits.js'
