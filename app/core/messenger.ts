@@ -176,6 +176,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       reconnect: (recipient) => this.#redial(recipient),
       onAttemptFailed: (recipient, error) =>
         options.onWarning?.(`delivery to ${recipient} failed`, error),
+      onPermanentFailure: (row, error) =>
+        options.onWarning?.(
+          `gave up on a ${row.kind} to ${row.recipient}: it can never be delivered`,
+          error,
+        ),
     })
     this.#groups = new GroupService({
       store: options.store,
@@ -546,8 +551,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         : 'peer' in envelope.to && envelope.to.peer === this.peerId
     if (!forMe) {
       const to = groupId === undefined ? 'someone else' : `group ${groupId}`
+      // permanent (DELIVERY_REJECTED): no retry makes it mine; the LAN says so (NACK 5)
       throw new PigeonError(
-        'DELIVERY_REFUSED',
+        'DELIVERY_REJECTED',
         `Envelope ${envelope.kind} from ${sender} is addressed to ${to}, not to me.`,
       )
     }
@@ -580,6 +586,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       }
       case 'group-control':
         await this.#groups.acceptControl(envelope)
+        // through the relay, the sender keeps the change queued until it hears it arrived
+        if (via === 'relay') {
+          this.#store.receiptRelayedControl(sender, envelope.id, this.#now())
+          this.#router.kick(sender)
+        }
         return
       case 'receipt': {
         for (const message of this.#store.applyReceipt(sender, envelope.ids, envelope.state))
