@@ -215,6 +215,8 @@ test('through the relay, a group message that overtakes its invitation is kept, 
   assert.deepEqual(groupTexts(bob, 'Overtaken'), ['before the invitation'])
   assert.deepEqual(bob.store.groups.parked(group.groupId), [])
   await until(() => alice.store.messages.get(sent.id)?.state === 'delivered', 'bob’s receipt reached alice')
+  // a relay PUBACK kept the invitation's and the message's rows queued; bob's receipts end them
+  await until(() => alice.store.outbox.size() === 0, 'alice’s outbox empty once bob confirmed')
 
   // a stranger's message for a group nobody told me about is kept out of sight, not shown
   const stranger = await makeNode(t, net, 'stranger', {}, 'relay')

@@ -107,6 +107,7 @@ async function twoPaths(t: TestContext) {
   const store = Store.open(':memory:')
   const clock = { now: 1_000_000 }
   const states: MessageRow[] = []
+  const redials: string[] = []
   const router = new OutboxRouter({
     store,
     me,
@@ -114,6 +115,7 @@ async function twoPaths(t: TestContext) {
     now: () => clock.now,
     random: () => 0,
     onMessageState: (message) => states.push(message),
+    reconnect: (recipient) => redials.push(recipient),
   })
   t.after(() => {
     router.stop()
@@ -128,14 +130,14 @@ async function twoPaths(t: TestContext) {
     router.kick(peer)
     return message
   }
-  return { me, peer, lan, relay, store, clock, router, states, send }
+  return { me, peer, lan, relay, store, clock, router, states, redials, send }
 }
 
 const texts = (envelopes: Envelope[]): string[] =>
   envelopes.map((e) => (e.kind === 'text' ? e.text : e.kind))
 
 test('a relay PUBACK is not delivery: the rows stay, are not republished, and go direct once the peer is on the LAN', async (t) => {
-  const { peer, lan, relay, store, clock, router, send } = await twoPaths(t)
+  const { peer, lan, relay, store, clock, router, redials, send } = await twoPaths(t)
   relay.reach = true // only the relay reaches the peer; it stores, the peer never reads it
   const sent = Array.from({ length: 20 }, (_, i) => send(`m${i}`))
   await router.settled()
@@ -145,6 +147,10 @@ test('a relay PUBACK is not delivery: the rows stay, are not republished, and go
   )
   assert.ok(sent.every((m) => store.messages.get(m.id)?.state === 'sent'))
   assert.equal(store.outbox.size(), 20, 'still the sender’s responsibility')
+  // and the LAN is still being tried: the peer is redialled on the usual back-off
+  assert.ok(redials.includes(peer))
+  const retryAt = store.outbox.head(peer, 1)[0]!.nextAttemptAt
+  assert.ok(retryAt > clock.now && retryAt < clock.now + RELAY_REPUBLISH_MS)
 
   // the relay reconnects, the router is kicked, time passes short of the republish wait: nothing
   // is published again — the relay has it

@@ -176,13 +176,7 @@ export class OutboxRouter {
           : this.#store.outbox.headForRelay(recipient, this.#window, republishBefore)
         const head = rows[0]
         if (head === undefined) {
-          const relayed = direct ? undefined : this.#store.outbox.firstRelayedAt(recipient)
-          if (relayed !== undefined) {
-            // only the relay has these: keep trying to bring the LAN back, as for any queued row
-            this.#options.reconnect?.(recipient)
-            const lookAgain = Math.min(relayed + RELAY_REPUBLISH_MS, now + this.#backoff.maxMs)
-            this.#schedule(recipient, queue, lookAgain)
-          }
+          if (!direct) this.#awaitReceipts(recipient, queue, now)
           break
         }
         if (head.nextAttemptAt > now) {
@@ -289,6 +283,24 @@ export class OutboxRouter {
     for (const { row, error } of given) this.#options.onPermanentFailure?.(row, error)
     for (const message of moved) this.#options.onMessageState?.(message)
     return failed
+  }
+
+  /**
+   * Everything queued for the recipient is with the relay, waiting for its receipt: keep trying
+   * to bring the LAN back on the usual back-off (the first row's attempts count the tries), and
+   * look again when the first relayed row is due for a republish.
+   */
+  #awaitReceipts(recipient: string, queue: RecipientQueue, now: number): void {
+    const first = this.#store.outbox.head(recipient, 1)[0]
+    const relayedAt = this.#store.outbox.firstRelayedAt(recipient)
+    if (first === undefined || relayedAt === undefined) return
+    let retryAt = first.nextAttemptAt
+    if (retryAt <= now) {
+      this.#options.reconnect?.(recipient)
+      retryAt = now + backoffDelay(first.attempts, this.#backoff, this.#random)
+      this.#store.outbox.reschedule(first, first.attempts + 1, retryAt)
+    }
+    this.#schedule(recipient, queue, Math.min(retryAt, relayedAt + RELAY_REPUBLISH_MS))
   }
 
   #schedule(recipient: string, queue: RecipientQueue, at: number): void {
