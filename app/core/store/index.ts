@@ -177,7 +177,8 @@ export class Store {
       for (const member of before?.members ?? []) {
         if (now.has(member)) continue
         this.outbox.removeGroupTexts(conversationId, member)
-        for (const id of this.groups.dropPendingCopies(conversationId, member)) waiting.set(id.join(), id)
+        for (const id of this.groups.dropPendingCopies(conversationId, member))
+          waiting.set(id.join(), id)
       }
       const moved: MessageRow[] = []
       for (const id of waiting.values()) {
@@ -227,8 +228,11 @@ export class Store {
       const inserted = this.messages.insert(message, place.orderKey)
       if (!inserted) {
         const stored = this.messages.get(text.id) ?? message
-        // first came by the LAN (no receipt), now by the relay: its LAN ack may have been lost
-        if (via === 'relay' && stored.path === 'lan') this.queueReceipt(text.sender, text.id, 'delivered', now)
+        // a copy again through the relay: the sender still holds it (its LAN ack, or my receipt,
+        // may have been lost — it republishes only until it hears), so tell it again, unless
+        // that receipt is still on its way
+        if (via === 'relay' && !this.outbox.hasReceipt(text.id, text.sender, 'delivered'))
+          this.queueReceipt(text.sender, text.id, 'delivered', now)
         return { inserted, message: stored }
       }
       this.conversations.noteMessage(conversationId, text.id, now, true)
@@ -259,7 +263,8 @@ export class Store {
           if (!this.groups.advanceCopy(id, from, state)) continue
           this.outbox.removeText(id, from)
           const least = this.groups.leastState(id)
-          if (least !== undefined && this.messages.advance(id, least)) changed.push({ ...message, state: least })
+          if (least !== undefined && this.messages.advance(id, least))
+            changed.push({ ...message, state: least })
           continue
         }
         if (message.conversationId !== from) continue

@@ -46,6 +46,7 @@ export class OutboxRepo {
   >
   readonly #firstRelayed: Statement<[string], { at: number | null }>
   readonly #removeControl: Statement<[Uint8Array, string]>
+  readonly #hasReceipt: Statement<[Uint8Array, string, ReceiptState], { n: number }>
   readonly #recipients: Statement<[], { recipient: string; due: number }>
   readonly #remove: Statement<[{ seq: number; messageId: Uint8Array; kind: OutboxKind }]>
   readonly #reschedule: Statement<
@@ -72,6 +73,9 @@ export class OutboxRepo {
     )
     this.#firstRelayed = db.prepare(
       'SELECT min(relayed_at) AS at FROM outbox WHERE recipient = ? AND relayed_at IS NOT NULL',
+    )
+    this.#hasReceipt = db.prepare(
+      `SELECT count(*) AS n FROM outbox WHERE message_id = ? AND recipient = ? AND kind = 'receipt' AND receipt_state = ?`,
     )
     this.#removeControl = db.prepare(
       `DELETE FROM outbox WHERE message_id = ? AND recipient = ? AND kind = 'control'`,
@@ -140,6 +144,11 @@ export class OutboxRepo {
   /** The recipient confirmed it has the message (a receipt overtook the ack): stop sending it. */
   removeText(messageId: Uint8Array, recipient: string): void {
     this.#removeText.run(messageId, recipient)
+  }
+
+  /** Whether a receipt for this message is still queued for `recipient`. */
+  hasReceipt(messageId: Uint8Array, recipient: string, state: ReceiptState): boolean {
+    return (this.#hasReceipt.get(messageId, recipient, state)?.n ?? 0) > 0
   }
 
   /** The recipient confirmed it has a group change of mine: stop sending it. */

@@ -60,6 +60,14 @@ test('an inbound duplicate is stored once, counted unread once, receipted once',
   assert.equal(receipts.length, 1)
   assert.equal(receipts[0]?.kind, 'receipt')
   assert.equal(receipts[0]?.receiptState, 'delivered')
+  // once that receipt has gone, a copy again through the relay means the sender never heard it
+  // (it republishes until it does): receipted again, still stored once
+  store.outbox.remove(receipts[0]!)
+  assert.equal(receive(store, ALICE, 'hello', id).inserted, false)
+  assert.deepEqual(
+    store.outbox.head(ALICE, 10).map((r) => r.kind),
+    ['receipt'],
+  )
 })
 
 test('an inbound message is all or nothing: a failure inside the transaction leaves no trace', (t) => {
