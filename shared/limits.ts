@@ -19,6 +19,8 @@ export const LIMITS = {
   /** a signed group document (JSON) inside a group-control envelope */
   groupDocumentBytes: 32 * 1024,
   fileNameBytes: 1024,
+  /** messages in one page of history or search results (the local API, the CLI, the UI) */
+  historyPage: 500,
   /**
    * How far ahead of the receiver's clock a message's claimed time (its UUIDv7 id, its sent_at)
    * may be, and how far in the past, before the receiver orders it by its own receive time

@@ -26,14 +26,14 @@ export const REQUEST_SCHEMAS: Record<ApiMethod, object> = {
     {
       peer,
       before: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
-      limit: { type: 'integer', minimum: 1, maximum: 500 },
+      limit: { type: 'integer', minimum: 1, maximum: LIMITS.historyPage },
     },
     ['peer'],
   ),
   search: body(
     {
       text: { type: 'string', minLength: 1, maxLength: 1024 },
-      limit: { type: 'integer', minimum: 1, maximum: 500 },
+      limit: { type: 'integer', minimum: 1, maximum: LIMITS.historyPage },
     },
     ['text'],
   ),

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events'
 import { newMessageId, type Envelope } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
 import { isPeerId, type Identity } from '../../shared/identity.js'
+import { LIMITS } from '../../shared/limits.js'
 import type { DeliveryPath, PathEvents, PathName, PeerProfile, PeerStatus } from './delivery.js'
 import { GroupService } from './groups/group-service.js'
 import { checkOutgoingText } from './outgoing-text.js'
@@ -80,7 +81,7 @@ export interface MessengerEvents {
 export type ConversationTarget =
   { kind: 'peer'; peerId: string } | { kind: 'group'; group: GroupRow }
 
-export const HISTORY_MAX_LIMIT = 500
+export const HISTORY_MAX_LIMIT = LIMITS.historyPage
 const SEARCH_INDEX_INTERVAL_MS = 500
 
 export class Messenger extends EventEmitter<MessengerEvents> {

@@ -171,7 +171,7 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
             fail('before must be a message id (32 hex digits)')
           query.before = q.before
         }
-        if (q.limit !== undefined) query.limit = int(q.limit, 'limit', 1, 500)
+        if (q.limit !== undefined) query.limit = int(q.limit, 'limit', 1, LIMITS.historyPage)
       }
       return { method, args: [peer, query] }
     }
@@ -181,7 +181,7 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
         method,
         args: [
           string(args[0], 'search text', MAX_SEARCH),
-          args[1] === undefined ? undefined : int(args[1], 'limit', 1, 500),
+          args[1] === undefined ? undefined : int(args[1], 'limit', 1, LIMITS.historyPage),
         ],
       }
     case 'send': {
