@@ -47,6 +47,19 @@ test('over the LAN the ack is the receipt: no delivered receipt is queued, unles
   assert.deepEqual(store.outbox.head(ALICE, 10).map((r) => r.receiptState), ['delivered'])
 })
 
+test('a message the relay brought first and the LAN brings again is stored once and receipted once', (t) => {
+  // the sender keeps a relayed message until it hears (docs/protocol.md §6 Delivery), so when it
+  // meets me on the LAN it sends it again: the LAN ack says "stored", the relay copy's receipt stays
+  const { store } = openTemp(t)
+  const id = newMessageId()
+  assert.equal(receive(store, ALICE, 'via relay', id, 'relay').inserted, true)
+  assert.equal(receive(store, ALICE, 'via relay', id, 'lan').inserted, false)
+  assert.equal(store.messages.history(ALICE, { limit: 10 }).length, 1)
+  assert.equal(store.conversations.get(ALICE)?.unread, 1)
+  assert.deepEqual(store.outbox.head(ALICE, 10).map((r) => r.receiptState), ['delivered'])
+  assert.equal(store.messages.get(id)?.path, 'relay')
+})
+
 test('an inbound duplicate is stored once, counted unread once, receipted once', (t) => {
   const { store } = openTemp(t)
   const id = newMessageId()
