@@ -21,6 +21,9 @@ test('005 keeps every message, queue row and search entry, and adds relayed_at, 
   db.prepare(
     `INSERT INTO outbox (message_id, recipient, kind, next_attempt_at, created_at) VALUES (?, 'p', 'text', 5, 1)`,
   ).run(Buffer.alloc(16, 2))
+  // one already in the search index, one still waiting for it (migration 002)
+  db.exec(`INSERT INTO messages_fts (text, message_id) SELECT text, id FROM messages WHERE text = 'hello pigeon';
+           DELETE FROM fts_pending WHERE message_id IN (SELECT id FROM messages WHERE text = 'hello pigeon')`)
   const messagesBefore = db.prepare('SELECT * FROM messages ORDER BY id').all()
   const outboxBefore = db.prepare('SELECT * FROM outbox ORDER BY seq').all()
 
@@ -46,14 +49,25 @@ test('005 keeps every message, queue row and search entry, and adds relayed_at, 
     ),
     outboxBefore,
   )
+  // the rebuild dropped nothing from the search index (a DROP TABLE fires no triggers)
+  assert.equal(
+    db
+      .prepare(`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '"pigeon"'`)
+      .pluck()
+      .get(),
+    1,
+  )
+  assert.equal(db.prepare('SELECT count(*) FROM fts_pending').pluck().get(), 1)
   // the search triggers were made again: a new message is queued for indexing, a deleted one leaves
   db.prepare(
     `INSERT INTO messages (id, conversation_id, sender, sent_at, kind, text, state, direction, order_key)
      VALUES (?, 'p', 'me', 1, 'text', 'third', 'pending', 'out', ?)`,
   ).run(Buffer.alloc(16, 3), Buffer.alloc(16, 3))
-  assert.equal(db.prepare('SELECT count(*) FROM fts_pending').pluck().get(), 3)
-  db.prepare('DELETE FROM messages WHERE id = ?').run(Buffer.alloc(16, 3))
   assert.equal(db.prepare('SELECT count(*) FROM fts_pending').pluck().get(), 2)
+  db.prepare('DELETE FROM messages WHERE id = ?').run(Buffer.alloc(16, 3))
+  assert.equal(db.prepare('SELECT count(*) FROM fts_pending').pluck().get(), 1)
+  db.prepare('DELETE FROM messages WHERE id = ?').run(Buffer.alloc(16, 1))
+  assert.equal(db.prepare('SELECT count(*) FROM messages_fts').pluck().get(), 0)
   // failed needs its reason, and only failed has one
   const setState = db.prepare('UPDATE messages SET state = ?, failure = ? WHERE id = ?')
   assert.throws(() => setState.run('failed', null, Buffer.alloc(16, 2)), /CHECK constraint failed/)
