@@ -1,7 +1,8 @@
 // Issue 10 item 1, with real parts: two `pigeon start` processes (real libp2p on 127.0.0.1, real
 // SQLite) and the real `pigeon-relay`. Only Ada has the relay; Bo has none, so whatever the relay
 // takes for him sits in an inbox he never reads. A relay PUBACK must not end Ada's responsibility:
-// when Bo is back on the LAN, everything reaches him directly, once each, in order.
+// when Bo is back on the LAN — even after Ada was killed with -9 in between — everything reaches
+// him directly, once each, in order.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ApiClient } from '../../app/api/client.js'
@@ -54,7 +55,13 @@ test('messages a relay took for a peer without one reach it over the LAN when it
     return states.length === N && states.every((s) => s === 'sent')
   }, 'all taken by the relay')
 
-  await startPigeon(t, boDir) // Bo is back on the LAN (he dials Ada from his known-peer cache)
+  // a kill -9 of Ada now must not lose them: the relayed rows are still hers, on disk
+  ada.child.kill('SIGKILL')
+  await ada.exited
+  await startPigeon(t, adaDir) // the relay address was remembered
+  const adaAgain = await connectToDataDir(adaDir)
+
+  await startPigeon(t, boDir) // Bo is back on the LAN (Ada redials him at his last address)
   const boApi = await connectToDataDir(boDir)
   await eventually(
     async () => (await boApi.history(ada.peerId, { limit: 100 })).length === N,
@@ -64,7 +71,7 @@ test('messages a relay took for a peer without one reach it over the LAN when it
   const atBo = (await boApi.history(ada.peerId, { limit: 100 })).map((m) => m.id)
   assert.deepEqual(atBo, sent, 'each once, in the order sent')
   await eventually(async () => {
-    const states = (await adaApi.history(bo.peerId, { limit: 100 })).map((m) => m.state)
+    const states = (await adaAgain.history(bo.peerId, { limit: 100 })).map((m) => m.state)
     return states.length === N && states.every((s) => s === 'delivered')
   }, 'all delivered at Ada')
 })
