@@ -33,6 +33,7 @@ export type PigeonErrorCode =
   | 'PEER_UNREACHABLE'
   | 'DELIVERY_TIMEOUT'
   | 'DELIVERY_REFUSED'
+  | 'DELIVERY_REJECTED'
   // store, engine, local API and CLI (app/core/store, app/core/messenger.ts, app/api, app/cli)
   | 'PEER_UNKNOWN'
   | 'PEER_AMBIGUOUS'
@@ -99,4 +100,28 @@ export class PigeonError extends Error {
 
 export function isPigeonError(error: unknown): error is PigeonError {
   return error instanceof PigeonError
+}
+
+/**
+ * Codes that no retry can change: the envelope can never be encoded or decoded
+ * (docs/protocol.md §2), or the recipient refused it for good (DELIVERY_REJECTED: a permanent
+ * NACK, §6). The router marks such a message failed, with the error's sentence, instead of
+ * retrying it; every other error is retried. The one list of them.
+ */
+const PERMANENT_CODES: ReadonlySet<PigeonErrorCode> = new Set<PigeonErrorCode>([
+  'ENVELOPE_TRUNCATED',
+  'ENVELOPE_MALFORMED',
+  'ENVELOPE_UNKNOWN_KIND',
+  'ENVELOPE_MISSING_FIELD',
+  'ENVELOPE_OVERSIZE',
+  'ENVELOPE_INVALID_FIELD',
+  'DELIVERY_REJECTED',
+  'MESSAGE_TOO_LONG',
+  'GROUP_DOC_INVALID',
+  'PEER_ID_INVALID',
+  'KEY_INVALID',
+])
+
+export function isPermanentError(error: unknown): error is PigeonError {
+  return isPigeonError(error) && PERMANENT_CODES.has(error.code)
 }

@@ -327,7 +327,8 @@ export class LanNetwork implements DeliveryPath {
     const state = this.stateOf(remote)
     state.seenAt = Date.now()
     if ('peer' in envelope.to && envelope.to.peer !== this.peerId) {
-      throw new PigeonError('DELIVERY_REFUSED', `a message for ${envelope.to.peer} reached ${this.peerId}`)
+      // permanent: no retry makes it mine (NACK 5, docs/protocol.md §6)
+      throw new PigeonError('DELIVERY_REJECTED', `a message for ${envelope.to.peer} reached ${this.peerId}`)
     }
     if (envelope.kind === 'profile') {
       const profile: PeerProfile = { peerId: remote, ...envelope.profile }
