@@ -1,6 +1,7 @@
 // The local API over real HTTP and WebSocket on 127.0.0.1, served from real engines (SQLite
 // files) linked by the in-memory path.
 import assert from 'node:assert/strict'
+import { LIMITS } from '../../shared/limits.js'
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -254,7 +255,7 @@ test('a request that fails its schema is answered with a sentence about the fiel
     [
       'createGroup',
       { name: 'Dinner', members: [] },
-      'The list of members is empty: give a list of 1–1000 entries, each text of 1–256 characters.',
+      `The list of members is empty: give a list of 1–${LIMITS.groupMembers} entries, each text of 1–256 characters.`,
     ],
     [
       'addToGroup',
