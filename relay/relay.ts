@@ -14,7 +14,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws'
 import { PigeonError } from '../shared/errors.js'
 import { ackAfterStore } from './ack-after-store.js'
 import { createAcl } from './acl.js'
-import { checkWill, createAuthenticate } from './auth.js'
+import { createAuthenticate, preConnect } from './auth.js'
 import type { RelayConfig } from './config.js'
 import { ensureDataDir, loadAdminToken, loadRelayIdentity } from './data-dir.js'
 import { GroupRegistry } from './groups.js'
@@ -76,7 +76,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     persistence: queues.wrap(store.persistence as object),
     mq: store.mq,
     ...brokerLimits(config),
-    preConnect: checkWill,
+    preConnect,
     authenticate: createAuthenticate({
       relayId,
       metrics,
