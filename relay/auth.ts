@@ -2,17 +2,11 @@
 // the user's PeerId, password = a fresh relay token signed by that key for this relay.
 // Anything else is refused with a CONNACK return code that says which kind of problem it is
 // (below), counted in pigeon_relay_auth_refusals_total{reason} and logged.
-import { createHash } from 'node:crypto'
 import type { AuthenticateError, Client, ConnectPacket } from 'aedes'
 import type { Logger } from 'pino'
-import type { Redis } from 'ioredis'
 import { isPigeonError } from '../shared/errors.js'
 import { isPeerId } from '../shared/identity.js'
-import {
-  DEFAULT_TOKEN_WINDOW_MS,
-  TokenReplayCache,
-  verifyRelayToken,
-} from '../shared/relay-token.js'
+import { verifyRelayToken, type TokenSpender } from '../shared/relay-token.js'
 import { presenceTopic } from '../shared/topics.js'
 import type { RelayMetrics } from './metrics.js'
 
@@ -22,8 +16,8 @@ export interface AuthOptions {
   log: Logger
   /** invite-only mode: may this key connect? */
   isAdmitted: (peerId: string) => Promise<boolean>
-  /** cluster mode: tokens are single-use across every node, not just this one */
-  redis: Redis | undefined
+  /** the one record of spent tokens (spent-tokens.ts), shared with invite redemption */
+  spent: TokenSpender
 }
 
 // Which CONNACK return code a refusal gets [MQTT-3.2.2-5], so that a client can tell the person
@@ -80,7 +74,6 @@ export function preConnect(
 }
 
 export function createAuthenticate(options: AuthOptions) {
-  const replay = new TokenReplayCache()
   const { metrics, log } = options
 
   async function check(
@@ -93,15 +86,15 @@ export function createAuthenticate(options: AuthOptions) {
     if (password === undefined || password.length === 0) return 'no_token'
     if (client[badWill] === true) return 'will_not_own_presence'
     try {
-      await verifyRelayToken(password, { peerId: client.id, relayId: options.relayId, replay })
+      await verifyRelayToken(password, {
+        peerId: client.id,
+        relayId: options.relayId,
+        spent: options.spent,
+      })
     } catch (error) {
-      if (isPigeonError(error)) return error.code.toLowerCase()
+      // a TOKEN_* refusal is the client's; a record that cannot be written is ours (code 3)
+      if (isPigeonError(error) && error.code.startsWith('TOKEN_')) return error.code.toLowerCase()
       throw error
-    }
-    if (options.redis !== undefined) {
-      const key = `pigeon:token:${createHash('sha256').update(password).digest('base64url')}`
-      const fresh = await options.redis.set(key, '1', 'PX', 2 * DEFAULT_TOKEN_WINDOW_MS, 'NX')
-      if (fresh === null) return 'token_replayed'
     }
     if (!(await options.isAdmitted(client.id))) return 'not_invited'
     return undefined

@@ -23,6 +23,7 @@ import { InviteBook } from './invites.js'
 import { brokerLimits, guardPacketSize, PublishRateLimiter } from './limits.js'
 import { createMetrics } from './metrics.js'
 import { openStore } from './persistence.js'
+import { openSpentTokens } from './spent-tokens.js'
 import { QueueLedger, stampClock } from './queue.js'
 
 export interface RunningRelay {
@@ -65,6 +66,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   const queues = new QueueLedger({ cap: config.queueCap, ttlMs: config.queueTtlMs, metrics })
   const rate = new PublishRateLimiter(config.publishRate, config.publishBurst)
   const invites = new InviteBook({ dataDir: config.data, redis: store.redis })
+  const spent = await openSpentTokens({ dataDir: config.data, redis: store.redis })
   // the ACL is an input to the broker, but stamps the broker's counter: filled in below
   const clock: { broker?: { counter: number } } = {}
   const acl = createAcl({ groups, queues, rate, maxPayloadBytes: config.maxPacketBytes, metrics, log, stampClock: (now) => clock.broker !== undefined && stampClock(clock.broker, now) })
@@ -81,7 +83,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
       relayId,
       metrics,
       log,
-      redis: store.redis,
+      spent,
       isAdmitted: config.inviteOnly ? (peerId) => invites.isAdmitted(peerId) : async () => true,
     }),
     ...acl,
@@ -139,6 +141,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     inviteOnly: config.inviteOnly,
     metrics,
     invites,
+    spent,
     log,
     isClosing: () => closing,
     stats: async () => ({
@@ -173,6 +176,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     await Promise.all(stopAccepting)
     await store.close()
     await http.close()
+    await spent.close()
   }
 
   return {

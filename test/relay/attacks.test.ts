@@ -280,6 +280,35 @@ const attacks: Attack[] = [
     },
   },
   {
+    name: 'token spent on an invite, then on CONNECT',
+    sends: 'POST /invites/redeem with a token, then CONNECT with the same token',
+    refusal: 'connack 5',
+    run: async () => {
+      const token = await createRelayToken(mallory, relay.relayId)
+      assert.equal((await redeem(mallory, 'any-code', token)).status, 200) // already admitted: nothing to spend but the token
+      return await connackFor(mallory.peerId, mallory.peerId, token)
+    },
+  },
+  {
+    name: 'token spent on CONNECT, then on an invite',
+    sends: 'CONNECT with a token, then POST /invites/redeem with the same token',
+    refusal: 'http 403 TOKEN_REPLAYED',
+    run: async () => {
+      const token = await createRelayToken(stranger, relay.relayId)
+      assert.equal(await connackFor(stranger.peerId, stranger.peerId, token), 'connack 5') // not invited, but the token is spent
+      const created = await fetch(`${relay.http}/admin/invites`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${relay.adminToken}` },
+      })
+      const response = await redeem(
+        stranger,
+        ((await created.json()) as { code: string }).code,
+        token,
+      )
+      return `http ${response.status} ${((await response.json()) as { code: string }).code}`
+    },
+  },
+  {
     name: 'cross-relay token',
     sends: 'Mallory’s token bound to another relay’s id',
     refusal: 'connack 4',

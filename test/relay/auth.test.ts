@@ -189,3 +189,39 @@ test('invite-only: a key connects only after redeeming an admin invite with a to
     closed.cleanup()
   }
 })
+
+test('a spent token stays spent across a restart and a crash of the relay', async () => {
+  const first = await startRelayProcess()
+  const dataDir = first.dataDir
+  const dave = await generateIdentity()
+  const beforeStop = await createRelayToken(dave, first.relayId)
+  assert.equal(await connackCode(first.mqtt, login(dave, beforeStop)), 0)
+  assert.equal(await first.stop(), 0)
+
+  const second = await startRelayProcess({ dataDir })
+  assert.equal(
+    await connackCode(second.mqtt, login(dave, beforeStop)),
+    5,
+    'replayed after a restart',
+  )
+  const beforeCrash = await createRelayToken(dave, second.relayId)
+  assert.equal(await connackCode(second.mqtt, login(dave, beforeCrash)), 0)
+  await second.kill9() // right after the CONNACK: the spend was on disk before it
+
+  const third = await startRelayProcess({ dataDir })
+  try {
+    assert.equal(
+      await connackCode(third.mqtt, login(dave, beforeCrash)),
+      5,
+      'replayed after a crash',
+    )
+    assert.equal(await connackCode(third.mqtt, login(dave, beforeStop)), 5)
+    assert.equal(
+      await connackCode(third.mqtt, login(dave, await createRelayToken(dave, third.relayId))),
+      0,
+    )
+  } finally {
+    await third.stop()
+    third.cleanup()
+  }
+})
