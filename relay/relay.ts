@@ -37,13 +37,26 @@ export interface RunningRelay {
 // Room for the sealing overhead and MQTT framing on top of an envelope's own limit.
 const PACKET_OVERHEAD_BYTES = 512
 
-function listen(server: NetServer | HttpServer, port: number, host: string): Promise<AddressInfo> {
+/** one line a person can act on, for a port we cannot bind (`flag` names the setting) */
+function cannotListen(error: NodeJS.ErrnoException, host: string, port: number, flag: string): PigeonError {
+  const why =
+    error.code === 'EADDRINUSE' ? 'the port is in use by another program' : error.code === 'EACCES' ? 'this user may not use the port' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : (error.code ?? error.message)
+  return new PigeonError('RELAY_CONFIG_INVALID', `Cannot listen on ${host}:${port} (${flag}): ${why}. Stop the other program or choose another ${flag}${error.code === 'EADDRNOTAVAIL' ? ' or --host' : ''}.`, { cause: error })
+}
+
+function listen(server: NetServer | HttpServer, port: number, host: string, flag: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new PigeonError('RELAY_CONFIG_INVALID', `Cannot listen on ${host}:${port}: ${error.code ?? error.message}.`, { cause: error })),
-    )
+    server.once('error', (error: NodeJS.ErrnoException) => reject(cannotListen(error, host, port, flag)))
     server.listen(port, host, () => resolve(server.address() as AddressInfo))
   })
+}
+
+function readPem(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (cause) {
+    throw new PigeonError('RELAY_CONFIG_INVALID', `Cannot read ${flag} ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}. Point ${flag} at a PEM file this user can read.`, { cause })
+  }
 }
 
 function closeServer(server: NetServer | HttpServer): Promise<void> {
@@ -120,10 +133,10 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
 
   const mqttServer =
     config.tlsCert !== undefined && config.tlsKey !== undefined
-      ? createTlsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, (socket) => handle(socket))
+      ? createTlsServer({ cert: readPem(config.tlsCert, '--tls-cert'), key: readPem(config.tlsKey, '--tls-key') }, (socket) => handle(socket))
       : createNetServer((socket) => handle(socket))
   mqttServer.maxConnections = config.maxConnections
-  const mqttAddress = await listen(mqttServer, config.mqttPort, config.host)
+  const mqttAddress = await listen(mqttServer, config.mqttPort, config.host, '--mqtt-port')
 
   let wsHttp: HttpServer | undefined
   let wsAddress: AddressInfo | undefined
@@ -131,7 +144,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     wsHttp = createHttpServerNode()
     const wss = new WebSocketServer({ server: wsHttp, maxPayload: maxPacket })
     wss.on('connection', (socket, request) => handle(createWebSocketStream(socket), request))
-    wsAddress = await listen(wsHttp, config.wsPort, config.host)
+    wsAddress = await listen(wsHttp, config.wsPort, config.host, '--ws-port')
   }
 
   let closing = false
@@ -163,7 +176,9 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
       return true
     },
   })
-  await http.listen({ host: config.host, port: config.httpPort })
+  await http.listen({ host: config.host, port: config.httpPort }).catch((error: NodeJS.ErrnoException) => {
+    throw cannotListen(error, config.host, config.httpPort, '--http-port')
+  })
   const httpAddress = http.server.address() as AddressInfo
 
   async function close(): Promise<void> {
