@@ -25,8 +25,10 @@ import {
   connectBytes,
   encode,
   exchangeRaw,
-  type Packet,
-  type RawExchange,
+  intrusion,
+  pipelinedBehind,
+  SIXTY_FOUR_KIB,
+  summary,
 } from '../support/raw-mqtt.js'
 import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
 
@@ -56,76 +58,7 @@ function redeem(identity: Identity, code: string, token: string): Promise<Respon
   })
 }
 
-/**
- * The packets that try to reach Bob: QoS 0 and QoS 1 publishes to his inbox, and reads of his
- * presence and inbox. `rotate` picks which comes first (the one read right behind the CONNECT).
- */
-function intrusion(rotate = 0): Buffer[] {
-  const publish = (qos: 0 | 1, i: number): Packet => ({
-    cmd: 'publish',
-    topic: inboxTopic(bob.peerId),
-    payload: Buffer.from(`intruder-q${qos}-${i}`),
-    qos,
-    retain: false,
-    dup: false,
-    ...(qos === 1 ? { messageId: 100 + i } : {}),
-  })
-  const groups: Packet[][] = [
-    Array.from({ length: 10 }, (_, i) => publish(0, i)),
-    Array.from({ length: 10 }, (_, i) => publish(1, i)),
-    [
-      {
-        cmd: 'subscribe',
-        messageId: 200,
-        subscriptions: [{ topic: presenceTopic(bob.peerId), qos: 1 }],
-      },
-      {
-        cmd: 'subscribe',
-        messageId: 201,
-        subscriptions: [{ topic: inboxTopic(bob.peerId), qos: 1 }],
-      },
-    ],
-  ]
-  return [...groups.slice(rotate % 3), ...groups.slice(0, rotate % 3)].flat().map(encode)
-}
-
-/** One line for what the server did: the packets it sent, then whether it closed the connection. */
-function summary(exchange: RawExchange): string {
-  const parts = exchange.received.map((p) => {
-    if (p.cmd === 'connack') return `connack ${p.returnCode ?? '?'}`
-    if (p.cmd === 'suback') return `suback ${p.granted.join(',')}`
-    return p.cmd
-  })
-  parts.push(exchange.closedByServer ? 'closed' : 'left open')
-  return parts.join(', ')
-}
-
-/** the packets in one write */
-const raw = async (packets: Buffer[]): Promise<string> =>
-  summary(await exchangeRaw(relay.mqtt, [Buffer.concat(packets)]))
-/** a good CONNECT as Mallory, and `bytes` only once the relay accepted it */
-const afterLogin = async (bytes: Buffer): Promise<string> =>
-  summary(await exchangeRaw(relay.mqtt, [await login(mallory)], { afterConnack: bytes }))
-
-/**
- * A refused CONNECT with the intrusion behind it, in one write and in two back-to-back writes, a
- * few times each (a 64 KiB CONNECT fills exactly one socket read, so what follows is read
- * separately, while the CONNECT is still being checked): the same outcome every time, or the
- * first that differs.
- */
-async function pipelined(connect: () => Promise<Buffer>): Promise<string> {
-  const outcomes = new Set<string>()
-  for (let round = 0; round < 3; round++) {
-    const first = await connect()
-    outcomes.add(
-      summary(await exchangeRaw(relay.mqtt, [Buffer.concat([first, ...intrusion(round)])])),
-    )
-    outcomes.add(
-      summary(await exchangeRaw(relay.mqtt, [await connect(), Buffer.concat(intrusion(round))])),
-    )
-  }
-  return [...outcomes].join(' | ')
-}
+/** a CONNECT as `identity`, with its own fresh token unless one is given */
 const login = async (
   identity: Identity,
   token?: string,
@@ -137,7 +70,17 @@ const login = async (
     password: token ?? (await createRelayToken(identity, relay.relayId)),
     ...extra,
   })
-const SIXTY_FOUR_KIB = 65_536
+
+/** the packets in one write */
+const raw = async (packets: Buffer[]): Promise<string> =>
+  summary(await exchangeRaw(relay.mqtt, [Buffer.concat(packets)]))
+/** a good CONNECT as Mallory, and `bytes` only once the relay accepted it */
+const afterLogin = async (bytes: Buffer): Promise<string> =>
+  summary(await exchangeRaw(relay.mqtt, [await login(mallory)], { afterConnack: bytes }))
+
+/** a refused CONNECT with the intrusion into Bob's inbox and presence behind it (raw-mqtt.ts) */
+const pipelined = async (connect: () => Promise<Buffer>): Promise<string> =>
+  await pipelinedBehind(relay.mqtt, connect, bob.peerId)
 
 async function subscribeGrant(topic: string): Promise<string> {
   const client = await connectAs(relay.mqtt, mallory, relay.relayId, { clean: true })
@@ -245,7 +188,7 @@ const attacks: Attack[] = [
     name: 'PUBLISH before any CONNECT',
     sends: 'PUBLISHes and SUBSCRIBEs with no CONNECT first [MQTT-3.1.0-1]',
     refusal: 'closed',
-    run: async () => await raw(intrusion()),
+    run: async () => await raw(intrusion(bob.peerId)),
   },
   // --- tokens ---
   {
@@ -487,7 +430,7 @@ const attacks: Attack[] = [
     run: async () => {
       const bytes = await login(mallory)
       bytes.write('MQTX', 4, 'latin1')
-      return await raw([bytes, ...intrusion()])
+      return await raw([bytes, ...intrusion(bob.peerId)])
     },
   },
 ]

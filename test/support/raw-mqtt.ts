@@ -3,10 +3,14 @@
 // bytes. Packets are made and read by mqtt-packet, the same codec aedes uses.
 import { connect } from 'node:net'
 import mqttPacket, { type IConnectPacket, type Packet } from 'mqtt-packet'
+import { inboxTopic, presenceTopic } from '../../shared/topics.js'
 
 export type { Packet }
 
 export const encode = (packet: Packet): Buffer => mqttPacket.generate(packet)
+
+/** the size of one socket read on the relay: a CONNECT this big is read alone */
+export const SIXTY_FOUR_KIB = 65_536
 
 /**
  * A CONNECT of exactly `totalBytes` on the wire (when given), padded with the payload of a last
@@ -100,4 +104,70 @@ export function exchangeRaw(
       resolve({ received, closedByServer: true })
     })
   })
+}
+
+/** One line for what the server did: the packets it sent, then whether it closed the connection. */
+export function summary(exchange: RawExchange): string {
+  const parts = exchange.received.map((p) => {
+    if (p.cmd === 'connack') return `connack ${p.returnCode ?? '?'}`
+    if (p.cmd === 'suback') return `suback ${p.granted.join(',')}`
+    return p.cmd
+  })
+  parts.push(exchange.closedByServer ? 'closed' : 'left open')
+  return parts.join(', ')
+}
+
+/**
+ * The packets that try to reach a victim: 10 QoS 0 and 10 QoS 1 publishes to its inbox (payloads
+ * "intruder-…"), and SUBSCRIBEs to its presence and inbox. `rotate` picks which kind comes first,
+ * i.e. is read right behind the CONNECT.
+ */
+export function intrusion(victim: string, rotate = 0): Buffer[] {
+  const publish = (qos: 0 | 1, i: number): Packet => ({
+    cmd: 'publish',
+    topic: inboxTopic(victim),
+    payload: Buffer.from(`intruder-q${qos}-${i}`),
+    qos,
+    retain: false,
+    dup: false,
+    ...(qos === 1 ? { messageId: 100 + i } : {}),
+  })
+  const groups: Packet[][] = [
+    Array.from({ length: 10 }, (_, i) => publish(0, i)),
+    Array.from({ length: 10 }, (_, i) => publish(1, i)),
+    [
+      {
+        cmd: 'subscribe',
+        messageId: 200,
+        subscriptions: [{ topic: presenceTopic(victim), qos: 1 }],
+      },
+      { cmd: 'subscribe', messageId: 201, subscriptions: [{ topic: inboxTopic(victim), qos: 1 }] },
+    ],
+  ]
+  return [...groups.slice(rotate % 3), ...groups.slice(0, rotate % 3)].flat().map(encode)
+}
+
+/**
+ * A CONNECT from `connect()` with the intrusion behind it, in one write and in two back-to-back
+ * writes, with each kind of packet first once (behind a 64 KiB CONNECT, what follows is read
+ * separately, while the CONNECT is still being checked — docs/relay.md "Authentication"): the
+ * outcomes seen, joined by " | " (one, when the relay answers the same every time).
+ */
+export async function pipelinedBehind(
+  url: string,
+  connect: () => Promise<Buffer>,
+  victim: string,
+): Promise<string> {
+  const outcomes = new Set<string>()
+  for (let round = 0; round < 3; round++) {
+    outcomes.add(
+      summary(
+        await exchangeRaw(url, [Buffer.concat([await connect(), ...intrusion(victim, round)])]),
+      ),
+    )
+    outcomes.add(
+      summary(await exchangeRaw(url, [await connect(), Buffer.concat(intrusion(victim, round))])),
+    )
+  }
+  return [...outcomes].join(' | ')
 }
