@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
 import { createRelayToken } from '../../shared/relay-token.js'
 import { inboxTopic } from '../../shared/topics.js'
-import { collect, connectAs } from '../support/mqtt-clients.js'
+import { collect, connackCode, connectAs } from '../support/mqtt-clients.js'
 import { connectBytes, pipelinedBehind, SIXTY_FOUR_KIB } from '../support/raw-mqtt.js'
 import { startRelayCluster, type RelayCluster } from '../support/relay-cluster.js'
 import type { RelayProcess } from '../support/relay-process.js'
@@ -25,23 +25,26 @@ after(async () => {
   await cluster?.stop()
 })
 
-async function admit(identity: Identity): Promise<void> {
+/** admits a key through node B, and returns the token it spent there */
+async function admit(identity: Identity): Promise<string> {
   const created = await fetch(`${nodeA.http}/admin/invites`, {
     method: 'POST',
     headers: { authorization: `Bearer ${nodeA.adminToken}` },
   })
   const { code } = (await created.json()) as { code: string }
   // redeemed on the other node: invites and spent tokens are the cluster's
+  const token = await createRelayToken(identity, nodeB.relayId)
   const redeemed = await fetch(`${nodeB.http}/invites/redeem`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       peerId: identity.peerId,
       code,
-      token: await createRelayToken(identity, nodeB.relayId),
+      token,
     }),
   })
   assert.equal(redeemed.status, 200)
+  return token
 }
 
 test('refused CONNECTs on node B with packets pipelined behind them reach nothing of Bob’s on node A', async () => {
@@ -50,8 +53,19 @@ test('refused CONNECTs on node B with packets pipelined behind them reach nothin
     generateIdentity(),
     generateIdentity(),
   ])
-  await admit(alice)
+  const spentOnB = await admit(alice)
   await admit(bob)
+  const login = {
+    clientId: alice.peerId,
+    username: alice.peerId,
+    password: spentOnB,
+    protocolVersion: 4 as const,
+  }
+  assert.equal(
+    await connackCode(nodeA.mqtt, login),
+    5,
+    'a token that redeemed an invite on B opens nothing on A',
+  )
   const receiver = await connectAs(nodeA.mqtt, bob, nodeA.relayId)
   const inbox = collect(receiver)
   await receiver.subscribeAsync(inboxTopic(bob.peerId), { qos: 1 })
