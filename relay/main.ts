@@ -37,34 +37,6 @@ try {
   )
 }
 const running = relay
-const addresses = userAddresses(running.mqtt, running.relayId, {
-  publicAddress: config.publicAddress,
-})
-const hint =
-  config.publicAddress === undefined &&
-  !running.mqtt.includes('127.0.0.1') &&
-  !running.mqtt.includes('[::1]')
-    ? ' (behind a NAT or with a DNS name? start with --public-address HOST)'
-    : ''
-// where we listen is printed whatever --log-level says (admins and supervisors read it)
-log
-  .child({}, { level: 'info' })
-  .info(
-    {
-      event: 'listening',
-      relayId: running.relayId,
-      address: addresses[0],
-      addresses,
-      mqtt: running.mqtt,
-      http: running.http,
-      ws: running.ws,
-      data: config.data,
-      store: config.redis === undefined ? 'level' : 'redis',
-      inviteOnly: config.inviteOnly,
-    },
-    `pigeon-relay ${running.relayId} listening on ${[running.mqtt, running.ws, running.http].filter(Boolean).join(', ')}; users enter ${addresses.join(' or ')}${hint}`,
-  )
-
 // stdout may be a pipe whose reader is gone (a supervisor or test that died): a failed log write
 // must never keep the relay from stopping
 process.stdout.on('error', () => undefined)
@@ -101,3 +73,31 @@ async function stop(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void stop('SIGTERM'))
 process.on('SIGINT', () => void stop('SIGINT'))
+
+// only now that a signal stops us gracefully: a supervisor may send SIGTERM as soon as it reads
+// the line below
+const addresses = userAddresses(running.mqtt, running.relayId, {
+  publicAddress: config.publicAddress,
+})
+const hint =
+  config.publicAddress === undefined &&
+  !running.mqtt.includes('127.0.0.1') &&
+  !running.mqtt.includes('[::1]')
+    ? ' (behind a NAT or with a DNS name? start with --public-address HOST)'
+    : ''
+// where we listen is printed whatever --log-level says (admins and supervisors read it)
+log.child({}, { level: 'info' }).info(
+  {
+    event: 'listening',
+    relayId: running.relayId,
+    address: addresses[0],
+    addresses,
+    mqtt: running.mqtt,
+    http: running.http,
+    ws: running.ws,
+    data: config.data,
+    store: config.redis === undefined ? 'level' : 'redis',
+    inviteOnly: config.inviteOnly,
+  },
+  `pigeon-relay ${running.relayId} listening on ${[running.mqtt, running.ws, running.http].filter(Boolean).join(', ')}; users enter ${addresses.join(' or ')}${hint}`,
+)
