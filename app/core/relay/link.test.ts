@@ -197,3 +197,21 @@ test('a relay that refuses us, or is not there, is an error state in words, and 
   await nowhere.stop()
   assert.equal(nowhere.status().state, 'off')
 })
+
+test('a key an invite-only relay has not admitted is told so, not that the relay id is wrong', async () => {
+  const closed = await startRelayProcess({ args: ['--invite-only'] })
+  try {
+    const erin = link(await generateIdentity(), 'Erin', `${closed.mqtt}#${closed.relayId}`)
+    const refused = until<RelayStatus>((resolve) =>
+      erin.on('status', (s) => s.state === 'error' && resolve(s)),
+    )
+    erin.start()
+    const status = await refused
+    assert.equal(status.lastError?.code, 'RELAY_REFUSED')
+    assert.match(status.lastError?.message ?? '', /invite-only .* or this computer's clock/)
+    await erin.stop()
+  } finally {
+    await closed.stop()
+    closed.cleanup()
+  }
+})
