@@ -11,6 +11,7 @@ import type { AedesPublishPacket, Client, PublishPacket, Subscription } from 'ae
 import type { Logger } from 'pino'
 import { isPigeonError } from '../shared/errors.js'
 import { mayPublish, maySubscribe, parseTopic } from '../shared/topics.js'
+import { isAuthenticated } from './auth.js'
 import type { GroupRegistry } from './groups.js'
 import type { PublishRateLimiter } from './limits.js'
 import type { RelayMetrics } from './metrics.js'
@@ -37,7 +38,15 @@ export function createAcl(options: AclOptions) {
     log.warn({ event: 'acl_refused', action, reason: refusal.reason, detail: refusal.detail, clientId: client?.id, topic: topic.slice(0, 120) }, `${action} refused`)
   }
 
+  // Each hook first refuses a client that has not passed authentication (auth.ts isAuthenticated):
+  // defence in depth behind the paused reader, docs/relay.md "Authentication".
+  const unauthenticated: Refusal = { reason: 'not_authenticated', detail: 'the CONNECT has not been accepted' }
+
   function authorizeSubscribe(client: Client, sub: Subscription, done: (error: Error | null, sub?: Subscription | null) => void): void {
+    if (!isAuthenticated(client)) {
+      refused(client, 'subscribe', unauthenticated, sub.topic)
+      return done(null, null)
+    }
     const decision = maySubscribe(client.id, sub.topic, groups)
     if (!decision.ok) {
       refused(client, 'subscribe', { reason: decision.code === 'TOPIC_INVALID' ? 'topic_invalid' : 'subscribe_denied', detail: decision.reason }, sub.topic)
@@ -49,6 +58,7 @@ export function createAcl(options: AclOptions) {
 
   async function checkPublish(client: Client | null, packet: PublishPacket): Promise<Refusal | undefined> {
     if (client === null) return undefined // a stored will, checked when it was set (auth.ts)
+    if (!isAuthenticated(client)) return unauthenticated
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
     if (payload.length > options.maxPayloadBytes) {
       return { reason: 'packet_too_large', detail: `${payload.length} bytes > ${options.maxPayloadBytes}` }
@@ -103,6 +113,7 @@ export function createAcl(options: AclOptions) {
 
   /** Last check before a packet reaches a subscriber, live or from its queue (synchronous in aedes). */
   function authorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
+    if (!isAuthenticated(client)) return null
     if (queues.isExpired(packet, Date.now())) {
       metrics.queueDropped.inc({ reason: 'expired' })
       return null

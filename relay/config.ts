@@ -10,6 +10,7 @@ import { PigeonError } from '../shared/errors.js'
 export interface RelayConfig {
   data: string
   host: string
+  publicAddress: string | undefined
   mqttPort: number
   httpPort: number
   wsPort: number | undefined
@@ -45,6 +46,7 @@ const DAY_MS = 86_400_000
 export const SETTINGS: readonly Setting[] = [
   { key: 'data', flag: 'data', kind: 'string', describe: 'data directory (relay key, admin token, message store)', fallback: join(homedir(), '.pigeon-relay') },
   { key: 'host', flag: 'host', kind: 'string', describe: 'address to listen on (0.0.0.0 to serve everyone)', fallback: '127.0.0.1' },
+  { key: 'publicAddress', flag: 'public-address', kind: 'string', describe: 'host name or IP users reach the relay at (DNS name, NAT); printed in the address users enter', fallback: undefined },
   { key: 'mqttPort', flag: 'mqtt-port', kind: 'port', describe: 'MQTT port (TLS when --tls-cert is set)', fallback: 1883 },
   { key: 'httpPort', flag: 'http-port', kind: 'port', describe: 'HTTP port: /healthz, /metrics, admin API', fallback: 8080 },
   { key: 'wsPort', flag: 'ws-port', kind: 'port', describe: 'MQTT over WebSocket port (off unless set)', fallback: undefined },

@@ -2,6 +2,7 @@
 // gracefully on SIGTERM/SIGINT (exit 0). A bad flag or config is one line on stderr, exit 2.
 import { pino } from 'pino'
 import { isPigeonError } from '../shared/errors.js'
+import { userAddresses } from './addresses.js'
 import { parseRelayConfig } from './config.js'
 import { startRelay } from './relay.js'
 
@@ -27,15 +28,15 @@ let relay
 try {
   relay = await startRelay(config, log)
 } catch (error) {
-  fail(isPigeonError(error) ? error.message : `cannot start: ${(error as Error).stack ?? String(error)}`)
+  // the cause in full for whoever debugs it; the person starting the relay gets one line
+  log.debug({ err: error }, 'cannot start')
+  fail(
+    isPigeonError(error)
+      ? error.message
+      : `cannot start: ${(error as Error).message ?? String(error)}`,
+  )
 }
 const running = relay
-// where we listen is printed whatever --log-level says (admins and supervisors read it)
-log.child({}, { level: 'info' }).info(
-  { event: 'listening', relayId: running.relayId, address: `${running.mqtt}#${running.relayId}`, mqtt: running.mqtt, http: running.http, ws: running.ws, data: config.data, store: config.redis === undefined ? 'level' : 'redis', inviteOnly: config.inviteOnly },
-  `pigeon-relay ${running.relayId} listening on ${[running.mqtt, running.ws, running.http].filter(Boolean).join(', ')}; users enter ${running.mqtt}#${running.relayId}`,
-)
-
 // stdout may be a pipe whose reader is gone (a supervisor or test that died): a failed log write
 // must never keep the relay from stopping
 process.stdout.on('error', () => undefined)
@@ -72,3 +73,31 @@ async function stop(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void stop('SIGTERM'))
 process.on('SIGINT', () => void stop('SIGINT'))
+
+// only now that a signal stops us gracefully: a supervisor may send SIGTERM as soon as it reads
+// the line below
+const addresses = userAddresses(running.mqtt, running.relayId, {
+  publicAddress: config.publicAddress,
+})
+const hint =
+  config.publicAddress === undefined &&
+  !running.mqtt.includes('127.0.0.1') &&
+  !running.mqtt.includes('[::1]')
+    ? ' (behind a NAT or with a DNS name? start with --public-address HOST)'
+    : ''
+// where we listen is printed whatever --log-level says (admins and supervisors read it)
+log.child({}, { level: 'info' }).info(
+  {
+    event: 'listening',
+    relayId: running.relayId,
+    address: addresses[0],
+    addresses,
+    mqtt: running.mqtt,
+    http: running.http,
+    ws: running.ws,
+    data: config.data,
+    store: config.redis === undefined ? 'level' : 'redis',
+    inviteOnly: config.inviteOnly,
+  },
+  `pigeon-relay ${running.relayId} listening on ${[running.mqtt, running.ws, running.http].filter(Boolean).join(', ')}; users enter ${addresses.join(' or ')}${hint}`,
+)

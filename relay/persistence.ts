@@ -41,7 +41,8 @@ async function openLevel(dataDir: string): Promise<Store> {
   try {
     await db.open()
   } catch (cause) {
-    const locked = /lock/i.test(String((cause as Error & { cause?: Error }).cause?.message ?? (cause as Error).message))
+    // LEVEL_LOCKED only: a read-only LOCK file also says "lock" in its message, and is not another process
+    const locked = (cause as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED'
     throw new PigeonError(
       'RELAY_CONFIG_INVALID',
       locked ? `The message store ${path} is in use by another relay process; stop it or pick another --data.` : `Cannot open the message store ${path}: ${(cause as Error).message}`,

@@ -14,7 +14,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws'
 import { PigeonError } from '../shared/errors.js'
 import { ackAfterStore } from './ack-after-store.js'
 import { createAcl } from './acl.js'
-import { checkWill, createAuthenticate } from './auth.js'
+import { createAuthenticate, preConnect } from './auth.js'
 import type { RelayConfig } from './config.js'
 import { ensureDataDir, loadAdminToken, loadRelayIdentity } from './data-dir.js'
 import { GroupRegistry } from './groups.js'
@@ -23,6 +23,7 @@ import { InviteBook } from './invites.js'
 import { brokerLimits, guardPacketSize, PublishRateLimiter } from './limits.js'
 import { createMetrics } from './metrics.js'
 import { openStore } from './persistence.js'
+import { openSpentTokens } from './spent-tokens.js'
 import { QueueLedger, stampClock } from './queue.js'
 
 export interface RunningRelay {
@@ -36,13 +37,26 @@ export interface RunningRelay {
 // Room for the sealing overhead and MQTT framing on top of an envelope's own limit.
 const PACKET_OVERHEAD_BYTES = 512
 
-function listen(server: NetServer | HttpServer, port: number, host: string): Promise<AddressInfo> {
+/** one line a person can act on, for a port we cannot bind (`flag` names the setting) */
+function cannotListen(error: NodeJS.ErrnoException, host: string, port: number, flag: string): PigeonError {
+  const why =
+    error.code === 'EADDRINUSE' ? 'the port is in use by another program' : error.code === 'EACCES' ? 'this user may not use the port' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : (error.code ?? error.message)
+  return new PigeonError('RELAY_CONFIG_INVALID', `Cannot listen on ${host}:${port} (${flag}): ${why}. Stop the other program or choose another ${flag}${error.code === 'EADDRNOTAVAIL' ? ' or --host' : ''}.`, { cause: error })
+}
+
+function listen(server: NetServer | HttpServer, port: number, host: string, flag: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new PigeonError('RELAY_CONFIG_INVALID', `Cannot listen on ${host}:${port}: ${error.code ?? error.message}.`, { cause: error })),
-    )
+    server.once('error', (error: NodeJS.ErrnoException) => reject(cannotListen(error, host, port, flag)))
     server.listen(port, host, () => resolve(server.address() as AddressInfo))
   })
+}
+
+function readPem(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (cause) {
+    throw new PigeonError('RELAY_CONFIG_INVALID', `Cannot read ${flag} ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}. Point ${flag} at a PEM file this user can read.`, { cause })
+  }
 }
 
 function closeServer(server: NetServer | HttpServer): Promise<void> {
@@ -65,6 +79,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   const queues = new QueueLedger({ cap: config.queueCap, ttlMs: config.queueTtlMs, metrics })
   const rate = new PublishRateLimiter(config.publishRate, config.publishBurst)
   const invites = new InviteBook({ dataDir: config.data, redis: store.redis })
+  const spent = await openSpentTokens({ dataDir: config.data, redis: store.redis })
   // the ACL is an input to the broker, but stamps the broker's counter: filled in below
   const clock: { broker?: { counter: number } } = {}
   const acl = createAcl({ groups, queues, rate, maxPayloadBytes: config.maxPacketBytes, metrics, log, stampClock: (now) => clock.broker !== undefined && stampClock(clock.broker, now) })
@@ -76,12 +91,12 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     persistence: queues.wrap(store.persistence as object),
     mq: store.mq,
     ...brokerLimits(config),
-    preConnect: checkWill,
+    preConnect,
     authenticate: createAuthenticate({
       relayId,
       metrics,
       log,
-      redis: store.redis,
+      spent,
       isAdmitted: config.inviteOnly ? (peerId) => invites.isAdmitted(peerId) : async () => true,
     }),
     ...acl,
@@ -118,10 +133,10 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
 
   const mqttServer =
     config.tlsCert !== undefined && config.tlsKey !== undefined
-      ? createTlsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, (socket) => handle(socket))
+      ? createTlsServer({ cert: readPem(config.tlsCert, '--tls-cert'), key: readPem(config.tlsKey, '--tls-key') }, (socket) => handle(socket))
       : createNetServer((socket) => handle(socket))
   mqttServer.maxConnections = config.maxConnections
-  const mqttAddress = await listen(mqttServer, config.mqttPort, config.host)
+  const mqttAddress = await listen(mqttServer, config.mqttPort, config.host, '--mqtt-port')
 
   let wsHttp: HttpServer | undefined
   let wsAddress: AddressInfo | undefined
@@ -129,7 +144,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     wsHttp = createHttpServerNode()
     const wss = new WebSocketServer({ server: wsHttp, maxPayload: maxPacket })
     wss.on('connection', (socket, request) => handle(createWebSocketStream(socket), request))
-    wsAddress = await listen(wsHttp, config.wsPort, config.host)
+    wsAddress = await listen(wsHttp, config.wsPort, config.host, '--ws-port')
   }
 
   let closing = false
@@ -139,6 +154,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     inviteOnly: config.inviteOnly,
     metrics,
     invites,
+    spent,
     log,
     isClosing: () => closing,
     stats: async () => ({
@@ -160,7 +176,9 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
       return true
     },
   })
-  await http.listen({ host: config.host, port: config.httpPort })
+  await http.listen({ host: config.host, port: config.httpPort }).catch((error: NodeJS.ErrnoException) => {
+    throw cannotListen(error, config.host, config.httpPort, '--http-port')
+  })
   const httpAddress = http.server.address() as AddressInfo
 
   async function close(): Promise<void> {
@@ -173,6 +191,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     await Promise.all(stopAccepting)
     await store.close()
     await http.close()
+    await spent.close()
   }
 
   return {

@@ -39,12 +39,21 @@ function readTime(bytes: Uint8Array): number {
   return ms
 }
 
-function signedPart(relayKey: Uint8Array, clientKey: Uint8Array, time: Uint8Array, nonce: Uint8Array): Uint8Array {
+function signedPart(
+  relayKey: Uint8Array,
+  clientKey: Uint8Array,
+  time: Uint8Array,
+  nonce: Uint8Array,
+): Uint8Array {
   return concatBytes(DOMAIN, relayKey, clientKey, time, nonce)
 }
 
 /** Makes a fresh token; make a new one for every (re)connect, since the relay accepts each once. */
-export async function createRelayToken(identity: Identity, relayId: string, now: number = Date.now()): Promise<string> {
+export async function createRelayToken(
+  identity: Identity,
+  relayId: string,
+  now: number = Date.now(),
+): Promise<string> {
   const relayKey = publicKeyFromPeerId(relayId)
   const time = timeBytes(now)
   const nonce = randomBytes(NONCE_BYTES)
@@ -52,30 +61,13 @@ export async function createRelayToken(identity: Identity, relayId: string, now:
   return PREFIX + toBase64url(concatBytes(time, nonce, relayKey.subarray(0, HINT_BYTES), signature))
 }
 
-/** Remembers accepted tokens for as long as they could still be valid: each is single-use. */
-export class TokenReplayCache {
-  readonly #seen = new Map<string, number>()
-  readonly #windowMs: number
-
-  constructor(windowMs: number = DEFAULT_TOKEN_WINDOW_MS) {
-    this.#windowMs = windowMs
-  }
-
-  /** false if this token was already used */
-  remember(signature: Uint8Array, issuedAt: number, now: number): boolean {
-    for (const [key, at] of this.#seen) {
-      if (at >= now - 2 * this.#windowMs) break // insertion order ≈ time order: the rest is fresh
-      this.#seen.delete(key)
-    }
-    const key = toBase64url(signature)
-    if (this.#seen.has(key)) return false
-    this.#seen.set(key, Math.max(issuedAt, now))
-    return true
-  }
-
-  get size(): number {
-    return this.#seen.size
-  }
+/**
+ * The relay's record of spent tokens (relay/spent-tokens.ts): every use of a token — CONNECT or
+ * invite redemption — spends it in the same record, so a token is accepted once, for one thing.
+ */
+export interface TokenSpender {
+  /** false when `key` was spent before; otherwise records it, durably, until `keepUntil` (ms) */
+  spend(key: string, keepUntil: number): Promise<boolean>
 }
 
 export interface VerifyTokenOptions {
@@ -85,15 +77,22 @@ export interface VerifyTokenOptions {
   relayId: string
   now?: number
   windowMs?: number
-  replay?: TokenReplayCache
+  /** where the token is spent; without it the token is only checked */
+  spent?: TokenSpender
 }
 
 function malformed(reason: string): PigeonError {
-  return new PigeonError('TOKEN_MALFORMED', `The relay password is not a Pigeon token (${reason}); the app makes it, don't type one by hand.`)
+  return new PigeonError(
+    'TOKEN_MALFORMED',
+    `The relay password is not a Pigeon token (${reason}); the app makes it, don't type one by hand.`,
+  )
 }
 
 /** Throws a PigeonError with a TOKEN_* code unless the token is good; consumes it. */
-export async function verifyRelayToken(token: string | Uint8Array, options: VerifyTokenOptions): Promise<void> {
+export async function verifyRelayToken(
+  token: string | Uint8Array,
+  options: VerifyTokenOptions,
+): Promise<void> {
   const text = typeof token === 'string' ? token : new TextDecoder().decode(token)
   if (!text.startsWith(PREFIX)) throw malformed('unknown version')
   let bytes: Uint8Array
@@ -102,7 +101,8 @@ export async function verifyRelayToken(token: string | Uint8Array, options: Veri
   } catch {
     throw malformed('not base64url')
   }
-  if (bytes.length !== TOKEN_BYTES) throw malformed(`${bytes.length} bytes instead of ${TOKEN_BYTES}`)
+  if (bytes.length !== TOKEN_BYTES)
+    throw malformed(`${bytes.length} bytes instead of ${TOKEN_BYTES}`)
 
   const time = bytes.subarray(0, TIME_BYTES)
   const nonce = bytes.subarray(TIME_BYTES, TIME_BYTES + NONCE_BYTES)
@@ -117,7 +117,10 @@ export async function verifyRelayToken(token: string | Uint8Array, options: Veri
   }
 
   if (!equalBytes(hint, relayKey.subarray(0, HINT_BYTES))) {
-    throw new PigeonError('TOKEN_WRONG_RELAY', 'The token was made for another relay: check the relay address in your settings.')
+    throw new PigeonError(
+      'TOKEN_WRONG_RELAY',
+      'The token was made for another relay: check the relay address in your settings.',
+    )
   }
   if (!(await verify(clientKey, signedPart(relayKey, clientKey, time, nonce), signature))) {
     throw new PigeonError('TOKEN_BAD_SIGNATURE', 'The token is not signed by the key it names.')
@@ -126,12 +129,25 @@ export async function verifyRelayToken(token: string | Uint8Array, options: Veri
   const windowMs = options.windowMs ?? DEFAULT_TOKEN_WINDOW_MS
   const issuedAt = readTime(time)
   if (issuedAt < now - windowMs) {
-    throw new PigeonError('TOKEN_EXPIRED', `The token expired ${Math.round((now - issuedAt) / 1000)} s ago: check that this computer's clock is right.`)
+    throw new PigeonError(
+      'TOKEN_EXPIRED',
+      `The token expired ${Math.round((now - issuedAt) / 1000)} s ago: check that this computer's clock is right.`,
+    )
   }
   if (issuedAt > now + windowMs) {
-    throw new PigeonError('TOKEN_FROM_FUTURE', `The token is dated ${Math.round((issuedAt - now) / 1000)} s in the future: this computer's clock or the relay's is wrong.`)
+    throw new PigeonError(
+      'TOKEN_FROM_FUTURE',
+      `The token is dated ${Math.round((issuedAt - now) / 1000)} s in the future: this computer's clock or the relay's is wrong.`,
+    )
   }
-  if (options.replay !== undefined && !options.replay.remember(signature, issuedAt, now)) {
-    throw new PigeonError('TOKEN_REPLAYED', 'This token was already used once; a client makes a new one for every connection.')
+  // keyed by what the signature covers, not by the token's text or signature bytes, which an
+  // attacker may re-encode; kept while the token could be valid, and a window more for a relay
+  // clock that steps back
+  const key = toBase64url(concatBytes(clientKey, time, nonce))
+  if (options.spent !== undefined && !(await options.spent.spend(key, issuedAt + 2 * windowMs))) {
+    throw new PigeonError(
+      'TOKEN_REPLAYED',
+      'This token was already used once; a client makes a new one for every connection.',
+    )
   }
 }

@@ -99,5 +99,5 @@ test('relay: accepted, not running, and a wrong clock measured in minutes', asyn
 
   const stranger = await generateIdentity()
   const wrongRelay = await checkRelay({ address: parseRelayAddress(`${relay.mqtt}#${stranger.peerId}`), identity, linkConnected: false })
-  assert.match(wrongRelay[0]?.message ?? '', /refuses this identity/)
+  assert.match(wrongRelay[0]?.message ?? '', /not the relay named after "#" in the address: the relay id is wrong/)
 })

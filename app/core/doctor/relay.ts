@@ -55,7 +55,10 @@ export async function checkRelay(input: RelayCheckInput): Promise<Finding[]> {
   const code = await connectOnce(address, identity, now())
   if (code === 0) return [finding('relay', 'ok', `The relay ${address.brokerUrl} accepts this identity.`)]
   if (code === -1) return [finding('relay', 'fail', `${url.hostname}:${port} accepts connections but does not answer like an MQTT relay: check the address and scheme (mqtt:// or mqtts://).`)]
-  if (code !== 5 && code !== 4) return [finding('relay', 'fail', `The relay refused the connection (MQTT code ${code}): it may be overloaded; try again later.`)]
+  // 4: the token is no credential for this relay — for our own token, the relay id is wrong;
+  // 5: a good token refused now — the clock, or an invite (docs/protocol.md §5 "Refusals")
+  if (code === 4) return [finding('relay', 'fail', `${url.hostname}:${port} is not the relay named after "#" in the address: the relay id is wrong, or the relay got a new key. Ask the relay's admin for the address pigeon-relay prints at start.`)]
+  if (code !== 5) return [finding('relay', 'fail', `The relay refused the connection (MQTT code ${code}): it may be overloaded; try again later.`)]
 
   for (const minutes of SKEW_PROBES) {
     if ((await connectOnce(address, identity, now() + minutes * 60_000)) === 0) {
@@ -66,5 +69,5 @@ export async function checkRelay(input: RelayCheckInput): Promise<Finding[]> {
       ]
     }
   }
-  return [finding('relay', 'fail', 'The relay refuses this identity: it is invite-only and this key has not redeemed an invite, or the relay id after "#" in the address is not this relay\'s. Ask the relay\'s admin.')]
+  return [finding('relay', 'fail', "The relay refuses this identity: it is invite-only and this key has not redeemed an invite. Ask the relay's admin for one.")]
 }

@@ -5,7 +5,7 @@ import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { generateIdentity, type Identity } from '../../../shared/identity.js'
 import { startRelayProcess, type RelayProcess } from '../../../test/support/relay-process.js'
 import type { PeerProfile } from '../delivery.js'
-import { RelayLink, type RelayStatus } from './link.js'
+import { RelayLink, type RelayLinkInit, type RelayStatus } from './link.js'
 import { parseRelayAddress } from './url.js'
 import { until as waitUntil } from '../../../test/app/support/wait.js'
 
@@ -22,8 +22,19 @@ after(async () => {
   relay.cleanup()
 })
 
-function link(identity: Identity, name: string, url = `${relay.mqtt}#${relay.relayId}`): RelayLink {
-  const created = new RelayLink({ identity, url, profile: { name, color: 0x3366ff, status: 'online', version: 1 }, backoff: { initialMs: 50, maxMs: 200 } })
+function link(
+  identity: Identity,
+  name: string,
+  url = `${relay.mqtt}#${relay.relayId}`,
+  extra: Partial<RelayLinkInit> = {},
+): RelayLink {
+  const created = new RelayLink({
+    identity,
+    url,
+    profile: { name, color: 0x3366ff, status: 'online', version: 1 },
+    backoff: { baseMs: 50, maxMs: 200 },
+    ...extra,
+  })
   links.push(created)
   return created
 }
@@ -34,17 +45,35 @@ function until<T>(wait: (resolve: (value: T) => void) => void): Promise<T> {
 
 async function connected(l: RelayLink): Promise<void> {
   if (l.status().state === 'connected') return
-  await until<RelayStatus>((resolve) => l.on('status', (s) => s.state === 'connected' && resolve(s)))
+  await until<RelayStatus>((resolve) =>
+    l.on('status', (s) => s.state === 'connected' && resolve(s)),
+  )
 }
 
 function text(from: Identity, to: Identity, body: string): Envelope {
-  return { id: newMessageId(), sender: from.peerId, to: { peer: to.peerId }, sentAt: Date.now(), kind: 'text', text: body }
+  return {
+    id: newMessageId(),
+    sender: from.peerId,
+    to: { peer: to.peerId },
+    sentAt: Date.now(),
+    kind: 'text',
+    text: body,
+  }
 }
 
 test('a relay address needs the relay id, and says so in words', () => {
-  assert.throws(() => parseRelayAddress('mqtt://relay.example:1883'), (e) => isPigeonError(e) && e.code === 'RELAY_URL_INVALID' && /relay id/.test(e.message))
-  assert.throws(() => parseRelayAddress('http://relay.example#x'), (e) => isPigeonError(e) && e.code === 'RELAY_URL_INVALID')
-  assert.throws(() => parseRelayAddress('not a url'), (e) => isPigeonError(e) && e.code === 'RELAY_URL_INVALID')
+  assert.throws(
+    () => parseRelayAddress('mqtt://relay.example:1883'),
+    (e) => isPigeonError(e) && e.code === 'RELAY_URL_INVALID' && /relay id/.test(e.message),
+  )
+  assert.throws(
+    () => parseRelayAddress('http://relay.example#x'),
+    (e) => isPigeonError(e) && e.code === 'RELAY_URL_INVALID',
+  )
+  assert.throws(
+    () => parseRelayAddress('not a url'),
+    (e) => isPigeonError(e) && e.code === 'RELAY_URL_INVALID',
+  )
 })
 
 test('a message to an offline peer waits at the relay and arrives, sealed, when it connects', async () => {
@@ -64,14 +93,24 @@ test('a message to an offline peer waits at the relay and arrives, sealed, when 
   aliceLink.onInbound(async () => undefined)
   aliceLink.start()
   await connected(aliceLink)
-  const sent = [text(alice, bob, 'first'), text(alice, bob, '第二条消息'), text(alice, bob, 'third')]
+  const sent = [
+    text(alice, bob, 'first'),
+    text(alice, bob, '第二条消息'),
+    text(alice, bob, 'third'),
+  ]
   for (const envelope of sent) await aliceLink.deliver(bob.peerId, envelope) // resolves on PUBACK
 
   bobLink.start()
   await connected(bobLink)
   while (received.length < sent.length) await new Promise((resolve) => setTimeout(resolve, 20))
-  assert.deepEqual(received.map((e) => e.kind === 'text' && e.text), ['first', '第二条消息', 'third'])
-  assert.deepEqual(received.map((e) => e.sender), [alice.peerId, alice.peerId, alice.peerId])
+  assert.deepEqual(
+    received.map((e) => e.kind === 'text' && e.text),
+    ['first', '第二条消息', 'third'],
+  )
+  assert.deepEqual(
+    received.map((e) => e.sender),
+    [alice.peerId, alice.peerId, alice.peerId],
+  )
 })
 
 /** Bob, whose inbound handler is `inbound`, and Alice: both connected to the relay. */
@@ -141,20 +180,60 @@ test('presence: a watched contact appears with its profile and goes offline when
 test('a relay that refuses us, or is not there, is an error state in words, and delivery fails cleanly', async () => {
   const dave = await generateIdentity()
   const stranger = await generateIdentity()
-  // a token bound to another relay's id: refused at CONNECT
-  const wrong = link(dave, 'Dave', `${relay.mqtt}#${stranger.peerId}`)
+  // a token bound to another relay's id: refused at CONNECT, and said to be the relay id
+  const wrong = link(dave, 'Dave', `${relay.mqtt}#${stranger.peerId}`, {
+    refusedBackoff: { baseMs: 100, maxMs: 10_000 },
+    random: () => 1,
+  })
+  const refusals: RelayStatus[] = []
+  const thirdRefusal = until<void>((resolve) =>
+    wrong.on('status', (s) => {
+      if (s.state === 'error') refusals.push(s)
+      if (refusals.length === 3) resolve()
+    }),
+  )
   wrong.start()
-  const refused = await until<RelayStatus>((resolve) => wrong.on('status', (s) => s.state === 'error' && resolve(s)))
-  assert.equal(refused.lastError?.code, 'RELAY_REFUSED')
-  assert.match(refused.lastError?.message ?? '', /said no/)
-  await assert.rejects(wrong.deliver(stranger.peerId, text(dave, stranger, 'hi')), (e) => isPigeonError(e) && e.code === 'PEER_UNREACHABLE')
+  await thirdRefusal
+  const refused = refusals[0]!
+  assert.equal(refused.lastError?.code, 'TOKEN_WRONG_RELAY')
+  assert.match(refused.lastError?.message ?? '', /relay id is wrong/)
+  await assert.rejects(
+    wrong.deliver(stranger.peerId, text(dave, stranger, 'hi')),
+    (e) => isPigeonError(e) && e.code === 'PEER_UNREACHABLE',
+  )
+  // retried with the refusal back-off (app/core/router/backoff.ts), each wait twice the last
+  const waits = refusals.map((s) => (s.retryAt ?? 0) - (s.lastError?.at ?? 0))
+  assert.ok(
+    waits[0]! >= 90 && waits[1]! >= 1.8 * waits[0]! && waits[2]! >= 1.8 * waits[1]!,
+    `waits ${waits.join(', ')} ms`,
+  )
   await wrong.stop()
 
   const nowhere = link(dave, 'Dave', `mqtt://127.0.0.1:1#${relay.relayId}`)
   nowhere.start()
-  const unreachable = await until<RelayStatus>((resolve) => nowhere.on('status', (s) => s.state === 'error' && resolve(s)))
+  const unreachable = await until<RelayStatus>((resolve) =>
+    nowhere.on('status', (s) => s.state === 'error' && resolve(s)),
+  )
   assert.equal(unreachable.lastError?.code, 'RELAY_UNREACHABLE')
   assert.ok((unreachable.retryAt ?? 0) > 0)
   await nowhere.stop()
   assert.equal(nowhere.status().state, 'off')
+})
+
+test('a key an invite-only relay has not admitted is told so, not that the relay id is wrong', async () => {
+  const closed = await startRelayProcess({ args: ['--invite-only'] })
+  try {
+    const erin = link(await generateIdentity(), 'Erin', `${closed.mqtt}#${closed.relayId}`)
+    const refused = until<RelayStatus>((resolve) =>
+      erin.on('status', (s) => s.state === 'error' && resolve(s)),
+    )
+    erin.start()
+    const status = await refused
+    assert.equal(status.lastError?.code, 'RELAY_REFUSED')
+    assert.match(status.lastError?.message ?? '', /invite-only .* or this computer's clock/)
+    await erin.stop()
+  } finally {
+    await closed.stop()
+    closed.cleanup()
+  }
 })

@@ -11,12 +11,18 @@
 import { EventEmitter } from 'node:events'
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt'
 import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
-import { isPermanentError, isPigeonError, PigeonError } from '../../../shared/errors.js'
+import {
+  isPermanentError,
+  isPigeonError,
+  PigeonError,
+  type PigeonErrorCode,
+} from '../../../shared/errors.js'
 import { isPeerId, type Identity } from '../../../shared/identity.js'
 import { createRelayToken } from '../../../shared/relay-token.js'
 import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
 import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
+import { backoffDelay, type BackoffPolicy } from '../router/backoff.js'
 import { silentLogger, type NetLogger } from '../net/logger.js'
 import { decodePresence, encodePresence, OFFLINE_PRESENCE } from './presence.js'
 import { parseRelayAddress, type RelayAddress } from './url.js'
@@ -47,16 +53,54 @@ export interface RelayLinkInit {
   connectTimeoutMs?: number
   /** a publish not PUBACKed within this long fails (the router retries later) */
   publishTimeoutMs?: number
-  backoff?: { initialMs: number; maxMs: number }
+  /** between attempts that could not reach the relay */
+  backoff?: BackoffPolicy
+  /** between attempts the relay refused: a refusal does not go away by itself */
+  refusedBackoff?: BackoffPolicy
   random?: () => number
 }
 
-const CONNACK_WORDS: Record<number, string> = {
-  1: 'the relay does not speak MQTT 3.1.1',
-  2: 'the relay refused this client id',
-  3: 'the relay is unavailable',
-  4: 'the relay refused the login (bad user name or password)',
-  5: 'the relay refused this identity (not authorised: token rejected, or invite-only and not invited)',
+const UNREACHABLE_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 60_000 }
+const REFUSED_BACKOFF: BackoffPolicy = { baseMs: 10_000, maxMs: 600_000 }
+
+/**
+ * What a refused CONNACK means, by return code (docs/protocol.md §5 "Refusals"). The relay chooses
+ * the code so that the three things a person can fix are told apart.
+ */
+function refusal(
+  code: number,
+  address: RelayAddress,
+): { code: PigeonErrorCode; message: string } | undefined {
+  const at = `The relay at ${address.brokerUrl}`
+  switch (code) {
+    case 1:
+      return {
+        code: 'RELAY_REFUSED',
+        message: `${at} does not speak MQTT 3.1.1; check the address.`,
+      }
+    case 2:
+      return {
+        code: 'RELAY_REFUSED',
+        message: `${at} refused this client's identifier; this is a bug in Pigeon, please report it.`,
+      }
+    case 3:
+      return {
+        code: 'RELAY_UNREACHABLE',
+        message: `${at} is unavailable for now; Pigeon will try again.`,
+      }
+    case 4:
+      return {
+        code: 'TOKEN_WRONG_RELAY',
+        message: `${at} is not the relay ${address.relayId.slice(0, 16)}… named after "#" in the address: the relay id is wrong, or the relay got a new key. Ask its admin for the address pigeon-relay prints at start.`,
+      }
+    case 5:
+      return {
+        code: 'RELAY_REFUSED',
+        message: `${at} refused this identity: it is invite-only and this key has not redeemed an invite, or this computer's clock is more than 2 minutes off.`,
+      }
+    default:
+      return undefined
+  }
 }
 
 export class RelayLink implements DeliveryPath {
@@ -73,6 +117,7 @@ export class RelayLink implements DeliveryPath {
   #status: RelayStatus
   #running = false
   #attempt = 0
+  #refused = false
   #retryTimer: NodeJS.Timeout | undefined
   #profile: ProfileBody
 
@@ -103,7 +148,12 @@ export class RelayLink implements DeliveryPath {
     this.#client = undefined
     if (client !== undefined) {
       if (client.connected) {
-        await client.publishAsync(presenceTopic(this.#init.identity.peerId), Buffer.from(OFFLINE_PRESENCE), { qos: 1, retain: true }).catch(() => undefined)
+        await client
+          .publishAsync(presenceTopic(this.#init.identity.peerId), Buffer.from(OFFLINE_PRESENCE), {
+            qos: 1,
+            retain: true,
+          })
+          .catch(() => undefined)
       }
       await client.endAsync(false).catch(() => undefined)
     }
@@ -131,12 +181,25 @@ export class RelayLink implements DeliveryPath {
       await Promise.race([
         client.publishAsync(inboxTopic(peerId), Buffer.from(sealed), { qos: 1 }),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new PigeonError('DELIVERY_TIMEOUT', `The relay did not confirm the message within ${timeoutMs / 1000} s.`)), timeoutMs)
+          timer = setTimeout(
+            () =>
+              reject(
+                new PigeonError(
+                  'DELIVERY_TIMEOUT',
+                  `The relay did not confirm the message within ${timeoutMs / 1000} s.`,
+                ),
+              ),
+            timeoutMs,
+          )
         }),
       ])
     } catch (cause) {
       if (isPigeonError(cause)) throw cause
-      throw new PigeonError('RELAY_UNREACHABLE', `The relay did not take the message: ${errorWords(cause)}.`, { cause })
+      throw new PigeonError(
+        'RELAY_UNREACHABLE',
+        `The relay did not take the message: ${errorWords(cause)}.`,
+        { cause },
+      )
     } finally {
       clearTimeout(timer)
     }
@@ -146,11 +209,17 @@ export class RelayLink implements DeliveryPath {
     this.#handler = handler
   }
 
-  on<K extends keyof RelayLinkEvents>(event: K, listener: (detail: RelayLinkEvents[K]) => void): void {
+  on<K extends keyof RelayLinkEvents>(
+    event: K,
+    listener: (detail: RelayLinkEvents[K]) => void,
+  ): void {
     this.#events.on(event, listener)
   }
 
-  off<K extends keyof RelayLinkEvents>(event: K, listener: (detail: RelayLinkEvents[K]) => void): void {
+  off<K extends keyof RelayLinkEvents>(
+    event: K,
+    listener: (detail: RelayLinkEvents[K]) => void,
+  ): void {
     this.#events.off(event, listener)
   }
 
@@ -161,14 +230,16 @@ export class RelayLink implements DeliveryPath {
     const added: string[] = []
     for (const peerId of peerIds) {
       // one topic the relay refuses fails the whole SUBSCRIBE, inbox included: only PeerIds pass
-      if (peerId === this.#init.identity.peerId || this.#watched.has(peerId) || !isPeerId(peerId)) continue
+      if (peerId === this.#init.identity.peerId || this.#watched.has(peerId) || !isPeerId(peerId))
+        continue
       this.#watched.add(peerId)
       added.push(peerId)
     }
     const client = this.#client
     if (added.length > 0 && client?.connected === true) {
       client.subscribe(added.map(presenceTopic), { qos: 1 }, (error) => {
-        if (error) this.#log.warn({ error: errorWords(error) }, 'relay refused a presence subscription')
+        if (error)
+          this.#log.warn({ error: errorWords(error) }, 'relay refused a presence subscription')
       })
     }
   }
@@ -185,7 +256,10 @@ export class RelayLink implements DeliveryPath {
 
   async #publishPresence(client: MqttClient): Promise<void> {
     const payload = encodePresence(this.#init.identity.peerId, this.#profile)
-    await client.publishAsync(presenceTopic(this.#init.identity.peerId), Buffer.from(payload), { qos: 1, retain: true })
+    await client.publishAsync(presenceTopic(this.#init.identity.peerId), Buffer.from(payload), {
+      qos: 1,
+      retain: true,
+    })
   }
 
   // --- connection -----------------------------------------------------------------------------
@@ -211,7 +285,12 @@ export class RelayLink implements DeliveryPath {
       connectTimeout: this.#init.connectTimeoutMs ?? 10_000,
       keepalive: 30,
       resubscribe: false,
-      will: { topic: presenceTopic(me), payload: Buffer.from(OFFLINE_PRESENCE), qos: 1, retain: true },
+      will: {
+        topic: presenceTopic(me),
+        payload: Buffer.from(OFFLINE_PRESENCE),
+        qos: 1,
+        retain: true,
+      },
     })
     this.#client = client
     // small packets (PUBLISH, PUBACK) must not wait for Nagle + the relay's delayed ACK (~40 ms)
@@ -224,7 +303,10 @@ export class RelayLink implements DeliveryPath {
         () => done(),
         (error: unknown) => {
           // not stored: drop the link without acking, so the relay keeps it and resends it
-          this.#log.warn({ error: errorWords(error) }, 'could not store a relayed message; reconnecting to get it again')
+          this.#log.warn(
+            { error: errorWords(error) },
+            'could not store a relayed message; reconnecting to get it again',
+          )
           client.end(true)
         },
       )
@@ -248,38 +330,55 @@ export class RelayLink implements DeliveryPath {
 
   async #onConnected(client: MqttClient): Promise<void> {
     this.#attempt = 0
+    this.#refused = false
     const me = this.#init.identity.peerId
     try {
-      await client.subscribeAsync([inboxTopic(me), ...[...this.#watched].map(presenceTopic)], { qos: 1 })
+      await client.subscribeAsync([inboxTopic(me), ...[...this.#watched].map(presenceTopic)], {
+        qos: 1,
+      })
       await this.#publishPresence(client)
     } catch (error) {
       this.#lastError(error)
       client.end(true)
       return
     }
-    this.#setStatus({ state: 'connected', url: this.address.text, lastError: this.#status.lastError })
+    this.#setStatus({
+      state: 'connected',
+      url: this.address.text,
+      lastError: this.#status.lastError,
+    })
     this.#emit('path:up', {})
   }
 
   async #onPublish(packet: IPublishPacket): Promise<void> {
     const topic = parseTopic(packet.topic)
-    const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : new Uint8Array(packet.payload)
+    const payload =
+      typeof packet.payload === 'string'
+        ? new TextEncoder().encode(packet.payload)
+        : new Uint8Array(packet.payload)
     if (topic?.kind === 'inbox' && topic.peerId === this.#init.identity.peerId) {
       let envelope: Envelope
       try {
         envelope = await openSealed(payload, this.#init.identity, { replay: this.#replay })
       } catch (error) {
         // a forged, damaged or replayed message can never become valid: ack it away, log it
-        this.#log.warn({ code: isPigeonError(error) ? error.code : 'UNKNOWN' }, `refused a relayed message: ${errorWords(error)}`)
+        this.#log.warn(
+          { code: isPigeonError(error) ? error.code : 'UNKNOWN' },
+          `refused a relayed message: ${errorWords(error)}`,
+        )
         return
       }
-      if (this.#handler === undefined) throw new PigeonError('DELIVERY_REFUSED', 'No inbound handler is set.')
+      if (this.#handler === undefined)
+        throw new PigeonError('DELIVERY_REFUSED', 'No inbound handler is set.')
       try {
         await this.#handler(envelope, 'relay')
       } catch (error) {
         if (isPermanentError(error)) {
           // refused for good (addressed to someone else, say): unacked it would come back forever
-          this.#log.warn({ code: error.code }, `refused a relayed message for good: ${errorWords(error)}`)
+          this.#log.warn(
+            { code: error.code },
+            `refused a relayed message for good: ${errorWords(error)}`,
+          )
           return
         }
         this.#replay.forget(envelope.id) // it will come again; it must not count as a replay then
@@ -291,7 +390,10 @@ export class RelayLink implements DeliveryPath {
       this.#onPresence(topic.peerId, payload)
       return
     }
-    this.#log.debug({ topic: packet.topic.slice(0, 120) }, 'ignored a message on an unexpected topic')
+    this.#log.debug(
+      { topic: packet.topic.slice(0, 120) },
+      'ignored a message on an unexpected topic',
+    )
   }
 
   #onPresence(peerId: string, payload: Uint8Array): void {
@@ -315,13 +417,13 @@ export class RelayLink implements DeliveryPath {
 
   #lastError(error: unknown): void {
     const code = isPigeonError(error) ? error.code : (error as { code?: unknown }).code
-    let pigeonCode = 'RELAY_UNREACHABLE'
-    let message = `Cannot reach the relay at ${this.address.brokerUrl}: ${errorWords(error)}.`
-    if (typeof code === 'number' && CONNACK_WORDS[code] !== undefined) {
-      pigeonCode = 'RELAY_REFUSED'
-      message = `The relay at ${this.address.brokerUrl} said no: ${CONNACK_WORDS[code]}. Check the relay address and this computer's clock.`
+    const refused = typeof code === 'number' ? refusal(code, this.address) : undefined
+    this.#refused = refused !== undefined && refused.code !== 'RELAY_UNREACHABLE'
+    const problem = refused ?? {
+      code: 'RELAY_UNREACHABLE',
+      message: `Cannot reach the relay at ${this.address.brokerUrl}: ${errorWords(error)}.`,
     }
-    this.#status = { ...this.#status, lastError: { code: pigeonCode, message, at: Date.now() } }
+    this.#status = { ...this.#status, lastError: { ...problem, at: Date.now() } }
   }
 
   #fail(error: unknown): void {
@@ -331,14 +433,20 @@ export class RelayLink implements DeliveryPath {
 
   #scheduleRetry(): void {
     if (!this.#running) return
-    const { initialMs, maxMs } = this.#init.backoff ?? { initialMs: 500, maxMs: 60_000 }
-    const ceiling = Math.min(maxMs, initialMs * 2 ** this.#attempt)
-    const delay = Math.round(ceiling / 2 + (this.#init.random ?? Math.random)() * (ceiling / 2)) // "equal jitter"
+    const policy = this.#refused
+      ? (this.#init.refusedBackoff ?? REFUSED_BACKOFF)
+      : (this.#init.backoff ?? UNREACHABLE_BACKOFF)
+    const delay = backoffDelay(this.#attempt, policy, this.#init.random)
     this.#attempt += 1
     clearTimeout(this.#retryTimer)
     this.#retryTimer = setTimeout(() => void this.#connect(), delay)
     this.#retryTimer.unref?.()
-    this.#setStatus({ state: 'error', url: this.address.text, lastError: this.#status.lastError, retryAt: Date.now() + delay })
+    this.#setStatus({
+      state: 'error',
+      url: this.address.text,
+      lastError: this.#status.lastError,
+      retryAt: Date.now() + delay,
+    })
   }
 
   #setStatus(status: RelayStatus): void {
