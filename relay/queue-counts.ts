@@ -32,8 +32,6 @@ export interface QueueCounts {
     strict: boolean,
   ): Array<Refusal | undefined> | Promise<Array<Refusal | undefined>>
   release(clientId: string, sender: string | undefined): void
-  /** the number queued for a client, once `known` */
-  total(clientId: string): Promise<number | undefined>
   /** replaces a client's counts with what its stored queue holds */
   reset(clientId: string, stored: Tally): Promise<void>
   /** no numbers yet for this client: the caller should count its stored queue (memory only) */
@@ -100,10 +98,6 @@ export class MemoryCounts implements QueueCounts {
 
   release(clientId: string, sender: string | undefined): void {
     this.#add(clientId, sender, -1)
-  }
-
-  async total(clientId: string): Promise<number | undefined> {
-    return this.#tallies.get(clientId)?.total
   }
 
   unknown(clientId: string): boolean {
@@ -236,10 +230,6 @@ export class RedisCounts implements QueueCounts {
 
   release(clientId: string, sender: string | undefined): void {
     this.#redis.pigeonRelease!(RedisCounts.key(clientId), sender ?? '').catch(this.#onError)
-  }
-
-  async total(clientId: string): Promise<number | undefined> {
-    return Number((await this.#redis.hget(RedisCounts.key(clientId), 't')) ?? 0)
   }
 
   unknown(): boolean {

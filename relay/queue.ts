@@ -91,6 +91,8 @@ export class QueueLedger {
   readonly #ttlMs: number
   readonly #metrics: RelayMetrics
   readonly #log: Logger | undefined
+  /** one node: the gauge follows the counts read from the store; a cluster: only this node's own changes */
+  readonly #gaugeFollowsStore: boolean
   /** set once the broker exists: is this client connected to this node? */
   isOnline: (clientId: string) => boolean = () => false
 
@@ -99,6 +101,7 @@ export class QueueLedger {
     this.#ttlMs = options.ttlMs
     this.#metrics = options.metrics
     this.#log = options.log
+    this.#gaugeFollowsStore = options.redis === undefined
     this.#counts =
       options.redis === undefined
         ? new MemoryCounts(limits)
@@ -217,12 +220,6 @@ export class QueueLedger {
     if (this.#counts.unknown(clientId)) await this.#load(clientId)
   }
 
-  /** Messages queued (or in flight) for a client. */
-  async count(clientId: string): Promise<number> {
-    await this.prepare(clientId)
-    return (await this.#counts.total(clientId)) ?? 0
-  }
-
   /** Does a publish to this inbox reach anyone: its owner has a persistent session here, or is connected? */
   async hasInbox(peerId: string): Promise<boolean> {
     if (this.isOnline(peerId) || this.#inner === undefined) return true
@@ -245,11 +242,12 @@ export class QueueLedger {
     if (running !== undefined) return running
     const inner = this.#inner
     if (inner === undefined) return Promise.resolve()
-    this.#metrics.queuedOffline.dec(this.#counts.begin(clientId))
+    const replaced = this.#counts.begin(clientId)
+    if (this.#gaugeFollowsStore) this.#metrics.queuedOffline.dec(replaced)
     const loading = tallyOf(inner.outgoingStream({ id: clientId }))
       .then(async (stored) => {
         await this.#counts.reset(clientId, stored)
-        this.#metrics.queuedOffline.inc(stored.total)
+        if (this.#gaugeFollowsStore) this.#metrics.queuedOffline.inc(stored.total)
       })
       .finally(() => this.#loading.delete(clientId))
     this.#loading.set(clientId, loading)
