@@ -87,6 +87,7 @@ export function createAcl(options: AclOptions) {
     }
     // Pigeon delivery is at-least-once with dedup by message id; QoS 2 buys nothing here (the
     // SUBACK says 1 too: limits.ts guardSubscribe)
+    // every grant goes through subscriptions.grant: a persistent session stores only what it recorded
     const granted = { ...sub, qos: Math.min(sub.qos, 1) as Subscription['qos'] }
     if (!subscriptions.grant(client, sub, granted)) {
       refused(
