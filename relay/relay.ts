@@ -95,6 +95,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   })
   const rate = new PublishRateLimiter(config.publishRate, config.publishBurst)
   const subscriptions = new GrantedSubscriptions(config.maxSubscriptions)
+  let closing = false
   // closing: what must finish before the store closes (in-flight.ts)
   const inFlight = new InFlight((error) => log.warn({ err: error }, 'store stream failed'))
   const invites = new InviteBook({ dataDir: config.data, redis: store.redis })
@@ -196,7 +197,6 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     wsAddress = await listen(wsHttp, config.wsPort, config.host)
   }
 
-  let closing = false
   const http = createHttpServer({
     relayId,
     adminToken,
