@@ -151,14 +151,9 @@ export function createAcl(options: AclOptions) {
         throw error
       }
     }
-    if (parsed.kind === 'inbox' && packet.qos > 0) {
-      // nobody collects an inbox without a session: refused, not acknowledged into nothing
-      // (docs/relay.md "Guarantees"); the sender keeps the message and tries again later
-      if (!(await queues.hasInbox(parsed.peerId)))
-        return { reason: 'inbox_unknown', detail: `${parsed.peerId} has no session on this relay` }
-      // the cap and the sender's share are decided in the enqueue itself (queue.ts); have the count ready
-      await queues.prepare(parsed.peerId)
-    }
+    // the cap, the sender's share and whether the inbox has a session at all are decided in the
+    // enqueue itself (queue.ts); have the count ready for it
+    if (parsed.kind === 'inbox' && packet.qos > 0) await queues.prepare(parsed.peerId)
     // the sender of every queued copy, for the shares (queue.ts); aedes sets it anyway when it emits
     ;(packet as PublishPacket & { clientId?: string }).clientId = client.id
     options.stampClock(Date.now())

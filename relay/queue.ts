@@ -24,7 +24,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { PigeonError } from '../shared/errors.js'
-import { inboxTopic, parseTopic } from '../shared/topics.js'
+import { parseTopic } from '../shared/topics.js'
 import type { RelayMetrics } from './metrics.js'
 import {
   MemoryCounts,
@@ -64,12 +64,16 @@ interface Persistence {
   outgoingClearMessageId(client: { id: string }, packet: unknown): Promise<unknown>
   outgoingUpdate(client: { id: string }, packet: unknown): Promise<unknown>
   outgoingStream(client: { id: string }): AsyncIterable<unknown>
-  subscriptionsByTopic(topic: string): Promise<Sub[] | undefined>
 }
 
-const REFUSED: Record<Refusal, string> = {
-  queue_full: 'holds its limit of messages',
-  share_full: 'holds as many messages from this sender as one sender may queue there',
+type Refused = Refusal | 'inbox_unknown'
+
+const REFUSED: Record<Refused, string> = {
+  queue_full: 'holds its limit of messages; try again once it is collected',
+  share_full:
+    'holds as many messages from this sender as one sender may queue there; try again once it is collected',
+  inbox_unknown:
+    'has no session on this relay (its owner never subscribed to it here); try again once its owner has connected',
 }
 
 export interface QueueOptions {
@@ -157,6 +161,17 @@ export class QueueLedger {
     const parsed = parseTopic(packet.topic)
     // an inbox refuses its sender rather than skipping the message; anything else skips the full
     const strict = parsed?.kind === 'inbox'
+    // An inbox nobody has a session for here would be acknowledged into nothing: aedes queues
+    // only for the persistent subscriptions it knows (in a cluster, this node's copy of them,
+    // which learns another node's new subscription a moment later). Refused instead
+    // (docs/relay.md "Guarantees").
+    if (
+      parsed?.kind === 'inbox' &&
+      !this.isOnline(parsed.peerId) &&
+      !subs.some((sub) => sub.clientId === parsed.peerId)
+    ) {
+      return this.#ordered(Promise.reject(this.#refuse('inbox_unknown', sender, packet.topic)))
+    }
     for (const sub of subs)
       if (this.#counts.unknown(sub.clientId)) void this.#load(sub.clientId).catch(() => undefined)
     const admissions = subs.map((sub) => ({
@@ -185,6 +200,10 @@ export class QueueLedger {
     } catch (error) {
       work = Promise.reject(error)
     }
+    return this.#ordered(work)
+  }
+
+  #ordered(work: Promise<unknown>): Promise<unknown> {
     // The writes run concurrently, but each call resolves only after every earlier one:
     // LevelDB completes puts from its thread pool in any order, and aedes emits a packet to
     // live subscribers when its enqueue resolves, so without this a later packet could
@@ -195,7 +214,7 @@ export class QueueLedger {
     return ordered
   }
 
-  #refuse(refusal: Refusal, sender: string | undefined, topic: string): PigeonError {
+  #refuse(refusal: Refused, sender: string | undefined, topic: string): PigeonError {
     this.#metrics.aclRefusals.inc({ reason: refusal })
     const owner = parseTopic(topic)
     const who = owner?.kind === 'inbox' ? owner.peerId : topic
@@ -210,21 +229,14 @@ export class QueueLedger {
       'publish refused',
     )
     return new PigeonError(
-      'RELAY_QUEUE_FULL',
-      `The inbox of ${who} ${REFUSED[refusal]}; the message stays with its sender, try again once it is collected.`,
+      refusal === 'inbox_unknown' ? 'ACL_DENIED' : 'RELAY_QUEUE_FULL',
+      `The inbox of ${who} ${REFUSED[refusal]}. The message stays with its sender.`,
     )
   }
 
   /** Makes sure a client's queue is counted before a publish to it is decided (one node: read from the store once). */
   async prepare(clientId: string): Promise<void> {
     if (this.#counts.unknown(clientId)) await this.#load(clientId)
-  }
-
-  /** Does a publish to this inbox reach anyone: its owner has a persistent session here, or is connected? */
-  async hasInbox(peerId: string): Promise<boolean> {
-    if (this.isOnline(peerId) || this.#inner === undefined) return true
-    const subs = (await this.#inner.subscriptionsByTopic(inboxTopic(peerId))) ?? []
-    return subs.some((sub) => sub.clientId === peerId)
   }
 
   /** Re-reads a client's queue from the store (on connect: another cluster node may have queued, expiry may have removed). */
