@@ -13,6 +13,10 @@ type Op = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: stri
 
 const DELETED = Symbol('deleted')
 const RECENT_KEYS = 20_000
+// Read only by iterating (aedes-persistence-level loads subscriptions at start and streams
+// retained messages), never by get: keeping them would only hold memory — 20,000 retained group
+// documents of up to 96 KiB, or a large SUBSCRIBE's subscriptions (issue 10 item 9).
+const NEVER_GOT = ['subscriptions:', 'retained:']
 
 export function coalescedLevel(db: ClassicLevel<string, Buffer>): ClassicLevel<string, Buffer> {
   let ops: Op[] = []
@@ -27,6 +31,7 @@ export function coalescedLevel(db: ClassicLevel<string, Buffer>): ClassicLevel<s
 
   function remember(key: string, value: Buffer | typeof DELETED): void {
     recent.delete(key)
+    if (NEVER_GOT.some((prefix) => key.startsWith(prefix))) return
     recent.set(key, value)
     if (recent.size > RECENT_KEYS) recent.delete(recent.keys().next().value as string)
   }
@@ -129,7 +134,8 @@ export function coalescedLevel(db: ClassicLevel<string, Buffer>): ClassicLevel<s
   }
   return new Proxy(db, {
     get(target, property) {
-      if (typeof property === 'string' && Object.hasOwn(view, property)) return view[property as keyof typeof view]
+      if (typeof property === 'string' && Object.hasOwn(view, property))
+        return view[property as keyof typeof view]
       const value: unknown = Reflect.get(target, property) // receiver = target: private fields
       return typeof value === 'function' ? value.bind(target) : value
     },

@@ -1,4 +1,4 @@
-// Limits that protect the relay (DESIGN.md "The relay"): the aedes options, a per-client
+// Limits that protect the relay (DESIGN.md "The relay"): the aedes options, a per-identity
 // publish rate, and a cap on packet size enforced while bytes arrive (mqtt-packet would
 // otherwise buffer a packet of any announced length, up to 256 MiB [MQTT-2.2.3]).
 import type { Client } from 'aedes'
@@ -23,40 +23,63 @@ export function brokerLimits(config: RelayConfig) {
   }
 }
 
+/** buckets kept at most: beyond it the fullest go first (a full bucket is the same as none) */
+const MAX_BUCKETS = 100_000
+
 /**
- * Token bucket per client: `rate` publishes per second sustained, `burst` at once. A publish
- * over the rate waits for its token (back-pressure, since aedes handles a client's packets in
- * order); one that would wait more than `maxWaitMs` is refused instead.
+ * Token bucket per identity (the PeerId, which is the client id): `rate` publishes per second
+ * sustained, `burst` at once. A publish over the rate waits for its token (back-pressure, since
+ * aedes handles a client's packets in order); one that would wait more than `maxWaitMs` is
+ * refused instead. A bucket outlives the connection, so reconnecting does not refill it (issue 10
+ * item 9: six connections of 480 publishes each passed a burst of 500); one that has refilled
+ * to `burst` holds nothing a new bucket would not, and is forgotten, so the map stays as small as
+ * the set of keys that published in the last burst/rate seconds. One node counts its own
+ * connections: in cluster mode a key that spreads its connections over n nodes gets n times
+ * the rate (docs/relay.md "Guarantees").
  */
 export class PublishRateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>()
   readonly #rate: number
   readonly #burst: number
   readonly #maxWaitMs: number
+  readonly #maxBuckets: number
 
-  constructor(rate: number, burst: number, maxWaitMs = 5000) {
+  constructor(rate: number, burst: number, maxWaitMs = 5000, maxBuckets = MAX_BUCKETS) {
     this.#rate = rate
     this.#burst = Math.max(1, burst)
     this.#maxWaitMs = maxWaitMs
+    this.#maxBuckets = maxBuckets
   }
 
   /** ms to wait before this publish may proceed, or undefined when it must be refused */
-  take(clientId: string, now: number): number | undefined {
-    const bucket = this.#buckets.get(clientId) ?? { tokens: this.#burst, at: now }
-    bucket.tokens = Math.min(this.#burst, bucket.tokens + ((now - bucket.at) * this.#rate) / 1000)
+  take(peerId: string, now: number): number | undefined {
+    const bucket = this.#buckets.get(peerId) ?? { tokens: this.#burst, at: now }
+    bucket.tokens = this.#refilled(bucket, now)
     bucket.at = now
     const waitMs = bucket.tokens >= 1 ? 0 : ((1 - bucket.tokens) * 1000) / this.#rate
-    if (waitMs > this.#maxWaitMs) {
-      this.#buckets.set(clientId, bucket)
-      return undefined
-    }
-    bucket.tokens -= 1 // may go negative: later publishes queue behind this one
-    this.#buckets.set(clientId, bucket)
-    return waitMs
+    if (waitMs <= this.#maxWaitMs) bucket.tokens -= 1 // may go negative: later publishes queue behind this one
+    this.#buckets.delete(peerId) // re-inserted: the map's order is the order of last use
+    this.#buckets.set(peerId, bucket)
+    if (this.#buckets.size > this.#maxBuckets) this.#sweep(now)
+    return waitMs > this.#maxWaitMs ? undefined : waitMs
   }
 
-  forget(clientId: string): void {
-    this.#buckets.delete(clientId)
+  get size(): number {
+    return this.#buckets.size
+  }
+
+  #refilled(bucket: { tokens: number; at: number }, now: number): number {
+    return Math.min(this.#burst, bucket.tokens + ((now - bucket.at) * this.#rate) / 1000)
+  }
+
+  /** forgets full buckets; should every bucket be in use, the least recently used go */
+  #sweep(now: number): void {
+    for (const [peerId, bucket] of this.#buckets)
+      if (this.#refilled(bucket, now) >= this.#burst) this.#buckets.delete(peerId)
+    for (const peerId of this.#buckets.keys()) {
+      if (this.#buckets.size <= this.#maxBuckets * 0.9) break
+      this.#buckets.delete(peerId)
+    }
   }
 }
 
@@ -64,6 +87,35 @@ interface ParserInternals {
   parse(buf: Buffer): number
   packet: { length: number }
   _list: { length: number }
+  prependListener(
+    event: 'packet',
+    listener: (packet: { cmd: string; subscriptions?: Array<{ qos: number }> }) => void,
+  ): void
+}
+
+const beyondPacketCap = new WeakSet<object>()
+
+/** Was this subscription asked for past the per-SUBSCRIBE cap (guardSubscribe)? */
+export function pastSubscribeCap(sub: object): boolean {
+  return beyondPacketCap.has(sub)
+}
+
+/**
+ * Looks at every SUBSCRIBE before aedes does (aedes 1.2 offers no hook for the packet as a
+ * whole). Asks for QoS 1 at most: aedes answers each topic with the QoS the client requested
+ * (lib/handlers/subscribe.js doSubscribe; what authorizeSubscribe returns is only stored), and
+ * the relay delivers QoS 1 ("The Server might grant a lower maximum QoS", [MQTT-3.9.3]). Marks
+ * the topics past `maxTopics`, which the ACL refuses with 0x80, so one packet's work is bounded.
+ */
+export function guardSubscribe(client: Client, maxTopics: number): void {
+  const parser = (client as unknown as { _parser?: ParserInternals })._parser
+  parser?.prependListener('packet', (packet) => {
+    if (packet.cmd !== 'subscribe' || packet.subscriptions === undefined) return
+    packet.subscriptions.forEach((sub, i) => {
+      sub.qos = Math.min(sub.qos, 1)
+      if (i >= maxTopics) beyondPacketCap.add(sub)
+    })
+  })
 }
 
 /**

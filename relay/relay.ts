@@ -1,7 +1,11 @@
 // One relay process, composed: store → aedes with our hooks → MQTT/WS listeners → HTTP.
 // `startRelay` is what relay/main.ts runs; it returns the addresses it bound (port 0 = any free
 // port) and a graceful `close`.
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net'
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+} from 'node:net'
 import { createServer as createTlsServer } from 'node:tls'
 import { createServer as createHttpServerNode, type Server as HttpServer } from 'node:http'
 import { readFileSync } from 'node:fs'
@@ -18,13 +22,15 @@ import { createAuthenticate, preConnect } from './auth.js'
 import type { RelayConfig } from './config.js'
 import { ensureDataDir, loadAdminToken, loadRelayIdentity } from './data-dir.js'
 import { GroupRegistry } from './groups.js'
+import { InFlight } from './in-flight.js'
 import { createHttpServer } from './http.js'
 import { InviteBook } from './invites.js'
-import { brokerLimits, guardPacketSize, PublishRateLimiter } from './limits.js'
+import { brokerLimits, guardPacketSize, guardSubscribe, PublishRateLimiter } from './limits.js'
 import { createMetrics } from './metrics.js'
 import { openStore } from './persistence.js'
 import { openSpentTokens } from './spent-tokens.js'
 import { QueueLedger, stampClock } from './queue.js'
+import { GrantedSubscriptions } from './subscriptions.js'
 
 export interface RunningRelay {
   relayId: string
@@ -36,17 +42,42 @@ export interface RunningRelay {
 
 // Room for the sealing overhead and MQTT framing on top of an envelope's own limit.
 const PACKET_OVERHEAD_BYTES = 512
+// longest wait for in-flight store work at shutdown: a publish may sleep 5 s for its rate token
+// (limits.ts); main.ts gives the whole shutdown 20 s
+const CLOSE_DRAIN_MS = 8000
 
 /** one line a person can act on, for a port we cannot bind (`flag` names the setting) */
-function cannotListen(error: NodeJS.ErrnoException, host: string, port: number, flag: string): PigeonError {
+function cannotListen(
+  error: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+  flag: string,
+): PigeonError {
   const why =
-    error.code === 'EADDRINUSE' ? 'the port is in use by another program' : error.code === 'EACCES' ? 'this user may not use the port' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : (error.code ?? error.message)
-  return new PigeonError('RELAY_CONFIG_INVALID', `Cannot listen on ${host}:${port} (${flag}): ${why}. Stop the other program or choose another ${flag}${error.code === 'EADDRNOTAVAIL' ? ' or --host' : ''}.`, { cause: error })
+    error.code === 'EADDRINUSE'
+      ? 'the port is in use by another program'
+      : error.code === 'EACCES'
+        ? 'this user may not use the port'
+        : error.code === 'EADDRNOTAVAIL'
+          ? 'this machine has no such address'
+          : (error.code ?? error.message)
+  return new PigeonError(
+    'RELAY_CONFIG_INVALID',
+    `Cannot listen on ${host}:${port} (${flag}): ${why}. Stop the other program or choose another ${flag}${error.code === 'EADDRNOTAVAIL' ? ' or --host' : ''}.`,
+    { cause: error },
+  )
 }
 
-function listen(server: NetServer | HttpServer, port: number, host: string, flag: string): Promise<AddressInfo> {
+function listen(
+  server: NetServer | HttpServer,
+  port: number,
+  host: string,
+  flag: string,
+): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(cannotListen(error, host, port, flag)))
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(cannotListen(error, host, port, flag)),
+    )
     server.listen(port, host, () => resolve(server.address() as AddressInfo))
   })
 }
@@ -55,7 +86,11 @@ function readPem(path: string, flag: string): Buffer {
   try {
     return readFileSync(path)
   } catch (cause) {
-    throw new PigeonError('RELAY_CONFIG_INVALID', `Cannot read ${flag} ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}. Point ${flag} at a PEM file this user can read.`, { cause })
+    throw new PigeonError(
+      'RELAY_CONFIG_INVALID',
+      `Cannot read ${flag} ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}. Point ${flag} at a PEM file this user can read.`,
+      { cause },
+    )
   }
 }
 
@@ -74,21 +109,52 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   const adminToken = loadAdminToken(config.data)
   const relayId = identity.peerId
   const metrics = createMetrics()
-  const store = await openStore({ dataDir: config.data, redisUrl: config.redis, queueCap: config.queueCap, queueTtlMs: config.queueTtlMs })
-  const groups = new GroupRegistry()
-  const queues = new QueueLedger({ cap: config.queueCap, ttlMs: config.queueTtlMs, metrics })
+  const store = await openStore({
+    dataDir: config.data,
+    redisUrl: config.redis,
+    queueCap: config.queueCap,
+    queueTtlMs: config.queueTtlMs,
+  })
+  const groups = new GroupRegistry({
+    maxGroups: config.maxGroups,
+    maxRetainedBytes: config.maxRetainedBytes,
+  })
+  const queues = new QueueLedger({
+    cap: config.queueCap,
+    share: config.senderShare,
+    ttlMs: config.queueTtlMs,
+    metrics,
+    log,
+    redis: store.redis,
+  })
   const rate = new PublishRateLimiter(config.publishRate, config.publishBurst)
+  const subscriptions = new GrantedSubscriptions(config.maxSubscriptions)
+  let closing = false
+  // closing: what must finish before the store closes (in-flight.ts)
+  const inFlight = new InFlight((error) => log.warn({ err: error }, 'store stream failed'))
   const invites = new InviteBook({ dataDir: config.data, redis: store.redis })
   const spent = await openSpentTokens({ dataDir: config.data, redis: store.redis })
   // the ACL is an input to the broker, but stamps the broker's counter: filled in below
   const clock: { broker?: { counter: number } } = {}
-  const acl = createAcl({ groups, queues, rate, maxPayloadBytes: config.maxPacketBytes, metrics, log, stampClock: (now) => clock.broker !== undefined && stampClock(clock.broker, now) })
+  const acl = createAcl({
+    groups,
+    queues,
+    rate,
+    subscriptions,
+    inFlight,
+    maxSubscriptions: config.maxSubscriptions,
+    maxSubscribeTopics: config.maxSubscribeTopics,
+    maxPayloadBytes: config.maxPacketBytes,
+    metrics,
+    log,
+    stampClock: (now) => clock.broker !== undefined && stampClock(clock.broker, now),
+  })
 
   const broker = await Aedes.createBroker({
     // unique per process (cluster nodes share the relay id); time first, so that a level store,
     // which orders a queue by broker id then counter, keeps queues in order across restarts
     id: `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`,
-    persistence: queues.wrap(store.persistence as object),
+    persistence: inFlight.wrap(queues.wrap(subscriptions.wrap(store.persistence as object))),
     mq: store.mq,
     ...brokerLimits(config),
     preConnect,
@@ -105,35 +171,54 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   ackAfterStore(broker) // a PUBACK means "stored": aedes 1.2 would send it before the queue write
   const connected = (broker as unknown as { clients: Record<string, unknown> }).clients
   queues.isOnline = (clientId) => connected[clientId] !== undefined
-  const brokerPersistence = (broker as unknown as { persistence: Parameters<GroupRegistry['load']>[0] }).persistence
+  const brokerPersistence = (
+    broker as unknown as { persistence: Parameters<GroupRegistry['load']>[0] }
+  ).persistence
   await groups.load(brokerPersistence)
   await groups.follow((broker as unknown as { mq: Parameters<GroupRegistry['follow']>[0] }).mq)
 
   broker.on('client', (client) => {
     metrics.connectedClients.inc()
-    queues.refresh(client.id).catch((error: unknown) => log.error({ err: error }, 'cannot count a queue'))
+    queues
+      .refresh(client.id)
+      .catch((error: unknown) => log.error({ err: error }, 'cannot count a queue'))
   })
-  broker.on('clientDisconnect', (client) => {
-    metrics.connectedClients.dec()
-    rate.forget(client.id)
+  broker.on('clientDisconnect', () => {
+    metrics.connectedClients.dec() // the rate bucket stays: it belongs to the key, not the connection
   })
-  broker.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'))
-  broker.on('connectionError', (_client, error) => log.debug({ err: error.message }, 'connection error'))
+  // aedes emits 'error' for a store failure it cannot hand to a client (aedes.js DoEnqueues); unheard, it would end the process
+  ;(broker as unknown as NodeJS.EventEmitter).on('error', (error: Error) =>
+    log.error({ err: error }, closing ? 'store call failed while closing' : 'store call failed'),
+  )
+  broker.on('unsubscribe', (topics, client) => subscriptions.release(client, topics))
+  broker.on('clientError', (client, error) =>
+    log.debug({ clientId: client.id, err: error.message }, 'client error'),
+  )
+  broker.on('connectionError', (_client, error) =>
+    log.debug({ err: error.message }, 'connection error'),
+  )
 
   const maxPacket = config.maxPacketBytes + PACKET_OVERHEAD_BYTES
   const handle = (stream: Duplex, request?: IncomingMessage): void => {
     // small packets (PUBACK, short PUBLISH) must not wait for Nagle + the peer's delayed ACK
     if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') stream.setNoDelay(true)
     const client = broker.handle(stream, request)
+    guardSubscribe(client, config.maxSubscribeTopics)
     guardPacketSize(client, maxPacket, () => {
       metrics.aclRefusals.inc({ reason: 'packet_too_large' })
-      log.warn({ event: 'acl_refused', reason: 'packet_too_large', clientId: client.id }, 'oversize packet: connection closed')
+      log.warn(
+        { event: 'acl_refused', reason: 'packet_too_large', clientId: client.id },
+        'oversize packet: connection closed',
+      )
     })
   }
 
   const mqttServer =
     config.tlsCert !== undefined && config.tlsKey !== undefined
-      ? createTlsServer({ cert: readPem(config.tlsCert, '--tls-cert'), key: readPem(config.tlsKey, '--tls-key') }, (socket) => handle(socket))
+      ? createTlsServer(
+          { cert: readPem(config.tlsCert, '--tls-cert'), key: readPem(config.tlsKey, '--tls-key') },
+          (socket) => handle(socket),
+        )
       : createNetServer((socket) => handle(socket))
   mqttServer.maxConnections = config.maxConnections
   const mqttAddress = await listen(mqttServer, config.mqttPort, config.host, '--mqtt-port')
@@ -147,7 +232,6 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     wsAddress = await listen(wsHttp, config.wsPort, config.host, '--ws-port')
   }
 
-  let closing = false
   const http = createHttpServer({
     relayId,
     adminToken,
@@ -169,26 +253,40 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
       memory: process.memoryUsage(),
     }),
     disconnect: async (peerId) => {
-      const client = (broker as unknown as { clients: Record<string, { close(done: () => void): void } | undefined> }).clients[peerId]
+      const client = (
+        broker as unknown as {
+          clients: Record<string, { close(done: () => void): void } | undefined>
+        }
+      ).clients[peerId]
       if (client === undefined) return false
       log.info({ event: 'admin_disconnect', peerId }, 'admin disconnected a client')
       await new Promise<void>((resolve) => client.close(resolve))
       return true
     },
   })
-  await http.listen({ host: config.host, port: config.httpPort }).catch((error: NodeJS.ErrnoException) => {
-    throw cannotListen(error, config.host, config.httpPort, '--http-port')
-  })
+  await http
+    .listen({ host: config.host, port: config.httpPort })
+    .catch((error: NodeJS.ErrnoException) => {
+      throw cannotListen(error, config.host, config.httpPort, '--http-port')
+    })
   const httpAddress = http.server.address() as AddressInfo
 
   async function close(): Promise<void> {
     if (closing) return
     closing = true
-    log.info({ event: 'closing' }, 'stopping: no new connections, closing clients, flushing the store')
-    const stopAccepting = [closeServer(mqttServer), ...(wsHttp === undefined ? [] : [closeServer(wsHttp)])]
+    log.info(
+      { event: 'closing' },
+      'stopping: no new connections, closing clients, flushing the store',
+    )
+    const stopAccepting = [
+      closeServer(mqttServer),
+      ...(wsHttp === undefined ? [] : [closeServer(wsHttp)]),
+    ]
     // aedes closes each client after its pending writes; queued messages stay in the store
     await new Promise<void>((resolve) => broker.close(() => resolve()))
     await Promise.all(stopAccepting)
+    // publishes being checked or stored, subscriptions being written: finish them, then close
+    await inFlight.settled(CLOSE_DRAIN_MS)
     await store.close()
     await http.close()
     await spent.close()

@@ -67,6 +67,7 @@ export type PigeonErrorCode =
   | 'GROUP_DOC_INVALID'
   | 'GROUP_VERSION_STALE'
   | 'GROUP_NOT_AUTHORIZED'
+  | 'GROUP_LIMIT'
   // LAN network layer: /pigeon/chat/1.0.0 framing and node start-up (app/core/net)
   | 'FRAME_OVERSIZE'
   | 'FRAME_INVALID'

@@ -195,7 +195,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const conns = Number(values.conns)
 
   const relay = await startRelayProcess({
-    args: ['--publish-rate', '1000000', '--publish-burst', '1000000', '--queue-cap', String(drainCount + 1000), '--max-connections', String(conns + 1000), '--log-level', 'warn', '--connect-timeout', '120s'],
+    args: ['--publish-rate', '1000000', '--publish-burst', '1000000', '--queue-cap', String(drainCount + 1000), '--sender-share', String(drainCount + 1000), '--max-connections', String(conns + 1000), '--log-level', 'warn', '--connect-timeout', '120s'],
     timeoutMs: 30_000,
     // e.g. RELAY_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the relay
     env: process.env['RELAY_NODE_OPTIONS'] === undefined ? {} : { NODE_OPTIONS: process.env['RELAY_NODE_OPTIONS'] },

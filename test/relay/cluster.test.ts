@@ -11,9 +11,16 @@ import { createRelayToken } from '../../shared/relay-token.js'
 import { encodeSignedGroupDocument, signGroupDocument } from '../../shared/group.js'
 import { groupMetaTopic, groupTopic, inboxTopic, newGroupId } from '../../shared/topics.js'
 import { startRedis } from '../support/brokers.js'
-import { newDataDir, startRelayProcess, type RelayProcess } from '../support/relay-process.js'
+import {
+  newDataDir,
+  startRelayProcess,
+  unthrottled,
+  type RelayProcess,
+} from '../support/relay-process.js'
 import { closeAll, collect, connackCode, connectAs } from '../support/mqtt-clients.js'
 
+// the bursts below are about queue counts, not the rate limit
+const FAST = unthrottled()
 let redis: Awaited<ReturnType<typeof startRedis>>
 let nodeA: RelayProcess
 let nodeB: RelayProcess
@@ -22,11 +29,11 @@ let bob: Identity
 
 before(async () => {
   redis = await startRedis()
-  nodeA = await startRelayProcess({ args: ['--redis', redis.url] })
+  nodeA = await startRelayProcess({ args: ['--redis', redis.url, ...FAST] })
   // every node of one relay shares its identity: copy the key before the second node starts
   const dirB = newDataDir()
   copyFileSync(join(nodeA.dataDir, 'relay.key'), join(dirB, 'relay.key'))
-  nodeB = await startRelayProcess({ dataDir: dirB, args: ['--redis', redis.url] })
+  nodeB = await startRelayProcess({ dataDir: dirB, args: ['--redis', redis.url, ...FAST] })
   ;[alice, bob] = await Promise.all([generateIdentity(), generateIdentity()])
 })
 
@@ -49,14 +56,18 @@ test('a client queued on node A collects its queue from node B', async () => {
   await offline.endAsync()
 
   const sender = await connectAs(nodeA.mqtt, alice, nodeA.relayId)
-  for (let i = 0; i < 50; i++) await sender.publishAsync(inboxTopic(bob.peerId), `q${i}`, { qos: 1 })
+  for (let i = 0; i < 50; i++)
+    await sender.publishAsync(inboxTopic(bob.peerId), `q${i}`, { qos: 1 })
   await sender.endAsync()
 
   const moved = await connectAs(nodeB.mqtt, bob, nodeB.relayId)
   const inbox = collect(moved)
   await inbox.waitFor(50)
   await new Promise((r) => setTimeout(r, 300))
-  assert.deepEqual(inbox.messages.map((m) => m.payload.toString()).sort(), Array.from({ length: 50 }, (_, i) => `q${i}`).sort())
+  assert.deepEqual(
+    inbox.messages.map((m) => m.payload.toString()).sort(),
+    Array.from({ length: 50 }, (_, i) => `q${i}`).sort(),
+  )
   await moved.endAsync()
 })
 
@@ -72,11 +83,94 @@ test('a message published on one node reaches a subscriber on the other live', a
   await sender.endAsync()
 })
 
+/**
+ * Waits until `node` has learnt of `who`'s session on another node (the subscription reaches it
+ * through Redis a moment later; until then it refuses publishes to that inbox): one probe message
+ * gets through. Resolves once it was PUBACKed.
+ */
+async function untilInboxKnown(node: RelayProcess, who: Identity): Promise<void> {
+  const prober = await generateIdentity()
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const client = await connectAs(node.mqtt, prober, node.relayId, { clean: true })
+    client.on('error', () => undefined)
+    const gone = new Promise<boolean>((resolve) => client.once('close', () => resolve(false)))
+    const acked = client.publishAsync(inboxTopic(who.peerId), 'probe', { qos: 1 }).then(() => true)
+    if (await Promise.race([acked, gone])) return void (await client.endAsync())
+    assert.ok(Date.now() < deadline, `${node.mqtt} never learnt of the session`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+test("a recipient on node B that acknowledges everything never fills up on node A: the queue count is the cluster's", async () => {
+  // regression: each node counted what it queued and only the recipient's own node saw the
+  // acknowledgements, so node A called the inbox full after 1,000 messages, and PUBACKed some
+  // messages it did not store
+  const [carol, dave] = await Promise.all([generateIdentity(), generateIdentity()])
+  const receiver = await connectAs(nodeB.mqtt, dave, nodeB.relayId)
+  const inbox = collect(receiver)
+  await receiver.subscribeAsync(inboxTopic(dave.peerId), { qos: 1 })
+  await untilInboxKnown(nodeA, dave) // one 'probe' message
+  const sender = await connectAs(nodeA.mqtt, carol, nodeA.relayId, { clean: true })
+  sender.on('error', () => undefined)
+  let refused = false
+  // node A closes the connection to refuse a publish
+  const gone = new Promise<void>((resolve) =>
+    sender.once('close', () => resolve(void (refused = true))),
+  )
+  const N = 1200
+  const window: Array<Promise<unknown>> = []
+  // the sender keeps pace with the recipient (as the app's router does, by its delivered
+  // receipts), so what stays queued is at most one window: the count is about the queue, and the
+  // recipient acknowledges everything
+  for (let i = 0; i < N && !refused; i++) {
+    window.push(sender.publishAsync(inboxTopic(dave.peerId), `d${i}`, { qos: 1 }))
+    if (window.length < 32) continue
+    await Promise.race([Promise.all(window.splice(0)), gone])
+    await Promise.race([inbox.waitFor(i + 2), gone]) // + the probe
+  }
+  await Promise.race([Promise.all(window), gone])
+  const refusals = async (): Promise<string> =>
+    (
+      (await (await fetch(`${nodeA.http}/metrics`)).text()).match(
+        /^pigeon_relay_acl_refusals_total.*$/gm,
+      ) ?? []
+    ).join('; ')
+  assert.equal(
+    refused,
+    false,
+    `node A refused a publish to an inbox drained on node B: ${await refusals()}`,
+  )
+  await inbox.waitFor(N + 1, 30_000)
+  const texts = inbox.messages.map((m) => m.payload.toString()).filter((t) => t !== 'probe')
+  assert.equal(new Set(texts).size, N)
+  // and the inbox still takes messages afterwards
+  await sender.publishAsync(inboxTopic(dave.peerId), 'one more', { qos: 1 })
+  await inbox.waitFor(N + 2)
+  const metrics = await (await fetch(`${nodeA.http}/metrics`)).text()
+  assert.doesNotMatch(metrics, /reason="(queue_full|share_full)"/)
+  await receiver.endAsync()
+  await sender.endAsync()
+})
+
 test('a group created on node A is enforced on node B', async () => {
   const groupId = newGroupId()
   const owner = await connectAs(nodeA.mqtt, alice, nodeA.relayId)
-  const doc = await signGroupDocument({ groupId, name: 'c', owner: alice.peerId, admins: [], members: [alice.peerId, bob.peerId], version: 1 }, alice)
-  await owner.publishAsync(groupMetaTopic(groupId), Buffer.from(encodeSignedGroupDocument(doc)), { qos: 1, retain: true })
+  const doc = await signGroupDocument(
+    {
+      groupId,
+      name: 'c',
+      owner: alice.peerId,
+      admins: [],
+      members: [alice.peerId, bob.peerId],
+      version: 1,
+    },
+    alice,
+  )
+  await owner.publishAsync(groupMetaTopic(groupId), Buffer.from(encodeSignedGroupDocument(doc)), {
+    qos: 1,
+    retain: true,
+  })
 
   const outsider = await generateIdentity()
   const stranger = await connectAs(nodeB.mqtt, outsider, nodeB.relayId, { clean: true })

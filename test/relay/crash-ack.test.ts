@@ -9,10 +9,10 @@ import assert from 'node:assert/strict'
 import type { MqttClient } from 'mqtt'
 import { generateIdentity } from '../../shared/identity.js'
 import { inboxTopic } from '../../shared/topics.js'
-import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
+import { startRelayProcess, unthrottled, type RelayProcess } from '../support/relay-process.js'
 import { closeAll, closed, connectAs } from '../support/mqtt-clients.js'
 
-const FAST = ['--queue-cap', '20000', '--publish-rate', '1000000', '--publish-burst', '1000000']
+const FAST = unthrottled(20_000)
 const MESSAGES = 400
 
 /**

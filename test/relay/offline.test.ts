@@ -5,10 +5,13 @@ import assert from 'node:assert/strict'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
 import { encodeSignedGroupDocument, signGroupDocument } from '../../shared/group.js'
 import { groupMetaTopic, groupTopic, inboxTopic, newGroupId } from '../../shared/topics.js'
-import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
+import { startRelayProcess, unthrottled, type RelayProcess } from '../support/relay-process.js'
 import { closeAll, closed, collect, connectAs } from '../support/mqtt-clients.js'
 
-async function withRelay(args: string[], body: (relay: RelayProcess) => Promise<void>): Promise<void> {
+async function withRelay(
+  args: string[],
+  body: (relay: RelayProcess) => Promise<void>,
+): Promise<void> {
   const relay = await startRelayProcess({ args })
   try {
     await body(relay)
@@ -26,8 +29,12 @@ async function goOffline(relay: RelayProcess, who: Identity, topics: string[]): 
   await client.endAsync()
 }
 
-async function stats(relay: RelayProcess): Promise<{ queuedMessages: number; connectedClients: number }> {
-  const response = await fetch(`${relay.http}/admin/stats`, { headers: { authorization: `Bearer ${relay.adminToken}` } })
+async function stats(
+  relay: RelayProcess,
+): Promise<{ queuedMessages: number; connectedClients: number }> {
+  const response = await fetch(`${relay.http}/admin/stats`, {
+    headers: { authorization: `Bearer ${relay.adminToken}` },
+  })
   return (await response.json()) as { queuedMessages: number; connectedClients: number }
 }
 
@@ -41,11 +48,15 @@ test('messages sent while the recipient is offline arrive when it reconnects', a
     const [alice, bob] = await Promise.all([generateIdentity(), generateIdentity()])
     await goOffline(relay, bob, [inboxTopic(bob.peerId)])
     const sender = await connectAs(relay.mqtt, alice, relay.relayId)
-    for (let i = 0; i < 20; i++) await sender.publishAsync(inboxTopic(bob.peerId), `m${i}`, { qos: 1 })
+    for (let i = 0; i < 20; i++)
+      await sender.publishAsync(inboxTopic(bob.peerId), `m${i}`, { qos: 1 })
     const back = await connectAs(relay.mqtt, bob, relay.relayId)
     const inbox = collect(back)
     await inbox.waitFor(20)
-    assert.deepEqual(inbox.messages.map((m) => m.payload.toString()), Array.from({ length: 20 }, (_, i) => `m${i}`))
+    assert.deepEqual(
+      inbox.messages.map((m) => m.payload.toString()),
+      Array.from({ length: 20 }, (_, i) => `m${i}`),
+    )
   })
 })
 
@@ -54,18 +65,30 @@ test('at the inbox cap the relay refuses the next message by closing the sender;
     const [alice, bob] = await Promise.all([generateIdentity(), generateIdentity()])
     await goOffline(relay, bob, [inboxTopic(bob.peerId)])
     const sender = await connectAs(relay.mqtt, alice, relay.relayId)
-    for (let i = 0; i < 5; i++) await sender.publishAsync(inboxTopic(bob.peerId), `m${i}`, { qos: 1 })
+    for (let i = 0; i < 5; i++)
+      await sender.publishAsync(inboxTopic(bob.peerId), `m${i}`, { qos: 1 })
     const gone = closed(sender)
     let acked = false
-    sender.publish(inboxTopic(bob.peerId), 'one too many', { qos: 1 }, (error) => (acked = error === undefined))
+    sender.publish(
+      inboxTopic(bob.peerId),
+      'one too many',
+      { qos: 1 },
+      (error) => (acked = error === undefined),
+    )
     assert.ok(await gone, 'the sender of the sixth message was not disconnected')
     assert.equal(acked, false, 'the refused message was acknowledged')
-    assert.equal(await metric(relay, /^pigeon_relay_acl_refusals_total\{reason="queue_full"\} (\d+)/m), 1)
+    assert.equal(
+      await metric(relay, /^pigeon_relay_acl_refusals_total\{reason="queue_full"\} (\d+)/m),
+      1,
+    )
 
     const back = await connectAs(relay.mqtt, bob, relay.relayId)
     const inbox = collect(back)
     await inbox.waitFor(5)
-    assert.deepEqual(inbox.messages.map((m) => m.payload.toString()), ['m0', 'm1', 'm2', 'm3', 'm4'])
+    assert.deepEqual(
+      inbox.messages.map((m) => m.payload.toString()),
+      ['m0', 'm1', 'm2', 'm3', 'm4'],
+    )
     await back.endAsync()
     // drained: the inbox takes messages again
     const again = await connectAs(relay.mqtt, alice, relay.relayId)
@@ -78,20 +101,41 @@ test('at the cap a group message skips the full member and reaches the others', 
     const [owner, offline] = await Promise.all([generateIdentity(), generateIdentity()])
     const groupId = newGroupId()
     const ownerClient = await connectAs(relay.mqtt, owner, relay.relayId)
-    const doc = await signGroupDocument({ groupId, name: 'g', owner: owner.peerId, admins: [], members: [owner.peerId, offline.peerId], version: 1 }, owner)
-    await ownerClient.publishAsync(groupMetaTopic(groupId), Buffer.from(encodeSignedGroupDocument(doc)), { qos: 1, retain: true })
+    const doc = await signGroupDocument(
+      {
+        groupId,
+        name: 'g',
+        owner: owner.peerId,
+        admins: [],
+        members: [owner.peerId, offline.peerId],
+        version: 1,
+      },
+      owner,
+    )
+    await ownerClient.publishAsync(
+      groupMetaTopic(groupId),
+      Buffer.from(encodeSignedGroupDocument(doc)),
+      { qos: 1, retain: true },
+    )
     await goOffline(relay, offline, [groupTopic(groupId)])
     const own = collect(ownerClient)
     await ownerClient.subscribeAsync(groupTopic(groupId), { qos: 1 })
-    for (let i = 0; i < 5; i++) await ownerClient.publishAsync(groupTopic(groupId), `g${i}`, { qos: 1 })
+    for (let i = 0; i < 5; i++)
+      await ownerClient.publishAsync(groupTopic(groupId), `g${i}`, { qos: 1 })
     await own.waitFor(5)
     assert.ok(ownerClient.connected, 'a full member must not cut off the group')
     const back = await connectAs(relay.mqtt, offline, relay.relayId)
     const got = collect(back)
     await got.waitFor(3)
     await new Promise((r) => setTimeout(r, 300))
-    assert.deepEqual(got.messages.map((m) => m.payload.toString()), ['g0', 'g1', 'g2'])
-    assert.equal(await metric(relay, /^pigeon_relay_queue_dropped_total\{reason="queue_full"\} (\d+)/m), 2)
+    assert.deepEqual(
+      got.messages.map((m) => m.payload.toString()),
+      ['g0', 'g1', 'g2'],
+    )
+    assert.equal(
+      await metric(relay, /^pigeon_relay_queue_dropped_total\{reason="queue_full"\} (\d+)/m),
+      2,
+    )
   })
 })
 
@@ -108,14 +152,20 @@ test('queued messages past the expiry are dropped, not delivered', async () => {
     const inbox = collect(back)
     await inbox.waitFor(1)
     await new Promise((r) => setTimeout(r, 300))
-    assert.deepEqual(inbox.messages.map((m) => m.payload.toString()), ['fresh'])
-    assert.equal(await metric(relay, /^pigeon_relay_queue_dropped_total\{reason="expired"\} (\d+)/m), 2)
+    assert.deepEqual(
+      inbox.messages.map((m) => m.payload.toString()),
+      ['fresh'],
+    )
+    assert.equal(
+      await metric(relay, /^pigeon_relay_queue_dropped_total\{reason="expired"\} (\d+)/m),
+      2,
+    )
   })
 })
 
 test('kill -9 with 10,000 queued messages, restart: every message delivered exactly once', async () => {
   const N = 10_000
-  const fast = ['--queue-cap', '20000', '--publish-rate', '1000000', '--publish-burst', '1000000']
+  const fast = unthrottled(20_000)
   const first = await startRelayProcess({ args: fast })
   const dataDir = first.dataDir
   let second: RelayProcess | undefined
@@ -159,7 +209,7 @@ test('kill -9 with 10,000 queued messages, restart: every message delivered exac
 test('a connected persistent-session subscriber gets every one of 3,000 pipelined QoS 1 messages live', async () => {
   // regression: LevelDB completes queue writes out of order; without relay/queue.ts keeping
   // enqueue completions in order, aedes' dedup held back ~1% of these until a reconnect
-  await withRelay(['--publish-rate', '1000000', '--publish-burst', '1000000', '--queue-cap', '10000'], async (relay) => {
+  await withRelay(unthrottled(10_000), async (relay) => {
     const [alice, bob] = await Promise.all([generateIdentity(), generateIdentity()])
     const receiver = await connectAs(relay.mqtt, bob, relay.relayId)
     await receiver.subscribeAsync(inboxTopic(bob.peerId), { qos: 1 })
