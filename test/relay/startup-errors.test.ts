@@ -9,6 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { createLan } from '../support/netns.js'
 import { newDataDir, runRelayExpectingExit, startRelayProcess } from '../support/relay-process.js'
+import { RELAY_SOURCE } from '../support/entry-points.js'
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'docs', 'relay.example.json')
 
@@ -69,11 +70,11 @@ test('a read-only data dir says so, not "in use by another relay process", exit 
           '-m',
           'sh',
           '-c',
-          `mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$1" "$2" --data "$3" --host 127.0.0.1 --mqtt-port 0 --http-port 0`,
+          'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"',
           target,
           process.execPath,
-          join(import.meta.dirname, '..', '..', 'relay', 'bin.js'),
-          data,
+          ...RELAY_SOURCE,
+          ...['--data', data, '--host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0'],
         ],
         { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 },
       )
