@@ -38,7 +38,7 @@ const note = (kind: string, input: unknown, detail: string): void => {
   else if (kinds.size < MAX_KINDS)
     kinds.set(key, {
       count: 1,
-      example: `${kind} at run ${runs - 1}: ${detail}\n    input: ${harness.show(input as never).slice(0, 2000)}`,
+      example: `${kind} at run ${runs - 1}: ${detail}\n    input: ${input === undefined ? '-' : harness.show(input as never).slice(0, 2000)}`,
     })
 }
 const progress = setInterval(() => send({ type: 'progress', runs }), 250)
@@ -46,6 +46,9 @@ send({ type: 'ready' })
 
 const property = fc.asyncProperty(harness.inputs, async (input) => {
   runs++
+  // a synchronous check resolves in microtasks only; yield now and then so the progress timer
+  // runs (else the watchdog would take a fast target for a stuck one)
+  if (runs % 512 === 0) await new Promise((resolve) => setImmediate(resolve))
   let timer: NodeJS.Timeout | undefined
   const hung = new Promise<'hang'>(
     (resolve) => (timer = setTimeout(() => resolve('hang'), options.hangMs)),
@@ -72,7 +75,16 @@ const property = fc.asyncProperty(harness.inputs, async (input) => {
 })
 await fc.check(property, { numRuns: options.runs, seed: options.seed })
 clearInterval(progress)
-await harness.close?.()
+try {
+  await harness.close?.()
+} catch (error) {
+  crashes++
+  note(
+    'crash',
+    undefined,
+    `after the last input: ${error instanceof Error ? error.message : String(error)}`,
+  )
+}
 const examples = [...kinds.values()].map((k) => `${k.count.toLocaleString('en-US')}× ${k.example}`)
 send({ type: 'done', runs, crashes, hangs, examples })
 process.disconnect?.()

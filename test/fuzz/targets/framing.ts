@@ -158,15 +158,13 @@ export const target: FuzzTarget<Input> = {
           cuts,
           maxBytes,
         }),
-        fc
-          .tuple(payloads, cuts)
-          .map(([p, c]) => ({
-            kind: 'stream' as const,
-            bytes: concat(p),
-            cuts: c,
-            maxBytes: 64 * 1024,
-            payloads: p,
-          })),
+        fc.tuple(payloads, cuts).map(([p, c]) => ({
+          kind: 'stream' as const,
+          bytes: concat(p),
+          cuts: c,
+          maxBytes: 64 * 1024,
+          payloads: p,
+        })),
         fc.record({
           kind: fc.constant('reply' as const),
           bytes: fc.oneof(fc.uint8Array({ maxLength: 24 }), mutated(replyBytes)),
