@@ -21,7 +21,12 @@ export type ChildMessage =
 const MAX_KINDS = 5
 const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions
 const send = (message: ChildMessage): void => void process.send?.(message)
-const load = targets[options.target]
+// a registered name, or a module URL (the runner's own test uses fixtures/broken.ts)
+const load =
+  targets[options.target] ??
+  (options.target.startsWith('file:')
+    ? () => import(options.target) as Promise<{ target: FuzzTarget<never> }>
+    : undefined)
 if (load === undefined) throw new Error(`no fuzz target ${options.target}`)
 const target = (await load()).target as FuzzTarget<unknown>
 const harness = await target.setup()

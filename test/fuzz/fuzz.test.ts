@@ -31,3 +31,25 @@ for (const name of Object.keys(targets)) {
     )
   })
 }
+
+const broken = new URL('./fixtures/broken.ts', import.meta.url).href
+
+test('the fuzz runner counts crashes and async hangs, and goes on', async () => {
+  const result = await runTarget(broken, { runs: 100, seed, hangMs: 300 })
+  assert.equal(result.runs, 100)
+  assert.equal(result.crashes, 10, result.examples.join('\n'))
+  assert.equal(result.hangs, 1, result.examples.join('\n'))
+  assert.match(result.examples.join('\n'), /TypeError: not a PigeonError|not a PigeonError/)
+})
+
+test('the fuzz runner kills a target stuck in a synchronous loop and reports a hang', async () => {
+  const result = await runTarget(broken, {
+    runs: 100,
+    seed,
+    hangMs: 300,
+    env: { BROKEN_SYNC_HANG: '1' },
+  })
+  assert.equal(result.hangs, 1, result.examples.join('\n'))
+  assert.ok(result.runs < 100, `ran ${result.runs}`)
+  assert.match(result.examples.join('\n'), /no progress/)
+})

@@ -21,7 +21,7 @@ const SETUP_LIMIT_MS = 120_000
 
 export function runTarget(
   target: string,
-  options: { runs: number; seed: number; hangMs?: number },
+  options: { runs: number; seed: number; hangMs?: number; env?: Record<string, string> },
 ): Promise<FuzzResult> {
   const childOptions: ChildOptions = {
     target,
@@ -33,6 +33,7 @@ export function runTarget(
     cwd: ROOT,
     execArgv: ['--import', 'tsx', '--import', './shared/polyfills.ts'],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    env: { ...process.env, ...options.env },
   })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
