@@ -47,12 +47,22 @@ export async function run(args: string[]): Promise<BenchResult> {
 
   const reference = await runTrial({ trial: -1, messages, path: 'relay', kills: [] })
   const results: TrialResult[] = []
+  // a trial whose processes could not be started or restarted says nothing about delivery: it is
+  // reported, not counted
+  const errored: string[] = []
   for (const plan of planTrials(seed, trials, messages)) {
-    const result = await runTrial(plan)
-    results.push(result)
-    console.error(
-      `trial ${plan.trial} (${describePlan(plan)}): ${result.accepted} accepted, ${result.lost} lost, ${result.duplicated} duplicated, ${result.outOfOrder} out of order`,
-    )
+    try {
+      const result = await runTrial(plan)
+      results.push(result)
+      console.error(
+        `trial ${plan.trial} (${describePlan(plan)}): ${result.accepted} accepted, ${result.lost} lost, ${result.duplicated} duplicated, ${result.outOfOrder} out of order`,
+      )
+    } catch (error) {
+      errored.push(
+        `trial ${plan.trial} (${describePlan(plan)}): ${error instanceof Error ? error.message : String(error)}`,
+      )
+      console.error(`ERRORED ${errored.at(-1)}`)
+    }
   }
 
   const row = (label: string, t: TrialTotals): Array<string | number> => [
@@ -93,6 +103,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     notes: [
       "accepted: ids Ada's send returned (in her outbox); delivered/lost: of those, shown at Bo after every restart has settled;",
       'duplicated: shown more than once; out of order: shown before a message Ada sent earlier; unanswered: sends cut off by a killed sender (not counted as accepted).',
+      ...errored.map((e) => `ERRORED (not counted) ${e}`),
       ...failed.map(
         (r) =>
           `FAILED trial ${r.plan.trial} (${describePlan(r.plan)}): ${r.lost} lost, ${r.duplicated} duplicated, ${r.outOfOrder} out of order`,
@@ -109,6 +120,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       duplicated: all.duplicated,
       out_of_order: all.outOfOrder,
       unanswered: all.unanswered,
+      errored: errored.length,
       reference_accepted: reference.accepted,
       reference_delivered: reference.delivered,
       reference_lost: reference.lost,
