@@ -37,7 +37,10 @@ let hangs = 0
 // one example per kind of failure (its message without the numbers and quoted parts), with a count
 const kinds = new Map<string, { count: number; example: string }>()
 const note = (kind: string, input: unknown, detail: string): void => {
-  const key = `${kind}: ${detail.split('\n')[0]!.split('"')[0]!.replace(/\d+/g, '…')}`
+  const key = `${kind}: ${detail
+    .split('\n')[0]!
+    .split('"')[0]!
+    .replace(/[0-9a-f]{8,}|\d+/g, '…')}`
   const seen = kinds.get(key)
   if (seen !== undefined) seen.count++
   else if (kinds.size < MAX_KINDS)
