@@ -119,7 +119,7 @@ test('missing fields, unknown kinds and oversize input get their own codes', () 
   assert.throws(() => decodeEnvelope(future), code('ENVELOPE_UNKNOWN_KIND'))
   const long = 'x'.repeat(ENVELOPE_LIMITS.maxTextBytes + 1)
   assert.throws(() => encodeEnvelope(text({ text: long } as Partial<Envelope>)), code('ENVELOPE_OVERSIZE'))
-  assert.throws(() => decodeEnvelope(pb.Envelope.encode({ ...valid, text: { text: long } })), code('ENVELOPE_OVERSIZE'))
+  assert.throws(() => decodeEnvelope(pb.Envelope.encode({ ...valid, text: { text: new TextEncoder().encode(long) } })), code('ENVELOPE_OVERSIZE'))
   assert.throws(() => decodeEnvelope(new Uint8Array(ENVELOPE_LIMITS.maxBytes + 1)), code('ENVELOPE_OVERSIZE'))
   const manyIds = Array.from({ length: ENVELOPE_LIMITS.maxReceiptIds + 1 }, () => newMessageId()) as Array<Uint8Array<ArrayBuffer>>
   assert.throws(() => decodeEnvelope(pb.Envelope.encode({ ...valid, text: undefined, receipt: { state: pb.Receipt.State.READ, ids: manyIds } })), code('ENVELOPE_OVERSIZE'))
@@ -143,4 +143,24 @@ test('a 20-character text message stays compact on the wire', () => {
   const bytes = encodeEnvelope(text({ text: 'see you at 3pm, ok?!' } as Partial<Envelope>))
   // 16 id + 32 sender + 32 recipient + 6 time + 20 text + 11 tags/lengths
   assert.ok(bytes.length <= 120, `${bytes.length} bytes`)
+})
+
+test('text fields are strict UTF-8 on the way in and out: nothing is dropped, replaced or let through', () => {
+  const valid = pb.Envelope.decode(encodeEnvelope(text()))
+  const withText = (bytes: number[]): Uint8Array => pb.Envelope.encode({ ...valid, text: { text: new Uint8Array(bytes) } })
+  // a stray byte (protons-runtime decoded 61 ff 62 as "a\ufffd" and lost the b), an overlong NUL,
+  // UTF-8-encoded surrogates (lone, and as a pair), a cut-off sequence, a code point above U+10FFFF
+  for (const bad of [[0x61, 0xff, 0x62], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80], [0xe4, 0xbd], [0xf4, 0x90, 0x80, 0x80]]) {
+    assert.throws(() => decodeEnvelope(withText(bad)), code('ENVELOPE_INVALID_FIELD'), bad.map((b) => b.toString(16)).join(' '))
+  }
+  const profile = pb.Envelope.encode({ ...valid, text: undefined, profile: { name: new Uint8Array([0x41, 0x80]), color: 0, status: pb.Profile.Status.ONLINE, version: 1n } })
+  assert.throws(() => decodeEnvelope(profile), code('ENVELOPE_INVALID_FIELD'))
+  // valid text round-trips exactly, a leading byte-order mark and an emoji included
+  for (const ok of ['\ufeffhi', '😀 你好', 'a\u0000b']) {
+    assert.equal((decodeEnvelope(encodeEnvelope(text({ text: ok } as Partial<Envelope>))) as { text: string }).text, ok)
+  }
+  // a lone surrogate has no UTF-8 form: refused before it is sent, not silently replaced
+  for (const lone of ['a\ud800b', '\udc00', 'x\ud83d']) {
+    assert.throws(() => encodeEnvelope(text({ text: lone } as Partial<Envelope>)), code('ENVELOPE_INVALID_FIELD'))
+  }
 })

@@ -4,22 +4,23 @@
 import { PigeonError } from './errors.js'
 import { fromBase64url, toBase64url } from './base64url.js'
 import { peerIdFromPublicKey, publicKeyFromPeerId } from './identity.js'
+import { countChars, LIMITS } from './limits.js'
 import { MESSAGE_ID_BYTES } from './message-id.js'
 import * as pb from './proto/envelope.js'
 import './proto/uint64.js' // protons-runtime's uint64 writer is wrong in [2^31, 2^32)
 
 export { newMessageId, messageIdFromString, messageIdTime, messageIdToString } from './message-id.js'
 
+/** The envelope's view of the one limits table (shared/limits.ts). */
 export const ENVELOPE_LIMITS = {
-  /** a whole encoded envelope (a file's bytes never travel inside one) */
-  maxBytes: 64 * 1024,
-  /** the text of one message, UTF-8 bytes */
-  maxTextBytes: 16 * 1024,
-  maxReceiptIds: 256,
-  maxNameChars: 64,
-  maxFileNameBytes: 1024,
-  maxGroupMembers: 256,
-  maxGroupDocumentBytes: 32 * 1024,
+  maxBytes: LIMITS.envelopeBytes,
+  maxTextBytes: LIMITS.textBytes,
+  maxReceiptIds: LIMITS.receiptIds,
+  maxNameChars: LIMITS.nameChars,
+  maxGroupNameChars: LIMITS.groupNameChars,
+  maxFileNameBytes: LIMITS.fileNameBytes,
+  maxGroupMembers: LIMITS.groupMembers,
+  maxGroupDocumentBytes: LIMITS.groupDocumentBytes,
 } as const
 
 export const GROUP_ID_BYTES = 16
@@ -91,6 +92,11 @@ const opToPb = {
 }
 
 const utf8 = new TextEncoder()
+// fatal: invalid UTF-8 (a stray byte, an overlong form such as c0 80, an encoded surrogate) is an
+// error, never replaced or dropped; ignoreBOM: a leading U+FEFF is text like any other
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+// a surrogate without its partner: not a Unicode scalar value, so it has no UTF-8 form
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 function invalid(message: string): PigeonError {
   return new PigeonError('ENVELOPE_INVALID_FIELD', message)
@@ -110,10 +116,26 @@ function checkText(text: string): void {
   }
 }
 
-function checkName(name: string, what: string): void {
-  if ([...name].length > ENVELOPE_LIMITS.maxNameChars) {
-    throw oversize(`The ${what} is longer than ${ENVELOPE_LIMITS.maxNameChars} characters.`)
+function checkName(name: string, what: string, max: number = LIMITS.nameChars): void {
+  if (countChars(name) > max) throw oversize(`The ${what} is longer than ${max} characters.`)
+}
+
+/** proto3 strings are UTF-8 (docs/protocol.md §2): text that has no UTF-8 form is refused. */
+function toUtf8(text: string, what: string): Uint8Array<ArrayBuffer> {
+  if (LONE_SURROGATE.test(text)) throw invalid(`The ${what} contains a lone surrogate, which is not valid Unicode text.`)
+  return utf8.encode(text)
+}
+
+function fromUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return strictUtf8.decode(bytes)
+  } catch (cause) {
+    throw new PigeonError('ENVELOPE_INVALID_FIELD', `The ${what} is not valid UTF-8.`, { cause })
   }
+}
+
+function optionalUtf8<T extends Uint8Array | undefined>(bytes: T, what: string): string | undefined {
+  return bytes === undefined ? undefined : fromUtf8(bytes, what)
 }
 
 function checkId(id: Uint8Array, what = 'message id'): void {
@@ -147,7 +169,7 @@ function validate(envelope: Envelope): void {
     }
     case 'group-control': {
       const control = envelope.control
-      if (control.name !== undefined) checkName(control.name, 'group name')
+      if (control.name !== undefined) checkName(control.name, 'group name', LIMITS.groupNameChars)
       if (control.members.length > ENVELOPE_LIMITS.maxGroupMembers) throw oversize(`A group has at most ${ENVELOPE_LIMITS.maxGroupMembers} members.`)
       if ((control.document?.length ?? 0) > ENVELOPE_LIMITS.maxGroupDocumentBytes) throw oversize('The group document is too large.')
       checkUint(control.version, 'group version')
@@ -186,14 +208,22 @@ function toPb(envelope: Envelope): pb.Envelope {
   else out.toGroup = groupIdBytes(envelope.to.group)
   switch (envelope.kind) {
     case 'text':
-      out.text = { text: envelope.text, replyTo: envelope.replyTo as Uint8Array<ArrayBuffer> | undefined }
+      out.text = { text: toUtf8(envelope.text, 'message text'), replyTo: envelope.replyTo as Uint8Array<ArrayBuffer> | undefined }
       break
     case 'receipt':
       out.receipt = { state: receiptToPb[envelope.state], ids: envelope.ids as Array<Uint8Array<ArrayBuffer>> }
       break
     case 'file-offer': {
       const { name, size, sha256, mime, directory, blobId, blobKey } = envelope.file
-      out.fileOffer = { name, size: BigInt(size), sha256: sha256 as Uint8Array<ArrayBuffer>, mime, directory, blobId, blobKey: blobKey as Uint8Array<ArrayBuffer> | undefined }
+      out.fileOffer = {
+        name: toUtf8(name, 'file name'),
+        size: BigInt(size),
+        sha256: sha256 as Uint8Array<ArrayBuffer>,
+        mime: mime === undefined ? undefined : toUtf8(mime, 'file type'),
+        directory,
+        blobId: blobId === undefined ? undefined : toUtf8(blobId, 'blob id'),
+        blobKey: blobKey as Uint8Array<ArrayBuffer> | undefined,
+      }
       break
     }
     case 'group-control': {
@@ -201,7 +231,7 @@ function toPb(envelope: Envelope): pb.Envelope {
       out.groupControl = {
         op: opToPb[c.op],
         groupId: groupIdBytes(c.groupId),
-        name: c.name,
+        name: c.name === undefined ? undefined : toUtf8(c.name, 'group name'),
         members: c.members.map(keyOf),
         version: BigInt(c.version),
         document: c.document as Uint8Array<ArrayBuffer> | undefined,
@@ -210,7 +240,7 @@ function toPb(envelope: Envelope): pb.Envelope {
     }
     case 'profile': {
       const p = envelope.profile
-      out.profile = { name: p.name, color: p.color, status: statusToPb[p.status], version: BigInt(p.version) }
+      out.profile = { name: toUtf8(p.name, 'display name'), color: p.color, status: statusToPb[p.status], version: BigInt(p.version) }
       break
     }
     case 'typing':
@@ -283,17 +313,19 @@ function fromPb(m: pb.Envelope): Envelope {
     sentAt: bigToNumber(m.sentAt, 'send time'),
   }
   if (m.text !== undefined) {
-    return { ...base, kind: 'text', text: m.text.text, ...(m.text.replyTo !== undefined && { replyTo: m.text.replyTo }) }
+    return { ...base, kind: 'text', text: fromUtf8(m.text.text, 'message text'), ...(m.text.replyTo !== undefined && { replyTo: m.text.replyTo }) }
   }
   if (m.receipt !== undefined) {
     return { ...base, kind: 'receipt', state: member(m.receipt.state, receiptToPb, 'receipt state'), ids: m.receipt.ids }
   }
   if (m.fileOffer !== undefined) {
     const f = m.fileOffer
-    const file: FileOfferBody = { name: f.name, size: bigToNumber(f.size, 'file size'), sha256: f.sha256 }
-    if (f.mime !== undefined) file.mime = f.mime
+    const file: FileOfferBody = { name: fromUtf8(f.name, 'file name'), size: bigToNumber(f.size, 'file size'), sha256: f.sha256 }
+    const mime = optionalUtf8(f.mime, 'file type')
+    const blobId = optionalUtf8(f.blobId, 'blob id')
+    if (mime !== undefined) file.mime = mime
     if (f.directory !== undefined) file.directory = f.directory
-    if (f.blobId !== undefined) file.blobId = f.blobId
+    if (blobId !== undefined) file.blobId = blobId
     if (f.blobKey !== undefined) file.blobKey = f.blobKey
     return { ...base, kind: 'file-offer', file }
   }
@@ -306,7 +338,8 @@ function fromPb(m: pb.Envelope): Envelope {
       members: c.members.map((key) => peerFromKey(key, 'member')),
       version: bigToNumber(c.version, 'group version'),
     }
-    if (c.name !== undefined) control.name = c.name
+    const name = optionalUtf8(c.name, 'group name')
+    if (name !== undefined) control.name = name
     if (c.document !== undefined) control.document = c.document
     return { ...base, kind: 'group-control', control }
   }
@@ -315,7 +348,7 @@ function fromPb(m: pb.Envelope): Envelope {
     return {
       ...base,
       kind: 'profile',
-      profile: { name: p.name, color: p.color, status: member(p.status, statusToPb, 'status'), version: bigToNumber(p.version, 'profile version') },
+      profile: { name: fromUtf8(p.name, 'display name'), color: p.color, status: member(p.status, statusToPb, 'status'), version: bigToNumber(p.version, 'profile version') },
     }
   }
   return { ...base, kind: 'typing', typing: m.typing!.typing }

@@ -33,18 +33,30 @@ export type PigeonErrorCode =
   | 'PEER_UNREACHABLE'
   | 'DELIVERY_TIMEOUT'
   | 'DELIVERY_REFUSED'
+  | 'DELIVERY_REJECTED'
   // store, engine, local API and CLI (app/core/store, app/core/messenger.ts, app/api, app/cli)
   | 'PEER_UNKNOWN'
   | 'PEER_AMBIGUOUS'
   | 'MESSAGE_TOO_LONG'
   | 'NODE_NOT_RUNNING'
-  | 'NODE_ALREADY_RUNNING'
   | 'API_UNAUTHORIZED'
   | 'API_BAD_REQUEST'
   | 'API_NOT_FOUND'
   | 'API_INTERNAL'
   | 'STORE_SCHEMA_TOO_NEW'
   | 'IDENTITY_FILE_INVALID'
+  // the data dir: its lock, its owner, its storage (app/core/data-dir*.ts, app/core/storage-error.ts)
+  | 'DATA_DIR_LOCKED'
+  | 'DATA_DIR_READ_ONLY'
+  | 'STORE_DAMAGED'
+  | 'IDENTITY_MISSING'
+  | 'IDENTITY_MISMATCH'
+  // identity backups (shared/identity-backup.ts; docs/protocol.md §9)
+  | 'BACKUP_INVALID'
+  | 'BACKUP_WRONG_PASSPHRASE'
+  | 'BACKUP_PASSPHRASE_WEAK'
+  | 'BACKUP_PASSPHRASE_MISSING'
+  | 'BACKUP_FILE_EXISTS'
   // relay server and signed group documents (relay/, shared/group.ts; docs/relay.md)
   | 'RELAY_CONFIG_INVALID'
   | 'RELAY_QUEUE_FULL'
@@ -88,4 +100,28 @@ export class PigeonError extends Error {
 
 export function isPigeonError(error: unknown): error is PigeonError {
   return error instanceof PigeonError
+}
+
+/**
+ * Codes that no retry can change: the envelope can never be encoded or decoded
+ * (docs/protocol.md §2), or the recipient refused it for good (DELIVERY_REJECTED: a permanent
+ * NACK, §6). The router marks such a message failed, with the error's sentence, instead of
+ * retrying it; every other error is retried. The one list of them.
+ */
+const PERMANENT_CODES: ReadonlySet<PigeonErrorCode> = new Set<PigeonErrorCode>([
+  'ENVELOPE_TRUNCATED',
+  'ENVELOPE_MALFORMED',
+  'ENVELOPE_UNKNOWN_KIND',
+  'ENVELOPE_MISSING_FIELD',
+  'ENVELOPE_OVERSIZE',
+  'ENVELOPE_INVALID_FIELD',
+  'DELIVERY_REJECTED',
+  'MESSAGE_TOO_LONG',
+  'GROUP_DOC_INVALID',
+  'PEER_ID_INVALID',
+  'KEY_INVALID',
+])
+
+export function isPermanentError(error: unknown): error is PigeonError {
+  return isPigeonError(error) && PERMANENT_CODES.has(error.code)
 }

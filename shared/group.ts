@@ -6,6 +6,7 @@
 import { fromBase64url, toBase64url } from './base64url.js'
 import { PigeonError } from './errors.js'
 import { isPeerId, sign, verify, type Identity } from './identity.js'
+import { countChars, LIMITS } from './limits.js'
 import { isGroupId } from './topics.js'
 
 export interface GroupDocument {
@@ -25,7 +26,15 @@ export interface SignedGroupDocument extends GroupDocument {
   signature: Uint8Array
 }
 
-export const GROUP_LIMITS = { maxMembers: 1000, maxNameChars: 100, maxDocumentBytes: 80_000 } as const
+/**
+ * The group document's view of the one limits table (shared/limits.ts): a document must fit the
+ * group-control envelope that carries it to every member (docs/protocol.md §2, §8).
+ */
+export const GROUP_LIMITS = {
+  maxMembers: LIMITS.groupMembers,
+  maxNameChars: LIMITS.groupNameChars,
+  maxDocumentBytes: LIMITS.groupDocumentBytes,
+} as const
 
 const DOMAIN = 'pigeon-group/1'
 const encoder = new TextEncoder()
@@ -42,7 +51,7 @@ export function groupDocumentSigningBytes(doc: GroupDocument): Uint8Array {
 
 function checkShape(doc: GroupDocument): void {
   if (!isGroupId(doc.groupId)) throw invalid('groupId is not 16 bytes of base64url')
-  if (typeof doc.name !== 'string' || doc.name.length === 0 || doc.name.length > GROUP_LIMITS.maxNameChars) {
+  if (typeof doc.name !== 'string' || doc.name.length === 0 || countChars(doc.name) > GROUP_LIMITS.maxNameChars) {
     throw invalid(`the name must have 1 to ${GROUP_LIMITS.maxNameChars} characters`)
   }
   if (!Number.isSafeInteger(doc.version) || doc.version < 1) throw invalid('version must be a whole number from 1')

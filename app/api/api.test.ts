@@ -1,6 +1,7 @@
 // The local API over real HTTP and WebSocket on 127.0.0.1, served from real engines (SQLite
 // files) linked by the in-memory path.
 import assert from 'node:assert/strict'
+import { LIMITS } from '../../shared/limits.js'
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -187,4 +188,84 @@ test('api.json is 0600 while the node runs; without a live node the client says 
     connectToDataDir(dir),
     (e) => code('NODE_NOT_RUNNING')(e) && String((e as Error).message).includes(dir),
   )
+})
+
+test('a request that fails its schema is answered with a sentence about the field, for every keyword', async (t) => {
+  const alice = await makeNode(t, new MemoryNetwork(), 'alice')
+  const { server } = await serve(t, alice)
+  const refusal = async (method: string, body: unknown): Promise<unknown> => {
+    const response = await fetch(`${server.url}/api/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    assert.equal(response.status, 400, `${method} ${JSON.stringify(body)}`)
+    return ((await response.json()) as { error: unknown }).error
+  }
+  const cases: Array<[string, unknown, string]> = [
+    [
+      'createGroup',
+      { name: '', members: ['bob'] },
+      'The group name is empty: give text of 1–256 characters.',
+    ],
+    [
+      'renameGroup',
+      { group: 'g', name: 'x'.repeat(257) },
+      'The group name is too long: give text of 1–256 characters.',
+    ],
+    ['setProfile', { name: '' }, 'The display name is empty: give text of 1–256 characters.'],
+    ['send', { peer: 'bob' }, 'The message is missing: give text of 1–65536 characters.'],
+    ['typing', { peer: 'bob', typing: 'yes' }, 'The typing flag must be true or false.'],
+    [
+      'history',
+      { peer: 'bob', limit: '5' },
+      'The number of messages must be a whole number from 1 to 500.',
+    ],
+    [
+      'history',
+      { peer: 'bob', limit: 0 },
+      'The number of messages is out of range: give a whole number from 1 to 500.',
+    ],
+    [
+      'search',
+      { text: 'a', limit: 501 },
+      'The number of results is out of range: give a whole number from 1 to 500.',
+    ],
+    [
+      'history',
+      { peer: 'bob', before: 'not-an-id' },
+      'The message id to page back from is not in the right form: give a message id (32 hexadecimal digits, as `pigeon history --json` prints).',
+    ],
+    [
+      'getSetting',
+      { key: 'a b' },
+      "The setting name is not in the right form: give 1–64 letters, digits, '.', '_' or '-'.",
+    ],
+    ['setStatus', { status: 'asleep' }, 'The status must be one of online, away, busy.'],
+    [
+      'send',
+      { peer: 'bob', text: 'hi', extra: 1 },
+      '"extra" is not a field of a send request; it takes peer, text.',
+    ],
+    [
+      'me',
+      { verbose: true },
+      'A me request takes no fields, so "verbose" cannot be sent; send {}.',
+    ],
+    [
+      'createGroup',
+      { name: 'Dinner', members: [] },
+      `The list of members is empty: give a list of 1–${LIMITS.groupMembers} entries, each text of 1–256 characters.`,
+    ],
+    [
+      'addToGroup',
+      { group: 'g', members: ['bob', ''] },
+      'Entry 2 of the list of members is empty: give text of 1–256 characters.',
+    ],
+    ['setRelay', { url: 5 }, 'The relay address must be text of 1–512 characters, or null.'],
+    ['markRead', [], 'The request body must be a JSON object with the fields peer.'],
+  ]
+  for (const [method, body, message] of cases) {
+    assert.deepEqual(await refusal(method, body), { code: 'API_BAD_REQUEST', message })
+  }
 })

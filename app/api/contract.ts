@@ -4,9 +4,9 @@
 
 export type PeerStatus = 'online' | 'away' | 'busy'
 export type PathName = 'lan' | 'relay'
-/** out: pending (queued) → sent (relay stored it) → delivered (receiver stored it) → read.
- * in: delivered (unread) → read. */
-export type MessageState = 'pending' | 'sent' | 'delivered' | 'read'
+/** out: pending (queued) → sent (relay stored it) → delivered (receiver stored it) → read; or
+ * failed (it can never be delivered: MessageView.failure says why). in: delivered (unread) → read. */
+export type MessageState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
 
 export interface MeView {
   peerId: string
@@ -49,6 +49,8 @@ export interface MessageView {
   state: MessageState
   /** the path that carried it; null while pending */
   path: PathName | null
+  /** state 'failed': why, a sentence for the user; null otherwise */
+  failure: string | null
 }
 
 export interface ConversationView {
@@ -218,3 +220,6 @@ export interface ApiEndpoint {
 export const API_ENDPOINT_FILE = 'api.json'
 /** the WebSocket subprotocol carrying the token, for browsers (they cannot set headers) */
 export const API_TOKEN_PROTOCOL_PREFIX = 'pigeon.bearer.'
+
+/** The size limits the engine applies (shared/limits.ts), for forms that bound their input. */
+export { LIMITS } from '../../shared/limits.js'

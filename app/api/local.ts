@@ -38,6 +38,7 @@ export function messageView(row: MessageRow): MessageView {
     receivedAt: row.receivedAt,
     state: row.state,
     path: row.path,
+    failure: row.failure,
   }
 }
 

@@ -23,6 +23,7 @@ import {
   type ApiResult,
   type MessengerApi,
 } from './contract.js'
+import { schemaError } from './schema-errors.js'
 import { REQUEST_SCHEMAS } from './schemas.js'
 
 export interface ApiServerOptions {
@@ -131,9 +132,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
   })
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined) {
-      return reply.code(400).send(failure('API_BAD_REQUEST', `Bad request: ${error.message}.`))
+      // in words about the field, not ajv's (app/api/schema-errors.ts)
+      const method = (request.routeOptions.url ?? '').replace(/^\/api\//, '')
+      const refused = schemaError(method, error.validation)
+      return reply.code(400).send(failure(refused.code, refused.message))
     }
     if (isPigeonError(error)) {
       return reply.code(STATUS[error.code] ?? 400).send(failure(error.code, error.message))

@@ -70,7 +70,7 @@ test('two nodes chat through the CLI: send, history with states, search, status,
   assert.notEqual(unknown.code, 0)
   assert.equal(
     unknown.stderr,
-    'pigeon: No known peer or group is called "Cy"; `pigeon peers` and `pigeon group list` show who and what is known.\n',
+    'pigeon: No known peer or group is called "Cy"; `pigeon peers` and `pigeon group list` show who and what is known. [PEER_UNKNOWN]\n',
   )
   const long = await pigeon('send', '--data', aDir, 'Bo', 'x'.repeat(16 * 1024 + 1))
   assert.notEqual(long.code, 0)
@@ -105,7 +105,7 @@ test('a display name two peers share is refused as ambiguous; the PeerId still w
   assert.notEqual(ambiguous.code, 0)
   assert.match(
     ambiguous.stderr,
-    /^pigeon: 2 peers are called "Bo" \(.+\); use a PeerId instead\.\n$/,
+    /^pigeon: 2 peers are called "Bo" \(.+\); use a PeerId instead\. \[PEER_AMBIGUOUS\]\n$/,
   )
   assert.ok(ambiguous.stderr.includes(bo1.peerId) && ambiguous.stderr.includes(bo2.peerId))
   assert.equal((await pigeon('send', '--data', ada.dataDir, bo2.peerId, 'you')).code, 0)
@@ -142,5 +142,8 @@ test('a restart keeps the PeerId, the port and the history; a clean stop removes
   }, 'Bo online after restart')
   const dup = await pigeon('start', '--data', dir)
   assert.notEqual(dup.code, 0)
-  assert.match(dup.stderr, /already running/)
+  assert.match(
+    dup.stderr,
+    /^pigeon: Another Pigeon node \(process \d+\) is using the data dir .+ \[DATA_DIR_LOCKED\]\n$/,
+  )
 })

@@ -50,11 +50,15 @@ test('group create, send, history, rename, add, remove, leave and list, as the C
   // Bo is a member, not an admin: one line, non-zero
   const refused = await pigeon('group', 'remove', 'Dinner club', 'Cy', '--data', bo.dataDir)
   assert.notEqual(refused.code, 0)
-  assert.match(refused.stderr, /^pigeon: This group change is not allowed: only the owner or an admin changes a group; a member may only leave\.\n$/)
+  assert.match(refused.stderr, /^pigeon: This group change is not allowed: only the owner or an admin changes a group; a member may only leave\. \[GROUP_NOT_AUTHORIZED\]\n$/)
   const ownerLeaves = await pigeon('group', 'leave', 'Dinner club', '--data', ada.dataDir)
   assert.match(ownerLeaves.stderr, /^pigeon: You own group "Dinner club"/)
+  // a schema refusal of the API, in words about the field (app/api/schema-errors.ts)
+  const unnamed = await pigeon('group', 'create', '', 'Bo', '--data', ada.dataDir)
+  assert.notEqual(unnamed.code, 0)
+  assert.match(unnamed.stderr, /^pigeon: The group name is empty: give text of 1–\d+ characters\. \[API_BAD_REQUEST\]\n$/)
   const unknown = await pigeon('group', 'send', 'Breakfast', 'hi', '--data', ada.dataDir)
-  assert.equal(unknown.stderr, 'pigeon: No group of yours is called "Breakfast"; `pigeon group list` shows your groups.\n')
+  assert.equal(unknown.stderr, 'pigeon: No group of yours is called "Breakfast"; `pigeon group list` shows your groups. [GROUP_UNKNOWN]\n')
 
   await run(ada.dataDir, 'group', 'remove', 'Dinner club', 'Cy')
   await eventually(async () => (await run(cy.dataDir, 'group', 'list')).includes('Dinner club  left'), 'Cy is told')

@@ -10,6 +10,7 @@ import type { GroupView, MessageView, PeerStatus, RelayStatusView } from '../api
 import { connectToDataDir } from '../api/discover.js'
 import { resolveDataDir } from '../core/data-dir.js'
 import { checkOutgoingText } from '../core/outgoing-text.js'
+import { readPassphrase } from './passphrase.js'
 import { formatGroups, formatMe, formatMessages, formatPeers } from './output.js'
 
 interface DataOption {
@@ -114,6 +115,10 @@ program
   )
   .option('--web', 'also serve the web UI on 127.0.0.1 and print its address')
   .option('--web-port <n>', 'port of the web UI (implies --web; default: any free one)', port)
+  .option(
+    '--new-identity',
+    'start as a new user: the old key and history move into <data>/archive-<time>/',
+  )
   .action(
     async (
       options: DataOption & {
@@ -126,6 +131,7 @@ program
         web?: boolean
         webPort?: number
         relay?: string
+        newIdentity?: boolean
       },
     ) => {
       const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
@@ -135,6 +141,7 @@ program
         dataDir: dataDirOf(options),
         name: options.name,
         port: options.port,
+        newIdentity: options.newIdentity,
         apiPort: options.apiPort,
         listenHost: options.listenHost ?? process.env.PIGEON_LISTEN_HOST,
         mdns: options.mdns && process.env.PIGEON_MDNS !== 'off',
@@ -159,6 +166,8 @@ program
         extra.push(['web', web.url])
       }
       const me = node.messenger.me()
+      if (node.archivedTo !== undefined)
+        print(`The previous identity and its history are in ${node.archivedTo}`)
       print(`Pigeon is running (Ctrl-C to stop)`)
       print(
         formatMe({ ...me, addresses: node.addresses() }, [
@@ -456,6 +465,54 @@ group
     })
   })
 
+const identity = program
+  .command('identity')
+  .description('my identity key: back it up, or bring it to another computer')
+
+const passphraseOption = (): Option =>
+  new Option(
+    '--passphrase-file <file>',
+    'read the passphrase from the first line of this file (also: $PIGEON_PASSPHRASE; default: ask)',
+  )
+
+identity
+  .command('export')
+  .description('write my identity key, sealed with a passphrase, to a new file')
+  .argument('<file>')
+  .addOption(dataOption())
+  .addOption(passphraseOption())
+  .action(async (file: string, options: DataOption & { passphraseFile?: string }) => {
+    const { exportIdentity } = await import('./identity.js')
+    const peerId = await exportIdentity(dataDirOf(options), file, () =>
+      readPassphrase({ ...options, env: process.env }, true),
+    )
+    print(`The identity ${peerId} is in ${file}; keep it and its passphrase safe.`)
+  })
+
+identity
+  .command('import')
+  .description("make the identity in a backup file (pigeon identity export) this data dir's")
+  .argument('<file>')
+  .addOption(dataOption())
+  .addOption(passphraseOption())
+  .option('--replace', 'archive the identity and history already here, then import')
+  .action(
+    async (file: string, options: DataOption & { passphraseFile?: string; replace?: boolean }) => {
+      const { importIdentity } = await import('./identity.js')
+      const dir = dataDirOf(options)
+      const passphrase = (): Promise<string> =>
+        readPassphrase({ ...options, env: process.env }, false)
+      const result = await importIdentity(dir, file, passphrase, options.replace === true)
+      if (result.archivedTo !== undefined)
+        print(`The previous identity and its history are in ${result.archivedTo}`)
+      print(
+        result.unchanged
+          ? `${dir} already is ${result.identity.peerId}; nothing changed.`
+          : `${dir} is now ${result.identity.peerId}; \`pigeon start --data ${dir}\` runs it.`,
+      )
+    },
+  )
+
 const VERDICT_MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const
 
 program
@@ -481,8 +538,9 @@ program
 try {
   await program.parseAsync(process.argv)
 } catch (error) {
+  // the code too: it is stable, so it can be looked up and scripts can branch on it
   const message = isPigeonError(error)
-    ? error.message
+    ? `${error.message} [${error.code}]`
     : error instanceof Error
       ? error.message
       : String(error)

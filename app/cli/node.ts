@@ -6,9 +6,14 @@ import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { PigeonError } from '../../shared/errors.js'
 import { LocalApi } from '../api/local.js'
-import { readEndpoint } from '../api/discover.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
-import { DATABASE_FILE, ensureDataDir, loadOrCreateIdentity } from '../core/data-dir.js'
+import {
+  archiveDataDir,
+  DATABASE_FILE,
+  ensureDataDir,
+  loadOrCreateIdentity,
+} from '../core/data-dir.js'
+import { lockDataDir } from '../core/data-dir-lock.js'
 import { ensureMyProfile, Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
 import { RelaySlot } from '../core/relay/slot.js'
@@ -19,8 +24,13 @@ export interface NodeOptions {
   dataDir: string
   /** display name; replaces the stored one */
   name?: string
-  /** LAN TCP port; default: the one remembered from the last start, else any */
+  /** LAN TCP port, which must be free; default: the one remembered from the last start, else any */
   port?: number
+  /**
+   * start as a new user: this data dir's identity and history move into <data>/archive-<time>/
+   * first (nothing is deleted). Without it a history that is not this key's refuses to start.
+   */
+  newIdentity?: boolean
   /** API port; default any free one */
   apiPort?: number
   /** default 0.0.0.0; tests in the root namespace use 127.0.0.1 */
@@ -47,6 +57,8 @@ export interface RunningNode {
   /** the MessengerApi the server serves, for in-process hosts (the Electron main process) */
   readonly localApi: LocalApi
   readonly store: Store
+  /** where --new-identity moved the old data, if there was any */
+  readonly archivedTo: string | undefined
   addresses(): string[]
   stop(): Promise<void>
 }
@@ -58,11 +70,15 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const log = options.logger ?? pino({ level: 'silent' })
   const dataDir = options.dataDir
   ensureDataDir(dataDir)
-  await refuseSecondNode(dataDir)
-  const identity = await loadOrCreateIdentity(dataDir)
-  const store = Store.open(join(dataDir, DATABASE_FILE))
-  const cleanups: Array<() => Promise<void> | void> = [() => store.close()]
+  // held until stop (or until the OS ends the process): one node per data dir
+  const lock = lockDataDir(dataDir)
+  const cleanups: Array<() => Promise<void> | void> = [() => lock.release()]
   try {
+    const archivedTo =
+      options.newIdentity === true ? archiveDataDir(dataDir, new Date()) : undefined
+    const store = Store.open(join(dataDir, DATABASE_FILE))
+    cleanups.unshift(() => store.close())
+    const identity = await loadOrCreateIdentity(dataDir, store.peers.me()?.peerId)
     const remembered = store.settings.get(SETTING_LAN_PORT)
     const port = options.port ?? (typeof remembered === 'number' ? remembered : 0)
     const me = ensureMyProfile(store, {
@@ -74,6 +90,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     const lan = createLanNetwork({
       identity,
       listenPort: port,
+      listenPortRequired: options.port !== undefined,
       listenHost: options.listenHost,
       mdns: options.mdns,
       profile: { name: me.name, color: me.color, status: me.status, version: me.version },
@@ -146,6 +163,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       api,
       localApi,
       store,
+      archivedTo,
       addresses: () => lan.addresses(),
       stop: () => (stopping ??= runCleanups(cleanups)),
     }
@@ -187,25 +205,6 @@ function dialKnownPeers(lan: LanNetwork, store: Store, connect: string[], log: L
       .catch((error: unknown) =>
         log.debug({ peerId, err: errorText(error) }, 'known peer not reachable'),
       )
-  }
-}
-
-async function refuseSecondNode(dataDir: string): Promise<void> {
-  const endpoint = readEndpoint(dataDir)
-  if (endpoint === undefined) return
-  const alive = await fetch(`${endpoint.url}/api/me`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
-    body: '{}',
-  }).then(
-    (r) => r.ok,
-    () => false,
-  )
-  if (alive) {
-    throw new PigeonError(
-      'NODE_ALREADY_RUNNING',
-      `A Pigeon node is already running for ${dataDir} (API ${endpoint.url}).`,
-    )
   }
 }
 

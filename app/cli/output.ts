@@ -49,7 +49,9 @@ export function formatMessages(
           ? `me → ${who(m.conversation)}`
           : `${who(m.from)} → me`
       const how = m.path === null ? m.state : `${m.state}/${m.path}`
-      return `${time(m.sentAt)}  ${m.id}  ${flow}  [${how}]  ${m.text ?? ''}`
+      // a message that can never be delivered says why, on its own line
+      const why = m.state === 'failed' && m.failure !== null ? `\n    not sent: ${m.failure}` : ''
+      return `${time(m.sentAt)}  ${m.id}  ${flow}  [${how}]  ${m.text ?? ''}${why}`
     })
     .join('\n')
 }

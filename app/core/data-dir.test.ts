@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { isPigeonError } from '../../shared/errors.js'
-import { IDENTITY_FILE, loadOrCreateIdentity, resolveDataDir } from './data-dir.js'
+import { generateIdentity } from '../../shared/identity.js'
+import { archiveDataDir, IDENTITY_FILE, loadOrCreateIdentity, resolveDataDir } from './data-dir.js'
+import { LOCK_FILE } from './data-dir-lock.js'
 
 test('the data dir is --data, else PIGEON_HOME, else the platform convention', () => {
   const home = '/home/ada'
@@ -56,4 +66,44 @@ test('a damaged identity file is reported, never silently replaced', async (t) =
     loadOrCreateIdentity(dir),
     (e) => isPigeonError(e) && e.code === 'IDENTITY_FILE_INVALID',
   )
+})
+
+test("a history is never taken over by another key: missing or someone else's key is refused", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pigeon-dd-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const owner = (await generateIdentity()).peerId
+  await assert.rejects(
+    loadOrCreateIdentity(dir, owner),
+    (e) => isPigeonError(e) && e.code === 'IDENTITY_MISSING' && e.message.includes(owner),
+  )
+  assert.equal(existsSync(join(dir, IDENTITY_FILE)), false, 'no key was made for the history')
+  const mine = await loadOrCreateIdentity(dir)
+  assert.equal((await loadOrCreateIdentity(dir, mine.peerId)).peerId, mine.peerId)
+  await assert.rejects(
+    loadOrCreateIdentity(dir, owner),
+    (e) =>
+      isPigeonError(e) &&
+      e.code === 'IDENTITY_MISMATCH' &&
+      e.message.includes(owner) &&
+      e.message.includes(mine.peerId),
+  )
+})
+
+test('archiving moves everything but the lock and earlier archives into archive-<UTC time>', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pigeon-dd-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const now = new Date('2026-12-01T10:30:00.123Z')
+  assert.equal(archiveDataDir(dir, now), undefined, 'an empty dir has nothing to archive')
+  for (const name of [IDENTITY_FILE, 'pigeon.db', 'pigeon.db-wal', LOCK_FILE])
+    writeFileSync(join(dir, name), name)
+  mkdirSync(join(dir, 'files'))
+  const first = archiveDataDir(dir, now)
+  assert.equal(first, join(dir, 'archive-2026-12-01T10-30-00Z'))
+  assert.deepEqual(
+    readdirSync(first).sort(),
+    ['files', IDENTITY_FILE, 'pigeon.db', 'pigeon.db-wal'].sort(),
+  )
+  assert.deepEqual(readdirSync(dir).sort(), ['archive-2026-12-01T10-30-00Z', LOCK_FILE])
+  writeFileSync(join(dir, IDENTITY_FILE), 'again')
+  assert.equal(archiveDataDir(dir, now), join(dir, 'archive-2026-12-01T10-30-00Z-2'))
 })

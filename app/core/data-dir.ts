@@ -1,8 +1,17 @@
 // Where a Pigeon user's data lives, and the identity key in it. One data dir = one user: several
-// users on one host just use several data dirs. Resolution: --data, then PIGEON_HOME, then the
+// users on one host just use several data dirs; one node runs on it at a time (data-dir-lock.ts),
+// and its history is only ever opened under its own key (loadOrCreateIdentity). Resolution: --data, then PIGEON_HOME, then the
 // platform's convention. Everything is passed in (env, platform, home) so nothing here reads
 // process-global state.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PigeonError } from '../../shared/errors.js'
 import {
@@ -11,6 +20,8 @@ import {
   identityToBytes,
   type Identity,
 } from '../../shared/identity.js'
+import { LOCK_FILE } from './data-dir-lock.js'
+import { storageError } from './storage-error.js'
 
 export interface DataDirInput {
   /** --data */
@@ -43,7 +54,11 @@ export function resolveDataDir({ flag, env, platform, home }: DataDirInput): str
 
 /** Creates the data dir (0700: it holds a private key and the history) if missing. */
 export function ensureDataDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+  } catch (error) {
+    throw storageError(error, join(dir, IDENTITY_FILE))
+  }
 }
 
 /** Writes a secret file atomically with mode 0600 (never briefly readable by others). */
@@ -54,22 +69,72 @@ export function writeSecretFile(file: string, data: Uint8Array | string): void {
   renameSync(temp, file)
 }
 
-/** The data dir's identity; made (and saved 0600) on first use, so the PeerId survives restarts. */
-export async function loadOrCreateIdentity(dir: string): Promise<Identity> {
+/**
+ * The data dir's identity; made (and saved 0600) on first use, so the PeerId survives restarts.
+ * `owner` is whose the history is (the store's own PeerId, table me): a history is never taken
+ * over by another key, since peers would see a stranger and the old groups would show me as gone.
+ * No key beside someone's history is IDENTITY_MISSING, another one's key IDENTITY_MISMATCH.
+ */
+export async function loadOrCreateIdentity(dir: string, owner?: string): Promise<Identity> {
   const file = join(dir, IDENTITY_FILE)
   if (existsSync(file)) {
+    let identity: Identity
     try {
-      return identityFromBytes(new Uint8Array(readFileSync(file)))
+      identity = identityFromBytes(new Uint8Array(readFileSync(file)))
     } catch (cause) {
       throw new PigeonError(
         'IDENTITY_FILE_INVALID',
-        `${file} is not a Pigeon identity key; restore it from a backup, or move it away to start as a new user.`,
+        `${file} is not a Pigeon identity key; restore it from a backup (pigeon identity import <file>), or start with --new-identity to archive this data dir's history and start as a new user.`,
         { cause },
       )
     }
+    if (owner !== undefined && identity.peerId !== owner) {
+      throw new PigeonError(
+        'IDENTITY_MISMATCH',
+        `The history in ${dir} belongs to ${owner}, but ${file} is the key of ${identity.peerId}. Put ${owner}'s key back (pigeon identity import <backup file>), or start with --new-identity to archive this history and start as a new user.`,
+      )
+    }
+    return identity
+  }
+  if (owner !== undefined) {
+    throw new PigeonError(
+      'IDENTITY_MISSING',
+      `${file} is missing, and the history in ${dir} belongs to ${owner}. Restore the key from a backup (pigeon identity import <backup file>), or start with --new-identity to archive this history and start as a new user.`,
+    )
   }
   ensureDataDir(dir)
   const identity = await generateIdentity()
-  writeSecretFile(file, identityToBytes(identity))
+  try {
+    writeSecretFile(file, identityToBytes(identity))
+  } catch (error) {
+    throw storageError(error, file)
+  }
   return identity
+}
+
+/** What an archive keeps out: the lock (held by whoever archives) and earlier archives. */
+const NOT_ARCHIVED = (name: string): boolean =>
+  name === LOCK_FILE || name.startsWith(`${LOCK_FILE}-`) || name.startsWith('archive-')
+
+/**
+ * Moves the data dir's identity, history and other files into <dir>/archive-<UTC time>/ so a
+ * new identity starts on an empty dir (`pigeon start --new-identity`) and nothing is deleted.
+ * Call it holding the data dir's lock. Returns the archive, or undefined when there was nothing.
+ */
+export function archiveDataDir(dir: string, now: Date): string | undefined {
+  const names = readdirSync(dir).filter((name) => !NOT_ARCHIVED(name))
+  if (names.length === 0) return undefined
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '-')
+  let archive = join(dir, `archive-${stamp}`)
+  for (let n = 2; existsSync(archive); n += 1) archive = join(dir, `archive-${stamp}-${n}`)
+  try {
+    mkdirSync(archive, { mode: 0o700 })
+    for (const name of names) renameSync(join(dir, name), join(archive, name))
+  } catch (error) {
+    throw storageError(error, archive)
+  }
+  return archive
 }

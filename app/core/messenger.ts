@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events'
 import { newMessageId, type Envelope } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
 import { isPeerId, type Identity } from '../../shared/identity.js'
+import { LIMITS } from '../../shared/limits.js'
 import type { DeliveryPath, PathEvents, PathName, PeerProfile, PeerStatus } from './delivery.js'
 import { GroupService } from './groups/group-service.js'
 import { checkOutgoingText } from './outgoing-text.js'
@@ -80,7 +81,7 @@ export interface MessengerEvents {
 export type ConversationTarget =
   { kind: 'peer'; peerId: string } | { kind: 'group'; group: GroupRow }
 
-export const HISTORY_MAX_LIMIT = 500
+export const HISTORY_MAX_LIMIT = LIMITS.historyPage
 const SEARCH_INDEX_INTERVAL_MS = 500
 
 export class Messenger extends EventEmitter<MessengerEvents> {
@@ -176,6 +177,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       reconnect: (recipient) => this.#redial(recipient),
       onAttemptFailed: (recipient, error) =>
         options.onWarning?.(`delivery to ${recipient} failed`, error),
+      onPermanentFailure: (row, error) =>
+        options.onWarning?.(
+          `gave up on a ${row.kind} to ${row.recipient}: it can never be delivered`,
+          error,
+        ),
     })
     this.#groups = new GroupService({
       store: options.store,
@@ -546,8 +552,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         : 'peer' in envelope.to && envelope.to.peer === this.peerId
     if (!forMe) {
       const to = groupId === undefined ? 'someone else' : `group ${groupId}`
+      // permanent (DELIVERY_REJECTED): no retry makes it mine; the LAN says so (NACK 5)
       throw new PigeonError(
-        'DELIVERY_REFUSED',
+        'DELIVERY_REJECTED',
         `Envelope ${envelope.kind} from ${sender} is addressed to ${to}, not to me.`,
       )
     }
@@ -580,6 +587,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       }
       case 'group-control':
         await this.#groups.acceptControl(envelope)
+        // through the relay, the sender keeps the change queued until it hears it arrived
+        if (via === 'relay') {
+          this.#store.receiptRelayedControl(sender, envelope.id, this.#now())
+          this.#router.kick(sender)
+        }
         return
       case 'receipt': {
         for (const message of this.#store.applyReceipt(sender, envelope.ids, envelope.state))

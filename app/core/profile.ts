@@ -1,7 +1,7 @@
 // My own profile's defaults and limits. Colours come from the PeerId so two new users who have not
 // picked one still look different, and the same user looks the same on every machine.
-import { ENVELOPE_LIMITS } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
+import { countChars, LIMITS } from '../../shared/limits.js'
 
 const PALETTE = [
   0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0x008080, 0x9a6324,
@@ -16,10 +16,10 @@ export function defaultColor(peerId: string): number {
 
 export function checkName(name: string): string {
   const trimmed = name.trim()
-  if (trimmed.length === 0 || [...trimmed].length > ENVELOPE_LIMITS.maxNameChars) {
+  if (trimmed.length === 0 || countChars(trimmed) > LIMITS.nameChars) {
     throw new PigeonError(
       'API_BAD_REQUEST',
-      `A display name has 1 to ${ENVELOPE_LIMITS.maxNameChars} characters; "${name.slice(0, 80)}" does not.`,
+      `A display name has 1 to ${LIMITS.nameChars} characters; "${name.slice(0, 80)}" does not.`,
     )
   }
   return trimmed

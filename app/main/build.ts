@@ -1,7 +1,9 @@
 // Builds what Electron runs, with Vite's JS API: the renderer (dist/renderer), the main process
 // bundle (dist/electron/main.js, ESM; dependencies stay external and load from node_modules) and
 // the preload (dist/electron/preload.cjs: sandboxed preloads must be one CommonJS file).
-//   node --import tsx app/main/build.ts
+// The second half of `npm run build` (after tsc compiles the CLI and the relay), which `prepare`
+// runs on `npm install` and app/main/launch.js runs again when a source changed (freshness.js);
+// alone: `npm run build:electron`.
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { ensureRendererBuilt } from '../web/build.js'

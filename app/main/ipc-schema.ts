@@ -9,6 +9,7 @@ import type {
   PeerStatus,
   SettingValue,
 } from '../api/contract.js'
+import { LIMITS } from '../../shared/limits.js'
 
 export const CALL_CHANNEL = 'pigeon:call'
 export const SUBSCRIBE_CHANNEL = 'pigeon:subscribe'
@@ -44,7 +45,7 @@ export class IpcValidationError extends Error {
 }
 
 const MAX_PEER_REF = 200
-const MAX_TEXT_BYTES = 16_384
+const MAX_TEXT_BYTES = LIMITS.textBytes
 const MAX_SEARCH = 500
 const MAX_SETTING_BYTES = 16_384
 const SETTING_KEY = /^[A-Za-z0-9._-]{1,100}$/
@@ -52,8 +53,11 @@ const MESSAGE_ID = /^[0-9a-f]{32}$/
 const MAX_RELAY_URL = 512
 const MAX_CONTACT_LINK = 2048
 const MAX_GROUP_REF = 256
-const MAX_GROUP_NAME = 256
-const MAX_GROUP_MEMBERS = 1000
+// a coarse bound in UTF-16 units (a character is at most 2, and spaces around it are trimmed):
+// the engine applies the exact limit with a sentence that names it
+const MAX_GROUP_NAME = 4 * LIMITS.groupNameChars
+const MAX_NAME = 4 * LIMITS.nameChars
+const MAX_GROUP_MEMBERS = LIMITS.groupMembers
 
 function fail(what: string): never {
   throw new IpcValidationError(`Invalid argument: ${what}.`)
@@ -167,7 +171,7 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
             fail('before must be a message id (32 hex digits)')
           query.before = q.before
         }
-        if (q.limit !== undefined) query.limit = int(q.limit, 'limit', 1, 500)
+        if (q.limit !== undefined) query.limit = int(q.limit, 'limit', 1, LIMITS.historyPage)
       }
       return { method, args: [peer, query] }
     }
@@ -177,7 +181,7 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
         method,
         args: [
           string(args[0], 'search text', MAX_SEARCH),
-          args[1] === undefined ? undefined : int(args[1], 'limit', 1, 500),
+          args[1] === undefined ? undefined : int(args[1], 'limit', 1, LIMITS.historyPage),
         ],
       }
     case 'send': {
@@ -198,7 +202,7 @@ export function parseCall(method: unknown, rawArgs: unknown): ValidCall {
       arity(args, 1, 1, method)
       const change = plainObject(args[0], 'profile change', ['name', 'color'])
       const out: { name?: string; color?: number } = {}
-      if (change.name !== undefined) out.name = string(change.name, 'name', 64)
+      if (change.name !== undefined) out.name = string(change.name, 'name', MAX_NAME)
       if (change.color !== undefined) out.color = int(change.color, 'colour', 0, 0xffffff)
       return { method, args: [out] }
     }

@@ -1,11 +1,21 @@
 // Builds the renderer bundle (dist/renderer) when it is missing, through Vite's JS API, so
 // `pigeon start --web` and `npm start` work straight after `npm install`.
 import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PigeonError } from '../../shared/errors.js'
 
-export const RENDERER_DIST = fileURLToPath(new URL('../../dist/renderer', import.meta.url))
-const VITE_CONFIG = fileURLToPath(new URL('../renderer/vite.config.ts', import.meta.url))
+// This file runs from app/web/ (tests, through tsx) and compiled from dist/app/web/ (the `pigeon`
+// command): the nearest folder up with a package.json is the checkout either way (dist/ has none).
+function packageRoot(from: string): string {
+  const parent = dirname(from)
+  if (existsSync(join(from, 'package.json')) || parent === from) return from
+  return packageRoot(parent)
+}
+
+const ROOT = packageRoot(fileURLToPath(new URL('.', import.meta.url)))
+export const RENDERER_DIST = join(ROOT, 'dist/renderer')
+const VITE_CONFIG = join(ROOT, 'app/renderer/vite.config.ts')
 
 export function rendererBuilt(root = RENDERER_DIST): boolean {
   return existsSync(`${root}/index.html`)

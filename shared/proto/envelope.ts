@@ -285,7 +285,7 @@ export namespace Envelope {
 
   export interface EnvelopeTextTextFieldEvent {
     field: '$.text.text'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface EnvelopeTextReplyToFieldEvent {
@@ -306,7 +306,7 @@ export namespace Envelope {
 
   export interface EnvelopeFileOfferNameFieldEvent {
     field: '$.fileOffer.name'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface EnvelopeFileOfferSizeFieldEvent {
@@ -321,7 +321,7 @@ export namespace Envelope {
 
   export interface EnvelopeFileOfferMimeFieldEvent {
     field: '$.fileOffer.mime'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface EnvelopeFileOfferDirectoryFieldEvent {
@@ -331,7 +331,7 @@ export namespace Envelope {
 
   export interface EnvelopeFileOfferBlobIdFieldEvent {
     field: '$.fileOffer.blobId'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface EnvelopeFileOfferBlobKeyFieldEvent {
@@ -351,7 +351,7 @@ export namespace Envelope {
 
   export interface EnvelopeGroupControlNameFieldEvent {
     field: '$.groupControl.name'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface EnvelopeGroupControlMembersFieldEvent {
@@ -372,7 +372,7 @@ export namespace Envelope {
 
   export interface EnvelopeProfileNameFieldEvent {
     field: '$.profile.name'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface EnvelopeProfileColorFieldEvent {
@@ -409,7 +409,7 @@ export namespace Envelope {
 }
 
 export interface Text {
-  text: string
+  text: Uint8Array<ArrayBuffer>
   replyTo?: Uint8Array<ArrayBuffer>
 }
 
@@ -423,9 +423,9 @@ export namespace Text {
           w.fork()
         }
 
-        if ((obj.text != null && obj.text !== '')) {
+        if ((obj.text != null && obj.text.byteLength > 0)) {
           w.uint32(10)
-          w.string(obj.text)
+          w.bytes(obj.text)
         }
 
         if (obj.replyTo != null) {
@@ -438,7 +438,7 @@ export namespace Text {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          text: ''
+          text: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -448,7 +448,7 @@ export namespace Text {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.text = reader.string()
+              obj.text = reader.bytes()
               break
             }
             case 2: {
@@ -473,7 +473,7 @@ export namespace Text {
             case 1: {
               yield {
                 field: `${prefix}.text`,
-                value: reader.string()
+                value: reader.bytes()
               }
               break
             }
@@ -498,7 +498,7 @@ export namespace Text {
 
   export interface TextTextFieldEvent {
     field: '$.text'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface TextReplyToFieldEvent {
@@ -667,12 +667,12 @@ export namespace Receipt {
 }
 
 export interface FileOffer {
-  name: string
+  name: Uint8Array<ArrayBuffer>
   size: bigint
   sha256: Uint8Array<ArrayBuffer>
-  mime?: string
+  mime?: Uint8Array<ArrayBuffer>
   directory?: boolean
-  blobId?: string
+  blobId?: Uint8Array<ArrayBuffer>
   blobKey?: Uint8Array<ArrayBuffer>
 }
 
@@ -686,9 +686,9 @@ export namespace FileOffer {
           w.fork()
         }
 
-        if ((obj.name != null && obj.name !== '')) {
+        if ((obj.name != null && obj.name.byteLength > 0)) {
           w.uint32(10)
-          w.string(obj.name)
+          w.bytes(obj.name)
         }
 
         if ((obj.size != null && obj.size !== 0n)) {
@@ -703,7 +703,7 @@ export namespace FileOffer {
 
         if (obj.mime != null) {
           w.uint32(34)
-          w.string(obj.mime)
+          w.bytes(obj.mime)
         }
 
         if (obj.directory != null) {
@@ -713,7 +713,7 @@ export namespace FileOffer {
 
         if (obj.blobId != null) {
           w.uint32(50)
-          w.string(obj.blobId)
+          w.bytes(obj.blobId)
         }
 
         if (obj.blobKey != null) {
@@ -726,7 +726,7 @@ export namespace FileOffer {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          name: '',
+          name: uint8ArrayAlloc(0),
           size: 0n,
           sha256: uint8ArrayAlloc(0)
         }
@@ -738,7 +738,7 @@ export namespace FileOffer {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.name = reader.string()
+              obj.name = reader.bytes()
               break
             }
             case 2: {
@@ -750,7 +750,7 @@ export namespace FileOffer {
               break
             }
             case 4: {
-              obj.mime = reader.string()
+              obj.mime = reader.bytes()
               break
             }
             case 5: {
@@ -758,7 +758,7 @@ export namespace FileOffer {
               break
             }
             case 6: {
-              obj.blobId = reader.string()
+              obj.blobId = reader.bytes()
               break
             }
             case 7: {
@@ -783,7 +783,7 @@ export namespace FileOffer {
             case 1: {
               yield {
                 field: `${prefix}.name`,
-                value: reader.string()
+                value: reader.bytes()
               }
               break
             }
@@ -804,7 +804,7 @@ export namespace FileOffer {
             case 4: {
               yield {
                 field: `${prefix}.mime`,
-                value: reader.string()
+                value: reader.bytes()
               }
               break
             }
@@ -818,7 +818,7 @@ export namespace FileOffer {
             case 6: {
               yield {
                 field: `${prefix}.blobId`,
-                value: reader.string()
+                value: reader.bytes()
               }
               break
             }
@@ -843,7 +843,7 @@ export namespace FileOffer {
 
   export interface FileOfferNameFieldEvent {
     field: '$.name'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface FileOfferSizeFieldEvent {
@@ -858,7 +858,7 @@ export namespace FileOffer {
 
   export interface FileOfferMimeFieldEvent {
     field: '$.mime'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface FileOfferDirectoryFieldEvent {
@@ -868,7 +868,7 @@ export namespace FileOffer {
 
   export interface FileOfferBlobIdFieldEvent {
     field: '$.blobId'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface FileOfferBlobKeyFieldEvent {
@@ -892,7 +892,7 @@ export namespace FileOffer {
 export interface GroupControl {
   op: GroupControl.Op
   groupId: Uint8Array<ArrayBuffer>
-  name?: string
+  name?: Uint8Array<ArrayBuffer>
   members: Uint8Array<ArrayBuffer>[]
   version: bigint
   document?: Uint8Array<ArrayBuffer>
@@ -942,7 +942,7 @@ export namespace GroupControl {
 
         if (obj.name != null) {
           w.uint32(26)
-          w.string(obj.name)
+          w.bytes(obj.name)
         }
 
         if (obj.members != null && obj.members.length > 0) {
@@ -988,7 +988,7 @@ export namespace GroupControl {
               break
             }
             case 3: {
-              obj.name = reader.string()
+              obj.name = reader.bytes()
               break
             }
             case 4: {
@@ -1043,7 +1043,7 @@ export namespace GroupControl {
             case 3: {
               yield {
                 field: `${prefix}.name`,
-                value: reader.string()
+                value: reader.bytes()
               }
               break
             }
@@ -1100,7 +1100,7 @@ export namespace GroupControl {
 
   export interface GroupControlNameFieldEvent {
     field: '$.name'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface GroupControlMembersFieldEvent {
@@ -1133,7 +1133,7 @@ export namespace GroupControl {
 }
 
 export interface Profile {
-  name: string
+  name: Uint8Array<ArrayBuffer>
   color: number
   status: Profile.Status
   version: bigint
@@ -1167,9 +1167,9 @@ export namespace Profile {
           w.fork()
         }
 
-        if ((obj.name != null && obj.name !== '')) {
+        if ((obj.name != null && obj.name.byteLength > 0)) {
           w.uint32(10)
-          w.string(obj.name)
+          w.bytes(obj.name)
         }
 
         if ((obj.color != null && obj.color !== 0)) {
@@ -1192,7 +1192,7 @@ export namespace Profile {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          name: '',
+          name: uint8ArrayAlloc(0),
           color: 0,
           status: Status.ONLINE,
           version: 0n
@@ -1205,7 +1205,7 @@ export namespace Profile {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.name = reader.string()
+              obj.name = reader.bytes()
               break
             }
             case 2: {
@@ -1238,7 +1238,7 @@ export namespace Profile {
             case 1: {
               yield {
                 field: `${prefix}.name`,
-                value: reader.string()
+                value: reader.bytes()
               }
               break
             }
@@ -1277,7 +1277,7 @@ export namespace Profile {
 
   export interface ProfileNameFieldEvent {
     field: '$.name'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface ProfileColorFieldEvent {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { _electron } from 'playwright-core'
 import { connectToDataDir } from '../../app/api/discover.js'
 import { buildElectron } from '../../app/main/build.js'
-import { PIGEON_BIN, stopPigeon } from './support/pigeon-host.js'
+import { PIGEON_ARGV, stopPigeon } from './support/pigeon-host.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -54,7 +54,7 @@ test(
     const bob = spawn(
       process.execPath,
       [
-        PIGEON_BIN,
+        ...PIGEON_ARGV,
         'start',
         '--data',
         bobDir,

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { createLanNetwork, type LanNetwork, type LanNetworkInit } from '../../app/core/net/index.js'
-import { isPigeonError, type PigeonErrorCode } from '../../shared/errors.js'
+import { isPigeonError, PigeonError, type PigeonErrorCode } from '../../shared/errors.js'
 import { newMessageId, type Envelope } from '../../shared/envelope.js'
 import { generateIdentity } from '../../shared/identity.js'
 
@@ -117,5 +117,24 @@ test('an envelope too large for a frame is refused before it is sent', async (t)
   const b = await lanNode(t)
   b.onInbound(async () => undefined)
   await a.dialKnown(b.peerId, b.addresses())
-  await rejectsWith(a.deliver(b.peerId, text(a, b, 'x'.repeat(500))), 'DELIVERY_REFUSED')
+  // permanent: the router marks the message failed rather than retrying it forever
+  await rejectsWith(a.deliver(b.peerId, text(a, b, 'x'.repeat(500))), 'ENVELOPE_OVERSIZE')
+})
+
+test('an envelope addressed to someone else is refused for good (NACK 5), not as a store failure to retry', async (t) => {
+  const a = await lanNode(t)
+  const b = await lanNode(t)
+  const stored: Envelope[] = []
+  b.onInbound(async (envelope) => {
+    stored.push(envelope)
+  })
+  await a.dialKnown(b.peerId, b.addresses())
+  const stranger = await generateIdentity()
+  await rejectsWith(a.deliver(b.peerId, { ...text(a, b), to: { peer: stranger.peerId } }), 'DELIVERY_REJECTED')
+  // and a handler's own permanent refusal is passed on as permanent too
+  b.onInbound(async () => {
+    throw new PigeonError('DELIVERY_REJECTED', 'not for me')
+  })
+  await rejectsWith(a.deliver(b.peerId, text(a, b)), 'DELIVERY_REJECTED')
+  assert.equal(stored.length, 0)
 })

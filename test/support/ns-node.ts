@@ -8,10 +8,10 @@ import { createInterface } from 'node:readline'
 import type { ChildProcess } from 'node:child_process'
 import type { MessengerApi } from '../../app/api/contract.js'
 import { API_ENDPOINT_FILE } from '../../app/api/contract.js'
+import { PIGEON_SOURCE } from './entry-points.js'
 import type { LanHost } from './netns.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const BIN = join(ROOT, 'app/cli/bin.js')
 const BRIDGE = join(ROOT, 'test/support/api-bridge.ts')
 
 export type NodeApi = Omit<MessengerApi, 'subscribe'>
@@ -38,8 +38,14 @@ function waitExit(child: ChildProcess): Promise<void> {
   return new Promise((done) => child.once('exit', () => done()))
 }
 
-async function bridge(host: LanHost, dataDir: string): Promise<{ api: NodeApi; child: ChildProcess }> {
-  const child = host.spawn(process.execPath, ['--import', 'tsx', BRIDGE, dataDir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] })
+async function bridge(
+  host: LanHost,
+  dataDir: string,
+): Promise<{ api: NodeApi; child: ChildProcess }> {
+  const child = host.spawn(process.execPath, ['--import', 'tsx', BRIDGE, dataDir], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   let nextId = 1
   let stderr = ''
@@ -51,7 +57,13 @@ async function bridge(host: LanHost, dataDir: string): Promise<{ api: NodeApi; c
       pending.clear()
     })
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const message = JSON.parse(line) as { ready?: boolean; id?: number; ok?: boolean; value?: unknown; error?: { code: string; message: string } }
+      const message = JSON.parse(line) as {
+        ready?: boolean
+        id?: number
+        ok?: boolean
+        value?: unknown
+        error?: { code: string; message: string }
+      }
       if (message.ready === true) {
         resolveReady()
         return
@@ -60,12 +72,18 @@ async function bridge(host: LanHost, dataDir: string): Promise<{ api: NodeApi; c
       if (call === undefined) return
       pending.delete(message.id!)
       if (message.ok === true) call.resolve(message.value)
-      else call.reject(Object.assign(new Error(message.error?.message ?? 'failed'), { code: message.error?.code }))
+      else
+        call.reject(
+          Object.assign(new Error(message.error?.message ?? 'failed'), {
+            code: message.error?.code,
+          }),
+        )
     })
   })
   await ready
   const api = new Proxy({} as NodeApi, {
-    get: (_target, method: string) =>
+    get:
+      (_target, method: string) =>
       (...args: unknown[]) =>
         new Promise((resolveCall, rejectCall) => {
           const id = nextId++
@@ -76,22 +94,32 @@ async function bridge(host: LanHost, dataDir: string): Promise<{ api: NodeApi; c
   return { api, child }
 }
 
-export async function startNsNode(host: LanHost, name: string, args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), `pigeon-ns-${name}-`))): Promise<NsNode> {
+export async function startNsNode(
+  host: LanHost,
+  name: string,
+  args: string[] = [],
+  dataDir = mkdtempSync(join(tmpdir(), `pigeon-ns-${name}-`)),
+): Promise<NsNode> {
   let node: { child: ChildProcess; bridge: ChildProcess } | undefined
   const launch = async (): Promise<void> => {
     rmSync(join(dataDir, API_ENDPOINT_FILE), { force: true }) // a killed node leaves a stale one
-    const child = host.spawn(process.execPath, [BIN, 'start', '--data', dataDir, '--name', name, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PIGEON_LOG: 'warn' },
-    })
+    const child = host.spawn(
+      process.execPath,
+      [...PIGEON_SOURCE, 'start', '--data', dataDir, '--name', name, ...args],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PIGEON_LOG: 'warn' },
+      },
+    )
     let output = ''
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const deadline = Date.now() + 30_000
     while (!existsSync(join(dataDir, API_ENDPOINT_FILE))) {
       if (child.exitCode !== null) throw new Error(`pigeon start (${name}) exited: ${output}`)
-      if (Date.now() > deadline) throw new Error(`pigeon start (${name}) wrote no api.json: ${output}`)
+      if (Date.now() > deadline)
+        throw new Error(`pigeon start (${name}) wrote no api.json: ${output}`)
       await new Promise((r) => setTimeout(r, 50))
     }
     const connected = await bridge(host, dataDir)

@@ -1,10 +1,11 @@
-// Starts the real `pigeon-relay` (node relay/bin.js) as a child process with a temp data dir on
+// Starts the real `pigeon-relay` (relay/bin.ts, through tsx: entry-points.ts) as a child process with a temp data dir on
 // loopback ports chosen by the relay (port 0), and reads its "listening" log line.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { RELAY_SOURCE } from './entry-points.js'
 
 export interface RelayProcess {
   relayId: string
@@ -30,11 +31,12 @@ export interface StartRelayOptions {
   env?: Record<string, string>
   dataDir?: string
   timeoutMs?: number
+  /** node arguments that run the relay: default the source (entry-points.ts) */
+  entry?: string[]
   /** run inside a test namespace (e.g. the topology's public host); pass --host there in args */
   host?: { spawn: (command: string, args: string[], options: SpawnOptions) => ChildProcess }
 }
 
-const binPath = join(import.meta.dirname, '..', '..', 'relay', 'bin.js')
 const running = new Set<ChildProcess>()
 
 // never leave a relay behind, even when a test forgets or crashes
@@ -60,9 +62,28 @@ function waitExit(child: ChildProcess): Promise<number | null> {
 
 export async function startRelayProcess(options: StartRelayOptions = {}): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? newDataDir()
-  const args = [binPath, '--data', dataDir, '--host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0', '--log-level', 'info', ...(options.args ?? [])]
-  const spawnOptions: SpawnOptions = { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] }
-  const child = options.host !== undefined ? options.host.spawn(process.execPath, args, spawnOptions) : spawn(process.execPath, args, spawnOptions)
+  const args = [
+    ...(options.entry ?? RELAY_SOURCE),
+    '--data',
+    dataDir,
+    '--host',
+    '127.0.0.1',
+    '--mqtt-port',
+    '0',
+    '--http-port',
+    '0',
+    '--log-level',
+    'info',
+    ...(options.args ?? []),
+  ]
+  const spawnOptions: SpawnOptions = {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }
+  const child =
+    options.host !== undefined
+      ? options.host.spawn(process.execPath, args, spawnOptions)
+      : spawn(process.execPath, args, spawnOptions)
   running.add(child)
   child.once('exit', () => running.delete(child))
   let stderr = ''
@@ -71,7 +92,11 @@ export async function startRelayProcess(options: StartRelayOptions = {}): Promis
   const lines = createInterface({ input: child.stdout! })
 
   const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start within ${options.timeoutMs ?? 20000} ms\n${stderr}`)), options.timeoutMs ?? 20_000)
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`relay did not start within ${options.timeoutMs ?? 20000} ms\n${stderr}`)),
+      options.timeoutMs ?? 20_000,
+    )
     lines.on('line', (line) => {
       let entry: Record<string, unknown>
       try {
@@ -116,8 +141,14 @@ export async function startRelayProcess(options: StartRelayOptions = {}): Promis
 }
 
 /** Runs the relay expecting it to fail fast; resolves with exit code and stderr. */
-export function runRelayExpectingExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, [binPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export function runRelayExpectingExit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, [...RELAY_SOURCE, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   running.add(child)
   let stderr = ''
   let stdout = ''

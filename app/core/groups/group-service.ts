@@ -17,6 +17,7 @@ import {
 import { newMessageId, type Envelope } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { Identity } from '../../../shared/identity.js'
+import { countChars } from '../../../shared/limits.js'
 import { isGroupId, newGroupId } from '../../../shared/topics.js'
 import type { PathName } from '../delivery.js'
 import type { ParkedText } from '../store/groups.js'
@@ -363,12 +364,16 @@ function stripSignature(doc: SignedGroupDocument): GroupDocument {
   return { groupId, name, owner, admins: [...admins], members: [...members], version }
 }
 
-/** A group name: 1 to 100 characters after trimming, no control characters. */
+/** A group name: 1 to GROUP_LIMITS.maxNameChars characters after trimming, no control characters. */
 export function checkGroupName(name: string): string {
   const trimmed = typeof name === 'string' ? name.trim() : ''
   // eslint-disable-next-line no-control-regex
   const control = /[\u0000-\u001f\u007f]/
-  if (trimmed.length === 0 || trimmed.length > GROUP_LIMITS.maxNameChars || control.test(trimmed)) {
+  if (
+    trimmed.length === 0 ||
+    countChars(trimmed) > GROUP_LIMITS.maxNameChars ||
+    control.test(trimmed)
+  ) {
     throw new PigeonError(
       'API_BAD_REQUEST',
       `A group name has 1 to ${GROUP_LIMITS.maxNameChars} characters and no control characters.`,

@@ -7,6 +7,7 @@ import { encodeSignedGroupDocument, signGroupDocument } from '../../../shared/gr
 import { newMessageId, type Envelope } from '../../../shared/envelope.js'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { generateIdentity } from '../../../shared/identity.js'
+import { LIMITS } from '../../../shared/limits.js'
 import { newGroupId } from '../../../shared/topics.js'
 import { MemoryNetwork } from '../../../test/app/support/memory-path.js'
 import { makeNode, type TestNode } from '../../../test/app/support/messenger-harness.js'
@@ -214,6 +215,8 @@ test('through the relay, a group message that overtakes its invitation is kept, 
   assert.deepEqual(groupTexts(bob, 'Overtaken'), ['before the invitation'])
   assert.deepEqual(bob.store.groups.parked(group.groupId), [])
   await until(() => alice.store.messages.get(sent.id)?.state === 'delivered', 'bob’s receipt reached alice')
+  // a relay PUBACK kept the invitation's and the message's rows queued; bob's receipts end them
+  await until(() => alice.store.outbox.size() === 0, 'alice’s outbox empty once bob confirmed')
 
   // a stranger's message for a group nobody told me about is kept out of sight, not shown
   const stranger = await makeNode(t, net, 'stranger', {}, 'relay')
@@ -275,4 +278,24 @@ test('a member added back hears a message that overtakes the news of it, once th
   holdNews = false
   await until(() => carol.store.groups.get(group.groupId)?.joined === true, 'carol back in')
   await until(() => carol.store.messages.get(hello.id)?.text === 'welcome back, carol', 'bob’s retry reached her')
+})
+
+test('a group name longer than the envelope carries is refused when the group is made, not retried forever', async (t) => {
+  const { alice, bob } = await trio(t)
+  // 65 to 100 characters passed the old name check but no group-control envelope could carry them
+  for (const length of [LIMITS.groupNameChars + 1, 100]) {
+    await assert.rejects(alice.messenger.createGroup('g'.repeat(length), [bob.peerId]), (error) => {
+      assert.ok(isPigeonError(error) && error.code === 'API_BAD_REQUEST')
+      assert.match(error.message, new RegExp(`1 to ${LIMITS.groupNameChars} characters`))
+      return true
+    })
+  }
+  assert.equal(alice.store.groups.list().length, 0)
+  assert.equal(alice.store.outbox.size(), 0, 'nothing queued that could never be sent')
+  // the longest allowed name (in characters, not UTF-16 units) goes out and arrives
+  const name = '鸽'.repeat(LIMITS.groupNameChars - 1) + '🕊'
+  const group = await alice.messenger.createGroup(name, [bob.peerId])
+  const renamed = alice.messenger.renameGroup(group.groupId, 'x'.repeat(LIMITS.groupNameChars + 1))
+  await assert.rejects(renamed, code('API_BAD_REQUEST'))
+  assert.equal(alice.messenger.group(group.groupId).name, name)
 })

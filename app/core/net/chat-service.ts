@@ -94,7 +94,7 @@ export class ChatService {
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
     const bytes = encodeEnvelope(envelope)
     if (bytes.length > this.init.limits.maxFrameBytes) {
-      throw new PigeonError('DELIVERY_REFUSED', `The message is ${bytes.length} bytes; peers accept at most ${this.init.limits.maxFrameBytes}.`)
+      throw new PigeonError('ENVELOPE_OVERSIZE', `The message is ${bytes.length} bytes; peers accept at most ${this.init.limits.maxFrameBytes}.`)
     }
     const session = await this.session(peerId)
     try {

@@ -3,7 +3,7 @@
 //   dialer → listener: one encoded Envelope per frame (shared/envelope.ts)
 //   listener → dialer: one reply per envelope, in the order the envelopes arrived:
 //     ACK  = 0x01 ‖ message id (16 bytes)            — stored; 17 bytes
-//     NACK = 0x02 ‖ message id (16 bytes) ‖ reason    — not stored; 18 bytes
+//     NACK = 0x02 ‖ message id (16 bytes) ‖ reason    — not stored; 18 bytes (isPermanentNack)
 //   The id is all zeros when the envelope could not be decoded far enough to read it.
 import * as lp from 'it-length-prefixed'
 import { Uint8ArrayList } from 'uint8arraylist'
@@ -23,8 +23,19 @@ export const NackReason = {
   rateLimited: 3,
   /** the receiver could not store it; retry later */
   storeFailed: 4,
+  /** the receiver will never take it: addressed to someone else, or refused by its rules */
+  rejected: 5,
 } as const
 export type NackReason = (typeof NackReason)[keyof typeof NackReason]
+
+/**
+ * The reasons no retry can change (docs/protocol.md §6): the sender's router marks the message
+ * failed instead of sending it again. A receiver older than reason 5 never sends it; a sender
+ * older than it cannot read it and retries, as it did for every refusal before.
+ */
+export function isPermanentNack(reason: NackReason): boolean {
+  return reason === NackReason.malformed || reason === NackReason.senderMismatch || reason === NackReason.rejected
+}
 
 export type Reply = { ok: true; id: Uint8Array } | { ok: false; id: Uint8Array; reason: NackReason }
 

@@ -4,7 +4,7 @@
 // sends can throw out of here: bad input becomes a NACK, a log line, and at worst a closed stream.
 import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { isPigeonError } from '../../../shared/errors.js'
+import { isPermanentError, isPigeonError } from '../../../shared/errors.js'
 import { decodeEnvelope, type Envelope } from '../../../shared/envelope.js'
 import { replyPayload, FrameDecoder, MESSAGE_ID_BYTES, NackReason, type Reply } from './framing.js'
 import { FrameWriter } from './frame-writer.js'
@@ -136,6 +136,11 @@ export class InboundSession {
       await this.options.accept(envelope)
       return { ok: true, id: envelope.id }
     } catch (error) {
+      if (isPermanentError(error)) {
+        // e.g. addressed to someone else: sending it again cannot help, so say so (NACK 5)
+        this.options.log.warn(`${this.remotePeer}:rejected`, { peer: this.remotePeer, code: error.code }, `refused an envelope for good: ${error.message}`)
+        return { ok: false, id: envelope.id, reason: NackReason.rejected }
+      }
       this.options.log.warn(`${this.remotePeer}:store`, { peer: this.remotePeer, err: String(error) }, 'could not store an envelope; not acked')
       return { ok: false, id: envelope.id, reason: NackReason.storeFailed }
     }

@@ -34,6 +34,8 @@ export interface LanNetworkInit {
   identity: Identity
   /** TCP port to listen on, e.g. the one remembered from the last run; 0 or absent = any */
   listenPort?: number
+  /** the user asked for listenPort (--port): if it is taken, fail instead of taking another */
+  listenPortRequired?: boolean
   /** default 0.0.0.0 */
   listenHost?: string
   /** mDNS discovery; `false` in the root namespace of a test machine (see node.ts) */
@@ -111,6 +113,7 @@ export class LanNetwork implements DeliveryPath {
     const started = await createPigeonNode({
       identity: this.init.identity,
       listenPort: this.init.listenPort ?? 0,
+      listenPortRequired: this.init.listenPortRequired,
       listenHost: this.init.listenHost,
       mdns: this.init.mdns,
       pingInterval: this.init.pingInterval,
@@ -324,7 +327,8 @@ export class LanNetwork implements DeliveryPath {
     const state = this.stateOf(remote)
     state.seenAt = Date.now()
     if ('peer' in envelope.to && envelope.to.peer !== this.peerId) {
-      throw new PigeonError('DELIVERY_REFUSED', `a message for ${envelope.to.peer} reached ${this.peerId}`)
+      // permanent: no retry makes it mine (NACK 5, docs/protocol.md §6)
+      throw new PigeonError('DELIVERY_REJECTED', `a message for ${envelope.to.peer} reached ${this.peerId}`)
     }
     if (envelope.kind === 'profile') {
       const profile: PeerProfile = { peerId: remote, ...envelope.profile }

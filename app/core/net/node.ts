@@ -27,6 +27,8 @@ export interface PigeonNodeInit {
   identity: Identity
   /** the port to listen on (0 = any); a taken port falls back to a free one */
   listenPort: number
+  /** the user chose listenPort (`pigeon start --port`): a taken one fails start, like --web-port */
+  listenPortRequired?: boolean
   /** default 0.0.0.0 (all interfaces); tests may pass 127.0.0.1 */
   listenHost?: string
   /**
@@ -93,6 +95,18 @@ function tcpPort(libp2p: Libp2p): number {
   throw new PigeonError('NODE_START_FAILED', 'The node started but has no TCP listen address.')
 }
 
+/**
+ * Why libp2p could not listen, in words: its error lists every failed address with a stack, and
+ * the errno (listen EADDRINUSE: …) is the part a person can act on.
+ */
+function whyNotListening(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const errno = /\b(E[A-Z]+): ([^\n]*)/.exec(message)
+  if (errno?.[1] === 'EADDRINUSE') return 'is taken by another program'
+  if (errno?.[1] === 'EACCES') return 'needs more privileges than Pigeon has'
+  return `cannot be used (${errno?.[0] ?? message.split('\n')[0]})`
+}
+
 /** Creates and starts the node; call `libp2p.stop()` to stop it. */
 export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode> {
   let libp2p = await build(init, init.listenPort)
@@ -103,6 +117,13 @@ export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode
     await Promise.resolve(libp2p.stop()).catch(() => undefined)
     if (init.listenPort === 0) {
       throw new PigeonError('NODE_START_FAILED', `The network node could not start: ${(error as Error).message}`, { cause: error })
+    }
+    if (init.listenPortRequired === true) {
+      throw new PigeonError(
+        'NODE_START_FAILED',
+        `The LAN port ${init.listenPort} ${whyNotListening(error)}; pick another with --port, or leave --port out to use any free one.`,
+        { cause: error },
+      )
     }
     // most likely the remembered port is taken (another Pigeon user on this host): take any
     libp2p = await build(init, 0)

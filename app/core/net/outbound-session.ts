@@ -5,7 +5,7 @@ import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { PigeonError } from '../../../shared/errors.js'
 import { messageIdToString } from '../../../shared/envelope.js'
-import { decodeReply, FrameDecoder, NackReason, type Reply } from './framing.js'
+import { decodeReply, FrameDecoder, isPermanentNack, NackReason, type Reply } from './framing.js'
 import { FrameWriter } from './frame-writer.js'
 
 export interface OutboundSessionOptions {
@@ -31,6 +31,7 @@ const NACK_TEXT: Record<NackReason, string> = {
   [NackReason.senderMismatch]: 'its sender is not the peer on this connection',
   [NackReason.rateLimited]: 'the peer is rate-limiting us; it will be retried',
   [NackReason.storeFailed]: 'the peer could not store it; it will be retried',
+  [NackReason.rejected]: 'the peer will never accept it (it is not addressed to that peer, or breaks its rules)',
 }
 
 export class OutboundSession {
@@ -110,8 +111,10 @@ export class OutboundSession {
     }
     if (reply.ok) entry.resolve()
     else {
+      // a permanent refusal is DELIVERY_REJECTED: the router stops retrying it (shared/errors.ts)
+      const code = isPermanentNack(reply.reason) ? 'DELIVERY_REJECTED' : 'DELIVERY_REFUSED'
       entry.reject(
-        new PigeonError('DELIVERY_REFUSED', `${this.remotePeer} refused message ${messageIdToString(entry.id)}: ${NACK_TEXT[reply.reason]}.`),
+        new PigeonError(code, `${this.remotePeer} refused message ${messageIdToString(entry.id)}: ${NACK_TEXT[reply.reason]}.`),
       )
     }
     const next = this.waiting.shift()

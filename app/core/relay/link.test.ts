@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { newMessageId, type Envelope } from '../../../shared/envelope.js'
-import { isPigeonError } from '../../../shared/errors.js'
+import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { generateIdentity, type Identity } from '../../../shared/identity.js'
 import { startRelayProcess, type RelayProcess } from '../../../test/support/relay-process.js'
 import type { PeerProfile } from '../delivery.js'
 import { RelayLink, type RelayStatus } from './link.js'
 import { parseRelayAddress } from './url.js'
+import { until as waitUntil } from '../../../test/app/support/wait.js'
 
 let relay: RelayProcess
 const links: RelayLink[] = []
@@ -73,27 +74,48 @@ test('a message to an offline peer waits at the relay and arrives, sealed, when 
   assert.deepEqual(received.map((e) => e.sender), [alice.peerId, alice.peerId, alice.peerId])
 })
 
-test('a message the receiver fails to store comes again, and is kept once', async () => {
+/** Bob, whose inbound handler is `inbound`, and Alice: both connected to the relay. */
+async function connectedPair(inbound: (envelope: Envelope) => Promise<void>) {
   const alice = await generateIdentity()
   const bob = await generateIdentity()
   const bobLink = link(bob, 'Bob')
+  bobLink.onInbound(inbound)
+  bobLink.start()
+  await connected(bobLink)
+  const aliceLink = link(alice, 'Alice')
+  aliceLink.start()
+  await connected(aliceLink)
+  return { alice, bob, aliceLink, bobLink }
+}
+
+test('a message the receiver fails to store comes again, and is kept once', async () => {
   let failOnce = true
   const kept: string[] = []
-  bobLink.onInbound(async (envelope) => {
+  const { alice, bob, aliceLink } = await connectedPair(async (envelope) => {
     if (failOnce) {
       failOnce = false
       throw new Error('disk full')
     }
     if (envelope.kind === 'text') kept.push(envelope.text)
   })
-  bobLink.start()
-  await connected(bobLink)
-  const aliceLink = link(alice, 'Alice')
-  aliceLink.start()
-  await connected(aliceLink)
   await aliceLink.deliver(bob.peerId, text(alice, bob, 'important'))
   while (kept.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
   assert.deepEqual(kept, ['important'])
+})
+
+test('a message the receiver refuses for good is acked and dropped, not sent again forever', async () => {
+  const seen: string[] = []
+  const { alice, bob, aliceLink, bobLink } = await connectedPair(async (envelope) => {
+    if (envelope.kind !== 'text') return
+    seen.push(envelope.text)
+    if (envelope.text === 'refused') throw new PigeonError('DELIVERY_REJECTED', 'not for me')
+  })
+  await aliceLink.deliver(bob.peerId, text(alice, bob, 'refused'))
+  await aliceLink.deliver(bob.peerId, text(alice, bob, 'next'))
+  await waitUntil(() => seen.includes('next'), 'the next message')
+  // had it been left unacked, the relay would have handed it over again on the reconnect
+  assert.deepEqual(seen, ['refused', 'next'])
+  assert.equal(bobLink.status().state, 'connected')
 })
 
 test('presence: a watched contact appears with its profile and goes offline when it leaves', async () => {

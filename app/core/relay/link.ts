@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events'
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt'
 import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
-import { isPigeonError, PigeonError } from '../../../shared/errors.js'
+import { isPermanentError, isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { isPeerId, type Identity } from '../../../shared/identity.js'
 import { createRelayToken } from '../../../shared/relay-token.js'
 import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
@@ -277,6 +277,11 @@ export class RelayLink implements DeliveryPath {
       try {
         await this.#handler(envelope, 'relay')
       } catch (error) {
+        if (isPermanentError(error)) {
+          // refused for good (addressed to someone else, say): unacked it would come back forever
+          this.#log.warn({ code: error.code }, `refused a relayed message for good: ${errorWords(error)}`)
+          return
+        }
         this.#replay.forget(envelope.id) // it will come again; it must not count as a replay then
         throw error
       }

@@ -1,10 +1,16 @@
-// Drains the outbox (DESIGN.md "The router"): for each recipient, the rows go out strictly in
-// queue order, one at a time, over the first path that can reach the peer ('lan' before 'relay').
-// An ack removes the row and moves the message forward; a failure keeps the row and retries it
-// after an exponential, jittered back-off — or at once when a path reports the peer online.
-// Nothing here is in memory only: the queue is the SQLite outbox, so a restart resumes it.
-import { ENVELOPE_LIMITS, newMessageId, type Envelope } from '../../../shared/envelope.js'
-import { PigeonError } from '../../../shared/errors.js'
+// Drains the outbox (DESIGN.md "The router", docs/protocol.md §6 "Delivery"): for each recipient,
+// the rows go out strictly in queue order over the first path that can reach the peer ('lan'
+// before 'relay'). A LAN ack removes the row and moves the message forward. A relay's PUBACK only
+// means the relay holds it: the row stays, marked relayed, until the recipient's delivered receipt
+// or a LAN ack — when the peer shows up on the LAN, what only the relay has is delivered directly
+// (the receiver dedups by id); the relay gets it again only after RELAY_REPUBLISH_MS. A retryable
+// failure keeps the row and retries it after an exponential, jittered back-off — or at once when a
+// path reports the peer online; a permanent one (isPermanentError) marks the message failed, with
+// the reason, and the queue moves on. Nothing here is in memory only: the queue is the SQLite
+// outbox, so a restart resumes it.
+import { newMessageId, type Envelope } from '../../../shared/envelope.js'
+import { isPermanentError, PigeonError } from '../../../shared/errors.js'
+import { LIMITS } from '../../../shared/limits.js'
 import type { DeliveryPath, PathEvents, PathName } from '../delivery.js'
 import { decodeSignedGroupDocument } from '../../../shared/group.js'
 import {
@@ -34,8 +40,10 @@ export interface OutboxRouterOptions {
   deliveryTimeoutMs?: number
   now?: () => number
   random?: () => number
-  /** a text message moved forward because a path acked it */
+  /** a text message moved forward because a path acked it, or failed for good */
   onMessageState?: (message: MessageRow) => void
+  /** a row was given up on because its error is permanent (for logs; a text is marked failed) */
+  onPermanentFailure?: (row: OutboxRow, error: unknown) => void
   /**
    * No path reaches the peer at a retry: try to bring it back (the LAN network redials its last
    * known addresses); success shows up as a 'peer:online' event, which wakes the queue.
@@ -57,6 +65,17 @@ interface RecipientQueue {
 
 /** what an ack means for the message: the receiver stored it, or only the relay did */
 const ACKED_STATE: Record<PathName, MessageState> = { lan: 'delivered', relay: 'sent' }
+
+/**
+ * A row the relay has taken is published to it again only this long after (docs/protocol.md §6
+ * "Delivery"): the relay keeps it for the recipient (docs/relay.md), so sooner would only fill
+ * the recipient's inbox with copies; this covers a relay that lost its store or expired the
+ * message. Relay reconnects do not republish: a PUBACK means stored.
+ */
+export const RELAY_REPUBLISH_MS = 6 * 60 * 60_000
+
+/** how one envelope's attempt ended */
+type Outcome = { path: PathName } | { permanent: unknown } | undefined
 
 export class OutboxRouter {
   readonly #store: Store
@@ -83,7 +102,7 @@ export class OutboxRouter {
     this.#paths = options.paths
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF
     this.#timeoutMs = options.deliveryTimeoutMs ?? 15_000
-    this.#window = Math.max(1, Math.min(options.maxInFlight ?? 32, ENVELOPE_LIMITS.maxReceiptIds))
+    this.#window = Math.max(1, Math.min(options.maxInFlight ?? 32, LIMITS.receiptIds))
     this.#now = options.now ?? Date.now
     this.#random = options.random ?? Math.random
   }
@@ -148,9 +167,18 @@ export class OutboxRouter {
       while (this.#running) {
         queue.again = false
         const now = this.#now()
-        const rows = this.#store.outbox.head(recipient, this.#window)
+        // with a direct path every row is due, the relayed ones too (the receiver dedups); with the
+        // relay alone, the rows it already holds wait for their receipt (or a republish)
+        const direct = this.#paths.some((p) => p.name !== 'relay' && p.canReach(recipient))
+        const republishBefore = now - RELAY_REPUBLISH_MS
+        const rows = direct
+          ? this.#store.outbox.head(recipient, this.#window)
+          : this.#store.outbox.headForRelay(recipient, this.#window, republishBefore)
         const head = rows[0]
-        if (head === undefined) break
+        if (head === undefined) {
+          if (!direct) this.#awaitReceipts(recipient, queue, now)
+          break
+        }
         if (head.nextAttemptAt > now) {
           this.#schedule(recipient, queue, head.nextAttemptAt)
           break
@@ -168,7 +196,7 @@ export class OutboxRouter {
           )
           failed = head
         } else {
-          failed = await this.#sendWindow(recipient, rows, now)
+          failed = await this.#sendWindow(recipient, rows, now, republishBefore)
           if (!this.#running) break
         }
         if (failed === undefined) continue
@@ -197,42 +225,82 @@ export class OutboxRouter {
   /**
    * Hands the due rows at the head of the queue to the paths, in queue order, all at once (the
    * LAN path keeps them in order on one stream), and settles them in queue order once all have
-   * answered. Returns the first row that failed, if any: it is retried before anything newer.
+   * answered. Returns the first row that failed, if any: it is retried before anything newer. A
+   * row that failed for good is settled as failed instead, and the queue goes on past it.
    */
   async #sendWindow(
     recipient: string,
     rows: OutboxRow[],
     now: number,
+    republishBefore: number,
   ): Promise<OutboxRow | undefined> {
-    const work: Array<{ rows: OutboxRow[]; envelope: Envelope }> = []
+    const work: Array<{ rows: OutboxRow[]; envelope: Envelope | { permanent: unknown } }> = []
     for (const item of windowItems(rows, now)) {
-      const envelope = this.#envelopeFor(recipient, item, now)
+      let envelope: Envelope | { permanent: unknown } | undefined
+      try {
+        envelope = this.#envelopeFor(recipient, item, now)
+      } catch (error) {
+        // a stored group document that no longer decodes, say: it never will
+        if (!isPermanentError(error)) throw error
+        envelope = { permanent: error }
+      }
       // no envelope: the message is gone (deleted), nothing left to send for this row
       if (envelope === undefined) for (const row of item) this.#store.outbox.remove(row)
       else work.push({ rows: item, envelope })
     }
     const results = await Promise.all(
-      work.map(({ envelope }) => this.#attempt(recipient, envelope)),
+      work.map(({ rows: item, envelope }) => {
+        if ('permanent' in envelope) return Promise.resolve<Outcome>(envelope)
+        // the relay has this one already: only another path, unless it is time to republish
+        const relayed = item[0]?.relayedAt
+        const viaRelay = relayed === null || relayed === undefined || relayed <= republishBefore
+        return this.#attempt(recipient, envelope, viaRelay)
+      }),
     )
     if (!this.#running) return undefined
     let failed: OutboxRow | undefined
     const moved: MessageRow[] = []
+    const given: Array<{ row: OutboxRow; error: unknown }> = []
+    const at = this.#now()
     // one commit for the whole window's acks, not one per row
     this.#store.transaction(() => {
       work.forEach(({ rows: item }, i) => {
-        const path = results[i]
-        if (path === undefined) {
+        const outcome = results[i]
+        if (outcome === undefined) {
           failed ??= item[0]
           return
         }
         for (const row of item) {
-          const message = this.#store.completeOutbox(row, path, ACKED_STATE[path])
+          const message =
+            'path' in outcome
+              ? this.#store.completeOutbox(row, outcome.path, ACKED_STATE[outcome.path], at)
+              : this.#store.failOutbox(row, reasonOf(outcome.permanent))
           if (message !== undefined) moved.push(message)
+          if ('permanent' in outcome) given.push({ row, error: outcome.permanent })
         }
       })
     })
+    for (const { row, error } of given) this.#options.onPermanentFailure?.(row, error)
     for (const message of moved) this.#options.onMessageState?.(message)
     return failed
+  }
+
+  /**
+   * Everything queued for the recipient is with the relay, waiting for its receipt: keep trying
+   * to bring the LAN back on the usual back-off (the first row's attempts count the tries), and
+   * look again when the first relayed row is due for a republish.
+   */
+  #awaitReceipts(recipient: string, queue: RecipientQueue, now: number): void {
+    const first = this.#store.outbox.head(recipient, 1)[0]
+    const relayedAt = this.#store.outbox.firstRelayedAt(recipient)
+    if (first === undefined || relayedAt === undefined) return
+    let retryAt = first.nextAttemptAt
+    if (retryAt <= now) {
+      this.#options.reconnect?.(recipient)
+      retryAt = now + backoffDelay(first.attempts, this.#backoff, this.#random)
+      this.#store.outbox.reschedule(first, first.attempts + 1, retryAt)
+    }
+    this.#schedule(recipient, queue, Math.min(retryAt, relayedAt + RELAY_REPUBLISH_MS))
   }
 
   #schedule(recipient: string, queue: RecipientQueue, at: number): void {
@@ -250,14 +318,19 @@ export class OutboxRouter {
     queue.timer.unref()
   }
 
-  /** Tries each path that can reach the peer, in order; the name of the one that acked. */
-  async #attempt(recipient: string, envelope: Envelope): Promise<PathName | undefined> {
+  /**
+   * Tries each path that can reach the peer, in order (the relay only when `viaRelay`): the one
+   * that acked; or the error, when it is permanent — no other path can do better with an envelope
+   * that cannot be encoded or that the recipient refuses for good; undefined: retry later.
+   */
+  async #attempt(recipient: string, envelope: Envelope, viaRelay: boolean): Promise<Outcome> {
     for (const path of this.#paths) {
-      if (!path.canReach(recipient)) continue
+      if ((path.name === 'relay' && !viaRelay) || !path.canReach(recipient)) continue
       try {
         await withTimeout(path.deliver(recipient, envelope), this.#timeoutMs)
-        return path.name
+        return { path: path.name }
       } catch (error) {
+        if (isPermanentError(error)) return { permanent: error }
         this.#options.onAttemptFailed?.(recipient, error)
       }
     }
@@ -328,6 +401,10 @@ function windowItems(rows: OutboxRow[], now: number): OutboxRow[][] {
     else items.push([row])
   }
   return items
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -7,10 +7,12 @@ import type { Database } from 'better-sqlite3'
 import type { PathName } from '../delivery.js'
 import { ConversationRepo, groupOfConversation } from './conversations.js'
 import { GroupRepo } from './groups.js'
+import { historyPlace } from './history-place.js'
 import { MessageRepo } from './messages.js'
 import { migrate } from './migrate.js'
 import { migrations } from './migrations/index.js'
 import { OutboxRepo } from './outbox.js'
+import { storageError } from '../storage-error.js'
 import { PeerRepo } from './peers.js'
 import { SettingsRepo } from './settings.js'
 import {
@@ -65,6 +67,15 @@ export class Store {
 
   /** Opens (creating and migrating as needed) the store at `file`; ':memory:' for a throwaway. */
   static open(file: string): Store {
+    try {
+      return Store.#open(file)
+    } catch (error) {
+      // a read-only or damaged file: say which, and what to do (app/core/storage-error.ts)
+      throw storageError(error, file)
+    }
+  }
+
+  static #open(file: string): Store {
     // history is private: the file (and the -wal/-shm files SQLite derives from it) is 0600
     if (file !== ':memory:' && !existsSync(file)) writeFileSync(file, '', { mode: 0o600 })
     const db = new BetterSqlite3(file)
@@ -142,6 +153,7 @@ export class Store {
       state: 'pending',
       path: null,
       direction: 'out',
+      failure: null,
     }
     this.messages.insert(message)
     this.conversations.noteMessage(conversationId, text.id, text.sentAt, false)
@@ -175,7 +187,8 @@ export class Store {
       for (const member of before?.members ?? []) {
         if (now.has(member)) continue
         this.outbox.removeGroupTexts(conversationId, member)
-        for (const id of this.groups.dropPendingCopies(conversationId, member)) waiting.set(id.join(), id)
+        for (const id of this.groups.dropPendingCopies(conversationId, member))
+          waiting.set(id.join(), id)
       }
       const moved: MessageRow[] = []
       for (const id of waiting.values()) {
@@ -207,23 +220,29 @@ export class Store {
         text.groupId === undefined
           ? this.conversations.ensurePeer(text.sender)
           : this.conversations.ensureGroup(text.groupId)
+      // the sender's claimed time orders history only when my clock finds it plausible
+      const place = historyPlace(text.id, text.sentAt, now)
       const message: MessageRow = {
         id: text.id,
         conversationId,
         sender: text.sender,
-        sentAt: text.sentAt,
+        sentAt: place.sentAt,
         receivedAt: now,
         kind: 'text',
         text: text.text,
         state: 'delivered',
         path: via,
         direction: 'in',
+        failure: null,
       }
-      const inserted = this.messages.insert(message)
+      const inserted = this.messages.insert(message, place.orderKey)
       if (!inserted) {
         const stored = this.messages.get(text.id) ?? message
-        // first came by the LAN (no receipt), now by the relay: its LAN ack may have been lost
-        if (via === 'relay' && stored.path === 'lan') this.queueReceipt(text.sender, text.id, 'delivered', now)
+        // a copy again through the relay: the sender still holds it (its LAN ack, or my receipt,
+        // may have been lost — it republishes only until it hears), so tell it again, unless
+        // that receipt is still on its way
+        if (via === 'relay' && !this.outbox.hasReceipt(text.id, text.sender, 'delivered'))
+          this.queueReceipt(text.sender, text.id, 'delivered', now)
         return { inserted, message: stored }
       }
       this.conversations.noteMessage(conversationId, text.id, now, true)
@@ -236,19 +255,26 @@ export class Store {
    * A receipt from `from` about my messages. Only messages I sent to `from` move (a peer cannot
    * mark someone else's messages); in a group, only `from`'s copy, and the message as far as its
    * least advanced copy. Returns the ones that changed. The receipt proves the peer has the
-   * message, so it leaves the outbox even if the ack never came.
+   * message, so it leaves the outbox even if the ack never came — and a message only a relay has
+   * taken (state 'sent', row kept) leaves it now. A receipt for a group change of mine (sent for
+   * one that came through the relay) ends that change's row for `from`.
    */
   applyReceipt(from: string, ids: readonly Uint8Array[], state: ReceiptState): MessageRow[] {
     return this.transaction(() => {
       const changed: MessageRow[] = []
       for (const id of ids) {
         const message = this.messages.get(id)
-        if (message === undefined || message.direction !== 'out') continue
+        if (message === undefined) {
+          this.outbox.removeControl(id, from)
+          continue
+        }
+        if (message.direction !== 'out') continue
         if (groupOfConversation(message.conversationId) !== undefined) {
           if (!this.groups.advanceCopy(id, from, state)) continue
           this.outbox.removeText(id, from)
           const least = this.groups.leastState(id)
-          if (least !== undefined && this.messages.advance(id, least)) changed.push({ ...message, state: least })
+          if (least !== undefined && this.messages.advance(id, least))
+            changed.push({ ...message, state: least })
           continue
         }
         if (message.conversationId !== from) continue
@@ -261,12 +287,21 @@ export class Store {
   }
 
   /**
-   * The path acked an outbox row: the row goes, and a text message moves to `state`
-   * ('delivered' when the receiver itself acked, 'sent' when a relay stored it).
+   * The path acked an outbox row, and a text message moves to `state` ('delivered' when the
+   * receiver itself acked, 'sent' when a relay stored it). A LAN ack ends the row. A relay's
+   * PUBACK only means the relay holds it: a text or group change stays queued, marked relayed,
+   * until the recipient's receipt or a LAN ack (docs/protocol.md §6 "Delivery"); a receipt is
+   * never receipted, so it goes.
    */
-  completeOutbox(row: OutboxRow, path: PathName, state: MessageState): MessageRow | undefined {
+  completeOutbox(
+    row: OutboxRow,
+    path: PathName,
+    state: MessageState,
+    now: number = Date.now(),
+  ): MessageRow | undefined {
     return this.transaction(() => {
-      this.outbox.remove(row)
+      if (path === 'relay' && row.kind !== 'receipt') this.outbox.markRelayed(row, now)
+      else this.outbox.remove(row)
       if (row.kind !== 'text') return undefined
       // a group copy (a direct message has none): the message is as far as its least advanced copy
       this.groups.advanceCopy(row.messageId, row.recipient, state)
@@ -274,6 +309,24 @@ export class Store {
       const changed = this.messages.advance(row.messageId, reached, path)
       return changed ? this.messages.get(row.messageId) : undefined
     })
+  }
+
+  /**
+   * An outbox row that can never be delivered (a permanent error, shared/errors.ts): the row goes
+   * and the queue moves on; a text message of mine becomes 'failed' with `reason` (the whole
+   * message, also when only one member's copy failed). Returns the message when it changed.
+   */
+  failOutbox(row: OutboxRow, reason: string): MessageRow | undefined {
+    return this.transaction(() => {
+      this.outbox.remove(row)
+      if (row.kind !== 'text' || !this.messages.fail(row.messageId, reason)) return undefined
+      return this.messages.get(row.messageId)
+    })
+  }
+
+  /** A group change from `to` came through the relay: tell its sender it arrived (applyReceipt). */
+  receiptRelayedControl(to: string, controlId: Uint8Array, now: number): void {
+    this.queueReceipt(to, controlId, 'delivered', now)
   }
 
   /** Marks every unread incoming message of a conversation read and queues the read receipts. */

@@ -15,6 +15,7 @@ interface MessageSql {
   state: MessageState
   path: PathName | null
   direction: Direction
+  failure: string | null
 }
 
 function toMessage(row: MessageSql): MessageRow {
@@ -29,11 +30,12 @@ function toMessage(row: MessageSql): MessageRow {
     state: row.state,
     path: row.path,
     direction: row.direction,
+    failure: row.failure,
   }
 }
 
 const RANK_SQL = (column: string): string =>
-  `(CASE ${column} WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`
+  `(CASE ${column} WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 4 END)`
 
 /** Trigram needs three characters (not bytes): 北京 is two and goes to the LIKE fallback. */
 export const FTS_MIN_CHARS = 3
@@ -48,8 +50,12 @@ export class MessageRepo {
   readonly #insert: Statement<[Record<string, unknown>]>
   readonly #get: Statement<[Uint8Array], MessageSql>
   readonly #latest: Statement<[string, number], MessageSql>
-  readonly #before: Statement<[string, Uint8Array, number], MessageSql>
+  readonly #before: Statement<
+    [{ conversationId: string; before: Uint8Array; limit: number }],
+    MessageSql
+  >
   readonly #advance: Statement<[{ id: Uint8Array; state: MessageState; path: PathName | null }]>
+  readonly #fail: Statement<[{ id: Uint8Array; reason: string }]>
   readonly #unreadIn: Statement<[string], MessageSql>
   readonly #ftsSearch: Statement<[string, number], MessageSql>
   readonly #likeSearch: Statement<[string, number], MessageSql>
@@ -71,23 +77,32 @@ export class MessageRepo {
       'DELETE FROM fts_pending WHERE message_id IN (SELECT message_id FROM fts_pending ORDER BY message_id LIMIT ?)',
     )
     this.#insert = db.prepare(
-      `INSERT INTO messages (id, conversation_id, sender, sent_at, received_at, kind, text, state, path, direction)
-       VALUES (@id, @conversationId, @sender, @sentAt, @receivedAt, @kind, @text, @state, @path, @direction)
+      `INSERT INTO messages (id, conversation_id, sender, sent_at, received_at, kind, text, state, path, direction, failure, order_key)
+       VALUES (@id, @conversationId, @sender, @sentAt, @receivedAt, @kind, @text, @state, @path, @direction, @failure, @orderKey)
        ON CONFLICT (id) DO NOTHING`,
     )
     this.#get = db.prepare('SELECT * FROM messages WHERE id = ?')
+    // history is in order_key order (the id, unless its time was implausible: migration 005);
+    // a page before a message starts at that message's place
     this.#latest = db.prepare(
-      'SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+      `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY order_key DESC, id DESC LIMIT ?)
+       ORDER BY order_key, id`,
     )
     this.#before = db.prepare(
-      `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?)
-       ORDER BY id`,
+      `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = @conversationId
+         AND (order_key, id) < (SELECT coalesce((SELECT order_key FROM messages WHERE id = @before), @before), @before)
+         ORDER BY order_key DESC, id DESC LIMIT @limit)
+       ORDER BY order_key, id`,
     )
     this.#advance = db.prepare(
       `UPDATE messages SET
          state = CASE WHEN ${RANK_SQL('state')} < ${RANK_SQL('@state')} THEN @state ELSE state END,
          path = coalesce(path, @path)
        WHERE id = @id AND (${RANK_SQL('state')} < ${RANK_SQL('@state')} OR (path IS NULL AND @path IS NOT NULL))`,
+    )
+    this.#fail = db.prepare(
+      `UPDATE messages SET state = 'failed', failure = @reason
+       WHERE id = @id AND direction = 'out' AND state IN ('pending', 'sent')`,
     )
     this.#unreadIn = db.prepare(
       `SELECT * FROM messages WHERE conversation_id = ? AND direction = 'in' AND state <> 'read' ORDER BY id`,
@@ -103,9 +118,12 @@ export class MessageRepo {
     )
   }
 
-  /** false when a message with this id is already stored (a duplicate: nothing changes) */
-  insert(message: MessageRow): boolean {
-    return this.#insert.run({ ...message }).changes > 0
+  /**
+   * false when a message with this id is already stored (a duplicate: nothing changes). `orderKey`
+   * is its place in history: its id unless the time it claims is implausible (storeInbound).
+   */
+  insert(message: MessageRow, orderKey: Uint8Array = message.id): boolean {
+    return this.#insert.run({ ...message, orderKey }).changes > 0
   }
 
   get(id: Uint8Array): MessageRow | undefined {
@@ -118,7 +136,7 @@ export class MessageRepo {
     const rows =
       query.before === undefined
         ? this.#latest.all(conversationId, query.limit)
-        : this.#before.all(conversationId, query.before, query.limit)
+        : this.#before.all({ conversationId, before: query.before, limit: query.limit })
     return rows.map(toMessage)
   }
 
@@ -128,6 +146,14 @@ export class MessageRepo {
    */
   advance(id: Uint8Array, state: MessageState, path: PathName | null = null): boolean {
     return this.#advance.run({ id, state, path }).changes > 0
+  }
+
+  /**
+   * Marks a message of mine that can never be delivered as failed, with the reason; true when it
+   * changed (one already delivered somewhere, or failed, stays as it is).
+   */
+  fail(id: Uint8Array, reason: string): boolean {
+    return this.#fail.run({ id, reason }).changes > 0
   }
 
   unreadIncoming(conversationId: string): MessageRow[] {

@@ -11,6 +11,7 @@ interface OutboxSql {
   receipt_state: ReceiptState | null
   attempts: number
   next_attempt_at: number
+  relayed_at: number | null
 }
 
 function toOutbox(row: OutboxSql): OutboxRow {
@@ -22,6 +23,7 @@ function toOutbox(row: OutboxSql): OutboxRow {
     receiptState: row.receipt_state,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
+    relayedAt: row.relayed_at,
   }
 }
 
@@ -35,6 +37,16 @@ export interface OutboxEntry {
 export class OutboxRepo {
   readonly #add: Statement<[Record<string, unknown>]>
   readonly #head: Statement<[string, number], OutboxSql>
+  readonly #headUnrelayed: Statement<
+    [{ recipient: string; before: number; limit: number }],
+    OutboxSql
+  >
+  readonly #markRelayed: Statement<
+    [{ seq: number; messageId: Uint8Array; kind: OutboxKind; at: number }]
+  >
+  readonly #firstRelayed: Statement<[string], { at: number | null }>
+  readonly #removeControl: Statement<[Uint8Array, string]>
+  readonly #hasReceipt: Statement<[Uint8Array, string, ReceiptState], { n: number }>
   readonly #recipients: Statement<[], { recipient: string; due: number }>
   readonly #remove: Statement<[{ seq: number; messageId: Uint8Array; kind: OutboxKind }]>
   readonly #reschedule: Statement<
@@ -51,6 +63,23 @@ export class OutboxRepo {
        VALUES (@messageId, @recipient, @kind, @receiptState, @at, @at) ON CONFLICT DO NOTHING`,
     )
     this.#head = db.prepare('SELECT * FROM outbox WHERE recipient = ? ORDER BY seq LIMIT ?')
+    this.#headUnrelayed = db.prepare(
+      `SELECT * FROM outbox WHERE recipient = @recipient AND (relayed_at IS NULL OR relayed_at <= @before)
+       ORDER BY seq LIMIT @limit`,
+    )
+    this.#markRelayed = db.prepare(
+      `UPDATE outbox SET relayed_at = @at, attempts = 0
+       WHERE seq = @seq AND message_id = @messageId AND kind = @kind`,
+    )
+    this.#firstRelayed = db.prepare(
+      'SELECT min(relayed_at) AS at FROM outbox WHERE recipient = ? AND relayed_at IS NOT NULL',
+    )
+    this.#hasReceipt = db.prepare(
+      `SELECT count(*) AS n FROM outbox WHERE message_id = ? AND recipient = ? AND kind = 'receipt' AND receipt_state = ?`,
+    )
+    this.#removeControl = db.prepare(
+      `DELETE FROM outbox WHERE message_id = ? AND recipient = ? AND kind = 'control'`,
+    )
     this.#recipients = db.prepare(
       'SELECT recipient, min(next_attempt_at) AS due FROM outbox GROUP BY recipient ORDER BY due',
     )
@@ -85,6 +114,24 @@ export class OutboxRepo {
     return this.#head.all(recipient, limit).map(toOutbox)
   }
 
+  /**
+   * Like head(), but without the rows a relay took after `before` (they wait for the recipient's
+   * receipt or the LAN): what to hand to the relay now, in delivery order.
+   */
+  headForRelay(recipient: string, limit: number, before: number): OutboxRow[] {
+    return this.#headUnrelayed.all({ recipient, before, limit }).map(toOutbox)
+  }
+
+  /** A relay PUBACKed the row: it stays queued, marked, until the recipient confirms it. */
+  markRelayed(row: Pick<OutboxRow, 'seq' | 'messageId' | 'kind'>, at: number): void {
+    this.#markRelayed.run({ seq: row.seq, messageId: row.messageId, kind: row.kind, at })
+  }
+
+  /** When the longest-waiting relayed row of this recipient was relayed; undefined if none is. */
+  firstRelayedAt(recipient: string): number | undefined {
+    return this.#firstRelayed.get(recipient)?.at ?? undefined
+  }
+
   /** Every recipient with something queued, and when its earliest row is due. */
   recipients(): Array<{ recipient: string; due: number }> {
     return this.#recipients.all()
@@ -97,6 +144,16 @@ export class OutboxRepo {
   /** The recipient confirmed it has the message (a receipt overtook the ack): stop sending it. */
   removeText(messageId: Uint8Array, recipient: string): void {
     this.#removeText.run(messageId, recipient)
+  }
+
+  /** Whether a receipt for this message is still queued for `recipient`. */
+  hasReceipt(messageId: Uint8Array, recipient: string, state: ReceiptState): boolean {
+    return (this.#hasReceipt.get(messageId, recipient, state)?.n ?? 0) > 0
+  }
+
+  /** The recipient confirmed it has a group change of mine: stop sending it. */
+  removeControl(controlId: Uint8Array, recipient: string): void {
+    this.#removeControl.run(controlId, recipient)
   }
 
   /** Stops sending a group's messages to `recipient` (or to anyone, when null). */

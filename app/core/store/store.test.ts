@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
+import { LIMITS } from '../../../shared/limits.js'
 import { newMessageId } from '../../../shared/message-id.js'
 import { Store } from './index.js'
 
@@ -46,6 +47,19 @@ test('over the LAN the ack is the receipt: no delivered receipt is queued, unles
   assert.deepEqual(store.outbox.head(ALICE, 10).map((r) => r.receiptState), ['delivered'])
 })
 
+test('a message the relay brought first and the LAN brings again is stored once and receipted once', (t) => {
+  // the sender keeps a relayed message until it hears (docs/protocol.md §6 Delivery), so when it
+  // meets me on the LAN it sends it again: the LAN ack says "stored", the relay copy's receipt stays
+  const { store } = openTemp(t)
+  const id = newMessageId()
+  assert.equal(receive(store, ALICE, 'via relay', id, 'relay').inserted, true)
+  assert.equal(receive(store, ALICE, 'via relay', id, 'lan').inserted, false)
+  assert.equal(store.messages.history(ALICE, { limit: 10 }).length, 1)
+  assert.equal(store.conversations.get(ALICE)?.unread, 1)
+  assert.deepEqual(store.outbox.head(ALICE, 10).map((r) => r.receiptState), ['delivered'])
+  assert.equal(store.messages.get(id)?.path, 'relay')
+})
+
 test('an inbound duplicate is stored once, counted unread once, receipted once', (t) => {
   const { store } = openTemp(t)
   const id = newMessageId()
@@ -59,6 +73,14 @@ test('an inbound duplicate is stored once, counted unread once, receipted once',
   assert.equal(receipts.length, 1)
   assert.equal(receipts[0]?.kind, 'receipt')
   assert.equal(receipts[0]?.receiptState, 'delivered')
+  // once that receipt has gone, a copy again through the relay means the sender never heard it
+  // (it republishes until it does): receipted again, still stored once
+  store.outbox.remove(receipts[0]!)
+  assert.equal(receive(store, ALICE, 'hello', id).inserted, false)
+  assert.deepEqual(
+    store.outbox.head(ALICE, 10).map((r) => r.kind),
+    ['receipt'],
+  )
 })
 
 test('an inbound message is all or nothing: a failure inside the transaction leaves no trace', (t) => {
@@ -282,4 +304,43 @@ test('completing a row whose seq was freed and reused never removes the newer ro
     queued.map((r) => [r.messageId, r.attempts]),
     [[two, 0]],
   )
+})
+
+test('a claimed time my clock finds implausible cannot pin a message above or below the rest of history', (t) => {
+  const { store } = openTemp(t)
+  const now = Date.UTC(2026, 11, 1)
+  const year = 365 * 24 * 60 * 60_000
+  // an id claiming time `ms`, made by hand: this process's own id generator must not be moved
+  const idAt = (ms: number): Uint8Array => {
+    const id = newMessageId()
+    for (let i = 5, v = ms; i >= 0; i--, v = Math.floor(v / 256)) id[i] = v % 256
+    return id
+  }
+  const at = (id: Uint8Array, sentAt: number, text: string, when: number) =>
+    store.storeInbound({ id, sender: ALICE, sentAt, text }, 'lan', when).message
+  at(idAt(now - 60_000), now - 60_000, 'a minute old', now)
+  // ten years ahead (the id and sent_at agree), and from 1970: both placed when they arrived
+  const future = at(idAt(now + 10 * year), now + 10 * year, 'from the future', now + 1)
+  at(idAt(now - 10_000), now - 10_000, 'plausible, sorted by its id', now + 2)
+  const past = at(idAt(1), 1, 'from 1970', now + 3)
+  // a lie in one of the two is enough: a plausible sent_at with a far-future id
+  at(idAt(now + year), now + 4, 'future id only', now + 4)
+  at(idAt(now + 5), now + 5, 'after them all', now + 5)
+  // a clock a little fast (within the skew) keeps its own order
+  at(idAt(now + LIMITS.clockSkewMs), now + LIMITS.clockSkewMs, 'fast clock', now + 6)
+  const order = store.messages.history(ALICE, { limit: 50 }).map((m) => m.text)
+  assert.deepEqual(order, [
+    'a minute old',
+    'plausible, sorted by its id',
+    'from the future',
+    'from 1970',
+    'future id only',
+    'after them all',
+    'fast clock',
+  ])
+  // shown with the time it arrived, and paging from it continues in the same order
+  assert.equal(future.sentAt, now + 1)
+  assert.equal(past.sentAt, now + 3)
+  const before = store.messages.history(ALICE, { before: past.id, limit: 2 }).map((m) => m.text)
+  assert.deepEqual(before, ['plausible, sorted by its id', 'from the future'])
 })

@@ -3,9 +3,10 @@
 import type { GroupDocument } from '../../../shared/group.js'
 import type { PathName, PeerStatus } from '../delivery.js'
 
-/** Outgoing: pending (in outbox) → sent (stored by the relay) → delivered (receiver acked) → read.
+/** Outgoing: pending (in outbox) → sent (stored by the relay) → delivered (receiver acked) → read;
+ * or failed (a permanent error: it can never be delivered; MessageRow.failure says why).
  * Incoming: delivered (stored here, unread) → read (the user saw it). Never goes backwards. */
-export type MessageState = 'pending' | 'sent' | 'delivered' | 'read'
+export type MessageState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
 export type Direction = 'in' | 'out'
 export type ReceiptState = 'delivered' | 'read'
 
@@ -14,6 +15,8 @@ export const STATE_RANK: Record<MessageState, number> = {
   sent: 1,
   delivered: 2,
   read: 3,
+  // final: nothing moves a failed message on (a receipt cannot come for what was never sent)
+  failed: 4,
 }
 
 export interface MeRow {
@@ -57,6 +60,8 @@ export interface MessageRow {
   state: MessageState
   path: PathName | null
   direction: Direction
+  /** why it failed (state 'failed'), a sentence for the user; null otherwise */
+  failure: string | null
 }
 
 export type OutboxKind = 'text' | 'receipt' | 'control'
@@ -72,6 +77,8 @@ export interface OutboxRow {
   receiptState: ReceiptState | null
   attempts: number
   nextAttemptAt: number
+  /** when a relay last PUBACKed it (null: never): it stays until the recipient confirms */
+  relayedAt: number | null
 }
 
 export type GroupOp = 'create' | 'add' | 'remove' | 'leave' | 'rename'

@@ -3,11 +3,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { promisify } from 'node:util'
+import { PIGEON_SOURCE } from '../../support/entry-points.js'
 
-const BIN = resolve(import.meta.dirname, '../../../app/cli/bin.js')
 const run = promisify(execFile)
 
 export const CLI_ENV = {
@@ -56,7 +56,7 @@ export async function launchPigeon(
   args: string[] = [],
   onSpawn: (child: ChildProcess, exited: Promise<number | null>) => void = () => undefined,
 ): Promise<PigeonProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--data', dataDir, ...args], {
+  const child = spawn(process.execPath, [...PIGEON_SOURCE, 'start', '--data', dataDir, ...args], {
     env: CLI_ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -95,9 +95,23 @@ export interface CliResult {
   stderr: string
 }
 
-export async function pigeon(...args: string[]): Promise<CliResult> {
+export function pigeon(...args: string[]): Promise<CliResult> {
+  return pigeonVia([], ...args)
+}
+
+/**
+ * `pigeon <args>` run through a wrapper command, e.g. ['unshare', '-n'] for another network
+ * namespace. A command that should have failed but runs (e.g. a second `pigeon start`) is killed
+ * after a minute, so the test fails instead of hanging.
+ */
+export async function pigeonVia(prefix: string[], ...args: string[]): Promise<CliResult> {
+  const [command, ...before] = [...prefix, process.execPath]
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: CLI_ENV })
+    const { stdout, stderr } = await run(command!, [...before, ...PIGEON_SOURCE, ...args], {
+      env: CLI_ENV,
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string }

@@ -67,6 +67,7 @@ export function seedHistory(
         state: 'read',
         path: i % 5 === 0 ? 'relay' : 'lan',
         direction: out ? 'out' : 'in',
+        failure: null,
       })
       store.conversations.noteMessage(conversation, id, sentAt, false)
     }

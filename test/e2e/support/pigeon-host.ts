@@ -9,11 +9,14 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { PIGEON_SOURCE } from '../../support/entry-points.js'
 import type { LanHost } from '../../support/netns.js'
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
-export const PIGEON_BIN = process.env.PIGEON_E2E_BIN ?? join(repoRoot, 'app/cli/bin.js')
+/** node arguments that run `pigeon` (the source; PIGEON_E2E_BIN=<a .js entry> runs that instead) */
+export const PIGEON_ARGV =
+  process.env.PIGEON_E2E_BIN === undefined ? PIGEON_SOURCE : [process.env.PIGEON_E2E_BIN]
 const URL_LINE = /(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_%-]+)/
 
 export interface RunningPigeon {
@@ -33,7 +36,7 @@ export function startPigeon(
   options: { dataDir: string; name: string; args?: string[]; timeoutMs?: number },
 ): Promise<RunningPigeon> {
   const argv = [
-    PIGEON_BIN,
+    ...PIGEON_ARGV,
     'start',
     '--data',
     options.dataDir,

@@ -4,5 +4,12 @@ import { migration001 } from './001-initial.js'
 import { migration002 } from './002-deferred-search-index.js'
 import { migration003 } from './003-lean-outbox.js'
 import { migration004 } from './004-groups.js'
+import { migration005 } from './005-receipts-and-failures.js'
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004]
+export const migrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+]

@@ -30,6 +30,7 @@ function message(m: MessageView): UiMessage {
     state: m.state,
     path: m.path,
     direction: m.direction,
+    failure: m.failure ?? null,
   }
 }
 

@@ -3,7 +3,7 @@
 // screens never see the wire format and the same code runs in Electron and in a browser.
 export type PathName = 'lan' | 'relay'
 export type PeerStatus = 'online' | 'away' | 'busy'
-export type MessageState = 'pending' | 'sent' | 'delivered' | 'read'
+export type MessageState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
 
 export interface UiMe {
   peerId: string
@@ -45,6 +45,8 @@ export interface UiMessage {
   state: MessageState
   path: PathName | null
   direction: 'in' | 'out'
+  /** state 'failed': the node's sentence saying why it can never be delivered */
+  failure: string | null
 }
 
 export type RelayState = 'off' | 'connecting' | 'connected' | 'error'

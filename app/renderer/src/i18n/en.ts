@@ -84,6 +84,8 @@ export const en = {
     sent: 'Sent to the relay',
     delivered: 'Delivered',
     read: 'Read',
+    failed: 'Not sent',
+    failedBecause: 'Not sent — it can never be delivered: {{reason}}',
   },
   path: { lan: 'LAN', relay: 'Relay' },
   settings: {

@@ -78,7 +78,14 @@ export const zhCN: Strings = {
     yesterday: '昨天',
     loadingOlder: '正在加载更早的消息…',
   },
-  state: { pending: '等待发送', sent: '已送达中继', delivered: '已送达', read: '已读' },
+  state: {
+    pending: '等待发送',
+    sent: '已送达中继',
+    delivered: '已送达',
+    read: '已读',
+    failed: '未发送',
+    failedBecause: '未发送——这条消息永远无法送达：{{reason}}',
+  },
   path: { lan: '局域网', relay: '中继' },
   settings: {
     title: '设置',

@@ -73,6 +73,7 @@ const STATE_RANK: Record<UiMessage['state'], number> = {
   sent: 1,
   delivered: 2,
   read: 3,
+  failed: 4,
 }
 
 /** States only move forward; events and call results can arrive in either order. */

@@ -4,14 +4,13 @@
 // sentence when a change is refused. It follows 'group' events, so what others change shows live.
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { LIMITS } from '../../../api/contract.js'
 import type { UiGroup } from '../api/ui-api.js'
 import type { Problem } from '../state/app-store.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName } from './format.dom.js'
 import { PeerPicker, pickable, presenceOf } from './PeerPicker.dom.js'
-
-const NAME_MAX = 100 // GROUP_LIMITS.maxNameChars in shared/group.ts
 
 export function GroupInfo(props: { group: UiGroup; onClose: () => void }) {
   const { t } = useTranslation()
@@ -104,7 +103,7 @@ export function GroupInfo(props: { group: UiGroup; onClose: () => void }) {
             <span>{t('group.name')}</span>
             <input
               value={name}
-              maxLength={NAME_MAX}
+              maxLength={LIMITS.groupNameChars}
               onChange={(e) => setName(e.target.value)}
               data-testid="group-rename-input"
             />

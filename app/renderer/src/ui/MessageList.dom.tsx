@@ -49,9 +49,17 @@ function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
   return rows
 }
 
+const GLYPH: Record<UiMessage['state'], string> = {
+  pending: '◷',
+  sent: '✓',
+  delivered: '✓✓',
+  read: '✓✓',
+  failed: '!',
+}
+
 export function Ticks(props: { state: UiMessage['state'] }) {
   const { t } = useTranslation()
-  const glyph = props.state === 'pending' ? '◷' : props.state === 'sent' ? '✓' : '✓✓'
+  const glyph = GLYPH[props.state]
   return (
     <span
       className={`ticks ticks-${props.state}`}
@@ -65,7 +73,7 @@ export function Ticks(props: { state: UiMessage['state'] }) {
   )
 }
 
-const MessageRow = memo(function MessageRow(props: {
+export const MessageRow = memo(function MessageRow(props: {
   message: UiMessage
   first: boolean
   language: string
@@ -99,6 +107,11 @@ const MessageRow = memo(function MessageRow(props: {
           </time>
           {m.direction === 'out' && <Ticks state={m.state} />}
         </div>
+        {m.state === 'failed' && (
+          <div className="bubble-failure" data-testid="failure" role="status">
+            {t('state.failedBecause', { reason: m.failure ?? '' })}
+          </div>
+        )}
       </div>
     </div>
   )

@@ -2,10 +2,9 @@
 // the relay, or met before). I own the group; creating it opens its conversation.
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { LIMITS } from '../../../api/contract.js'
 import { useAppState, useStore } from './context.dom.js'
 import { PeerPicker, pickable } from './PeerPicker.dom.js'
-
-const NAME_MAX = 100 // GROUP_LIMITS.maxNameChars in shared/group.ts
 
 export function NewGroup() {
   const { t } = useTranslation()
@@ -75,7 +74,7 @@ function NewGroupDialog(props: { onClose: () => void }) {
           <span>{t('group.name')}</span>
           <input
             value={name}
-            maxLength={NAME_MAX}
+            maxLength={LIMITS.groupNameChars}
             placeholder={t('group.namePlaceholder')}
             onChange={(e) => {
               setName(e.target.value)

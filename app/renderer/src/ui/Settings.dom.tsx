@@ -2,6 +2,7 @@
 // language (follows the OS unless chosen), theme (follows the OS).
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { LIMITS } from '../../../api/contract.js'
 import type { PeerStatus } from '../api/ui-api.js'
 import { chooseLanguage, languageChoice, type LanguageChoice } from '../i18n/index.dom.js'
 import { notificationsEnabled, setNotificationsEnabled } from './notifications.dom.js'
@@ -59,7 +60,7 @@ export function Settings() {
             <span>{t('settings.name')}</span>
             <input
               value={name}
-              maxLength={64}
+              maxLength={LIMITS.nameChars}
               onChange={(e) => {
                 setName(e.target.value)
                 setSaved(false)
