@@ -7,6 +7,7 @@ import { peerIdFromPublicKey, publicKeyFromPeerId } from './identity.js'
 import { countChars, LIMITS } from './limits.js'
 import { MESSAGE_ID_BYTES } from './message-id.js'
 import * as pb from './proto/envelope.js'
+import './proto/uint64.js' // protons-runtime's uint64 writer is wrong in [2^31, 2^32)
 
 export { newMessageId, messageIdFromString, messageIdTime, messageIdToString } from './message-id.js'
 

@@ -3,25 +3,12 @@
 // processes, real libp2p over 127.0.0.1, real SQLite files.
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
-import type { ApiClient } from '../api/client.js'
-import type { MessageView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
 import { eventually } from '../../test/app/support/wait.js'
 import { startPigeon, tempDataDir } from '../../test/app/support/cli.js'
+import { allHistory } from '../../test/support/crash-trial.js'
 
 const N = 1_000
-
-/** The whole conversation, oldest first, page by page (a page holds at most 500). */
-async function allHistory(client: ApiClient, peer: string): Promise<MessageView[]> {
-  const all: MessageView[] = []
-  let before: string | undefined
-  for (;;) {
-    const page = await client.history(peer, { limit: 500, before })
-    all.unshift(...page)
-    if (page.length < 500) return all
-    before = page[0]?.id
-  }
-}
 
 async function historyIds(dataDir: string, peer: string): Promise<string[]> {
   return (await allHistory(await connectToDataDir(dataDir), peer)).map((m) => m.id)
@@ -114,7 +101,8 @@ test('kill -9 of a group member mid-burst: after its restart it has every group 
   const M = N / 2
   const sent: string[] = []
   const burst = (async () => {
-    for (let i = 0; i < M; i++) sent.push((await adaApi.send(group.conversation, `group burst ${i}`)).id)
+    for (let i = 0; i < M; i++)
+      sent.push((await adaApi.send(group.conversation, `group burst ${i}`)).id)
   })()
   await eventually(
     async () => (await historyIds(cyDir, group.conversation).catch(() => [])).length >= M / 4,
@@ -132,10 +120,16 @@ test('kill -9 of a group member mid-burst: after its restart it has every group 
       'all arrived',
       120_000,
     )
-    assert.deepEqual(await historyIds(dir, group.conversation), [...sent].sort(), 'each once, in order')
+    assert.deepEqual(
+      await historyIds(dir, group.conversation),
+      [...sent].sort(),
+      'each once, in order',
+    )
   }
   await eventually(async () => {
-    const states = (await allHistory(await connectToDataDir(adaDir), group.conversation)).map((m) => m.state)
+    const states = (await allHistory(await connectToDataDir(adaDir), group.conversation)).map(
+      (m) => m.state,
+    )
     return states.length === M && states.every((s) => s === 'delivered')
   }, 'delivered to both at Ada')
 })

@@ -1,5 +1,6 @@
 // `npm run bench -- <name> [--json]`: runs test/bench/<name>.ts and prints its table (or one JSON
-// object). Each benchmark measures its physical reference (raw TCP, Mosquitto) in the same run.
+// object). Each benchmark measures its physical reference (raw TCP, Mosquitto; for crash trials,
+// the same burst with no kill) in the same run.
 import { parseArgs } from 'node:util'
 import { printTable, type BenchResult } from './table.js'
 
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   engine: () => import('./engine.js'),
   relay: () => import('./relay.js'),
   paths: () => import('./paths.js'),
+  crash: () => import('./crash.js'),
 }
 
 const { values, positionals } = parseArgs({

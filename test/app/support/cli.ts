@@ -40,17 +40,28 @@ export async function startPigeon(
   dataDir: string,
   args: string[] = [],
 ): Promise<PigeonProcess> {
+  return await launchPigeon(dataDir, args, (child, exited) =>
+    t.after(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL')
+        await exited
+      }
+    }),
+  )
+}
+
+/** `pigeon start` without a test context: the caller (crash trials, benches) ends the process. */
+export async function launchPigeon(
+  dataDir: string,
+  args: string[] = [],
+  onSpawn: (child: ChildProcess, exited: Promise<number | null>) => void = () => undefined,
+): Promise<PigeonProcess> {
   const child = spawn(process.execPath, [...PIGEON_SOURCE, 'start', '--data', dataDir, ...args], {
     env: CLI_ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL')
-      await exited
-    }
-  })
+  onSpawn(child, exited)
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
