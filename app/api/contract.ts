@@ -53,25 +53,8 @@ type ArgTypes<A extends readonly Arg[]> = A extends readonly [
     : [Infer<H['schema']>, ...ArgTypes<T>]
   : []
 
-/** The request body of a method (`POST /api/<method>`): an argument by its name, or the fields of
- * a `fields` argument. */
-type BodyOf<A extends readonly Arg[]> = A extends readonly [
-  infer H extends Arg,
-  ...infer T extends readonly Arg[],
-]
-  ? (H['fields'] extends true
-      ? Partial<Infer<H['schema']>>
-      : H['optional'] extends true
-        ? { [K in H['name']]?: Infer<H['schema']> }
-        : { [K in H['name']]: Infer<H['schema']> }) &
-      BodyOf<T>
-  : unknown
-
 export type ApiMethod = MethodName
 export type ApiArgs = { [M in MethodName]: ArgTypes<Table[M]['args']> }
-export type ApiRequests = {
-  [M in MethodName]: { [K in keyof BodyOf<Table[M]['args']>]: BodyOf<Table[M]['args']>[K] }
-}
 export type ApiResponses = { [M in MethodName]: Infer<Table[M]['result']> }
 
 /**

@@ -147,6 +147,14 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     )
   }
 
+  // the exact limits are the engine's, with the same answer on both transports
+  const tooLong = ['bob', '汉'.repeat(6000)] // 6000 characters, 18000 bytes of UTF-8
+  for (const run of [http.send, preload.send as MessengerApi['send']])
+    await assert.rejects(
+      run(...(tooLong as [string, string])),
+      (e: { code?: string }) => e.code === 'MESSAGE_TOO_LONG',
+    )
+
   // a method the table does not have exists nowhere
   const unknown = await fetch(`${server.url}/api/dropDatabase`, {
     method: 'POST',
