@@ -14,7 +14,9 @@ import type { ApiClient } from './client.js'
 import { API_ENDPOINT_FILE, type MessengerEvent } from './contract.js'
 import { connectToDataDir } from './discover.js'
 import { LocalApi } from './local.js'
+import { EVENTS } from './methods.js'
 import { startApiServer, type ApiServer } from './server.js'
+import { compileSchema } from './validator.js'
 
 async function serve(
   t: TestContext,
@@ -117,6 +119,9 @@ test('events stream over the WebSocket: messages, states, typing, peers', async 
   await a.client.setStatus('busy')
   await until(() => atBob.some((e) => e.type === 'peer' && e.peer.status === 'busy'), 'peer event')
   assert.ok(atAlice.some((e) => e.type === 'profile' && e.me.status === 'busy'))
+  // every event is what the method table says it is
+  for (const { type, ...payload } of [...atBob, ...atAlice])
+    assert.ok(compileSchema(EVENTS[type])(payload), `a ${type} event fits its schema`)
 })
 
 test('errors come back as { ok: false, error: { code, message } } with fitting statuses', async (t) => {
@@ -242,6 +247,11 @@ test('a request that fails its schema is answered with a sentence about the fiel
       "The setting name is not in the right form: give 1–64 letters, digits, '.', '_' or '-'.",
     ],
     ['setStatus', { status: 'asleep' }, 'The status must be one of online, away, busy.'],
+    [
+      'setSetting',
+      { key: 'ui.x', value: 'x'.repeat(20_000) },
+      'The setting value is too big: give JSON of at most 16384 bytes.',
+    ],
     [
       'send',
       { peer: 'bob', text: 'hi', extra: 1 },
