@@ -24,7 +24,7 @@ async function serve(
 ): Promise<{ server: ApiServer; client: ApiClient; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'pigeon-api-'))
   const server = await startApiServer({
-    api: new LocalApi(node.messenger, () => ['/ip4/127.0.0.1/tcp/1']),
+    api: new LocalApi(node.messenger, () => ['/ip4/127.0.0.1/tcp/1'], undefined, node.store.peers),
     dataDir: dir,
   })
   t.after(async () => {
@@ -89,6 +89,45 @@ test('the client drives the whole contract over HTTP', async (t) => {
   await a.client.setSetting('ui.theme', { dark: true })
   assert.deepEqual(await a.client.getSetting('ui.theme'), { dark: true })
   assert.equal(await a.client.getSetting('nothing.here'), null)
+})
+
+test('forgetPeer drops a peer from the known peers and keeps the conversation; discovery brings it back', async (t) => {
+  const { net, alice, bob, a } = await pair(t)
+  const sent = await a.client.send('bob', 'before forgetting')
+  await until(
+    () => alice.store.messages.get(Buffer.from(sent.id, 'hex'))?.state === 'delivered',
+    'delivered',
+  )
+  net.down(bob.peerId)
+  await until(() => alice.messenger.peers().every((p) => p.online.length === 0), 'bob offline')
+
+  assert.deepEqual(await a.client.forgetPeer('bob'), { forgotten: true })
+  assert.deepEqual(await a.client.peers(), [])
+  assert.deepEqual(
+    (await a.client.history(bob.peerId)).map((m) => m.text),
+    ['before forgetting'],
+    'the history stays',
+  )
+  assert.equal((await a.client.conversations()).length, 1)
+  // by name no longer (nobody known is called bob); by PeerId it was already forgotten
+  await assert.rejects(a.client.forgetPeer('bob'), code('PEER_UNKNOWN'))
+  assert.deepEqual(await a.client.forgetPeer(bob.peerId), { forgotten: false })
+  const response = await fetch(`${a.server.url}/api/forgetPeer`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${a.server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ peer: '' }),
+  })
+  assert.equal(response.status, 400)
+
+  net.up(bob.peerId)
+  await until(
+    () => alice.messenger.peers().some((p) => p.peerId === bob.peerId && p.online.length > 0),
+    'bob discovered again',
+  )
+  assert.deepEqual(
+    (await a.client.peers()).map((p) => [p.peerId, p.online]),
+    [[bob.peerId, true]],
+  )
 })
 
 test('events stream over the WebSocket: messages, states, typing, peers', async (t) => {

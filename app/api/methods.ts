@@ -238,6 +238,9 @@ export const METHODS = {
   removeFromGroup: method([arg('group', group), arg('members', members)], groupView),
   leaveGroup: method([arg('group', group)], groupView),
   renameGroup: method([arg('group', group), arg('name', groupName)], groupView),
+  /** drops a peer from the known peers (the conversation stays); false when it was not known.
+   * A peer online on the LAN comes back when it is next discovered. */
+  forgetPeer: method([arg('peer', peer)], s.object({ forgotten: s.boolean() })),
 } as const satisfies Record<string, Method>
 
 export type MethodName = keyof typeof METHODS

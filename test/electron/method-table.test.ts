@@ -67,7 +67,7 @@ test('every method of the table is served over HTTP, checked over IPC and expose
   const bob = await makeNode(t, net, 'bob')
   net.up(alice.peerId)
   net.up(bob.peerId)
-  const api = new LocalApi(alice.messenger, () => ['/ip4/127.0.0.1/tcp/1'])
+  const api = new LocalApi(alice.messenger, () => [], undefined, alice.store.peers)
   const server = await startApiServer({ api })
   const out = mkdtempSync(join(tmpdir(), 'pigeon-preload-'))
   t.after(async () => {
@@ -107,6 +107,7 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     removeFromGroup: ['group:nosuchgroupxxxxxxxxx', ['bob']],
     leaveGroup: ['group:nosuchgroupxxxxxxxxx'],
     renameGroup: [dinner.conversation, 'Supper'],
+    forgetPeer: ['carol'],
   }
   const outcome = async (
     method: MethodName,
