@@ -14,7 +14,9 @@ import type { ApiClient } from './client.js'
 import { API_ENDPOINT_FILE, type MessengerEvent } from './contract.js'
 import { connectToDataDir } from './discover.js'
 import { LocalApi } from './local.js'
+import { EVENTS } from './methods.js'
 import { startApiServer, type ApiServer } from './server.js'
+import { compileSchema } from './validator.js'
 
 async function serve(
   t: TestContext,
@@ -22,7 +24,7 @@ async function serve(
 ): Promise<{ server: ApiServer; client: ApiClient; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'pigeon-api-'))
   const server = await startApiServer({
-    api: new LocalApi(node.messenger, () => ['/ip4/127.0.0.1/tcp/1']),
+    api: new LocalApi(node.messenger, () => ['/ip4/127.0.0.1/tcp/1'], undefined, node.store.peers),
     dataDir: dir,
   })
   t.after(async () => {
@@ -89,6 +91,45 @@ test('the client drives the whole contract over HTTP', async (t) => {
   assert.equal(await a.client.getSetting('nothing.here'), null)
 })
 
+test('forgetPeer drops a peer from the known peers and keeps the conversation; discovery brings it back', async (t) => {
+  const { net, alice, bob, a } = await pair(t)
+  const sent = await a.client.send('bob', 'before forgetting')
+  await until(
+    () => alice.store.messages.get(Buffer.from(sent.id, 'hex'))?.state === 'delivered',
+    'delivered',
+  )
+  net.down(bob.peerId)
+  await until(() => alice.messenger.peers().every((p) => p.online.length === 0), 'bob offline')
+
+  assert.deepEqual(await a.client.forgetPeer('bob'), { forgotten: true })
+  assert.deepEqual(await a.client.peers(), [])
+  assert.deepEqual(
+    (await a.client.history(bob.peerId)).map((m) => m.text),
+    ['before forgetting'],
+    'the history stays',
+  )
+  assert.equal((await a.client.conversations()).length, 1)
+  // by name no longer (nobody known is called bob); by PeerId it was already forgotten
+  await assert.rejects(a.client.forgetPeer('bob'), code('PEER_UNKNOWN'))
+  assert.deepEqual(await a.client.forgetPeer(bob.peerId), { forgotten: false })
+  const response = await fetch(`${a.server.url}/api/forgetPeer`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${a.server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ peer: '' }),
+  })
+  assert.equal(response.status, 400)
+
+  net.up(bob.peerId)
+  await until(
+    () => alice.messenger.peers().some((p) => p.peerId === bob.peerId && p.online.length > 0),
+    'bob discovered again',
+  )
+  assert.deepEqual(
+    (await a.client.peers()).map((p) => [p.peerId, p.online]),
+    [[bob.peerId, true]],
+  )
+})
+
 test('events stream over the WebSocket: messages, states, typing, peers', async (t) => {
   const { alice, bob, a, b } = await pair(t)
   const atBob: MessengerEvent[] = []
@@ -117,6 +158,9 @@ test('events stream over the WebSocket: messages, states, typing, peers', async 
   await a.client.setStatus('busy')
   await until(() => atBob.some((e) => e.type === 'peer' && e.peer.status === 'busy'), 'peer event')
   assert.ok(atAlice.some((e) => e.type === 'profile' && e.me.status === 'busy'))
+  // every event is what the method table says it is
+  for (const { type, ...payload } of [...atBob, ...atAlice])
+    assert.ok(compileSchema(EVENTS[type])(payload), `a ${type} event fits its schema`)
 })
 
 test('errors come back as { ok: false, error: { code, message } } with fitting statuses', async (t) => {
@@ -242,6 +286,11 @@ test('a request that fails its schema is answered with a sentence about the fiel
       "The setting name is not in the right form: give 1–64 letters, digits, '.', '_' or '-'.",
     ],
     ['setStatus', { status: 'asleep' }, 'The status must be one of online, away, busy.'],
+    [
+      'setSetting',
+      { key: 'ui.x', value: 'x'.repeat(20_000) },
+      'The setting value is too big: give JSON of at most 16384 bytes.',
+    ],
     [
       'send',
       { peer: 'bob', text: 'hi', extra: 1 },

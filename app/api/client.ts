@@ -4,25 +4,13 @@
 import { PigeonError, type PigeonErrorCode } from '../../shared/errors.js'
 import {
   API_TOKEN_PROTOCOL_PREFIX,
-  type ApiMethod,
-  type ApiRequests,
-  type ApiResponses,
   type ApiResult,
-  type ContactLinkView,
-  type ConversationView,
-  type GroupView,
-  type DoctorFinding,
-  type HistoryQuery,
-  type MeView,
-  type MessageView,
   type MessengerApi,
   type MessengerEvent,
-  type PeerStatus,
-  type PeerView,
-  type RelayStatusView,
-  type SettingValue,
   type Unsubscribe,
 } from './contract.js'
+import { METHOD_NAMES, type MethodName } from './methods.js'
+import { bodyOf } from './wire.js'
 
 /** The part of a WebSocket (browser's or the `ws` package's) the client uses. */
 export interface WebSocketLike {
@@ -43,7 +31,9 @@ export interface ApiClientOptions {
   onStreamClosed?: (reason: unknown) => void
 }
 
-export class ApiClient implements MessengerApi {
+type Methods = Omit<MessengerApi, 'subscribe'>
+
+class Client {
   readonly url: string
   readonly #token: string
   readonly #options: ApiClientOptions
@@ -52,113 +42,30 @@ export class ApiClient implements MessengerApi {
     this.url = options.url.replace(/\/$/, '')
     this.#token = options.token
     this.#options = options
-  }
-
-  me(): Promise<MeView> {
-    return this.#call('me', {})
-  }
-
-  peers(): Promise<PeerView[]> {
-    return this.#call('peers', {})
-  }
-
-  conversations(): Promise<ConversationView[]> {
-    return this.#call('conversations', {})
-  }
-
-  history(peer: string, query: HistoryQuery = {}): Promise<MessageView[]> {
-    return this.#call('history', { peer, ...query })
-  }
-
-  search(text: string, limit?: number): Promise<MessageView[]> {
-    return this.#call('search', limit === undefined ? { text } : { text, limit })
-  }
-
-  send(peer: string, text: string): Promise<MessageView> {
-    return this.#call('send', { peer, text })
-  }
-
-  markRead(peer: string): Promise<{ read: number }> {
-    return this.#call('markRead', { peer })
-  }
-
-  async typing(peer: string, typing: boolean): Promise<void> {
-    await this.#call('typing', { peer, typing })
-  }
-
-  setProfile(change: { name?: string; color?: number }): Promise<MeView> {
-    return this.#call('setProfile', change)
-  }
-
-  setStatus(status: PeerStatus): Promise<MeView> {
-    return this.#call('setStatus', { status })
-  }
-
-  getSetting(key: string): Promise<SettingValue | null> {
-    return this.#call('getSetting', { key })
-  }
-
-  async setSetting(key: string, value: SettingValue): Promise<void> {
-    await this.#call('setSetting', { key, value })
-  }
-
-  relayStatus(): Promise<RelayStatusView> {
-    return this.#call('relayStatus', {})
-  }
-
-  setRelay(url: string | null): Promise<RelayStatusView> {
-    return this.#call('setRelay', { url })
-  }
-
-  addContact(link: string): Promise<PeerView> {
-    return this.#call('addContact', { link })
-  }
-
-  myLink(): Promise<ContactLinkView> {
-    return this.#call('myLink', {})
-  }
-
-  doctor(peer?: string): Promise<DoctorFinding[]> {
-    return this.#call('doctor', peer === undefined ? {} : { peer })
-  }
-
-  groups(): Promise<GroupView[]> {
-    return this.#call('groups', {})
-  }
-
-  createGroup(name: string, members: string[]): Promise<GroupView> {
-    return this.#call('createGroup', { name, members })
-  }
-
-  addToGroup(group: string, members: string[]): Promise<GroupView> {
-    return this.#call('addToGroup', { group, members })
-  }
-
-  removeFromGroup(group: string, members: string[]): Promise<GroupView> {
-    return this.#call('removeFromGroup', { group, members })
-  }
-
-  leaveGroup(group: string): Promise<GroupView> {
-    return this.#call('leaveGroup', { group })
-  }
-
-  renameGroup(group: string, name: string): Promise<GroupView> {
-    return this.#call('renameGroup', { group, name })
+    // one method per entry of the table (app/api/methods.ts), named and shaped as there
+    const methods = this as unknown as Record<MethodName, (...args: unknown[]) => Promise<unknown>>
+    for (const method of METHOD_NAMES)
+      methods[method] = async (...args) => await this.#call(method, bodyOf(method, args))
   }
 
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {
-    const { unsubscribe } = this.#open(listener)
+    const { unsubscribe } = this.stream(listener)
     return unsubscribe
   }
 
   /** Like subscribe, but resolves once the stream is open (no event after this is missed). */
   async subscribed(listener: (event: MessengerEvent) => void): Promise<Unsubscribe> {
-    const { unsubscribe, open } = this.#open(listener)
+    const { unsubscribe, open } = this.stream(listener)
     await open
     return unsubscribe
   }
 
-  #open(listener: (event: MessengerEvent) => void): {
+  /** One event stream: `open` settles when it opened (or failed to), `onClosed` (default:
+   * options.onStreamClosed) says when the node ended it; a stream is never reopened here. */
+  stream(
+    listener: (event: MessengerEvent) => void,
+    onClosed = this.#options.onStreamClosed,
+  ): {
     unsubscribe: Unsubscribe
     open: Promise<void>
   } {
@@ -174,11 +81,11 @@ export class ApiClient implements MessengerApi {
             cause: event,
           }),
         )
-        if (!closedByUs) this.#options.onStreamClosed?.(event)
+        if (!closedByUs) onClosed?.(event)
       }
       socket.onclose = (event) => {
         reject(new PigeonError('NODE_NOT_RUNNING', `The event stream at ${wsUrl} closed.`))
-        if (!closedByUs) this.#options.onStreamClosed?.(event)
+        if (!closedByUs) onClosed?.(event)
       }
     })
     open.catch(() => undefined)
@@ -195,7 +102,7 @@ export class ApiClient implements MessengerApi {
     }
   }
 
-  async #call<M extends ApiMethod>(method: M, body: ApiRequests[M]): Promise<ApiResponses[M]> {
+  async #call(method: MethodName, body: Record<string, unknown>): Promise<unknown> {
     let response: Response
     try {
       response = await fetch(`${this.url}/api/${method}`, {
@@ -206,9 +113,9 @@ export class ApiClient implements MessengerApi {
     } catch (cause) {
       throw new PigeonError('NODE_NOT_RUNNING', `No Pigeon node answers at ${this.url}.`, { cause })
     }
-    let result: ApiResult<ApiResponses[M]>
+    let result: ApiResult<unknown>
     try {
-      result = (await response.json()) as ApiResult<ApiResponses[M]>
+      result = (await response.json()) as ApiResult<unknown>
     } catch (cause) {
       throw new PigeonError(
         'API_INTERNAL',
@@ -221,6 +128,11 @@ export class ApiClient implements MessengerApi {
     return result.value
   }
 }
+
+/** A MessengerApi over the local API server (the method table's methods, subscribe), with
+ * `subscribed` and `stream` for callers that need to know when the event stream is open. */
+export type ApiClient = Client & Methods
+export const ApiClient = Client as new (options: ApiClientOptions) => ApiClient
 
 function browserWebSocket(url: string, protocols: string[]): WebSocketLike {
   const Ctor = (

@@ -10,6 +10,7 @@ import {
   type MeRow,
   type MessageRow,
 } from '../core/store/index.js'
+import type { PeerRepo } from '../core/store/peers.js'
 import type {
   ContactLinkView,
   ConversationView,
@@ -101,6 +102,8 @@ export class LocalApi implements MessengerApi {
     /** my current listen addresses (from the LAN node) */
     private readonly addresses: () => string[] = () => [],
     private readonly services?: NodeServices,
+    /** the store's known peers, for forgetPeer (the engine has no call for it yet) */
+    private readonly knownPeers?: Pick<PeerRepo, 'forget'>,
   ) {}
 
   async relayStatus(): Promise<RelayStatusView> {
@@ -200,6 +203,13 @@ export class LocalApi implements MessengerApi {
 
   async renameGroup(group: string, name: string): Promise<GroupView> {
     return this.#groupView(await this.messenger.renameGroup(group, name))
+  }
+
+  async forgetPeer(peer: string): Promise<{ forgotten: boolean }> {
+    const peerId = this.messenger.resolvePeer(peer)
+    if (this.knownPeers === undefined)
+      throw new PigeonError('API_NOT_FOUND', 'This node was started without its peer list.')
+    return { forgotten: this.knownPeers.forget(peerId) }
   }
 
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {

@@ -1,24 +1,17 @@
-// A request that fails its JSON schema (app/api/schemas.ts) is answered with a sentence about the
+// A request that fails its JSON schema (app/api/methods.ts) is answered with a sentence about the
 // field in the words a person uses — "The group name is empty: give text of 1–256 characters." —
 // not ajv's `body/name must NOT have fewer than 1 characters`. One place for every keyword the
 // schemas use; a keyword without a sentence here still gets a sentence naming the field.
-import type { FastifySchemaValidationError } from 'fastify'
 import { PigeonError } from '../../shared/errors.js'
-import type { ApiMethod } from './contract.js'
-import { REQUEST_SCHEMAS } from './schemas.js'
+import { isMethodName } from './methods.js'
+import type { JsonSchema as FieldSchema } from './schema.js'
+import { bodySchema } from './wire.js'
 
-interface FieldSchema {
-  type?: string | string[]
-  minLength?: number
-  maxLength?: number
-  minimum?: number
-  maximum?: number
-  minItems?: number
-  maxItems?: number
-  pattern?: string
-  enum?: readonly unknown[]
-  items?: FieldSchema
-  properties?: Record<string, FieldSchema>
+/** One schema failure, as ajv reports it (fastify passes ajv's errors on as they are). */
+export interface SchemaFailure {
+  instancePath: string
+  keyword: string
+  params: Record<string, unknown>
 }
 
 /** Field names as people say them; `method.field` where one name means different things. */
@@ -58,6 +51,7 @@ function range(min: number | undefined, max: number | undefined, unit: string): 
 function accepted(schema: FieldSchema): string {
   if (schema.enum !== undefined) return `one of ${schema.enum.map(String).join(', ')}`
   if (schema.pattern !== undefined) return PATTERN_WORDS[schema.pattern] ?? 'the documented form'
+  if (schema.maxJsonBytes !== undefined) return `JSON of at most ${schema.maxJsonBytes} bytes`
   const types = schema.type === undefined ? [] : [schema.type].flat()
   const words = types.map((type) => {
     switch (type) {
@@ -91,8 +85,8 @@ function capitalized(text: string): string {
 }
 
 /** The sentence for one schema error of a `method` request. */
-function sentence(method: string, error: FastifySchemaValidationError): string {
-  const body = (REQUEST_SCHEMAS as Record<string, FieldSchema | undefined>)[method] ?? {}
+function sentence(method: string, error: SchemaFailure): string {
+  const body: FieldSchema = isMethodName(method) ? bodySchema(method) : {}
   const fields = Object.keys(body.properties ?? {})
   const [field, index] = error.instancePath.split('/').slice(1)
   if (field === undefined) {
@@ -127,6 +121,8 @@ function sentence(method: string, error: FastifySchemaValidationError): string {
       return `${capitalized(what)} is too long: ${give}.`
     case 'minItems':
       return `${capitalized(what)} is empty: ${give}.`
+    case 'maxJsonBytes':
+      return `${capitalized(what)} is too big: ${give}.`
     case 'maxItems':
       return `${capitalized(what)} has too many entries: ${give}.`
     case 'minimum':
@@ -143,10 +139,7 @@ function sentence(method: string, error: FastifySchemaValidationError): string {
 }
 
 /** A schema failure of a `method` request as the error the API answers with (400). */
-export function schemaError(
-  method: ApiMethod | string,
-  errors: readonly FastifySchemaValidationError[],
-): PigeonError {
+export function schemaError(method: string, errors: readonly SchemaFailure[]): PigeonError {
   const [first] = errors
   const message =
     first === undefined ? 'The request does not match its schema.' : sentence(method, first)

@@ -18,13 +18,14 @@ import {
   API_ENDPOINT_FILE,
   API_TOKEN_PROTOCOL_PREFIX,
   type ApiEndpoint,
-  type ApiMethod,
-  type ApiRequests,
   type ApiResult,
   type MessengerApi,
 } from './contract.js'
+import { METHOD_NAMES } from './methods.js'
 import { schemaError } from './schema-errors.js'
-import { REQUEST_SCHEMAS } from './schemas.js'
+import type { JsonSchema } from './schema.js'
+import { compileSchema } from './validator.js'
+import { argsOf, bodySchema } from './wire.js'
 
 export interface ApiServerOptions {
   api: MessengerApi
@@ -59,35 +60,6 @@ const STATUS: Partial<Record<PigeonErrorCode, number>> = {
   API_INTERNAL: 500,
 }
 
-type Call = (api: MessengerApi, body: never) => Promise<unknown>
-
-/** How each wire body becomes a call on the contract. */
-const CALLS: { [M in ApiMethod]: (api: MessengerApi, body: ApiRequests[M]) => Promise<unknown> } = {
-  me: (api) => api.me(),
-  peers: (api) => api.peers(),
-  conversations: (api) => api.conversations(),
-  history: (api, { peer, before, limit }) => api.history(peer, { before, limit }),
-  search: (api, { text, limit }) => api.search(text, limit),
-  send: (api, { peer, text }) => api.send(peer, text),
-  markRead: (api, { peer }) => api.markRead(peer),
-  typing: (api, { peer, typing }) => api.typing(peer, typing),
-  setProfile: (api, change) => api.setProfile(change),
-  setStatus: (api, { status }) => api.setStatus(status),
-  getSetting: (api, { key }) => api.getSetting(key),
-  setSetting: (api, { key, value }) => api.setSetting(key, value),
-  relayStatus: (api) => api.relayStatus(),
-  setRelay: (api, { url }) => api.setRelay(url),
-  addContact: (api, { link }) => api.addContact(link),
-  myLink: (api) => api.myLink(),
-  doctor: (api, { peer }) => api.doctor(peer),
-  groups: (api) => api.groups(),
-  createGroup: (api, { name, members }) => api.createGroup(name, members),
-  addToGroup: (api, { group, members }) => api.addToGroup(group, members),
-  removeFromGroup: (api, { group, members }) => api.removeFromGroup(group, members),
-  leaveGroup: (api, { group }) => api.leaveGroup(group),
-  renameGroup: (api, { group, name }) => api.renameGroup(group, name),
-}
-
 function failure(code: string, message: string): ApiResult<never> {
   return { ok: false, error: { code, message } }
 }
@@ -113,11 +85,9 @@ function protocolToken(req: IncomingMessage): string | undefined {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const token = randomBytes(32).toString('base64url')
   // strict validation: an unknown field or a wrong type is refused, never dropped or coerced
-  const app: FastifyInstance = Fastify({
-    logger: false,
-    bodyLimit: 256 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
-  })
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 256 * 1024 })
+  // the validator IPC uses too (app/api/validator.ts), not fastify's own ajv
+  app.setValidatorCompiler(({ schema }) => compileSchema(schema as JsonSchema))
 
   app.addHook('onRequest', async (request, reply) => {
     if (!sameToken(bearer(request.headers.authorization), token)) {
@@ -157,10 +127,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       .send(failure('API_NOT_FOUND', `No such API call: ${request.method} ${request.url}.`)),
   )
 
-  for (const method of Object.keys(CALLS) as ApiMethod[]) {
-    const call = CALLS[method] as Call
-    app.post(`/api/${method}`, { schema: { body: REQUEST_SCHEMAS[method] } }, async (request) => {
-      const value = await call(options.api, (request.body ?? {}) as never)
+  // one route per entry of the method table (app/api/methods.ts)
+  for (const method of METHOD_NAMES) {
+    const call = options.api[method] as (...args: unknown[]) => Promise<unknown>
+    app.post(`/api/${method}`, { schema: { body: bodySchema(method) } }, async (request) => {
+      const body = (request.body ?? {}) as Record<string, unknown>
+      const value = await call.apply(options.api, argsOf(method, body))
       return { ok: true, value: value ?? null }
     })
   }

@@ -35,13 +35,11 @@ import { contentType, resolveStatic } from '../web/static.js'
 import {
   CALL_CHANNEL,
   EVENT_CHANNEL,
-  invokeCall,
-  IpcValidationError,
-  parseCall,
   SUBSCRIBE_CHANNEL,
   UNSUBSCRIBE_CHANNEL,
   type IpcResult,
-} from './ipc-schema.js'
+} from './ipc-channels.js'
+import { invokeCall, parseCall } from './ipc-schema.js'
 import { isTrustedSender } from './sender.js'
 import { trayBitmap } from './tray-icon.js'
 import {
@@ -75,7 +73,6 @@ function argValue(name: string): string | undefined {
 }
 
 function words(error: unknown): { code: string; message: string } {
-  if (error instanceof IpcValidationError) return { code: error.code, message: error.message }
   if (isPigeonError(error)) return { code: error.code, message: error.message }
   return { code: 'API_INTERNAL', message: 'The node failed to handle that request.' }
 }

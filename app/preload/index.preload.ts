@@ -1,21 +1,26 @@
 // The sandboxed preload (bundled to CommonJS by app/main/build.ts, as sandboxed preloads must be):
 // puts exactly the MessengerApi contract on window.pigeon, and nothing else — no ipcRenderer,
-// no event objects, no Node. Calls go through one invoke channel that the main process
-// validates; failures come back as plain { code, message } objects, which cross the context
-// bridge intact (Error subclasses lose their fields there).
+// no event objects, no Node. Its methods are the method table's (app/api/methods.ts), whose
+// names build.ts writes in as __PIGEON_METHODS__, so the bundle holds only those names and the
+// channels. Calls go through one invoke channel that the main process validates; failures come
+// back as plain { code, message } objects, which cross the context bridge intact (Error
+// subclasses lose their fields there).
 import { contextBridge, ipcRenderer } from 'electron'
-import type { ApiMethod, ApiResponses, MessengerApi, MessengerEvent } from '../api/contract.js'
+import type { MessengerApi, MessengerEvent } from '../api/contract.js'
+import type { MethodName } from '../api/methods.js'
 import {
   CALL_CHANNEL,
   EVENT_CHANNEL,
   SUBSCRIBE_CHANNEL,
   UNSUBSCRIBE_CHANNEL,
   type IpcResult,
-} from '../main/ipc-schema.js'
+} from '../main/ipc-channels.js'
 
-async function call<M extends ApiMethod>(method: M, ...args: unknown[]): Promise<ApiResponses[M]> {
+declare const __PIGEON_METHODS__: readonly MethodName[]
+
+async function call(method: MethodName, args: unknown[]): Promise<unknown> {
   const result = (await ipcRenderer.invoke(CALL_CHANNEL, method, args)) as IpcResult
-  if (result.ok) return result.value as ApiResponses[M]
+  if (result.ok) return result.value
   return Promise.reject({ code: result.error.code, message: result.error.message })
 }
 
@@ -24,30 +29,12 @@ ipcRenderer.on(EVENT_CHANNEL, (_event, payload: MessengerEvent) => {
   for (const listener of listeners) listener(payload)
 })
 
+const methods = Object.fromEntries(
+  __PIGEON_METHODS__.map((method) => [method, (...args: unknown[]) => call(method, args)]),
+) as Omit<MessengerApi, 'subscribe'>
+
 const api: MessengerApi = {
-  me: () => call('me'),
-  peers: () => call('peers'),
-  conversations: () => call('conversations'),
-  history: (peer, query) => call('history', peer, query),
-  search: (text, limit) => call('search', text, limit),
-  send: (peer, text) => call('send', peer, text),
-  markRead: (peer) => call('markRead', peer),
-  typing: (peer, typing) => call('typing', peer, typing),
-  setProfile: (change) => call('setProfile', change),
-  setStatus: (status) => call('setStatus', status),
-  getSetting: (key) => call('getSetting', key),
-  setSetting: (key, value) => call('setSetting', key, value),
-  relayStatus: () => call('relayStatus'),
-  setRelay: (url) => call('setRelay', url),
-  addContact: (link) => call('addContact', link),
-  myLink: () => call('myLink'),
-  doctor: (peer) => call('doctor', peer),
-  groups: () => call('groups'),
-  createGroup: (name, members) => call('createGroup', name, members),
-  addToGroup: (group, members) => call('addToGroup', group, members),
-  removeFromGroup: (group, members) => call('removeFromGroup', group, members),
-  leaveGroup: (group) => call('leaveGroup', group),
-  renameGroup: (group, name) => call('renameGroup', group, name),
+  ...methods,
   subscribe(listener) {
     listeners.add(listener)
     if (listeners.size === 1) ipcRenderer.send(SUBSCRIBE_CHANNEL)

@@ -7,7 +7,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { API_METHODS, IpcValidationError, parseCall } from '../../app/main/ipc-schema.js'
+import { parseCall } from '../../app/main/ipc-schema.js'
+import { isPigeonError } from '../../shared/errors.js'
+import { LIMITS } from '../../shared/limits.js'
 import { isTrustedSender } from '../../app/main/sender.js'
 import {
   APP_ENTRY,
@@ -180,15 +182,20 @@ test('the sender check accepts only our window’s main frame showing our page',
 })
 
 test('IPC validation refuses anything outside the contract', () => {
+  // refused as HTTP refuses the same body (test/electron/method-table.test.ts: one schema)
   const refused = (method: unknown, args: unknown, why: string): void =>
-    assert.throws(() => parseCall(method, args), IpcValidationError, why)
+    assert.throws(
+      () => parseCall(method, args),
+      (e) => isPigeonError(e) && ['API_BAD_REQUEST', 'API_NOT_FOUND'].includes(e.code),
+      why,
+    )
   refused('constructor', [], 'not a method')
   refused('__proto__', [], 'not a method')
   refused('send', 'bob hi', 'args not a list')
   refused('send', ['bob'], 'missing text')
   refused('send', ['bob', 42], 'text not a string')
-  refused('send', ['bob', 'x'.repeat(16_385)], 'oversize')
-  refused('send', ['bob', '汉'.repeat(6000)], 'oversize in UTF-8 bytes')
+  // the exact byte limit is the engine's (MESSAGE_TOO_LONG, the same answer on both transports)
+  refused('send', ['bob', 'x'.repeat(LIMITS.envelopeBytes + 1)], 'oversize')
   refused('send', ['', 'hi'], 'empty peer')
   refused('send', ['bob', 'hi', 'extra'], 'extra argument')
   refused('history', ['bob', { before: "1' OR 1=1" }], 'bad id')
@@ -263,10 +270,13 @@ test('the preload exposes the MessengerApi contract and nothing else', () => {
   assert.equal(exposures.length, 1, 'one exposure')
   assert.equal(exposures[0]?.[1], "'pigeon'")
   const objectName = exposures[0]?.[2] ?? ''
+  // its keys: the table's names written in at build time, and subscribe (the built bundle's
+  // object is compared with the table in test/electron/method-table.test.ts)
   const literal =
     new RegExp(`const ${objectName}: MessengerApi = \\{([\\s\\S]*?)\\n\\}`).exec(preload)?.[1] ?? ''
-  const keys = [...literal.matchAll(/^ {2}(\w+)[:(]/gm)].map((m) => m[1]).sort()
-  assert.deepEqual(keys, [...API_METHODS, 'subscribe'].sort())
+  const keys = [...literal.matchAll(/^ {2}(\.\.\.)?(\w+)[:(,]/gm)].map((m) => m[2]).sort()
+  assert.deepEqual(keys, ['methods', 'subscribe'])
+  assert.match(preload, /const methods = Object\.fromEntries\(\s*__PIGEON_METHODS__\.map\(/)
   assert.doesNotMatch(literal, /ipcRenderer(?!\.(invoke|send)\()/, 'no ipcRenderer handed out')
   assert.doesNotMatch(preload, /require\(|process\.|from 'node:/, 'no Node in the preload')
   // the event object never reaches the page: only the payload

@@ -7,7 +7,7 @@ import i18next from 'i18next'
 import * as React from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { initReactI18next } from 'react-i18next'
-import type { UiMessage } from '../../app/renderer/src/api/ui-api.js'
+import type { MessageView } from '../../app/api/contract.js'
 import { en } from '../../app/renderer/src/i18n/en.js'
 import { zhCN } from '../../app/renderer/src/i18n/zh-CN.js'
 
@@ -17,11 +17,12 @@ Object.assign(globalThis, { React })
 const { MessageRow } = await import('../../app/renderer/src/ui/MessageList.dom.js')
 
 const reason = 'The message is 70000 bytes encoded; the limit is 65536.'
-const failed: UiMessage = {
+const failed: MessageView = {
   id: '0'.repeat(32),
-  conversationId: 'bob',
-  sender: 'me',
+  conversation: 'bob',
+  from: 'me',
   sentAt: Date.UTC(2026, 11, 1, 9, 30),
+  receivedAt: null,
   text: 'a very long message',
   state: 'failed',
   path: null,
@@ -29,7 +30,7 @@ const failed: UiMessage = {
   failure: reason,
 }
 
-function render(message: UiMessage, language: string): string {
+function render(message: MessageView, language: string): string {
   return renderToStaticMarkup(
     React.createElement(MessageRow, { message, first: true, language, flash: false }),
   )

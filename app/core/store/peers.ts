@@ -35,6 +35,7 @@ export class PeerRepo {
   readonly #seen: Statement<[{ peerId: string; addresses: string; at: number }]>
   readonly #touch: Statement<[{ peerId: string; at: number }]>
   readonly #profile: Statement<[PeerProfile]>
+  readonly #forget: Statement<[string]>
 
   constructor(db: Database) {
     this.#getMe = db.prepare(
@@ -55,6 +56,7 @@ export class PeerRepo {
          THEN excluded.addresses ELSE peers.addresses END, last_seen = excluded.last_seen`,
     )
     this.#touch = db.prepare('UPDATE peers SET last_seen = @at WHERE peer_id = @peerId')
+    this.#forget = db.prepare('DELETE FROM peers WHERE peer_id = ?')
     // an older (or replayed) profile never replaces a newer one
     this.#profile = db.prepare(
       `INSERT INTO peers (peer_id, name, color, status, profile_version)
@@ -93,6 +95,11 @@ export class PeerRepo {
 
   touch(peerId: string, at: number): void {
     this.#touch.run({ peerId, at })
+  }
+
+  /** Drops a peer's row (profile, addresses, last sighting); its messages stay. False when none. */
+  forget(peerId: string): boolean {
+    return this.#forget.run(peerId).changes > 0
   }
 
   /** Applies a received profile; false when it is not newer than the one stored. */

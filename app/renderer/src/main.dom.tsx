@@ -24,10 +24,10 @@ async function main(): Promise<void> {
   const store = new AppStore(connectApi())
   store.onIncoming = (message, state) => {
     if (isElectron()) return // Electron's main process notifies natively
-    const sender = peerName(state.peers.get(message.sender), message.sender)
-    const group = state.groups.get(message.conversationId)
+    const sender = peerName(state.peers.get(message.from), message.from)
+    const group = state.groups.get(message.conversation)
     notifyInBrowser(message, group === undefined ? sender : `${sender} · ${group.name}`, () =>
-      store.select(message.conversationId),
+      store.select(message.conversation),
     )
   }
   const root = document.getElementById('root')

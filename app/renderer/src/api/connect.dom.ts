@@ -1,10 +1,12 @@
 // How this page reaches its node. In Electron the preload put the MessengerApi on window.pigeon;
 // in a browser the address printed by `pigeon start --web` carries the token in the fragment
-// (never sent to a server, kept out of history), and /api on the same origin leads to the node.
-import type { MessengerApi } from '../../../api/contract.js'
-import { BrowserApiClient } from './http-client.dom.js'
-import { adaptMessengerApi } from './messenger-adapter.dom.js'
-import { UiError, type UiApi } from './ui-api.js'
+// (never sent to a server, kept out of history), and /api on the same origin leads to the node,
+// spoken by app/api's own client (the one the CLI uses). Either way the screens get the API's
+// own methods, names and types; in a browser also the event stream's up and down.
+import { PigeonError } from '../../../../shared/errors.js'
+import { ApiClient } from '../../../api/client.js'
+import type { MessengerApi, MessengerEvent, Unsubscribe } from '../../../api/contract.js'
+import { METHOD_NAMES } from '../../../api/methods.js'
 
 declare global {
   interface Window {
@@ -13,7 +15,19 @@ declare global {
   }
 }
 
+/** The event stream's state: down means events were missed (reload once it is up again); a
+ * restarted node has a new token ('unauthorized'), which retrying cannot fix. */
+export type LinkListener = (up: boolean, reason?: 'unauthorized') => void
+
+export interface Connection {
+  api: MessengerApi
+  /** absent in Electron, where the IPC channel lives as long as the page */
+  onLink?: (listener: LinkListener) => Unsubscribe
+}
+
 const TOKEN_KEY = 'pigeon.token'
+const RECONNECT_MIN_MS = 500
+const RECONNECT_MAX_MS = 4000
 
 /** The token from `#token=…` (then removed from the address bar), or the one this tab kept. */
 export function takeToken(): string | undefined {
@@ -31,18 +45,81 @@ export function isElectron(): boolean {
   return window.pigeon !== undefined
 }
 
-export function connectApi(): UiApi {
-  if (window.pigeon !== undefined) return adaptMessengerApi(window.pigeon)
+/** The client's methods, with a subscribe that reopens the stream when the node drops it. */
+function reconnecting(client: ApiClient): Connection {
+  const links = new Set<LinkListener>()
+  const tell: LinkListener = (up, reason) => {
+    for (const listener of links) listener(up, reason)
+  }
+  const subscribe = (listener: (event: MessengerEvent) => void): Unsubscribe => {
+    let stopped = false
+    let up = false
+    let retryMs = RECONNECT_MIN_MS
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let current: Unsubscribe | undefined
+    const retry = async (): Promise<void> => {
+      try {
+        await client.me()
+      } catch (error) {
+        if (error instanceof PigeonError && error.code === 'API_UNAUTHORIZED')
+          tell(false, 'unauthorized')
+      }
+      if (!stopped) open()
+    }
+    const open = (): void => {
+      let closed = false
+      const stream = client.stream(listener, () => {
+        if (closed || stopped) return // an error and a close report the same end once
+        closed = true
+        if (up) {
+          up = false
+          tell(false)
+        }
+        timer = setTimeout(() => void retry(), retryMs)
+        retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS)
+      })
+      current = stream.unsubscribe
+      stream.open.then(
+        () => {
+          retryMs = RECONNECT_MIN_MS
+          if (!up) {
+            up = true
+            tell(true)
+          }
+        },
+        () => undefined, // the close handler above retries
+      )
+    }
+    open()
+    return () => {
+      stopped = true
+      clearTimeout(timer)
+      current?.()
+    }
+  }
+  const methods = Object.fromEntries(METHOD_NAMES.map((m) => [m, client[m]]))
+  return {
+    api: { ...(methods as Omit<MessengerApi, 'subscribe'>), subscribe },
+    onLink: (listener) => {
+      links.add(listener)
+      return () => links.delete(listener)
+    },
+  }
+}
+
+export function connectApi(): Connection {
+  if (window.pigeon !== undefined) return { api: window.pigeon }
   const token = takeToken()
   if (token === undefined) {
     const refuse = (): Promise<never> =>
-      Promise.reject(new UiError('API_UNAUTHORIZED', 'No token in the address.'))
-    return adaptMessengerApi(
-      new Proxy({} as MessengerApi, {
-        get: (_t, key) => (key === 'subscribe' ? () => () => undefined : refuse),
-      }),
-    )
+      Promise.reject(new PigeonError('API_UNAUTHORIZED', 'No token in the address.'))
+    const methods = Object.fromEntries(METHOD_NAMES.map((m) => [m, refuse]))
+    return {
+      api: {
+        ...(methods as unknown as Omit<MessengerApi, 'subscribe'>),
+        subscribe: () => () => undefined,
+      },
+    }
   }
-  const client = new BrowserApiClient(location.origin, token)
-  return adaptMessengerApi(client, client.onLink)
+  return reconnecting(new ApiClient({ url: location.origin, token }))
 }

@@ -1,25 +1,28 @@
 // The UI's one source of truth: a snapshot object replaced on every change and read through
-// useSyncExternalStore. It talks to the node only through UiApi and keeps just what the screens
-// show: peers, conversations, groups, the loaded pages of each history, who is typing, the relay.
+// useSyncExternalStore. It talks to the node only through the MessengerApi (app/api/contract.ts,
+// its own names and types) and keeps just what the screens show: peers, conversations, groups,
+// the loaded pages of each history, who is typing, the relay.
 import type {
+  ConversationView,
+  GroupView,
+  MeView,
+  MessageView,
+  MessengerApi,
+  MessengerEvent,
   PeerStatus,
-  UiApi,
-  UiConversation,
-  UiEvent,
-  UiGroup,
-  UiMe,
-  UiMessage,
-  UiPeer,
-  UiRelay,
-} from '../api/ui-api.js'
-import { UiError } from '../api/ui-api.js'
+  PeerView,
+  RelayStatusView,
+  Unsubscribe,
+} from '../../../api/contract.js'
+import type { Connection } from '../api/connect.dom.js'
 
 export const PAGE_SIZE = 200
+const SEARCH_RESULTS = 100
 const TYPING_SHOWN_MS = 6000
 
 export interface History {
   /** oldest first */
-  items: UiMessage[]
+  items: MessageView[]
   /** true when the oldest message of the conversation is loaded */
   complete: boolean
   loading: boolean
@@ -27,7 +30,7 @@ export interface History {
 
 export interface SearchState {
   query: string
-  results: UiMessage[]
+  results: MessageView[]
   loading: boolean
 }
 
@@ -36,6 +39,14 @@ export interface Problem {
   message: string
 }
 
+/** What the store reacts to: the node's events, and two of its host's (not the API's own). */
+export type StoreEvent =
+  | MessengerEvent
+  /** Electron's main asks to show a conversation (a notification was clicked) */
+  | { type: 'ui:open'; conversation: string }
+  /** the link between this UI and the node (the event WebSocket in a browser) */
+  | { type: 'link'; up: boolean; reason?: 'unauthorized' }
+
 export interface AppState {
   ready: boolean
   /** why the first load failed, in words */
@@ -43,32 +54,35 @@ export interface AppState {
   linkUp: boolean
   /** why the link is down, when the node told us (a restarted node has a new token) */
   linkProblem?: 'API_UNAUTHORIZED'
-  me?: UiMe
-  peers: ReadonlyMap<string, UiPeer>
-  conversations: ReadonlyMap<string, UiConversation>
+  me?: MeView
+  peers: ReadonlyMap<string, PeerView>
+  conversations: ReadonlyMap<string, ConversationView>
   histories: ReadonlyMap<string, History>
   /** peerId -> time the indicator expires */
   typing: ReadonlyMap<string, number>
   selected?: string
   /** a message to scroll to and flash (a search result was clicked) */
   focus?: string
-  relay?: UiRelay
+  relay?: RelayStatusView
   /** by conversation id (`group:<id>`), the ones I left included */
-  groups: ReadonlyMap<string, UiGroup>
+  groups: ReadonlyMap<string, GroupView>
   search?: SearchState
   /** the latest error of an action, shown in a banner until dismissed */
   problem?: Problem
   settingsOpen: boolean
 }
 
+/** Any rejection in words: `{ code, message }` from the node (a PigeonError from the HTTP client,
+ * a plain object from the preload), or anything else. */
 export function toProblem(error: unknown): Problem {
-  if (error instanceof UiError) return { code: error.code, message: error.message }
-  if (error instanceof Error)
-    return { code: 'UNKNOWN', message: error.message.split('\n')[0] ?? '' }
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const code = 'code' in error && typeof error.code === 'string' ? error.code : 'UNKNOWN'
+    return { code, message: String(error.message).split('\n')[0] ?? '' }
+  }
   return { code: 'UNKNOWN', message: String(error) }
 }
 
-const STATE_RANK: Record<UiMessage['state'], number> = {
+const STATE_RANK: Record<MessageView['state'], number> = {
   pending: 0,
   sent: 1,
   delivered: 2,
@@ -77,13 +91,13 @@ const STATE_RANK: Record<UiMessage['state'], number> = {
 }
 
 /** States only move forward; events and call results can arrive in either order. */
-function newer(current: UiMessage, incoming: UiMessage): UiMessage {
+function newer(current: MessageView, incoming: MessageView): MessageView {
   return STATE_RANK[incoming.state] >= STATE_RANK[current.state]
     ? incoming
     : { ...incoming, state: current.state, path: current.path ?? incoming.path }
 }
 
-function insertSorted(items: UiMessage[], message: UiMessage): UiMessage[] {
+function insertSorted(items: MessageView[], message: MessageView): MessageView[] {
   // search from the end: updates are almost always about recent messages
   let existing = -1
   for (let i = items.length - 1; i >= 0; i--) {
@@ -107,7 +121,7 @@ function insertSorted(items: UiMessage[], message: UiMessage): UiMessage[] {
 }
 
 /** the events whose state a reload's snapshot replaces (setting them again is harmless) */
-const SNAPSHOT_EVENTS: ReadonlySet<UiEvent['type']> = new Set([
+const SNAPSHOT_EVENTS: ReadonlySet<StoreEvent['type']> = new Set([
   'peer',
   'profile',
   'conversation',
@@ -127,17 +141,20 @@ export class AppStore {
     settingsOpen: false,
   }
   readonly #listeners = new Set<() => void>()
-  readonly api: UiApi
-  #unsubscribe?: () => void
+  readonly api: MessengerApi
+  readonly #onLink: Connection['onLink']
+  #unsubscribe?: Unsubscribe
+  #offLink?: Unsubscribe
   #typingTimer?: ReturnType<typeof setTimeout>
   #searchSeq = 0
   /** one list per reload in progress: state events that came while its snapshot was on its way */
-  readonly #duringReload = new Set<UiEvent[]>()
+  readonly #duringReload = new Set<StoreEvent[]>()
   /** called for incoming messages (notifications in browser mode) */
-  onIncoming?: (message: UiMessage, state: AppState) => void
+  onIncoming?: (message: MessageView, state: AppState) => void
 
-  constructor(api: UiApi) {
-    this.api = api
+  constructor(connection: Connection) {
+    this.api = connection.api
+    this.#onLink = connection.onLink
   }
 
   getState = (): AppState => this.#state
@@ -153,7 +170,9 @@ export class AppStore {
   }
 
   async start(): Promise<void> {
-    this.#unsubscribe = this.api.subscribe((event) => this.#onEvent(event))
+    // Electron's main sends its 'ui:open' on the same stream
+    this.#unsubscribe = this.api.subscribe((event) => this.#onEvent(event as StoreEvent))
+    this.#offLink = this.#onLink?.((up, reason) => this.#onEvent({ type: 'link', up, reason }))
     try {
       await this.reload()
       this.#set({ ready: true, fatal: undefined })
@@ -164,12 +183,13 @@ export class AppStore {
 
   stop(): void {
     this.#unsubscribe?.()
+    this.#offLink?.()
     clearTimeout(this.#typingTimer)
   }
 
   /** Everything from the node again: on start and after the link came back. */
   async reload(): Promise<void> {
-    const during: UiEvent[] = []
+    const during: StoreEvent[] = []
     this.#duringReload.add(during)
     try {
       const [me, peers, conversations] = await Promise.all([
@@ -177,15 +197,14 @@ export class AppStore {
         this.api.peers(),
         this.api.conversations(),
       ])
-      const relay =
-        this.api.relay === undefined ? undefined : await this.api.relay().catch(() => undefined)
+      const relay = await this.api.relayStatus().catch(() => undefined)
       const groups = await this.api.groups()
       this.#set({
         me,
         peers: new Map(peers.map((p) => [p.peerId, p])),
         conversations: new Map(conversations.map((c) => [c.id, c])),
         relay,
-        groups: new Map(groups.map((g) => [g.conversationId, g])),
+        groups: new Map(groups.map((g) => [g.conversation, g])),
       })
       // an event that came while the snapshot was on its way may be newer than the snapshot
       // (the node answered the first request before the change, the event after it)
@@ -204,30 +223,30 @@ export class AppStore {
     }
   }
 
-  #onEvent(event: UiEvent): void {
+  #onEvent(event: StoreEvent): void {
     const s = this.#state
     if (SNAPSHOT_EVENTS.has(event.type)) for (const during of this.#duringReload) during.push(event)
     switch (event.type) {
       case 'message':
       case 'message-state': {
         const message = event.message
-        const history = s.histories.get(message.conversationId)
+        const history = s.histories.get(message.conversation)
         if (history !== undefined) {
           const histories = new Map(s.histories)
-          histories.set(message.conversationId, {
+          histories.set(message.conversation, {
             ...history,
             items: insertSorted(history.items, message),
           })
           this.#set({ histories })
         }
         if (event.type === 'message' && message.direction === 'in') {
-          this.#clearTyping(message.sender)
+          this.#clearTyping(message.from)
           this.onIncoming?.(message, this.#state)
-          if (this.#state.selected === message.conversationId && this.#canSeeConversation()) {
-            void this.markRead(message.conversationId)
+          if (this.#state.selected === message.conversation && this.#canSeeConversation()) {
+            void this.markRead(message.conversation)
           }
         }
-        if (!s.conversations.has(message.conversationId)) void this.#refreshConversations()
+        if (!s.conversations.has(message.conversation)) void this.#refreshConversations()
         break
       }
       case 'peer': {
@@ -259,8 +278,8 @@ export class AppStore {
       case 'group':
         this.#noteGroup(event.group)
         break
-      case 'open':
-        this.select(event.conversationId)
+      case 'ui:open':
+        this.select(event.conversation)
         break
       case 'link': {
         const wasDown = !s.linkUp
@@ -277,16 +296,16 @@ export class AppStore {
   }
 
   /** The reply to my change and the event about it come in either order: the higher version wins. */
-  #noteGroup(group: UiGroup): void {
-    const current = this.#state.groups.get(group.conversationId)
+  #noteGroup(group: GroupView): void {
+    const current = this.#state.groups.get(group.conversation)
     if (current !== undefined && current.version > group.version) return
     const groups = new Map(this.#state.groups)
-    groups.set(group.conversationId, group)
+    groups.set(group.conversation, group)
     this.#set({ groups })
   }
 
   /** A group change of mine; the reply is noted at once (its event may come later). */
-  async #groupChange(change: () => Promise<UiGroup>): Promise<Problem | undefined> {
+  async #groupChange(change: () => Promise<GroupView>): Promise<Problem | undefined> {
     try {
       this.#noteGroup(await change())
       return undefined
@@ -300,8 +319,8 @@ export class AppStore {
     try {
       const group = await this.api.createGroup(name, members)
       this.#noteGroup(group)
-      if (!this.#state.conversations.has(group.conversationId)) await this.#refreshConversations()
-      this.select(group.conversationId)
+      if (!this.#state.conversations.has(group.conversation)) await this.#refreshConversations()
+      this.select(group.conversation)
       return undefined
     } catch (error) {
       return toProblem(error)
@@ -391,7 +410,7 @@ export class AppStore {
         return
       }
       // first page, or events added messages meanwhile: merge by id
-      const byId = new Map<string, UiMessage>()
+      const byId = new Map<string, MessageView>()
       for (const m of page) byId.set(m.id, m)
       for (const m of latest) {
         const fetched = byId.get(m.id)
@@ -445,7 +464,7 @@ export class AppStore {
       search: { query: trimmed, results: this.#state.search?.results ?? [], loading: true },
     })
     try {
-      const results = await this.api.search(trimmed)
+      const results = await this.api.search(trimmed, SEARCH_RESULTS)
       if (seq === this.#searchSeq)
         this.#set({ search: { query: trimmed, results, loading: false } })
     } catch (error) {
@@ -476,7 +495,6 @@ export class AppStore {
   }
 
   async setRelay(url: string | null): Promise<boolean> {
-    if (this.api.setRelay === undefined) return false
     try {
       this.#set({ relay: await this.api.setRelay(url) })
       return true
@@ -492,10 +510,6 @@ export class AppStore {
 
   /** Someone beyond the LAN, by PeerId or contact link; opens the conversation. Error in words. */
   async addContact(link: string): Promise<Problem | undefined> {
-    if (this.api.addContact === undefined) {
-      this.select(link)
-      return undefined
-    }
     try {
       const peer = await this.api.addContact(link)
       // a 'peer' event (e.g. the contact's presence through the relay) may have overtaken this

@@ -19,6 +19,7 @@ export function problemText(
     case 'MESSAGE_TOO_LONG':
       return t('errors.tooLong')
     case 'LINK_DOWN':
+    case 'NODE_NOT_RUNNING':
       return t('errors.offline')
     default:
       return problem.code.startsWith('RELAY_')

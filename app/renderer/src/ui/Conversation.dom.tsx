@@ -33,9 +33,9 @@ export function Conversation(props: { id: string }) {
     ? group === undefined
       ? ''
       : t('group.members', { count: group.members.length })
-    : peer?.online.includes('lan') === true
+    : peer?.paths.includes('lan') === true
       ? t('conversation.online')
-      : peer?.online.includes('relay') === true
+      : peer?.paths.includes('relay') === true
         ? t('conversation.onlineRelay')
         : t('conversation.offline', { name })
   // a group I left or was removed from: its history stays, read-only
@@ -52,7 +52,7 @@ export function Conversation(props: { id: string }) {
           presence={
             isGroup
               ? undefined
-              : peer === undefined || peer.online.length === 0
+              : peer === undefined || !peer.online
                 ? 'offline'
                 : (peer.status ?? 'online')
           }

@@ -5,14 +5,14 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LIMITS } from '../../../api/contract.js'
-import type { UiGroup } from '../api/ui-api.js'
+import type { GroupView } from '../../../api/contract.js'
 import type { Problem } from '../state/app-store.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName } from './format.dom.js'
 import { PeerPicker, pickable, presenceOf } from './PeerPicker.dom.js'
 
-export function GroupInfo(props: { group: UiGroup; onClose: () => void }) {
+export function GroupInfo(props: { group: GroupView; onClose: () => void }) {
   const { t } = useTranslation()
   const store = useStore()
   const peers = useAppState((s) => s.peers)
@@ -96,7 +96,7 @@ export function GroupInfo(props: { group: UiGroup; onClose: () => void }) {
             e.preventDefault()
             const trimmed = name.trim()
             if (trimmed.length === 0 || trimmed === group.name) return
-            void run(() => store.renameGroup(group.conversationId, trimmed))
+            void run(() => store.renameGroup(group.conversation, trimmed))
           }}
         >
           <label className="field">
@@ -174,7 +174,7 @@ export function GroupInfo(props: { group: UiGroup; onClose: () => void }) {
                     className="danger"
                     disabled={busy}
                     onClick={() =>
-                      void run(() => store.removeFromGroup(group.conversationId, id)).then(() =>
+                      void run(() => store.removeFromGroup(group.conversation, id)).then(() =>
                         setConfirmRemove(undefined),
                       )
                     }
@@ -202,7 +202,7 @@ export function GroupInfo(props: { group: UiGroup; onClose: () => void }) {
           onSubmit={(e) => {
             e.preventDefault()
             if (adding.size === 0) return
-            void run(() => store.addToGroup(group.conversationId, [...adding])).then((ok) => {
+            void run(() => store.addToGroup(group.conversation, [...adding])).then((ok) => {
               if (ok) setAdding(new Set())
             })
           }}
@@ -249,7 +249,7 @@ export function GroupInfo(props: { group: UiGroup; onClose: () => void }) {
                 className="danger"
                 disabled={busy}
                 onClick={() =>
-                  void run(() => store.leaveGroup(group.conversationId)).then(() =>
+                  void run(() => store.leaveGroup(group.conversation)).then(() =>
                     setConfirmLeave(false),
                   )
                 }

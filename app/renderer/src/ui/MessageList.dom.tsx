@@ -4,23 +4,23 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { UiMessage } from '../api/ui-api.js'
+import type { MessageView } from '../../../api/contract.js'
 import type { History } from '../state/app-store.dom.js'
 import { dayKey, dayLabel, timeLabel } from './format.dom.js'
 
 type Row =
   | { kind: 'day'; key: string; label: string }
-  | { kind: 'message'; key: string; message: UiMessage; first: boolean }
+  | { kind: 'message'; key: string; message: MessageView; first: boolean }
 
 // Rows are rebuilt whenever a page is prepended (up to 100,000 messages): per-message work is
 // cached on the message objects, which survive prepends unchanged.
-const dayOf = new WeakMap<UiMessage, string>()
-const rowOf = new WeakMap<UiMessage, Extract<Row, { kind: 'message' }>>()
+const dayOf = new WeakMap<MessageView, string>()
+const rowOf = new WeakMap<MessageView, Extract<Row, { kind: 'message' }>>()
 
-function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
+function buildRows(items: MessageView[], label: (ms: number) => string): Row[] {
   const rows: Row[] = []
   let day = ''
-  let previous: UiMessage | undefined
+  let previous: MessageView | undefined
   for (const message of items) {
     let key = dayOf.get(message)
     if (key === undefined) {
@@ -36,7 +36,7 @@ function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
     // chat the sender is the side; in a group each member starts a block of their own)
     const first =
       previous === undefined ||
-      previous.sender !== message.sender ||
+      previous.from !== message.from ||
       message.sentAt - previous.sentAt > 300_000
     let row = rowOf.get(message)
     if (row === undefined || row.first !== first) {
@@ -49,7 +49,7 @@ function buildRows(items: UiMessage[], label: (ms: number) => string): Row[] {
   return rows
 }
 
-const GLYPH: Record<UiMessage['state'], string> = {
+const GLYPH: Record<MessageView['state'], string> = {
   pending: '◷',
   sent: '✓',
   delivered: '✓✓',
@@ -57,7 +57,7 @@ const GLYPH: Record<UiMessage['state'], string> = {
   failed: '!',
 }
 
-export function Ticks(props: { state: UiMessage['state'] }) {
+export function Ticks(props: { state: MessageView['state'] }) {
   const { t } = useTranslation()
   const glyph = GLYPH[props.state]
   return (
@@ -74,7 +74,7 @@ export function Ticks(props: { state: UiMessage['state'] }) {
 }
 
 export const MessageRow = memo(function MessageRow(props: {
-  message: UiMessage
+  message: MessageView
   first: boolean
   language: string
   flash: boolean
@@ -91,7 +91,7 @@ export const MessageRow = memo(function MessageRow(props: {
     >
       <div className="bubble">
         {props.senderName !== undefined && (
-          <div className="bubble-sender" data-testid="sender" data-peer={m.sender}>
+          <div className="bubble-sender" data-testid="sender" data-peer={m.from}>
             {props.senderName}
           </div>
         )}
@@ -119,11 +119,11 @@ export const MessageRow = memo(function MessageRow(props: {
 
 function senderProps(
   senderOf: ((peerId: string) => string) | undefined,
-  message: UiMessage,
+  message: MessageView,
   first: boolean,
 ): { senderName?: string } {
   if (senderOf === undefined || !first || message.direction !== 'in') return {}
-  return { senderName: senderOf(message.sender) }
+  return { senderName: senderOf(message.from) }
 }
 
 export function MessageList(props: {

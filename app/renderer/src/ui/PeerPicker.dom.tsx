@@ -1,28 +1,28 @@
 // A checkbox list of known peers, the ones online first: who goes into a new group, or who is
 // added to one. Shared by the New group dialog and the group info panel.
 import { useTranslation } from 'react-i18next'
-import type { UiPeer } from '../api/ui-api.js'
+import type { PeerView } from '../../../api/contract.js'
 import { Avatar } from './Avatar.dom.js'
 import { peerName } from './format.dom.js'
 
-export function presenceOf(peer: UiPeer | undefined): 'online' | 'away' | 'busy' | 'offline' {
-  if (peer === undefined || peer.online.length === 0) return 'offline'
+export function presenceOf(peer: PeerView | undefined): 'online' | 'away' | 'busy' | 'offline' {
+  if (peer === undefined || !peer.online) return 'offline'
   return peer.status ?? 'online'
 }
 
 /** online before offline, then by name */
-export function pickable(peers: Iterable<UiPeer>, exclude: ReadonlySet<string>): UiPeer[] {
+export function pickable(peers: Iterable<PeerView>, exclude: ReadonlySet<string>): PeerView[] {
   return [...peers]
     .filter((p) => !exclude.has(p.peerId))
     .sort(
       (a, b) =>
-        Number(b.online.length > 0) - Number(a.online.length > 0) ||
+        Number(b.online) - Number(a.online) ||
         peerName(a, a.peerId).localeCompare(peerName(b, b.peerId)),
     )
 }
 
 export function PeerPicker(props: {
-  peers: UiPeer[]
+  peers: PeerView[]
   chosen: ReadonlySet<string>
   onChange: (chosen: Set<string>) => void
   label: string

@@ -3,7 +3,7 @@
 // doctor`) that explains why someone does not appear.
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { UiFinding } from '../api/ui-api.js'
+import type { DoctorFinding } from '../../../api/contract.js'
 import { toProblem } from '../state/app-store.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { relativeLabel } from './format.dom.js'
@@ -61,16 +61,16 @@ export function RelaySettings() {
         data-state={relay.state}
       >
         <span className="dot" /> {t(`settings.relayState.${relay.state}`)}
-        {relay.state === 'error' && relay.retryAt !== undefined && relay.retryAt > Date.now() && (
+        {relay.state === 'error' && relay.retryAt !== null && relay.retryAt > Date.now() && (
           <span className="hint">
             {' '}
             · {t('settings.relayRetry', { when: relativeLabel(relay.retryAt, i18n.language) })}
           </span>
         )}
       </p>
-      {relay.error !== undefined && relay.state !== 'connected' && (
+      {relay.lastError !== null && relay.state !== 'connected' && (
         <p className="relay-error" data-testid="relay-error">
-          {relay.error}
+          {relay.lastError.message}
         </p>
       )}
       <p className="hint">
@@ -89,7 +89,7 @@ function MyLink() {
   const [link, setLink] = useState<{ link: string; qr: string } | undefined>(undefined)
   useEffect(() => {
     let live = true
-    store.api.myLink?.().then(
+    store.api.myLink().then(
       (l) => live && setLink(l),
       () => live && setLink(undefined),
     )
@@ -121,15 +121,14 @@ const VERDICT = { ok: '✓', warn: '!', fail: '✗' } as const
 export function Doctor() {
   const { t } = useTranslation()
   const store = useStore()
-  const [findings, setFindings] = useState<UiFinding[] | undefined>(undefined)
+  const [findings, setFindings] = useState<DoctorFinding[] | undefined>(undefined)
   const [running, setRunning] = useState(false)
   const [problem, setProblem] = useState<string | undefined>(undefined)
-  if (store.api.doctor === undefined) return null
   const run = async (): Promise<void> => {
     setRunning(true)
     setProblem(undefined)
     try {
-      setFindings(await store.api.doctor?.())
+      setFindings(await store.api.doctor())
     } catch (error) {
       setProblem(toProblem(error).message)
     } finally {

@@ -1,7 +1,7 @@
 // Full-text search results (Chinese included: the node's store does trigram FTS + LIKE), with the
 // match highlighted; a click opens that conversation.
 import { useTranslation } from 'react-i18next'
-import type { UiMessage } from '../api/ui-api.js'
+import type { MessageView } from '../../../api/contract.js'
 import type { SearchState } from '../state/app-store.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { peerName, whenLabel } from './format.dom.js'
@@ -26,14 +26,12 @@ export function SearchResults(props: { search: SearchState; onClear: () => void 
   const peers = useAppState((s) => s.peers)
   const me = useAppState((s) => s.me)
   const groups = useAppState((s) => s.groups)
-  const who = (m: UiMessage): string =>
-    m.direction === 'out' ? t('search.you') : peerName(peers.get(m.sender), m.sender)
+  const who = (m: MessageView): string =>
+    m.direction === 'out' ? t('search.you') : peerName(peers.get(m.from), m.from)
   // in a group, a message goes to the group whichever side wrote it
-  const to = (m: UiMessage): string =>
-    groups.get(m.conversationId)?.name ??
-    (m.direction === 'out'
-      ? peerName(peers.get(m.conversationId), m.conversationId)
-      : (me?.name ?? ''))
+  const to = (m: MessageView): string =>
+    groups.get(m.conversation)?.name ??
+    (m.direction === 'out' ? peerName(peers.get(m.conversation), m.conversation) : (me?.name ?? ''))
   return (
     <section className="section" data-testid="search-results">
       <h2 className="section-title">
@@ -51,7 +49,7 @@ export function SearchResults(props: { search: SearchState; onClear: () => void 
             <button
               type="button"
               className="row result"
-              onClick={() => store.select(m.conversationId, m.id)}
+              onClick={() => store.select(m.conversation, m.id)}
               data-testid="search-result"
             >
               <span className="row-text">
@@ -60,7 +58,7 @@ export function SearchResults(props: { search: SearchState; onClear: () => void 
                   <span className="row-time">{whenLabel(m.sentAt, i18n.language)}</span>
                 </span>
                 <span className="row-detail result-text">
-                  <Highlight text={m.text} query={props.search.query} />
+                  <Highlight text={m.text ?? ''} query={props.search.query} />
                 </span>
               </span>
             </button>

@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LIMITS } from '../../../api/contract.js'
-import type { PeerStatus } from '../api/ui-api.js'
+import type { PeerStatus } from '../../../api/contract.js'
 import { chooseLanguage, languageChoice, type LanguageChoice } from '../i18n/index.dom.js'
 import { notificationsEnabled, setNotificationsEnabled } from './notifications.dom.js'
 import { Avatar } from './Avatar.dom.js'
@@ -130,9 +130,8 @@ export function Settings() {
             onChange={(e) => {
               setNotify(e.target.checked)
               void setNotificationsEnabled(e.target.checked)
-              void store.api
-                .savePreference?.('notifications', e.target.checked)
-                .catch(() => undefined)
+              // Electron's main reads it to decide whether to notify natively
+              void store.api.setSetting('ui.notifications', e.target.checked).catch(() => undefined)
             }}
             data-testid="notifications"
           />

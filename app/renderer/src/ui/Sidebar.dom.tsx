@@ -2,7 +2,7 @@
 // groups and earlier conversations, each with an unread count.
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { PeerStatus, UiConversation, UiPeer } from '../api/ui-api.js'
+import type { PeerStatus, ConversationView, PeerView } from '../../../api/contract.js'
 import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName, relativeLabel } from './format.dom.js'
@@ -42,17 +42,17 @@ export function Sidebar() {
     const unread = (id: string): number => conversations.get(id)?.unread ?? 0
     // in a group, who wrote the last message matters as much as what it says
     const preview = (id: string, group = false): string | undefined => {
-      const p = conversations.get(id)?.preview
-      if (p === undefined) return undefined
+      const p = conversations.get(id)?.lastMessage
+      if (p == null || p.text === null) return undefined
       const who =
         p.direction === 'out'
           ? `${t('search.you')}: `
           : group
-            ? `${peerName(peers.get(p.sender), p.sender)}: `
+            ? `${peerName(peers.get(p.from), p.from)}: `
             : ''
       return `${who}${p.text.replace(/\s+/g, ' ')}`
     }
-    const groupRow = (id: string, conversation: UiConversation | undefined): Row => {
+    const groupRow = (id: string, conversation: ConversationView | undefined): Row => {
       const group = groups.get(id)
       return {
         id,
@@ -65,7 +65,7 @@ export function Sidebar() {
           (group === undefined ? undefined : t('group.members', { count: group.members.length })),
       }
     }
-    const row = (peerId: string, peer: UiPeer | undefined): Row => ({
+    const row = (peerId: string, peer: PeerView | undefined): Row => ({
       id: peerId,
       name: peerName(peer, peerId),
       color: peer?.color ?? null,
@@ -73,7 +73,7 @@ export function Sidebar() {
       unread: unread(peerId),
       detail:
         preview(peerId) ??
-        (peer === undefined || peer.online.length > 0 || peer.lastSeen === null
+        (peer === undefined || peer.online || peer.lastSeen === null
           ? undefined
           : t('sidebar.lastSeen', { when: relativeLabel(peer.lastSeen, i18n.language) })),
     })
@@ -81,8 +81,8 @@ export function Sidebar() {
     const viaRelay: Row[] = []
     const shown = new Set<string>()
     for (const peer of peers.values()) {
-      if (peer.online.includes('lan')) lan.push(row(peer.peerId, peer))
-      else if (peer.online.includes('relay')) viaRelay.push(row(peer.peerId, peer))
+      if (peer.paths.includes('lan')) lan.push(row(peer.peerId, peer))
+      else if (peer.paths.includes('relay')) viaRelay.push(row(peer.peerId, peer))
       else continue
       shown.add(peer.peerId)
     }
@@ -184,9 +184,9 @@ export function Sidebar() {
                 selected={selected}
                 testId="relay-list"
               >
-                {relay?.state === 'error' && relay.error !== undefined && (
+                {relay?.state === 'error' && relay.lastError !== null && (
                   <p className="teach teach-problem" role="status" data-testid="relay-problem">
-                    {t('sidebar.relayProblem', { message: relay.error })}
+                    {t('sidebar.relayProblem', { message: relay.lastError.message })}
                   </p>
                 )}
               </Section>
@@ -267,4 +267,4 @@ function Section(props: {
   )
 }
 
-export type { UiConversation }
+export type { ConversationView }

@@ -1,12 +1,12 @@
 // Names, colours, times and days as people read them, in the current UI language.
-import type { UiMe, UiPeer } from '../api/ui-api.js'
+import type { MeView, PeerView } from '../../../api/contract.js'
 
 export function shortPeerId(peerId: string): string {
   return peerId.length > 14 ? `${peerId.slice(0, 6)}…${peerId.slice(-4)}` : peerId
 }
 
 export function peerName(
-  peer: Pick<UiPeer, 'peerId' | 'name'> | undefined,
+  peer: Pick<PeerView, 'peerId' | 'name'> | undefined,
   fallbackId: string,
 ): string {
   const name = peer?.name?.trim()
@@ -115,4 +115,4 @@ export function relativeLabel(ms: number, language: string): string {
   return rtf.format(Math.round(hours / 24), 'day')
 }
 
-export type Displayable = Pick<UiMe, 'name' | 'color'> | Pick<UiPeer, 'name' | 'color'>
+export type Displayable = Pick<MeView, 'name' | 'color'> | Pick<PeerView, 'name' | 'color'>

@@ -1,7 +1,7 @@
 // Notifications preference. In Electron the main process shows native notifications (it reads
 // the same preference through the bridge); in a browser we use the Notification API while the
 // tab is hidden, after the user turned it on (which is when the browser asks for permission).
-import type { UiMessage } from '../api/ui-api.js'
+import type { MessageView } from '../../../api/contract.js'
 
 const KEY = 'pigeon.notifications'
 
@@ -22,12 +22,12 @@ export async function setNotificationsEnabled(on: boolean): Promise<void> {
   }
 }
 
-export function notifyInBrowser(message: UiMessage, title: string, open: () => void): void {
+export function notifyInBrowser(message: MessageView, title: string, open: () => void): void {
   if (!notificationsEnabled() || document.visibilityState === 'visible') return
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return
   const notification = new Notification(title, {
-    body: message.text.slice(0, 200),
-    tag: message.conversationId,
+    body: (message.text ?? '').slice(0, 200),
+    tag: message.conversation,
   })
   notification.onclick = () => {
     window.focus()
