@@ -136,7 +136,7 @@ program
     ) => {
       const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
       // loaded here: the other commands need no libp2p and start quicker without it
-      const { startNode } = await import('./node.js')
+      const { startNode } = await import('../node/start-node.js')
       const node = await startNode({
         dataDir: dataDirOf(options),
         name: options.name,

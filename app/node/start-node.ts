@@ -1,10 +1,10 @@
-// `pigeon start`: one user's node — identity, store, LAN network, engine and local API — wired
-// from a data dir. Returned as a handle so tests (and later the Electron main process) can run
-// the same thing in-process; the CLI adds the signals and the printout.
+// The composition root: one user's node — identity, lock, store, LAN network, relay slot, engine,
+// the services beyond it and the local API — wired from a data dir. `pigeon start` (app/cli),
+// the Electron main process (app/main) and the whole-process tests run this same function; each
+// host adds only its own surface (signals and printout, window and IPC).
 import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
-import { PigeonError } from '../../shared/errors.js'
 import { LocalApi } from '../api/local.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
 import {
@@ -16,9 +16,17 @@ import {
 import { lockDataDir } from '../core/data-dir-lock.js'
 import { ensureMyProfile, Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
+import { RelayChoice, rememberedRelay } from '../core/relay/setting.js'
 import { RelaySlot } from '../core/relay/slot.js'
-import { createNodeServices, SETTING_RELAY } from './services.js'
 import { Store } from '../core/store/index.js'
+import { Cleanups } from './cleanups.js'
+import { errorText } from './error-text.js'
+import { dialKnownPeers } from './known-peers.js'
+import { wireRelay } from './relay-watch.js'
+import { createNodeServices } from './services.js'
+
+export { SETTING_RELAY } from '../core/relay/setting.js'
+export const SETTING_LAN_PORT = 'lanPort'
 
 export interface NodeOptions {
   dataDir: string
@@ -63,55 +71,53 @@ export interface RunningNode {
   stop(): Promise<void>
 }
 
-export const SETTING_LAN_PORT = 'lanPort'
-export { SETTING_RELAY }
-
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const log = options.logger ?? pino({ level: 'silent' })
   const dataDir = options.dataDir
   ensureDataDir(dataDir)
   // held until stop (or until the OS ends the process): one node per data dir
   const lock = lockDataDir(dataDir)
-  const cleanups: Array<() => Promise<void> | void> = [() => lock.release()]
+  const cleanups = new Cleanups()
+  cleanups.add(() => lock.release())
   try {
     const archivedTo =
       options.newIdentity === true ? archiveDataDir(dataDir, new Date()) : undefined
     const store = Store.open(join(dataDir, DATABASE_FILE))
-    cleanups.unshift(() => store.close())
+    cleanups.add(() => store.close())
     const identity = await loadOrCreateIdentity(dataDir, store.peers.me()?.peerId)
     const remembered = store.settings.get(SETTING_LAN_PORT)
     const port = options.port ?? (typeof remembered === 'number' ? remembered : 0)
+    // the paths announce my profile themselves (on connect, on presence), so it exists first
     const me = ensureMyProfile(store, {
       peerId: identity.peerId,
       name: options.name,
       defaultName: defaultName(),
       now: Date.now(),
     })
+    const profile = { name: me.name, color: me.color, status: me.status, version: me.version }
     const lan = createLanNetwork({
       identity,
       listenPort: port,
       listenPortRequired: options.port !== undefined,
       listenHost: options.listenHost,
       mdns: options.mdns,
-      profile: { name: me.name, color: me.color, status: me.status, version: me.version },
+      profile,
       logger: log.child({ layer: 'lan' }),
     })
-    if (options.relay !== undefined)
-      store.settings.set(SETTING_RELAY, options.relay === '' ? null : options.relay)
-    const relayUrl = store.settings.get(SETTING_RELAY)
     // always present, so `pigeon relay set` can switch it on while the node runs
     const relay = new RelaySlot({
       identity,
-      url: typeof relayUrl === 'string' && relayUrl !== '' ? relayUrl : undefined,
-      profile: { name: me.name, color: me.color, status: me.status, version: me.version },
+      url: rememberedRelay(store),
+      profile,
       logger: log.child({ layer: 'relay' }),
     })
-    // direct first, the relay when the LAN cannot reach the peer (DESIGN.md "The router")
-    const paths = [lan, relay]
+    const relayChoice = new RelayChoice(store, relay)
+    if (options.relay !== undefined) await relayChoice.set(options.relay || undefined)
     const messenger = new Messenger({
       store,
       identity,
-      paths,
+      // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3)
+      paths: [lan, relay],
       profileExchange: [lan, relay],
       redial: (peerId, addresses) => lan.dialKnown(peerId, addresses),
       name: options.name,
@@ -119,41 +125,35 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     })
     // the engine listens before the network starts, so no peer or envelope comes too early
     await messenger.start()
-    cleanups.unshift(() => messenger.stop())
+    cleanups.add(() => messenger.stop())
     await lan.start()
-    cleanups.unshift(() => lan.stop())
+    cleanups.add(() => lan.stop())
     store.settings.set(SETTING_LAN_PORT, lan.listenPort)
-    // presence of everyone I know (and of whoever I start talking to) comes through the relay
-    relay.watch(store.peers.list().map((p) => p.peerId))
-    messenger.on('conversation', (c) => {
-      if (c.kind === 'peer') relay.watch([c.target])
-    })
-    messenger.on('group', (g) => relay.watch(g.members))
-    messenger.on('peer', (p) => relay.watch([p.peerId]))
-    relay.on('status', (status) => {
-      if (status.state === 'connected') messenger.retryAll()
-      else if (status.lastError !== undefined)
-        log.warn({ relay: status.url, ...status.lastError }, 'relay link')
-    })
+    wireRelay(relay, messenger, store, log)
     relay.start()
-    cleanups.unshift(() => relay.stop())
+    cleanups.add(() => relay.stop())
 
-    const localApi = new LocalApi(
+    // Services beyond the engine are created here, from the parts above, and handed to the local
+    // API; one that holds resources registers its undo with cleanups.add.
+    const services = createNodeServices({
+      identity,
+      store,
       messenger,
-      () => lan.addresses(),
-      createNodeServices({ identity, store, messenger, relay, mdns: options.mdns }),
-    )
+      relay,
+      relayChoice,
+      mdns: options.mdns,
+    })
+    const localApi = new LocalApi(messenger, () => lan.addresses(), services)
     const api = await startApiServer({
       api: localApi,
       dataDir,
       port: options.apiPort,
       onError: (error) => log.error({ err: errorText(error) }, 'API request failed'),
     })
-    cleanups.unshift(() => api.close())
+    cleanups.add(() => api.close())
 
     dialKnownPeers(lan, store, options.connect ?? [], log)
 
-    let stopping: Promise<void> | undefined
     return {
       peerId: identity.peerId,
       dataDir,
@@ -165,46 +165,11 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       store,
       archivedTo,
       addresses: () => lan.addresses(),
-      stop: () => (stopping ??= runCleanups(cleanups)),
+      stop: () => cleanups.run(),
     }
   } catch (error) {
-    await runCleanups(cleanups)
+    await cleanups.run()
     throw error
-  }
-}
-
-async function runCleanups(cleanups: Array<() => Promise<void> | void>): Promise<void> {
-  for (const cleanup of cleanups) {
-    try {
-      await cleanup()
-    } catch {
-      // keep closing the rest: the store must be closed whatever failed before it
-    }
-  }
-}
-
-/** The known-peer cache: peers seen in earlier runs (and --connect ones) are dialled at once. */
-function dialKnownPeers(lan: LanNetwork, store: Store, connect: string[], log: Logger): void {
-  const targets = new Map<string, string[]>()
-  for (const peer of store.peers.list()) {
-    if (peer.addresses.length > 0) targets.set(peer.peerId, peer.addresses)
-  }
-  for (const address of connect) {
-    const peerId = /\/p2p\/([^/]+)$/.exec(address)?.[1]
-    if (peerId === undefined) {
-      throw new PigeonError(
-        'PEER_ID_INVALID',
-        `--connect needs a multiaddr ending in /p2p/<PeerId>; "${address}" has none.`,
-      )
-    }
-    targets.set(peerId, [address, ...(targets.get(peerId) ?? [])])
-  }
-  for (const [peerId, addresses] of targets) {
-    lan
-      .dialKnown(peerId, addresses)
-      .catch((error: unknown) =>
-        log.debug({ peerId, err: errorText(error) }, 'known peer not reachable'),
-      )
   }
 }
 
@@ -214,9 +179,4 @@ function defaultName(): string {
   } catch {
     return hostname()
   }
-}
-
-function errorText(error: unknown): string | undefined {
-  if (error === undefined) return undefined
-  return error instanceof Error ? error.message : String(error)
 }
