@@ -14,8 +14,9 @@ import {
   loadOrCreateIdentity,
 } from '../core/data-dir.js'
 import { lockDataDir } from '../core/data-dir-lock.js'
-import { ensureMyProfile, Messenger } from '../core/messenger.js'
+import { Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
+import { ensureMyProfile, profileBody } from '../core/profile-service.js'
 import { RelayChoice, rememberedRelay } from '../core/relay/setting.js'
 import { RelaySlot } from '../core/relay/slot.js'
 import { Store } from '../core/store/index.js'
@@ -94,7 +95,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       defaultName: defaultName(),
       now: Date.now(),
     })
-    const profile = { name: me.name, color: me.color, status: me.status, version: me.version }
+    const profile = profileBody(me)
     const lan = createLanNetwork({
       identity,
       listenPort: port,
@@ -118,7 +119,6 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       identity,
       // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3)
       paths: [lan, relay],
-      profileExchange: [lan, relay],
       redial: (peerId, addresses) => lan.dialKnown(peerId, addresses),
       name: options.name,
       onWarning: (message, detail) => log.warn({ err: errorText(detail) }, message),

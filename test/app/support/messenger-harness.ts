@@ -1,11 +1,13 @@
-// Builds messenger engines on real SQLite files linked by the in-memory path (router logic tests).
+// Builds messenger engines on real SQLite files linked by the in-memory path (router logic tests),
+// wired as app/node/start-node.ts wires them over the LAN: the same Messenger, the same profile path.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { generateIdentity } from '../../../shared/identity.js'
+import { generateIdentity, type Identity } from '../../../shared/identity.js'
 import type { PathName } from '../../../app/core/delivery.js'
-import { Messenger, type MessengerOptions } from '../../../app/core/messenger.js'
+import { ensureMyProfile, Messenger, type MessengerOptions } from '../../../app/core/messenger.js'
+import { profileBody } from '../../../app/core/profile-service.js'
 import { Store } from '../../../app/core/store/index.js'
 import { MemoryNetwork, type MemoryPath } from './memory-path.js'
 
@@ -22,6 +24,21 @@ export interface TestNode {
 
 export const FAST_BACKOFF = { baseMs: 20, maxMs: 80 }
 
+/**
+ * A memory path for this store's user, built as startNode builds the LAN network: my profile row
+ * first (ensureMyProfile), and the path announces it on meeting a peer and on every change.
+ */
+export function memoryPathFor(
+  network: MemoryNetwork,
+  store: Store,
+  identity: Identity,
+  name: string,
+  pathName: PathName = 'lan',
+): MemoryPath {
+  const me = ensureMyProfile(store, { peerId: identity.peerId, name, now: Date.now() })
+  return network.path(identity.peerId, pathName, profileBody(me))
+}
+
 export async function makeNode(
   t: TestContext,
   network: MemoryNetwork,
@@ -34,7 +51,8 @@ export async function makeNode(
   const { peerId } = identity
   const dir = mkdtempSync(join(tmpdir(), `pigeon-${name}-`))
   const file = join(dir, 'pigeon.db')
-  const path = network.path(peerId, pathName)
+  const store = Store.open(file)
+  const path = memoryPathFor(network, store, identity, options.name ?? name, pathName)
   const build = (store: Store): Messenger =>
     new Messenger({
       store,
@@ -50,7 +68,7 @@ export async function makeNode(
     name,
     file,
     path,
-    store: Store.open(file),
+    store,
     messenger: undefined as unknown as Messenger,
     async restart() {
       await node.messenger.stop()

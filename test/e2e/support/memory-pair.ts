@@ -12,6 +12,7 @@ import { Messenger } from '../../../app/core/messenger.js'
 import { Store } from '../../../app/core/store/index.js'
 import { serveWebUi, type WebUi } from '../../../app/web/serve.js'
 import { MemoryNetwork } from '../../app/support/memory-path.js'
+import { memoryPathFor } from '../../app/support/messenger-harness.js'
 
 export interface PairNode {
   peerId: string
@@ -85,7 +86,8 @@ export async function startMemoryPair(options: { history?: number } = {}): Promi
       if (identity === undefined) throw new Error('no identity')
       const peerId = identity.peerId
       const store = Store.open(join(dir, `${name}.db`))
-      const messenger = new Messenger({ store, identity, paths: [network.path(peerId)], name })
+      const path = memoryPathFor(network, store, identity, name)
+      const messenger = new Messenger({ store, identity, paths: [path], name })
       await messenger.start()
       const api = await startApiServer({ api: new LocalApi(messenger) })
       const web = await serveWebUi({ apiUrl: api.url, token: api.token, port: 0 })
