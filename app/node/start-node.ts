@@ -14,13 +14,13 @@ import {
   loadOrCreateIdentity,
 } from '../core/data-dir.js'
 import { lockDataDir } from '../core/data-dir-lock.js'
-import { Messenger } from '../core/messenger.js'
+import type { Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
-import { ensureMyProfile, profileBody } from '../core/profile-service.js'
 import { RelayChoice, rememberedRelay } from '../core/relay/setting.js'
 import { RelaySlot } from '../core/relay/slot.js'
 import { Store } from '../core/store/index.js'
 import { Cleanups } from './cleanups.js'
+import { createEngine } from './engine.js'
 import { errorText } from './error-text.js'
 import { dialKnownPeers } from './known-peers.js'
 import { wireRelay } from './relay-watch.js'
@@ -88,41 +88,41 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     const identity = await loadOrCreateIdentity(dataDir, store.peers.me()?.peerId)
     const remembered = store.settings.get(SETTING_LAN_PORT)
     const port = options.port ?? (typeof remembered === 'number' ? remembered : 0)
-    // the paths announce my profile themselves (on connect, on presence), so it exists first
-    const me = ensureMyProfile(store, {
-      peerId: identity.peerId,
-      name: options.name,
-      defaultName: defaultName(),
-      now: Date.now(),
-    })
-    const profile = profileBody(me)
-    const lan = createLanNetwork({
-      identity,
-      listenPort: port,
-      listenPortRequired: options.port !== undefined,
-      listenHost: options.listenHost,
-      mdns: options.mdns,
-      profile,
-      logger: log.child({ layer: 'lan' }),
-    })
-    // always present, so `pigeon relay set` can switch it on while the node runs
-    const relay = new RelaySlot({
-      identity,
-      url: rememberedRelay(store),
-      profile,
-      logger: log.child({ layer: 'relay' }),
-    })
+    const {
+      messenger,
+      paths: [lan, relay],
+    } = createEngine(
+      {
+        store,
+        identity,
+        name: options.name,
+        defaultName: defaultName(),
+        redial: (peerId: string, addresses: string[]): Promise<void> =>
+          lan.dialKnown(peerId, addresses),
+        onWarning: (message, detail) => log.warn({ err: errorText(detail) }, message),
+      },
+      // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3)
+      (profile) => [
+        createLanNetwork({
+          identity,
+          listenPort: port,
+          listenPortRequired: options.port !== undefined,
+          listenHost: options.listenHost,
+          mdns: options.mdns,
+          profile,
+          logger: log.child({ layer: 'lan' }),
+        }),
+        // always present, so `pigeon relay set` can switch it on while the node runs
+        new RelaySlot({
+          identity,
+          url: rememberedRelay(store),
+          profile,
+          logger: log.child({ layer: 'relay' }),
+        }),
+      ],
+    )
     const relayChoice = new RelayChoice(store, relay)
     if (options.relay !== undefined) await relayChoice.set(options.relay || undefined)
-    const messenger = new Messenger({
-      store,
-      identity,
-      // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3)
-      paths: [lan, relay],
-      redial: (peerId, addresses) => lan.dialKnown(peerId, addresses),
-      name: options.name,
-      onWarning: (message, detail) => log.warn({ err: errorText(detail) }, message),
-    })
     // the engine listens before the network starts, so no peer or envelope comes too early
     await messenger.start()
     cleanups.add(() => messenger.stop())

@@ -1,13 +1,14 @@
 // Builds messenger engines on real SQLite files linked by the in-memory path (router logic tests),
-// wired as app/node/start-node.ts wires them over the LAN: the same Messenger, the same profile path.
+// built by app/node/engine.ts as startNode builds them over the LAN: my profile first, the path built
+// with it, the Messenger taking profiles only through the path.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { generateIdentity, type Identity } from '../../../shared/identity.js'
+import { generateIdentity } from '../../../shared/identity.js'
 import type { PathName } from '../../../app/core/delivery.js'
-import { ensureMyProfile, Messenger, type MessengerOptions } from '../../../app/core/messenger.js'
-import { profileBody } from '../../../app/core/profile-service.js'
+import type { Messenger } from '../../../app/core/messenger.js'
+import { createEngine, type EngineOptions } from '../../../app/node/engine.js'
 import { Store } from '../../../app/core/store/index.js'
 import { MemoryNetwork, type MemoryPath } from './memory-path.js'
 
@@ -24,26 +25,11 @@ export interface TestNode {
 
 export const FAST_BACKOFF = { baseMs: 20, maxMs: 80 }
 
-/**
- * A memory path for this store's user, built as startNode builds the LAN network: my profile row
- * first (ensureMyProfile), and the path announces it on meeting a peer and on every change.
- */
-export function memoryPathFor(
-  network: MemoryNetwork,
-  store: Store,
-  identity: Identity,
-  name: string,
-  pathName: PathName = 'lan',
-): MemoryPath {
-  const me = ensureMyProfile(store, { peerId: identity.peerId, name, now: Date.now() })
-  return network.path(identity.peerId, pathName, profileBody(me))
-}
-
 export async function makeNode(
   t: TestContext,
   network: MemoryNetwork,
   name: string,
-  options: Partial<MessengerOptions> = {},
+  options: Partial<EngineOptions> = {},
   /** what the receivers are told carried this node's envelopes ('relay': acked means stored by a relay) */
   pathName: PathName = 'lan',
 ): Promise<TestNode> {
@@ -51,25 +37,28 @@ export async function makeNode(
   const { peerId } = identity
   const dir = mkdtempSync(join(tmpdir(), `pigeon-${name}-`))
   const file = join(dir, 'pigeon.db')
-  const store = Store.open(file)
-  const path = memoryPathFor(network, store, identity, options.name ?? name, pathName)
+  const engineOptions: EngineOptions = {
+    store: Store.open(file),
+    identity,
+    name,
+    backoff: FAST_BACKOFF,
+    deliveryTimeoutMs: 2_000,
+    ...options,
+  }
+  const {
+    messenger,
+    paths: [path],
+  } = createEngine(engineOptions, (profile) => [network.path(peerId, pathName, profile)])
+  // a restart keeps the path, as a process restart keeps the network it is on
   const build = (store: Store): Messenger =>
-    new Messenger({
-      store,
-      identity,
-      paths: [path],
-      name,
-      backoff: FAST_BACKOFF,
-      deliveryTimeoutMs: 2_000,
-      ...options,
-    })
+    createEngine({ ...engineOptions, store }, () => [path]).messenger
   const node: TestNode = {
     peerId,
     name,
     file,
     path,
-    store,
-    messenger: undefined as unknown as Messenger,
+    store: engineOptions.store,
+    messenger,
     async restart() {
       await node.messenger.stop()
       node.store.close()
@@ -78,7 +67,6 @@ export async function makeNode(
       await node.messenger.start()
     },
   }
-  node.messenger = build(node.store)
   await node.messenger.start()
   t.after(async () => {
     await node.messenger.stop()
@@ -91,7 +79,7 @@ export async function makeNode(
 /** Alice and Bob, both online on one in-memory network. */
 export async function onlinePair(
   t: TestContext,
-  options: Partial<MessengerOptions> = {},
+  options: Partial<EngineOptions> = {},
 ): Promise<{ net: MemoryNetwork; alice: TestNode; bob: TestNode }> {
   const net = new MemoryNetwork()
   const alice = await makeNode(t, net, 'alice', options)
