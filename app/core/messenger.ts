@@ -290,7 +290,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   /**
    * Stores the message (pending) with its outbox rows, then lets the router deliver it: to a peer,
-   * or to a group — one copy per member, each sealed to that member (docs/protocol.md §7).
+   * or to a group — one copy per member, each sealed to that member (docs/protocol.md §8).
    */
   send(ref: string, text: string): MessageRow {
     return this.#outgoing.text(this.resolveConversation(ref), text)

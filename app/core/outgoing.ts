@@ -29,7 +29,7 @@ export class Outgoing {
     this.#init = init
   }
 
-  /** To a peer, or to a group: one copy per member, each sealed to that member (protocol §7). */
+  /** To a peer, or to a group: one copy per member, each sealed to that member (docs/protocol.md §8). */
   text(target: ConversationTarget, text: string): MessageRow {
     const { store, me, events, kick } = this.#init
     checkOutgoingText(text)
