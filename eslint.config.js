@@ -1,4 +1,4 @@
-// Lint rules that keep the layers of DESIGN.md honest, on top of typescript-eslint's recommended set.
+// Lint rules that keep the layers of docs/architecture.md honest, on top of typescript-eslint's recommended set.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
@@ -25,12 +25,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [...nodeOnly, ...electron, ...libp2pNode].map((group) => ({ group: [group], message: 'shared/ must run anywhere: no Node-only, libp2p node or Electron imports.' })) }],
     },
   },
-  {
-    files: ['app/core/**/*.ts', 'app/api/**/*.ts', 'app/cli/**/*.ts', 'relay/**/*.ts'],
+  // The app's layers (docs/architecture.md §1): app/core ← app/api ← app/node ← app/cli, app/main.
+  // Each block also forbids Electron, since one rule's blocks replace rather than add up.
+  ...[
+    { files: ['app/core/**/*.ts'], above: ['api', 'node', 'cli', 'main'], layer: 'app/core is the engine' },
+    { files: ['app/api/**/*.ts'], above: ['node', 'cli', 'main'], layer: 'app/api serves an engine' },
+    { files: ['app/node/**/*.ts'], above: ['cli', 'main'], layer: 'app/node composes a node for the programs' },
+    { files: ['app/cli/**/*.ts'], above: ['main'], layer: 'app/cli is a program' },
+  ].map(({ files, above, layer }) => ({
+    files,
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: electron, message: 'Only app/main and app/preload may import Electron.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: electron, message: 'Only app/main and app/preload may import Electron.' }, { group: above.flatMap((folder) => [`**/${folder}/*`, `**/${folder}/**`]), message: `${layer}: imports point down the layers, never to app/${above.join(', app/')}.` }] }],
     },
-  },
+  })),
   {
     files: ['relay/**/*.ts'],
     rules: {

@@ -24,7 +24,7 @@ async function serve(
 ): Promise<{ server: ApiServer; client: ApiClient; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'pigeon-api-'))
   const server = await startApiServer({
-    api: new LocalApi(node.messenger, () => ['/ip4/127.0.0.1/tcp/1'], undefined, node.store.peers),
+    api: new LocalApi(node.messenger, () => ['/ip4/127.0.0.1/tcp/1']),
     dataDir: dir,
   })
   t.after(async () => {

@@ -10,7 +10,6 @@ import {
   type MeRow,
   type MessageRow,
 } from '../core/store/index.js'
-import type { PeerRepo } from '../core/store/peers.js'
 import type {
   ContactLinkView,
   ConversationView,
@@ -102,8 +101,6 @@ export class LocalApi implements MessengerApi {
     /** my current listen addresses (from the LAN node) */
     private readonly addresses: () => string[] = () => [],
     private readonly services?: NodeServices,
-    /** the store's known peers, for forgetPeer (the engine has no call for it yet) */
-    private readonly knownPeers?: Pick<PeerRepo, 'forget'>,
   ) {}
 
   async relayStatus(): Promise<RelayStatusView> {
@@ -206,10 +203,7 @@ export class LocalApi implements MessengerApi {
   }
 
   async forgetPeer(peer: string): Promise<{ forgotten: boolean }> {
-    const peerId = this.messenger.resolvePeer(peer)
-    if (this.knownPeers === undefined)
-      throw new PigeonError('API_NOT_FOUND', 'This node was started without its peer list.')
-    return { forgotten: this.knownPeers.forget(peerId) }
+    return { forgotten: this.messenger.forgetPeer(this.messenger.resolvePeer(peer)) }
   }
 
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {

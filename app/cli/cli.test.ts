@@ -109,6 +109,15 @@ test('a display name two peers share is refused as ambiguous; the PeerId still w
   )
   assert.ok(ambiguous.stderr.includes(bo1.peerId) && ambiguous.stderr.includes(bo2.peerId))
   assert.equal((await pigeon('send', '--data', ada.dataDir, bo2.peerId, 'you')).code, 0)
+
+  // forgetting one Bo drops him from the list; the message to the other stays in its history
+  const forgot = await pigeon('peer', 'forget', '--data', ada.dataDir, bo1.peerId)
+  assert.deepEqual([forgot.code, forgot.stdout], [0, 'forgotten\n'])
+  const history = await (await connectToDataDir(ada.dataDir)).history(bo2.peerId)
+  assert.deepEqual(
+    history.map((m) => m.text),
+    ['you'],
+  )
 })
 
 test('a restart keeps the PeerId, the port and the history; a clean stop removes api.json', async (t) => {

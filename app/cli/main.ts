@@ -136,7 +136,7 @@ program
     ) => {
       const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
       // loaded here: the other commands need no libp2p and start quicker without it
-      const { startNode } = await import('./node.js')
+      const { startNode } = await import('../node/start-node.js')
       const node = await startNode({
         dataDir: dataDirOf(options),
         name: options.name,
@@ -212,6 +212,19 @@ program
   .addOption(dataOption())
   .option('--json', 'print JSON')
   .action(listPeers)
+
+const peerCommand = program.command('peer').description('one known peer')
+peerCommand
+  .command('forget')
+  .description('drop a peer from the list (the history stays; a LAN peer returns when it is seen again)')
+  .argument('<peer>')
+  .addOption(dataOption())
+  .action((peer: string, options: DataOption) =>
+    withClient(options, async (client) => {
+      const { forgotten } = await client.forgetPeer(peer)
+      print(forgotten ? 'forgotten' : 'not in the list')
+    }),
+  )
 
 program
   .command('send')

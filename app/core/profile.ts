@@ -2,6 +2,7 @@
 // picked one still look different, and the same user looks the same on every machine.
 import { PigeonError } from '../../shared/errors.js'
 import { countChars, LIMITS } from '../../shared/limits.js'
+import type { PeerProfile } from './delivery.js'
 
 const PALETTE = [
   0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0x008080, 0x9a6324,
@@ -33,4 +34,12 @@ export function checkColor(color: number): number {
     )
   }
   return color
+}
+
+/**
+ * A peer known only from a contact link: the name there is a hint until the peer's own profile
+ * arrives, which always wins (its version is ≥ 1; this one's is 0).
+ */
+export function placeholderProfile(peerId: string, name: string | undefined): PeerProfile {
+  return { peerId, name: name ?? '', color: defaultColor(peerId), status: 'online', version: 0 }
 }

@@ -1,5 +1,5 @@
 // Electron main process: one window showing the renderer from the privileged pigeon:// scheme,
-// the engine (app/cli/node.ts's startNode: identity, store, LAN, local API) in this process, IPC
+// the node (app/node/start-node.ts: identity, store, LAN, relay, local API) in this process, IPC
 // that checks its sender and validates every argument, tray with the unread count, native
 // notifications, the window's place remembered. Everything security-relevant about the window
 // lives in window-options.ts, where test/electron/security.test.ts reads it.
@@ -27,7 +27,7 @@ import {
 import { isPigeonError } from '../../shared/errors.js'
 import type { MessengerEvent, Unsubscribe } from '../api/contract.js'
 import type { LocalApi } from '../api/local.js'
-import { startNode, type RunningNode } from '../cli/node.js'
+import { startNode, type RunningNode } from '../node/start-node.js'
 import { resolveDataDir } from '../core/data-dir.js'
 import { groupOfConversation } from '../core/store/conversations.js'
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js'

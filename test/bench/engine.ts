@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startNode, type RunningNode } from '../../app/cli/node.js'
+import { startNode, type RunningNode } from '../../app/node/start-node.js'
 import type { MessageRow } from '../../app/core/store/index.js'
 import { newMessageId } from '../../shared/envelope.js'
 import { percentile, type BenchResult } from './table.js'

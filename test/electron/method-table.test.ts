@@ -67,7 +67,7 @@ test('every method of the table is served over HTTP, checked over IPC and expose
   const bob = await makeNode(t, net, 'bob')
   net.up(alice.peerId)
   net.up(bob.peerId)
-  const api = new LocalApi(alice.messenger, () => [], undefined, alice.store.peers)
+  const api = new LocalApi(alice.messenger, () => [])
   const server = await startApiServer({ api })
   const out = mkdtempSync(join(tmpdir(), 'pigeon-preload-'))
   t.after(async () => {

@@ -1,11 +1,14 @@
-// Builds messenger engines on real SQLite files linked by the in-memory path (router logic tests).
+// Builds messenger engines on real SQLite files linked by the in-memory path (router logic tests),
+// built by app/node/engine.ts as startNode builds them over the LAN: my profile first, the path built
+// with it, the Messenger taking profiles only through the path.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { generateIdentity } from '../../../shared/identity.js'
 import type { PathName } from '../../../app/core/delivery.js'
-import { Messenger, type MessengerOptions } from '../../../app/core/messenger.js'
+import type { Messenger } from '../../../app/core/messenger.js'
+import { createEngine, type EngineOptions } from '../../../app/node/engine.js'
 import { Store } from '../../../app/core/store/index.js'
 import { MemoryNetwork, type MemoryPath } from './memory-path.js'
 
@@ -26,7 +29,7 @@ export async function makeNode(
   t: TestContext,
   network: MemoryNetwork,
   name: string,
-  options: Partial<MessengerOptions> = {},
+  options: Partial<EngineOptions> = {},
   /** what the receivers are told carried this node's envelopes ('relay': acked means stored by a relay) */
   pathName: PathName = 'lan',
 ): Promise<TestNode> {
@@ -34,24 +37,28 @@ export async function makeNode(
   const { peerId } = identity
   const dir = mkdtempSync(join(tmpdir(), `pigeon-${name}-`))
   const file = join(dir, 'pigeon.db')
-  const path = network.path(peerId, pathName)
+  const engineOptions: EngineOptions = {
+    store: Store.open(file),
+    identity,
+    name,
+    backoff: FAST_BACKOFF,
+    deliveryTimeoutMs: 2_000,
+    ...options,
+  }
+  const {
+    messenger,
+    paths: [path],
+  } = createEngine(engineOptions, (profile) => [network.path(peerId, pathName, profile)])
+  // a restart keeps the path, as a process restart keeps the network it is on
   const build = (store: Store): Messenger =>
-    new Messenger({
-      store,
-      identity,
-      paths: [path],
-      name,
-      backoff: FAST_BACKOFF,
-      deliveryTimeoutMs: 2_000,
-      ...options,
-    })
+    createEngine({ ...engineOptions, store }, () => [path]).messenger
   const node: TestNode = {
     peerId,
     name,
     file,
     path,
-    store: Store.open(file),
-    messenger: undefined as unknown as Messenger,
+    store: engineOptions.store,
+    messenger,
     async restart() {
       await node.messenger.stop()
       node.store.close()
@@ -60,7 +67,6 @@ export async function makeNode(
       await node.messenger.start()
     },
   }
-  node.messenger = build(node.store)
   await node.messenger.start()
   t.after(async () => {
     await node.messenger.stop()
@@ -73,7 +79,7 @@ export async function makeNode(
 /** Alice and Bob, both online on one in-memory network. */
 export async function onlinePair(
   t: TestContext,
-  options: Partial<MessengerOptions> = {},
+  options: Partial<EngineOptions> = {},
 ): Promise<{ net: MemoryNetwork; alice: TestNode; bob: TestNode }> {
   const net = new MemoryNetwork()
   const alice = await makeNode(t, net, 'alice', options)

@@ -8,7 +8,8 @@ import { newMessageId } from '../../../shared/envelope.js'
 import { generateIdentity } from '../../../shared/identity.js'
 import { LocalApi } from '../../../app/api/local.js'
 import { startApiServer, type ApiServer } from '../../../app/api/server.js'
-import { Messenger } from '../../../app/core/messenger.js'
+import type { Messenger } from '../../../app/core/messenger.js'
+import { createEngine } from '../../../app/node/engine.js'
 import { Store } from '../../../app/core/store/index.js'
 import { serveWebUi, type WebUi } from '../../../app/web/serve.js'
 import { MemoryNetwork } from '../../app/support/memory-path.js'
@@ -85,7 +86,9 @@ export async function startMemoryPair(options: { history?: number } = {}): Promi
       if (identity === undefined) throw new Error('no identity')
       const peerId = identity.peerId
       const store = Store.open(join(dir, `${name}.db`))
-      const messenger = new Messenger({ store, identity, paths: [network.path(peerId)], name })
+      const { messenger } = createEngine({ store, identity, name }, (profile) => [
+        network.path(peerId, 'lan', profile),
+      ])
       await messenger.start()
       const api = await startApiServer({ api: new LocalApi(messenger) })
       const web = await serveWebUi({ apiUrl: api.url, token: api.token, port: 0 })

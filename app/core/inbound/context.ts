@@ -1,0 +1,28 @@
+// What every inbound handler may use (app/core/inbound/<kind>.ts): the parts of the engine an
+// envelope of that kind changes, nothing of the path it came by except its name.
+import type { EnvelopeOf, Kind } from '../../../shared/envelope.js'
+import type { PathName } from '../delivery.js'
+import type { EngineEvents } from '../engine-events.js'
+import type { GroupService } from '../groups/group-service.js'
+import type { ProfileService } from '../profile-service.js'
+import type { Store } from '../store/index.js'
+import type { InboundTexts } from './inbound-texts.js'
+
+export interface InboundContext {
+  store: Store
+  now: () => number
+  groups: GroupService
+  texts: InboundTexts
+  profiles: ProfileService
+  events: EngineEvents
+  /** something was queued for `recipient` (a receipt, an ack of a relayed change) */
+  kick: (recipient: string) => void
+  onWarning?: (message: string, detail?: unknown) => void
+}
+
+/** Handles one envelope of kind K; resolves once what it changed is stored (delivery.ts). */
+export type KindHandler<K extends Kind> = (
+  envelope: EnvelopeOf<K>,
+  via: PathName,
+  context: InboundContext,
+) => void | Promise<void>

@@ -1,0 +1,132 @@
+// My profile and everyone else's: mine is saved with a growing version and handed to the paths,
+// which carry it themselves — the LAN sends it on connect and on change, the relay publishes it as
+// my retained presence (docs/protocol.md §4, §6) — and the profiles the paths report are applied
+// when newer than the stored one. This is the one way profiles travel; tests use it too
+// (test/app/support/memory-path.ts carries them like the LAN does).
+import { PigeonError } from '../../shared/errors.js'
+import type { ProfileBody } from '../../shared/envelope.js'
+import type { PeerProfile, PeerStatus } from './delivery.js'
+import { checkColor, checkName, defaultColor } from './profile.js'
+import type { MeRow, Store } from './store/index.js'
+
+/** A path that carries profiles: LanNetwork, RelaySlot and the tests' MemoryPath fit this shape. */
+export interface ProfileExchange {
+  setProfile(profile: Omit<PeerProfile, 'peerId'>): void | Promise<void>
+  on(event: 'profile', listener: (profile: PeerProfile) => void): void
+  off(event: 'profile', listener: (profile: PeerProfile) => void): void
+}
+
+export interface ProfileServiceInit {
+  store: Store
+  /** my PeerId */
+  me: string
+  exchanges: readonly ProfileExchange[]
+  now: () => number
+  /** my profile changed */
+  onMine: (me: MeRow) => void
+  /** a peer's stored profile changed */
+  onPeer: (peerId: string) => void
+  onWarning?: (message: string, detail?: unknown) => void
+}
+
+const STATUSES: readonly PeerStatus[] = ['online', 'away', 'busy']
+
+/** What the paths announce of my profile row. */
+export function profileBody(me: MeRow): ProfileBody {
+  return { name: me.name, color: me.color, status: me.status, version: me.version }
+}
+
+export class ProfileService {
+  readonly #init: ProfileServiceInit
+  readonly #onProfile = (profile: PeerProfile): void => this.applyPeer(profile)
+
+  constructor(init: ProfileServiceInit) {
+    this.#init = init
+  }
+
+  /** The paths were built with my profile (ensureMyProfile first) and announce it themselves. */
+  start(): void {
+    for (const exchange of this.#init.exchanges) exchange.on('profile', this.#onProfile)
+  }
+
+  stop(): void {
+    for (const exchange of this.#init.exchanges) exchange.off('profile', this.#onProfile)
+  }
+
+  me(): MeRow {
+    const me = this.#init.store.peers.me()
+    if (me === undefined) throw new Error('messenger not started: no profile yet')
+    return me
+  }
+
+  async change(change: { name?: string; color?: number }): Promise<MeRow> {
+    const me = this.me()
+    return this.#save({
+      ...me,
+      name: change.name === undefined ? me.name : checkName(change.name),
+      color: change.color === undefined ? me.color : checkColor(change.color),
+    })
+  }
+
+  async setStatus(status: PeerStatus): Promise<MeRow> {
+    if (!STATUSES.includes(status)) {
+      throw new PigeonError('API_BAD_REQUEST', `Status is online, away or busy; not "${status}".`)
+    }
+    return this.#save({ ...this.me(), status })
+  }
+
+  /** A peer's profile, from a path or a `profile` envelope; an older version changes nothing. */
+  applyPeer(profile: PeerProfile): void {
+    if (profile.peerId === this.#init.me) return
+    if (this.#init.store.peers.applyProfile(profile)) this.#init.onPeer(profile.peerId)
+  }
+
+  async #save(next: MeRow): Promise<MeRow> {
+    const me = this.me()
+    if (next.name === me.name && next.color === me.color && next.status === me.status) return me
+    // time-based versions keep growing across restarts and data-dir copies
+    const saved = { ...next, version: Math.max(me.version + 1, this.#init.now()) }
+    this.#init.store.peers.saveMe(saved)
+    this.#init.onMine(saved)
+    try {
+      await Promise.all(this.#init.exchanges.map((e) => e.setProfile(profileBody(saved))))
+    } catch (error) {
+      this.#init.onWarning?.('could not publish my profile', error)
+    }
+    return saved
+  }
+}
+
+/**
+ * Makes sure my profile row exists, applying a `name` given at start, and returns it. The engine's
+ * start() calls it; call it first when a path needs my profile before the engine exists (the LAN
+ * network announces it on connect).
+ */
+export function ensureMyProfile(
+  store: Store,
+  options: { peerId: string; name?: string; defaultName?: string; now: number },
+): MeRow {
+  const stored = store.peers.me()
+  const name = options.name === undefined ? undefined : checkName(options.name)
+  if (stored === undefined) {
+    const me: MeRow = {
+      peerId: options.peerId,
+      name: name ?? checkName(options.defaultName ?? 'Pigeon user'),
+      color: defaultColor(options.peerId),
+      status: 'online',
+      version: 1,
+    }
+    store.peers.saveMe(me)
+    return me
+  }
+  if (stored.peerId === options.peerId && (name === undefined || name === stored.name))
+    return stored
+  const me: MeRow = {
+    ...stored,
+    peerId: options.peerId,
+    name: name ?? stored.name,
+    version: Math.max(stored.version + 1, options.now),
+  }
+  store.peers.saveMe(me)
+  return me
+}
