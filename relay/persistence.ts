@@ -28,6 +28,8 @@ export interface StoreOptions {
   redisUrl: string | undefined
   queueCap: number
   queueTtlMs: number
+  /** a cluster link's trouble (Redis gone, reconnecting): logged, never fatal */
+  onLinkError?: (error: Error) => void
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -70,7 +72,16 @@ async function openRedis(options: StoreOptions): Promise<Store> {
     conn.disconnect()
     throw new PigeonError('RELAY_CONFIG_INVALID', `Cannot reach Redis at ${url}: ${(cause as Error).message}`, { cause })
   }
-  const mq = MQEmitterRedis({ connectionString: url })
+  // The fan-out's subscriber connection runs no ready check: after a reconnect ioredis would send
+  // INFO on a connection still in subscriber mode, which Redis refuses, and mqemitter-redis turns
+  // that into an 'error' event. Its errors go to the log; ioredis reconnects by itself.
+  const mq = MQEmitterRedis({
+    subConn: new Redis(url, { enableReadyCheck: false }),
+    pubConn: new Redis(url),
+  })
+  ;(mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', (error: Error) =>
+    options.onLinkError?.(error),
+  )
   const ttlSeconds = Math.ceil(options.queueTtlMs / 1000)
   const persistence = new AsyncRedisPersistence({
     conn,

@@ -114,6 +114,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     redisUrl: config.redis,
     queueCap: config.queueCap,
     queueTtlMs: config.queueTtlMs,
+    onLinkError: (error) => log.warn({ err: error.message }, 'cluster link to Redis: retrying'),
   })
   const groups = new GroupRegistry({
     maxGroups: config.maxGroups,
