@@ -1,0 +1,268 @@
+// The relay's blob store on a real `pigeon-relay` process (docs/relay.md "File blobs"): an
+// encrypted file (docs/protocol.md §10) goes up in pieces across a kill -9 of the relay, comes
+// down with Range across a cut download, decrypts to the same SHA-256, and is gone once its
+// recipient says it has it; quota, size, authentication and expiry refusals carry their codes.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import { request } from 'node:http'
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  BLOB_HEADER_BYTES,
+  chunkOffset,
+  decryptBlob,
+  encryptBlob,
+  newBlobKey,
+  parseBlobHeader,
+  type BlobHeader,
+} from '../../shared/blob-stream.js'
+import { generateIdentity, type Identity } from '../../shared/identity.js'
+import { createRelayToken } from '../../shared/relay-token.js'
+import {
+  blobAuth,
+  blobRequest,
+  bodyOf,
+  createBlob,
+  putPiece,
+  uploadFrom,
+} from '../support/blob-client.js'
+import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
+
+const MiB = 1_048_576
+const PIECE = 4 * MiB
+const LIMITS = ['--blob-max-bytes', String(24 * MiB), '--blob-quota-bytes', String(48 * MiB)]
+
+let relay: RelayProcess
+let alice: Identity
+let bob: Identity
+let mallory: Identity
+let carol: Identity
+
+before(async () => {
+  ;[alice, bob, mallory, carol] = await Promise.all([
+    generateIdentity(),
+    generateIdentity(),
+    generateIdentity(),
+    generateIdentity(),
+  ])
+  relay = await startRelayProcess({ args: LIMITS })
+})
+
+after(async () => {
+  await relay.stop()
+  relay.cleanup()
+})
+
+async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = []
+  for await (const part of source) parts.push(part)
+  return Buffer.concat(parts)
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+const blobDir = (r: RelayProcess): string => join(r.dataDir, 'blobs')
+
+async function json<T>(response: Response): Promise<T> {
+  return (await response.json()) as T
+}
+
+/** `http <status> <code>` of a refused request */
+async function refusal(response: Response): Promise<string> {
+  return `http ${response.status} ${(await json<{ code: string }>(response)).code}`
+}
+
+/** the blob header from the first bytes of a download, and the bytes after it */
+async function splitHeader(
+  source: AsyncGenerator<Uint8Array>,
+): Promise<{ header: BlobHeader; rest: AsyncGenerator<Uint8Array> }> {
+  let pending = Buffer.alloc(0)
+  while (pending.length < BLOB_HEADER_BYTES) {
+    const next = await source.next()
+    if (next.done === true) break
+    pending = Buffer.concat([pending, next.value])
+  }
+  const header = parseBlobHeader(pending)
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    yield pending.subarray(BLOB_HEADER_BYTES)
+    yield* source
+  }
+  return { header, rest: rest() }
+}
+
+/** sends the first half of a piece, and kill -9s the relay once some of it is on disk */
+async function killDuringPiece(id: string, offset: number, piece: Uint8Array): Promise<void> {
+  const auth = await blobAuth(relay, alice)
+  const url = new URL(`${relay.http}/blobs/${id}?offset=${offset}`)
+  const put = request(url, {
+    method: 'PUT',
+    headers: {
+      authorization: auth,
+      'content-type': 'application/octet-stream',
+      'content-length': piece.length,
+    },
+  })
+  put.on('error', () => undefined) // the relay dies under it
+  put.write(piece.subarray(0, piece.length / 2))
+  const data = join(blobDir(relay), `${id}.data`)
+  while (statSync(data).size <= offset) await new Promise((resolve) => setTimeout(resolve, 10))
+  await relay.kill9()
+  put.destroy()
+}
+
+test('a 20 MiB file goes up across a kill -9 of the relay and down across a cut download, verified', async () => {
+  const plain = randomBytes(20 * MiB)
+  const key = newBlobKey()
+  const sealed = await collect(encryptBlob(key, once(plain)))
+  const created = await createBlob(relay, alice, sealed.length, [bob.peerId])
+  assert.equal(created.status, 201)
+  const { id } = await json<{ id: string }>(created)
+
+  // two pieces acknowledged, the third cut by the relay's death
+  assert.equal(
+    await uploadFrom(relay, alice, id, 0, once(sealed.subarray(0, 2 * PIECE)), PIECE),
+    2 * PIECE,
+  )
+  await killDuringPiece(id, 2 * PIECE, sealed.subarray(2 * PIECE, 3 * PIECE))
+  relay = await startRelayProcess({ dataDir: relay.dataDir, args: LIMITS })
+
+  const status = await json<{ received: number; complete: boolean }>(
+    await blobRequest(relay, alice, `/blobs/${id}/status`),
+  )
+  assert.deepEqual(
+    { received: status.received, complete: status.complete },
+    { received: 2 * PIECE, complete: false },
+    'the relay resumes from what it acknowledged, not from what it half-wrote',
+  )
+  assert.equal(statSync(join(blobDir(relay), `${id}.data`)).size, 2 * PIECE)
+  assert.equal(
+    await refusal(await putPiece(relay, alice, id, 3 * PIECE, sealed.subarray(3 * PIECE))),
+    'http 409 BLOB_OFFSET_MISMATCH',
+  )
+  assert.equal(
+    await uploadFrom(
+      relay,
+      alice,
+      id,
+      status.received,
+      once(sealed.subarray(status.received)),
+      PIECE,
+    ),
+    sealed.length,
+  )
+
+  // Bob downloads, verifying chunk by chunk, and is cut off after about half
+  const cut = new AbortController()
+  const first = await blobRequest(relay, bob, `/blobs/${id}`, { signal: cut.signal })
+  assert.equal(first.status, 200)
+  const verified: Uint8Array[] = []
+  let got = 0
+  async function* untilHalf(): AsyncGenerator<Uint8Array> {
+    for await (const data of bodyOf(first)) {
+      got += data.length
+      if (got > sealed.length / 2) cut.abort()
+      yield data
+    }
+  }
+  const { header, rest } = await splitHeader(untilHalf())
+  await assert.rejects(async () => {
+    for await (const part of decryptBlob(key, header, rest)) verified.push(part)
+  })
+  const chunksDone = verified.length
+  assert.ok(chunksDone > 0 && chunksDone < 20, `verified ${chunksDone} chunks before the cut`)
+
+  const resumed = await blobRequest(relay, bob, `/blobs/${id}`, {
+    headers: { range: `bytes=${chunkOffset(header, chunksDone)}-` },
+  })
+  assert.equal(resumed.status, 206)
+  assert.equal(
+    resumed.headers.get('content-range'),
+    `bytes ${chunkOffset(header, chunksDone)}-${sealed.length - 1}/${sealed.length}`,
+  )
+  for await (const part of decryptBlob(key, header, bodyOf(resumed), chunksDone))
+    verified.push(part)
+  assert.equal(sha256(Buffer.concat(verified)), sha256(plain))
+
+  // Mallory is no recipient; Bob says he has it, and it is gone
+  assert.equal(
+    await refusal(await blobRequest(relay, mallory, `/blobs/${id}`)),
+    'http 403 BLOB_FORBIDDEN',
+  )
+  assert.deepEqual(
+    await json(await blobRequest(relay, bob, `/blobs/${id}`, { method: 'DELETE' })),
+    { deleted: true },
+  )
+  assert.equal(
+    await refusal(await blobRequest(relay, alice, `/blobs/${id}/status`)),
+    'http 404 BLOB_NOT_FOUND',
+  )
+  assert.deepEqual(readdirSync(blobDir(relay)), [])
+})
+
+test('a blob over the size limit, and one over the uploader’s quota, are refused with their codes', async () => {
+  assert.equal(
+    await refusal(await createBlob(relay, carol, 25 * MiB, [bob.peerId])),
+    'http 413 BLOB_TOO_LARGE',
+  )
+  assert.equal((await createBlob(relay, carol, 20 * MiB, [bob.peerId])).status, 201)
+  assert.equal((await createBlob(relay, carol, 20 * MiB, [bob.peerId])).status, 201)
+  assert.equal(
+    await refusal(await createBlob(relay, carol, 20 * MiB, [bob.peerId])),
+    'http 507 BLOB_QUOTA_EXCEEDED',
+  )
+  assert.equal(
+    (await createBlob(relay, alice, 20 * MiB, [bob.peerId])).status,
+    201,
+    'a quota is per uploader',
+  )
+  const metrics = await (await fetch(`${relay.http}/metrics`)).text()
+  assert.match(metrics, /pigeon_relay_blob_refusals_total\{reason="quota"\} 1/)
+  assert.match(metrics, /pigeon_relay_blob_refusals_total\{reason="too_large"\} 1/)
+  assert.match(metrics, /pigeon_relay_blobs 3/)
+})
+
+test('a request without a token, or with a spent one, is refused', async () => {
+  const created = await createBlob(relay, alice, 100, [bob.peerId])
+  const { id } = await json<{ id: string }>(created)
+  const bare = await fetch(`${relay.http}/blobs/${id}/status`)
+  assert.equal(await refusal(bare), 'http 401 BLOB_UNAUTHORIZED')
+  const token = await createRelayToken(bob, relay.relayId)
+  const headers = { authorization: `Pigeon ${bob.peerId} ${token}` }
+  assert.equal((await fetch(`${relay.http}/blobs/${id}/status`, { headers })).status, 200)
+  assert.equal(
+    await refusal(await fetch(`${relay.http}/blobs/${id}/status`, { headers })),
+    'http 403 TOKEN_REPLAYED',
+  )
+  const forged = {
+    authorization: `Pigeon ${bob.peerId} ${await createRelayToken(mallory, relay.relayId)}`,
+  }
+  assert.equal(
+    await refusal(await fetch(`${relay.http}/blobs/${id}/status`, { headers: forged })),
+    'http 403 TOKEN_BAD_SIGNATURE',
+  )
+})
+
+test('an expired blob is deleted by the sweep', async () => {
+  const short = await startRelayProcess({ args: ['--blob-ttl', '2s'] })
+  try {
+    const { id } = await json<{ id: string }>(await createBlob(short, alice, 10, [bob.peerId]))
+    assert.equal((await putPiece(short, alice, id, 0, randomBytes(10))).status, 200)
+    assert.equal(readdirSync(blobDir(short)).length, 2)
+    while (readdirSync(blobDir(short)).length > 0)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.ok(
+      short.logs.some((line) => line['event'] === 'blob_deleted' && line['reason'] === 'expired'),
+    )
+    assert.equal(
+      await refusal(await blobRequest(short, bob, `/blobs/${id}`)),
+      'http 404 BLOB_NOT_FOUND',
+    )
+  } finally {
+    await short.stop()
+    short.cleanup()
+  }
+})
