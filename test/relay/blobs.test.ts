@@ -8,15 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { request } from 'node:http'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  BLOB_HEADER_BYTES,
-  chunkOffset,
-  decryptBlob,
-  encryptBlob,
-  newBlobKey,
-  parseBlobHeader,
-  type BlobHeader,
-} from '../../shared/blob-stream.js'
+import { chunkOffset, decryptBlob, encryptBlob, newBlobKey } from '../../shared/blob-stream.js'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
 import { createRelayToken } from '../../shared/relay-token.js'
 import {
@@ -25,6 +17,7 @@ import {
   bodyOf,
   createBlob,
   putPiece,
+  splitHeader,
   uploadFrom,
 } from '../support/blob-client.js'
 import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
@@ -74,24 +67,6 @@ async function json<T>(response: Response): Promise<T> {
 /** `http <status> <code>` of a refused request */
 async function refusal(response: Response): Promise<string> {
   return `http ${response.status} ${(await json<{ code: string }>(response)).code}`
-}
-
-/** the blob header from the first bytes of a download, and the bytes after it */
-async function splitHeader(
-  source: AsyncGenerator<Uint8Array>,
-): Promise<{ header: BlobHeader; rest: AsyncGenerator<Uint8Array> }> {
-  let pending = Buffer.alloc(0)
-  while (pending.length < BLOB_HEADER_BYTES) {
-    const next = await source.next()
-    if (next.done === true) break
-    pending = Buffer.concat([pending, next.value])
-  }
-  const header = parseBlobHeader(pending)
-  async function* rest(): AsyncGenerator<Uint8Array> {
-    yield pending.subarray(BLOB_HEADER_BYTES)
-    yield* source
-  }
-  return { header, rest: rest() }
 }
 
 /** sends the first half of a piece, and kill -9s the relay once some of it is on disk */

@@ -1,5 +1,6 @@
 // A client of the relay's blob store (docs/relay.md "File blobs") for tests and the files-relay
 // bench: every request with its own fresh relay token, as the app will send them.
+import { BLOB_HEADER_BYTES, parseBlobHeader, type BlobHeader } from '../../shared/blob-stream.js'
 import type { Identity } from '../../shared/identity.js'
 import { createRelayToken } from '../../shared/relay-token.js'
 
@@ -102,4 +103,22 @@ export async function* bodyOf(response: Response): AsyncGenerator<Uint8Array> {
     if (done) return
     yield value
   }
+}
+
+/** the blob header from the first bytes of a download, and the bytes after it */
+export async function splitHeader(
+  source: AsyncGenerator<Uint8Array>,
+): Promise<{ header: BlobHeader; rest: AsyncGenerator<Uint8Array> }> {
+  let pending = Buffer.alloc(0)
+  while (pending.length < BLOB_HEADER_BYTES) {
+    const next = await source.next()
+    if (next.done === true) break
+    pending = Buffer.concat([pending, next.value])
+  }
+  const header = parseBlobHeader(pending)
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    yield pending.subarray(BLOB_HEADER_BYTES)
+    yield* source
+  }
+  return { header, rest: rest() }
 }
