@@ -134,6 +134,18 @@ export const blobRoutes: FastifyPluginAsync<BlobRouteOptions> = async (app, opti
       }
     }
 
+  // fastify's own refusals in this scope (bad JSON, a wrong Content-Type, a JSON body over
+  // 16 KiB) answer with a blob code and a sentence too
+  app.setErrorHandler(async (error: { statusCode?: number; message: string }, _request, reply) => {
+    const status = error.statusCode ?? 500
+    if (status >= 500) throw error
+    const refusal = new PigeonError(
+      status === 413 ? 'BLOB_TOO_LARGE' : 'BLOB_BAD_REQUEST',
+      `The relay could not read this request (${error.message}): send JSON to POST /blobs and application/octet-stream pieces to PUT.`,
+    )
+    return await reply.code(status).send(refusal.toJSON())
+  })
+
   // pieces arrive as raw bytes, streamed to disk, never buffered whole
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) =>
     done(null, payload),
@@ -184,8 +196,9 @@ export const blobRoutes: FastifyPluginAsync<BlobRouteOptions> = async (app, opti
           'BLOB_TOO_LARGE',
           `Send a file in pieces of at most ${MAX_PIECE_BYTES} bytes (this one has ${length}).`,
         )
+      // only the raw-bytes parser hands over a stream; fastify parses text/plain into a string
       const body = request.body as AsyncIterable<Uint8Array> | undefined
-      if (body === undefined)
+      if (body === undefined || request.headers['content-type'] !== 'application/octet-stream')
         throw new PigeonError(
           'BLOB_BAD_REQUEST',
           'Send the piece as Content-Type: application/octet-stream.',

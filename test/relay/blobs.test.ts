@@ -212,6 +212,26 @@ test('a request without a token, or with a spent one, is refused', async () => {
     await refusal(await fetch(`${relay.http}/blobs/${id}/status`, { headers })),
     'http 403 TOKEN_REPLAYED',
   )
+  const wrongType = await fetch(`${relay.http}/blobs/${id}?offset=0`, {
+    method: 'PUT',
+    headers: { authorization: await blobAuth(relay, alice), 'content-type': 'text/plain' },
+    body: 'not bytes',
+  })
+  assert.equal(await refusal(wrongType), 'http 400 BLOB_BAD_REQUEST')
+  const noParser = await fetch(`${relay.http}/blobs/${id}?offset=0`, {
+    method: 'PUT',
+    headers: { authorization: await blobAuth(relay, alice), 'content-type': 'application/xml' },
+    body: '<bytes/>',
+  })
+  assert.equal(await refusal(noParser), 'http 415 BLOB_BAD_REQUEST')
+  const untouched = await blobRequest(relay, alice, `/blobs/${id}/status`)
+  assert.equal(((await untouched.json()) as { received: number }).received, 0)
+  const badJson = await fetch(`${relay.http}/blobs`, {
+    method: 'POST',
+    headers: { authorization: await blobAuth(relay, alice), 'content-type': 'application/json' },
+    body: '{"size": ',
+  })
+  assert.equal(await refusal(badJson), 'http 400 BLOB_BAD_REQUEST')
   const forged = {
     authorization: `Pigeon ${bob.peerId} ${await createRelayToken(mallory, relay.relayId)}`,
   }
