@@ -5,20 +5,11 @@
 // On disk, in one flat directory: `<id>.data` (the bytes) and `<id>.json` (who, how big, how much
 // is stored). Every request reads the metadata from disk, so nodes of a cluster that share the
 // directory see one store. An acknowledged piece is stored: its bytes are fsync'd, then the new
-// length is written to a temp file, fsync'd and renamed over the metadata; after a crash the
-// data file is cut back to the length the metadata says.
+// length is written to a temp file, fsync'd and renamed over the metadata. The metadata's length
+// is the truth: bytes past it (a piece cut by a crash or a dropped connection) are never served
+// and are cut off when the next piece is written there.
 import { randomBytes } from 'node:crypto'
-import {
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  truncate,
-  type FileHandle,
-} from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { PigeonError } from '../shared/errors.js'
@@ -95,12 +86,12 @@ export class BlobStore {
   static async open(options: BlobStoreOptions): Promise<BlobStore> {
     await mkdir(options.dir, { recursive: true, mode: 0o700 })
     const store = new BlobStore(options)
-    await store.sweep(Date.now(), true)
+    await store.sweep(Date.now())
     // a quarter of the TTL, within 1 s…60 s: an expired blob lingers at most that long
     const every = Math.min(60_000, Math.max(1000, Math.floor(options.ttlMs / 4)))
     store.#sweeper = setInterval(() => {
       store
-        .sweep(Date.now(), false)
+        .sweep(Date.now())
         .catch((error: unknown) => options.log.warn({ err: error }, 'blob sweep failed'))
     }, every)
     store.#sweeper.unref()
@@ -206,11 +197,10 @@ export class BlobStore {
   }
 
   /**
-   * Deletes expired blobs and orphan files, and recounts the gauges. At start (`recover`) it
-   * also cuts every data file back to its acknowledged length, dropping what a crash left
-   * half-written.
+   * Deletes expired blobs and orphan files, and recounts the gauges. It never cuts a data file
+   * back: with a shared directory another node may be writing a piece past the stored length.
    */
-  async sweep(now: number, recover: boolean): Promise<void> {
+  async sweep(now: number): Promise<void> {
     const metas = await this.#scan()
     const live = new Set<string>()
     const counts = { blobs: 0, bytes: 0 }
@@ -222,7 +212,6 @@ export class BlobStore {
       live.add(meta.id)
       counts.blobs += 1
       counts.bytes += meta.received
-      if (recover) await truncate(this.#path(meta.id, 'data'), meta.received).catch(() => undefined)
     }
     for (const name of await readdir(this.#options.dir)) {
       const id = name.split('.')[0] ?? ''
@@ -313,6 +302,8 @@ export class BlobStore {
         )
       const file = await open(this.#path(id, 'data'), 'r+')
       try {
+        // drop what a cut piece left past the stored length
+        await file.truncate(offset)
         const written = await writeAt(file, offset, length, body)
         if (written !== length)
           throw badRequest(

@@ -113,7 +113,10 @@ test('a 20 MiB file goes up across a kill -9 of the relay and down across a cut 
     { received: 2 * PIECE, complete: false },
     'the relay resumes from what it acknowledged, not from what it half-wrote',
   )
-  assert.equal(statSync(join(blobDir(relay), `${id}.data`)).size, 2 * PIECE)
+  assert.ok(
+    statSync(join(blobDir(relay), `${id}.data`)).size > 2 * PIECE,
+    'part of the cut piece is on disk, and not counted',
+  )
   assert.equal(
     await refusal(await putPiece(relay, alice, id, 3 * PIECE, sealed.subarray(3 * PIECE))),
     'http 409 BLOB_OFFSET_MISMATCH',
