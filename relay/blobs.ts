@@ -31,6 +31,8 @@ export interface BlobStoreOptions {
   dir: string
   maxBytes: number
   quotaBytes: number
+  /** blobs one uploader may have at once: 1-byte blobs must not fill the disk with files */
+  maxCount: number
   ttlMs: number
   metrics: RelayMetrics
   log: Logger
@@ -237,9 +239,18 @@ export class BlobStore {
       )
     return await this.#locked(`uploader:${uploader}`, async () => {
       const now = Date.now()
-      const held = (await this.#scan())
-        .filter((meta) => meta.uploader === uploader && meta.expiresAt > now)
-        .reduce((sum, meta) => sum + meta.size, 0)
+      const mine = (await this.#scan()).filter(
+        (meta) => meta.uploader === uploader && meta.expiresAt > now,
+      )
+      if (mine.length >= this.#options.maxCount)
+        throw this.#refuse(
+          'quota',
+          new PigeonError(
+            'BLOB_QUOTA_EXCEEDED',
+            `You already have ${mine.length} files waiting on this relay, the most it keeps for one person. Wait until your recipients fetch them or they expire, or cancel one.`,
+          ),
+        )
+      const held = mine.reduce((sum, meta) => sum + meta.size, 0)
       if (held + size > quotaBytes)
         throw this.#refuse(
           'quota',

@@ -34,6 +34,7 @@ export interface RelayConfig {
   blobDir: string | undefined
   blobMaxBytes: number
   blobQuotaBytes: number
+  blobMaxCount: number
   blobTtlMs: number
   logLevel: string
 }
@@ -240,6 +241,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'int',
     describe: 'bytes of file blobs one key may have waiting on the relay',
     fallback: 2_147_483_648,
+  },
+  {
+    key: 'blobMaxCount',
+    flag: 'blob-max-count',
+    kind: 'int',
+    describe: 'file blobs one key may have waiting on the relay (bounds files on disk)',
+    fallback: 1000,
   },
   {
     key: 'blobTtlMs',

@@ -143,6 +143,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     dir: config.blobDir ?? join(config.data, 'blobs'),
     maxBytes: config.blobMaxBytes,
     quotaBytes: config.blobQuotaBytes,
+    maxCount: config.blobMaxCount,
     ttlMs: config.blobTtlMs,
     metrics,
     log,

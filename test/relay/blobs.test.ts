@@ -24,7 +24,10 @@ const TSX = [
 ]
 const DOWNLOADER = join(import.meta.dirname, '../support/blob-downloader.ts')
 const PIECE = 4 * MiB
-const LIMITS = ['--blob-max-bytes', String(24 * MiB), '--blob-quota-bytes', String(48 * MiB)]
+const LIMITS = [
+  ...['--blob-max-bytes', String(24 * MiB), '--blob-quota-bytes', String(48 * MiB)],
+  ...['--blob-max-count', '4'],
+]
 
 let relay: RelayProcess
 let alice: Identity
@@ -215,10 +218,18 @@ test('a blob over the size limit, and one over the uploader’s quota, are refus
     201,
     'a quota is per uploader',
   )
+  const dave = await generateIdentity()
+  for (let i = 0; i < 4; i++)
+    assert.equal((await createBlob(relay, dave, 1, [bob.peerId])).status, 201)
+  assert.equal(
+    await refusal(await createBlob(relay, dave, 1, [bob.peerId])),
+    'http 507 BLOB_QUOTA_EXCEEDED',
+    'a key may not fill the disk with many tiny blobs',
+  )
   const metrics = await (await fetch(`${relay.http}/metrics`)).text()
-  assert.match(metrics, /pigeon_relay_blob_refusals_total\{reason="quota"\} 1/)
+  assert.match(metrics, /pigeon_relay_blob_refusals_total\{reason="quota"\} 2/)
   assert.match(metrics, /pigeon_relay_blob_refusals_total\{reason="too_large"\} 1/)
-  assert.match(metrics, /pigeon_relay_blobs 3/)
+  assert.match(metrics, /pigeon_relay_blobs 7/)
 })
 
 test('a request without a token, or with a spent one, is refused', async () => {
