@@ -19,8 +19,6 @@ export interface BlobMeta {
   id: string
   uploader: string
   recipients: string[]
-  /** recipients that said they have it (DELETE); the blob goes when all have */
-  done: string[]
   size: number
   received: number
   createdAt: number
@@ -105,7 +103,9 @@ export class BlobStore {
     this.#sweeper = undefined
   }
 
-  #path(id: string, ext: 'data' | 'json'): string {
+  // `done-<i>`: recipient i said it has the file. A file per recipient rather than a list in the
+  // metadata, so that two recipients finishing at once on two cluster nodes cannot lose one
+  #path(id: string, ext: 'data' | 'json' | `done-${number}`): string {
     checkBlobId(id)
     return join(this.#options.dir, `${id}.${ext}`)
   }
@@ -162,6 +162,8 @@ export class BlobStore {
       throw error
     }
     await rm(this.#path(meta.id, 'data'), { force: true })
+    for (let i = 0; i < meta.recipients.length; i++)
+      await rm(this.#path(meta.id, `done-${i}`), { force: true })
     this.#counts.blobs -= 1
     this.#counts.bytes -= meta.received
     this.#publishCounts()
@@ -263,7 +265,6 @@ export class BlobStore {
         id: newBlobId(),
         uploader,
         recipients: [...new Set(recipients)],
-        done: [],
         size,
         received: 0,
         createdAt: now,
@@ -357,13 +358,15 @@ export class BlobStore {
         await this.#remove(meta, 'cancelled')
         return { deleted: true }
       }
-      if (!meta.done.includes(peer)) meta.done.push(peer)
-      if (meta.recipients.every((recipient) => meta.done.includes(recipient))) {
-        await this.#remove(meta, 'fetched')
-        return { deleted: true }
+      await (
+        await open(this.#path(id, `done-${meta.recipients.indexOf(peer)}`), 'w', 0o600)
+      ).close()
+      for (let i = 0; i < meta.recipients.length; i++) {
+        const done = await stat(this.#path(id, `done-${i}`)).catch(() => undefined)
+        if (done === undefined) return { deleted: false }
       }
-      await this.#write(meta)
-      return { deleted: false }
+      await this.#remove(meta, 'fetched')
+      return { deleted: true }
     })
   }
 }

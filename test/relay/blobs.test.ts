@@ -293,3 +293,32 @@ test('an expired blob is deleted by the sweep', async () => {
     short.cleanup()
   }
 })
+
+test('a blob for two recipients stays until both said they have it; its uploader may cancel one', async () => {
+  const bytes = randomBytes(64)
+  const { id } = await json<{ id: string }>(
+    await createBlob(relay, alice, 64, [bob.peerId, carol.peerId]),
+  )
+  assert.equal((await putPiece(relay, alice, id, 0, bytes)).status, 200)
+  const finish = async (who: Identity, blob = id): Promise<unknown> =>
+    await json(await blobRequest(relay, who, `/blobs/${blob}`, { method: 'DELETE' }))
+  assert.deepEqual(await finish(bob), { deleted: false })
+  assert.deepEqual(await finish(bob), { deleted: false }, 'saying it twice counts once')
+  const carolGets = await blobRequest(relay, carol, `/blobs/${id}`)
+  assert.deepEqual(Buffer.from(await carolGets.arrayBuffer()), bytes)
+  assert.deepEqual(await finish(carol), { deleted: true })
+  assert.equal(readdirSync(blobDir(relay)).filter((name) => name.startsWith(id)).length, 0)
+
+  const cancelled = await json<{ id: string }>(await createBlob(relay, alice, 64, [bob.peerId]))
+  assert.equal(
+    await refusal(
+      await blobRequest(relay, mallory, `/blobs/${cancelled.id}`, { method: 'DELETE' }),
+    ),
+    'http 403 BLOB_FORBIDDEN',
+  )
+  assert.deepEqual(await finish(alice, cancelled.id), { deleted: true })
+  assert.equal(
+    await refusal(await blobRequest(relay, bob, `/blobs/${cancelled.id}/status`)),
+    'http 404 BLOB_NOT_FOUND',
+  )
+})
