@@ -31,6 +31,11 @@ export interface RelayConfig {
   maxRetainedBytes: number
   connectTimeoutMs: number
   drainTimeoutMs: number
+  blobDir: string | undefined
+  blobMaxBytes: number
+  blobQuotaBytes: number
+  blobMaxCount: number
+  blobTtlMs: number
   logLevel: string
 }
 
@@ -213,6 +218,43 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'duration',
     describe: 'a subscriber that does not read for this long is dropped',
     fallback: 30_000,
+  },
+  // File blobs (docs/relay.md "File blobs"): a 1 GiB file at most, 2 GiB waiting per uploader, a
+  // week to fetch it — the queue's TTL, so a file waits as long as the offer that names it.
+  {
+    key: 'blobDir',
+    flag: 'blob-dir',
+    kind: 'string',
+    describe: 'directory of file blobs (default <data>/blobs); cluster nodes share one',
+    fallback: undefined,
+  },
+  {
+    key: 'blobMaxBytes',
+    flag: 'blob-max-bytes',
+    kind: 'int',
+    describe: 'largest file blob (encrypted bytes)',
+    fallback: 1_073_741_824,
+  },
+  {
+    key: 'blobQuotaBytes',
+    flag: 'blob-quota-bytes',
+    kind: 'int',
+    describe: 'bytes of file blobs one key may have waiting on the relay',
+    fallback: 2_147_483_648,
+  },
+  {
+    key: 'blobMaxCount',
+    flag: 'blob-max-count',
+    kind: 'int',
+    describe: 'file blobs one key may have waiting on the relay (bounds files on disk)',
+    fallback: 1000,
+  },
+  {
+    key: 'blobTtlMs',
+    flag: 'blob-ttl',
+    kind: 'duration',
+    describe: 'a file blob is deleted this long after it was created (e.g. 7d, 12h)',
+    fallback: 7 * DAY_MS,
   },
   {
     key: 'logLevel',

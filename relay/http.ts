@@ -1,11 +1,14 @@
 // The relay's HTTP side (DESIGN.md "The relay"): health, Prometheus metrics, the admin API behind
-// a bearer token kept in the data dir, and invite redemption. Not the real-time path.
+// a bearer token kept in the data dir, invite redemption and the file blob store (blob-http.ts).
+// Not the real-time path.
 import { timingSafeEqual } from 'node:crypto'
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { isPigeonError } from '../shared/errors.js'
 import { isPeerId } from '../shared/identity.js'
 import { verifyRelayToken, type TokenSpender } from '../shared/relay-token.js'
+import { blobRoutes } from './blob-http.js'
+import type { BlobStore } from './blobs.js'
 import type { InviteBook } from './invites.js'
 import type { RelayMetrics } from './metrics.js'
 
@@ -17,6 +20,9 @@ export interface HttpOptions {
   invites: InviteBook
   /** the one record of spent tokens, shared with CONNECT (auth.ts) */
   spent: TokenSpender
+  blobs: BlobStore
+  /** may this key use the relay (invite-only: it redeemed an invite) */
+  isAdmitted: (peerId: string) => Promise<boolean>
   log: Logger
   stats: () => Promise<Record<string, unknown>>
   disconnect: (peerId: string) => Promise<boolean>
@@ -120,6 +126,15 @@ export function createHttpServer(options: HttpOptions) {
       return { admitted: true }
     },
   )
+
+  // its own scope: the raw-bytes body parser of blob pieces applies to the blob routes only
+  void app.register(blobRoutes, {
+    relayId: options.relayId,
+    blobs: options.blobs,
+    spent: options.spent,
+    metrics: options.metrics,
+    isAdmitted: options.isAdmitted,
+  })
 
   return app
 }

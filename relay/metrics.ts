@@ -11,6 +11,9 @@ export interface RelayMetrics {
   queueDropped: Counter<'reason'>
   authRefusals: Counter<'reason'>
   aclRefusals: Counter<'reason'>
+  blobsStored: Gauge
+  blobBytesStored: Gauge
+  blobRefusals: Counter<'reason'>
 }
 
 export function createMetrics(): RelayMetrics {
@@ -26,5 +29,9 @@ export function createMetrics(): RelayMetrics {
     queueDropped: new Counter({ name: 'pigeon_relay_queue_dropped_total', help: 'Messages not queued or removed from a queue', labelNames: ['reason'], registers: [registry] }),
     authRefusals: new Counter({ name: 'pigeon_relay_auth_refusals_total', help: 'CONNECTs refused', labelNames: ['reason'], registers: [registry] }),
     aclRefusals: new Counter({ name: 'pigeon_relay_acl_refusals_total', help: 'SUBSCRIBE or PUBLISH refused by the ACL or limits', labelNames: ['reason'], registers: [registry] }),
+    // the blob store (relay/blobs.ts): recounted from the blob directory at every sweep
+    blobsStored: new Gauge({ name: 'pigeon_relay_blobs', help: 'File blobs held (complete or being uploaded)', registers: [registry] }),
+    blobBytesStored: new Gauge({ name: 'pigeon_relay_blob_bytes', help: 'Bytes of file blobs stored on disk', registers: [registry] }),
+    blobRefusals: new Counter({ name: 'pigeon_relay_blob_refusals_total', help: 'Blob requests refused: quota, too_large, forbidden, unauthorized, …', labelNames: ['reason'], registers: [registry] }),
   }
 }

@@ -9,6 +9,7 @@ import {
 import { createServer as createTlsServer } from 'node:tls'
 import { createServer as createHttpServerNode, type Server as HttpServer } from 'node:http'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type { IncomingMessage } from 'node:http'
@@ -18,6 +19,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws'
 import { PigeonError } from '../shared/errors.js'
 import { ackAfterStore } from './ack-after-store.js'
 import { createAcl } from './acl.js'
+import { BlobStore } from './blobs.js'
 import { createAuthenticate, preConnect } from './auth.js'
 import type { RelayConfig } from './config.js'
 import { ensureDataDir, loadAdminToken, loadRelayIdentity } from './data-dir.js'
@@ -135,6 +137,18 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   const inFlight = new InFlight((error) => log.warn({ err: error }, 'store stream failed'))
   const invites = new InviteBook({ dataDir: config.data, redis: store.redis })
   const spent = await openSpentTokens({ dataDir: config.data, redis: store.redis })
+  const isAdmitted = config.inviteOnly
+    ? (peerId: string) => invites.isAdmitted(peerId)
+    : async () => true
+  const blobs = await BlobStore.open({
+    dir: config.blobDir ?? join(config.data, 'blobs'),
+    maxBytes: config.blobMaxBytes,
+    quotaBytes: config.blobQuotaBytes,
+    maxCount: config.blobMaxCount,
+    ttlMs: config.blobTtlMs,
+    metrics,
+    log,
+  })
   // the ACL is an input to the broker, but stamps the broker's counter: filled in below
   const clock: { broker?: { counter: number } } = {}
   const acl = createAcl({
@@ -164,7 +178,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
       metrics,
       log,
       spent,
-      isAdmitted: config.inviteOnly ? (peerId) => invites.isAdmitted(peerId) : async () => true,
+      isAdmitted,
     }),
     ...acl,
   })
@@ -240,6 +254,8 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     metrics,
     invites,
     spent,
+    blobs,
+    isAdmitted,
     log,
     isClosing: () => closing,
     stats: async () => ({
@@ -290,6 +306,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     await inFlight.settled(CLOSE_DRAIN_MS)
     await store.close()
     await http.close()
+    blobs.close()
     await spent.close()
   }
 

@@ -57,6 +57,19 @@ export type PigeonErrorCode =
   | 'BACKUP_PASSPHRASE_WEAK'
   | 'BACKUP_PASSPHRASE_MISSING'
   | 'BACKUP_FILE_EXISTS'
+  // encrypted files (shared/blob-stream.ts; docs/protocol.md §10)
+  | 'BLOB_HEADER_INVALID'
+  | 'BLOB_TAMPERED'
+  // the relay's blob store (relay/blobs.ts; docs/relay.md "File blobs")
+  | 'BLOB_UNAUTHORIZED'
+  | 'BLOB_BAD_REQUEST'
+  | 'BLOB_TOO_LARGE'
+  | 'BLOB_QUOTA_EXCEEDED'
+  | 'BLOB_NOT_FOUND'
+  | 'BLOB_FORBIDDEN'
+  | 'BLOB_OFFSET_MISMATCH'
+  | 'BLOB_INCOMPLETE'
+  | 'BLOB_RANGE_INVALID'
   // relay server and signed group documents (relay/, shared/group.ts; docs/relay.md)
   | 'RELAY_CONFIG_INVALID'
   | 'RELAY_QUEUE_FULL'

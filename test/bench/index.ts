@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   relay: () => import('./relay.js'),
   paths: () => import('./paths.js'),
   crash: () => import('./crash.js'),
+  'files-relay': () => import('./files-relay.js'),
 }
 
 const { values, positionals } = parseArgs({

@@ -31,6 +31,8 @@ import {
   summary,
 } from '../support/raw-mqtt.js'
 import { startRelayProcess, type RelayProcess } from '../support/relay-process.js'
+import { request as httpRequest } from 'node:http'
+import { blobAuth, blobRequest, createBlob, putPiece } from '../support/blob-client.js'
 
 let relay: RelayProcess
 let alice: Identity
@@ -39,6 +41,7 @@ let mallory: Identity // admitted, and attacks from inside
 let stranger: Identity // never admitted
 let otherRelay: Identity
 let groupId: string // a group of Alice and Bob; Mallory is not in it
+let blobId: string // a complete 64-byte blob Alice uploaded for Bob
 
 async function admit(identity: Identity): Promise<void> {
   const created = await fetch(`${relay.http}/admin/invites`, {
@@ -131,6 +134,35 @@ const malloryPublishes = async (topic: string, retain: boolean): Promise<string>
       dup: false,
     }),
   ])
+
+/** `http <status> <code>` of a blob store answer */
+const httpRefusal = async (response: Response): Promise<string> =>
+  `http ${response.status} ${((await response.json()) as { code: string }).code}`
+
+/** a PUT announcing `length` bytes, answered before any body byte is sent */
+const announcedPiece = async (length: number): Promise<string> => {
+  const auth = await blobAuth(relay, alice)
+  return await new Promise((resolve, reject) => {
+    const put = httpRequest(`${relay.http}/blobs/${blobId}?offset=0`, {
+      method: 'PUT',
+      headers: {
+        authorization: auth,
+        'content-type': 'application/octet-stream',
+        'content-length': length,
+      },
+    })
+    put.on('response', (response) => {
+      let text = ''
+      response.on('data', (data: Buffer) => (text += data.toString()))
+      response.on('end', () => {
+        put.destroy()
+        resolve(`http ${response.statusCode} ${(JSON.parse(text) as { code: string }).code}`)
+      })
+    })
+    put.on('error', reject)
+    put.flushHeaders()
+  })
+}
 
 interface Attack {
   name: string
@@ -433,6 +465,95 @@ const attacks: Attack[] = [
       return await raw([bytes, ...intrusion(bob.peerId)])
     },
   },
+  // --- the file blob store (docs/relay.md "File blobs") ---
+  {
+    name: 'blob upload without a token',
+    sends: 'POST /blobs with no Authorization header',
+    refusal: 'http 401 BLOB_UNAUTHORIZED',
+    run: async () =>
+      await httpRefusal(
+        await fetch(`${relay.http}/blobs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ size: 64, recipients: [bob.peerId] }),
+        }),
+      ),
+  },
+  {
+    name: 'blob upload by a never-invited key',
+    sends: 'POST /blobs with a valid token from a key that never redeemed an invite',
+    refusal: 'http 403 RELAY_NOT_INVITED',
+    run: async () => await httpRefusal(await createBlob(relay, stranger, 64, [bob.peerId])),
+  },
+  {
+    name: 'blob download by a non-recipient',
+    sends: 'GET of a blob Alice uploaded for Bob, as Mallory with her own good token',
+    refusal: 'http 403 BLOB_FORBIDDEN',
+    run: async () => await httpRefusal(await blobRequest(relay, mallory, `/blobs/${blobId}`)),
+  },
+  {
+    name: 'blob download as Bob with a forged token',
+    sends: 'GET of Bob’s blob claiming to be Bob, with a token Mallory signed',
+    refusal: 'http 403 TOKEN_BAD_SIGNATURE',
+    run: async () =>
+      await httpRefusal(
+        await fetch(`${relay.http}/blobs/${blobId}`, {
+          headers: {
+            authorization: `Pigeon ${bob.peerId} ${await createRelayToken(mallory, relay.relayId)}`,
+          },
+        }),
+      ),
+  },
+  {
+    name: 'blob download with a token spent on CONNECT',
+    sends: 'CONNECT as Mallory with a token, then GET /blobs/… with the same token',
+    refusal: 'http 403 TOKEN_REPLAYED',
+    run: async () => {
+      const token = await createRelayToken(mallory, relay.relayId)
+      assert.equal(await asMallory(token), 'connack 0')
+      return await httpRefusal(
+        await fetch(`${relay.http}/blobs/${blobId}`, {
+          headers: { authorization: `Pigeon ${mallory.peerId} ${token}` },
+        }),
+      )
+    },
+  },
+  {
+    name: 'blob piece into another key’s blob',
+    sends: 'PUT of bytes into Alice’s blob, as Mallory',
+    refusal: 'http 403 BLOB_FORBIDDEN',
+    run: async () =>
+      await httpRefusal(await putPiece(relay, mallory, blobId, 64, new Uint8Array(8))),
+  },
+  {
+    name: 'blob id with a path in it',
+    sends: 'GET /blobs/..%2F..%2Fadmin-token (the relay’s admin token file)',
+    refusal: 'http 400 BLOB_BAD_REQUEST',
+    run: async () =>
+      await httpRefusal(await blobRequest(relay, alice, '/blobs/..%2F..%2Fadmin-token')),
+  },
+  {
+    name: 'blob piece over the per-request limit',
+    sends: 'a PUT announcing a 17 MiB body (the limit is 16 MiB), refused before the body',
+    refusal: 'http 413 BLOB_TOO_LARGE',
+    run: async () => await announcedPiece(17 * 1_048_576),
+  },
+  {
+    name: 'blob overwrite',
+    sends:
+      'a PUT at offset 0 into Alice’s complete 64-byte blob, as Alice (stored bytes are never rewritten)',
+    refusal: 'http 409 BLOB_OFFSET_MISMATCH',
+    run: async () => await httpRefusal(await putPiece(relay, alice, blobId, 0, new Uint8Array(8))),
+  },
+  {
+    name: 'blob range outside the blob',
+    sends: 'GET with Range: bytes=64- of a 64-byte blob',
+    refusal: 'http 416 BLOB_RANGE_INVALID',
+    run: async () =>
+      await httpRefusal(
+        await blobRequest(relay, bob, `/blobs/${blobId}`, { headers: { range: 'bytes=64-' } }),
+      ),
+  },
 ]
 
 // --- the legitimate pair -----------------------------------------------------------------------
@@ -455,6 +576,8 @@ before(async () => {
     generateIdentity(),
   ])
   for (const identity of [alice, bob, mallory]) await admit(identity)
+  blobId = ((await (await createBlob(relay, alice, 64, [bob.peerId])).json()) as { id: string }).id
+  assert.equal((await putPiece(relay, alice, blobId, 0, new Uint8Array(64))).status, 200)
 
   const owner = await connectAs(relay.mqtt, alice, relay.relayId, { clean: true })
   groupId = newGroupId()
