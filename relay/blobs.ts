@@ -1,4 +1,4 @@
-// The relay's blob store (docs/relay.md "File blobs"): encrypted files (docs/protocol.md §10) that
+// The relay's blob store (docs/relay.md "File blobs"): encrypted files (docs/protocol.md §12) that
 // an authenticated uploader names recipients for, uploads in pieces at an offset, and that only
 // those recipients (or the uploader) read. The relay holds ciphertext only; it never has the key.
 //

@@ -1,4 +1,4 @@
-// Encryption of a file sent through the relay's blob store (docs/protocol.md §10): the STREAM
+// Encryption of a file sent through the relay's blob store (docs/protocol.md §12): the STREAM
 // construction (Hoang, Reyhanitabar, Rogaway, Vizár, "Online Authenticated-Encryption and its
 // Nonce-Reuse Misuse-Resistance", 2015) over AES-256-GCM with a fresh random key per file.
 //
@@ -23,7 +23,7 @@ import { concatBytes, equalBytes } from '@noble/ciphers/utils.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { PigeonError } from './errors.js'
 
-/** plaintext bytes per chunk (docs/protocol.md §10 says why 1 MiB) */
+/** plaintext bytes per chunk (docs/protocol.md §12 says why 1 MiB) */
 export const BLOB_CHUNK_BYTES = 1_048_576
 export const BLOB_HEADER_BYTES = 16
 export const BLOB_TAG_BYTES = 16

@@ -33,6 +33,7 @@ export type ReceiptState = 'delivered' | 'read'
 export type ProfileStatus = 'online' | 'away' | 'busy'
 export type GroupOp = 'create' | 'add' | 'remove' | 'leave' | 'rename'
 
+/** docs/protocol.md §10. A folder's size is the sum of its files; its sha256 is its index's. */
 export interface FileOfferBody {
   name: string
   size: number
@@ -41,6 +42,16 @@ export interface FileOfferBody {
   directory?: boolean
   blobId?: string
   blobKey?: Uint8Array
+  /** 16 random bytes naming the transfer on /pigeon/file/1.0.0 (a LAN offer has one) */
+  transferId?: Uint8Array
+  /** ms since the Unix epoch */
+  mtime?: number
+  chunkSize?: number
+  /** a file of at most LIMITS.fileInlineChunkHashes chunks: each chunk's SHA-256, concatenated */
+  chunkHashes?: Uint8Array
+  /** a folder, or a file of more chunks: the index object's length and SHA-256 */
+  indexSize?: number
+  indexSha256?: Uint8Array
 }
 
 export interface GroupControlBody {
@@ -120,13 +131,13 @@ function checkName(name: string, what: string, max: number = LIMITS.nameChars): 
   if (countChars(name) > max) throw oversize(`The ${what} is longer than ${max} characters.`)
 }
 
-/** proto3 strings are UTF-8 (docs/protocol.md §2): text that has no UTF-8 form is refused. */
-function toUtf8(text: string, what: string): Uint8Array<ArrayBuffer> {
+/** proto3 strings are UTF-8 (docs/protocol.md §2): text that has no UTF-8 form is refused. Also the file index's (shared/file-index.ts). */
+export function toUtf8(text: string, what: string): Uint8Array<ArrayBuffer> {
   if (LONE_SURROGATE.test(text)) throw invalid(`The ${what} contains a lone surrogate, which is not valid Unicode text.`)
   return utf8.encode(text)
 }
 
-function fromUtf8(bytes: Uint8Array, what: string): string {
+export function fromUtf8(bytes: Uint8Array, what: string): string {
   try {
     return strictUtf8.decode(bytes)
   } catch (cause) {
@@ -144,6 +155,37 @@ function checkId(id: Uint8Array, what = 'message id'): void {
 
 function checkUint(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw invalid(`The ${what} (${value}) is not a whole number ≥ 0.`)
+}
+
+/** The LAN transfer fields of a file offer (docs/protocol.md §10): present together, consistent. */
+function checkFileTransfer(file: FileOfferBody): void {
+  if (file.size > LIMITS.fileMaxBytes) throw oversize(`The offered ${file.directory === true ? 'folder' : 'file'} is larger than ${LIMITS.fileMaxBytes} bytes.`)
+  if (file.mtime !== undefined) checkUint(file.mtime, 'file time')
+  if ((file.indexSize === undefined) !== (file.indexSha256 === undefined)) throw invalid('A file offer must carry both the index size and its SHA-256, or neither.')
+  if (file.indexSha256 !== undefined && file.indexSha256.length !== SHA256_BYTES) throw invalid("The offer's index SHA-256 is not 32 bytes.")
+  if (file.indexSize !== undefined) {
+    checkUint(file.indexSize, 'index size')
+    if (file.indexSize > LIMITS.fileIndexBytes) throw oversize(`The offer's index is larger than ${LIMITS.fileIndexBytes} bytes.`)
+  }
+  if (file.transferId === undefined) {
+    if (file.chunkSize !== undefined || file.chunkHashes !== undefined || file.indexSize !== undefined) throw invalid('A file offer with chunk details has no transfer id.')
+    return
+  }
+  if (file.transferId.length !== MESSAGE_ID_BYTES) throw invalid(`A transfer id has ${MESSAGE_ID_BYTES} bytes.`)
+  const chunk = file.chunkSize
+  if (chunk === undefined || !Number.isInteger(chunk) || chunk < LIMITS.fileChunkMinBytes || chunk > LIMITS.fileChunkMaxBytes) {
+    throw invalid(`A file offer's chunk size must be between ${LIMITS.fileChunkMinBytes} and ${LIMITS.fileChunkMaxBytes} bytes.`)
+  }
+  if (file.directory === true) {
+    if (file.chunkHashes !== undefined || file.indexSha256 === undefined) throw invalid('A folder offer carries its index, and no chunk hashes.')
+    return
+  }
+  if ((file.chunkHashes === undefined) === (file.indexSha256 === undefined)) throw invalid('A file offer carries its chunk hashes or an index, exactly one.')
+  if (file.chunkHashes !== undefined) {
+    const chunks = Math.ceil(file.size / chunk)
+    if (chunks > LIMITS.fileInlineChunkHashes) throw oversize(`A file of more than ${LIMITS.fileInlineChunkHashes} chunks carries its chunk hashes in an index.`)
+    if (file.chunkHashes.length !== chunks * SHA256_BYTES) throw invalid(`The offer announces ${file.size} bytes, which is ${chunks} chunks, but carries ${file.chunkHashes.length / SHA256_BYTES} chunk hashes.`)
+  }
 }
 
 function validate(envelope: Envelope): void {
@@ -165,6 +207,7 @@ function validate(envelope: Envelope): void {
       if (file.name.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'A file offer has no file name.')
       checkUint(file.size, 'file size')
       if (file.sha256.length !== SHA256_BYTES) throw invalid('A file offer carries no valid SHA-256.')
+      checkFileTransfer(file)
       return
     }
     case 'group-control': {
@@ -214,8 +257,14 @@ function toPb(envelope: Envelope): pb.Envelope {
       out.receipt = { state: receiptToPb[envelope.state], ids: envelope.ids as Array<Uint8Array<ArrayBuffer>> }
       break
     case 'file-offer': {
-      const { name, size, sha256, mime, directory, blobId, blobKey } = envelope.file
+      const { name, size, sha256, mime, directory, blobId, blobKey, transferId, mtime, chunkSize, chunkHashes, indexSize, indexSha256 } = envelope.file
       out.fileOffer = {
+        transferId: transferId as Uint8Array<ArrayBuffer> | undefined,
+        mtime: mtime === undefined ? undefined : BigInt(mtime),
+        chunkSize,
+        chunkHashes: chunkHashes as Uint8Array<ArrayBuffer> | undefined,
+        indexSize: indexSize === undefined ? undefined : BigInt(indexSize),
+        indexSha256: indexSha256 as Uint8Array<ArrayBuffer> | undefined,
         name: toUtf8(name, 'file name'),
         size: BigInt(size),
         sha256: sha256 as Uint8Array<ArrayBuffer>,
@@ -327,6 +376,12 @@ function fromPb(m: pb.Envelope): Envelope {
     if (f.directory !== undefined) file.directory = f.directory
     if (blobId !== undefined) file.blobId = blobId
     if (f.blobKey !== undefined) file.blobKey = f.blobKey
+    if (f.transferId !== undefined) file.transferId = f.transferId
+    if (f.mtime !== undefined) file.mtime = bigToNumber(f.mtime, 'file time')
+    if (f.chunkSize !== undefined) file.chunkSize = f.chunkSize
+    if (f.chunkHashes !== undefined) file.chunkHashes = f.chunkHashes
+    if (f.indexSize !== undefined) file.indexSize = bigToNumber(f.indexSize, 'index size')
+    if (f.indexSha256 !== undefined) file.indexSha256 = f.indexSha256
     return { ...base, kind: 'file-offer', file }
   }
   if (m.groupControl !== undefined) {

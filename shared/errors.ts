@@ -57,7 +57,7 @@ export type PigeonErrorCode =
   | 'BACKUP_PASSPHRASE_WEAK'
   | 'BACKUP_PASSPHRASE_MISSING'
   | 'BACKUP_FILE_EXISTS'
-  // encrypted files (shared/blob-stream.ts; docs/protocol.md §10)
+  // encrypted files (shared/blob-stream.ts; docs/protocol.md §12)
   | 'BLOB_HEADER_INVALID'
   | 'BLOB_TAMPERED'
   // the relay's blob store (relay/blobs.ts; docs/relay.md "File blobs")
@@ -97,6 +97,23 @@ export type PigeonErrorCode =
   | 'GROUP_NOT_MEMBER'
   | 'GROUP_EMPTY'
   | 'GROUP_OWNER_LEAVES'
+  // files and folders (app/core/files; docs/protocol.md §10, §11)
+  | 'FILE_OFFER_INVALID'
+  | 'FILE_PATH_ABSOLUTE'
+  | 'FILE_PATH_TRAVERSAL'
+  | 'FILE_NAME_INVALID'
+  | 'FILE_NAME_RESERVED'
+  | 'FILE_NAME_TOO_LONG'
+  | 'FILE_NAME_DUPLICATE'
+  | 'FILE_SYMLINK'
+  | 'FILE_SIZE_MISMATCH'
+  | 'FILE_TOO_MANY_BYTES'
+  | 'FILE_CHUNK_CORRUPT'
+  | 'FILE_HASH_MISMATCH'
+  | 'FILE_TRANSFER_UNKNOWN'
+  | 'FILE_SOURCE_CHANGED'
+  | 'FILE_TRANSFER_FAILED'
+  | 'FILE_TARGET_UNWRITABLE'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode

@@ -19,6 +19,24 @@ export const LIMITS = {
   /** a signed group document (JSON) inside a group-control envelope */
   groupDocumentBytes: 32 * 1024,
   fileNameBytes: 1024,
+  /** one path segment (a file or directory name) of a received file, UTF-8 bytes: ext4, NTFS, APFS (docs/protocol.md §10) */
+  fileSegmentBytes: 255,
+  /** a relative path inside a folder offer, UTF-8 bytes */
+  filePathBytes: 4096,
+  /** the chunk size a sender offers, and the bounds a receiver accepts (§10): a chunk is one frame */
+  fileChunkBytes: 1024 * 1024,
+  fileChunkMinBytes: 16 * 1024,
+  fileChunkMaxBytes: 4 * 1024 * 1024,
+  /** per-chunk hashes carried inside the offer envelope (32 bytes each); more go in the index (§10) */
+  fileInlineChunkHashes: 256,
+  /** the largest file or folder an offer may announce: 16 TiB */
+  fileMaxBytes: 16 * 1024 ** 4,
+  /** files and directories in one folder offer */
+  folderEntries: 100_000,
+  /** a transfer's index object (§10), fetched before the files */
+  fileIndexBytes: 64 * 1024 * 1024,
+  /** the receiver's credit on /pigeon/file/1.0.0: this many chunks' bytes in flight at most (its memory bound, §11) */
+  fileCreditChunks: 2,
   /** messages in one page of history or search results (the local API, the CLI, the UI) */
   historyPage: 500,
   /**

@@ -339,6 +339,36 @@ export namespace Envelope {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface EnvelopeFileOfferTransferIdFieldEvent {
+    field: '$.fileOffer.transferId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EnvelopeFileOfferMtimeFieldEvent {
+    field: '$.fileOffer.mtime'
+    value: bigint
+  }
+
+  export interface EnvelopeFileOfferChunkSizeFieldEvent {
+    field: '$.fileOffer.chunkSize'
+    value: number
+  }
+
+  export interface EnvelopeFileOfferChunkHashesFieldEvent {
+    field: '$.fileOffer.chunkHashes'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EnvelopeFileOfferIndexSizeFieldEvent {
+    field: '$.fileOffer.indexSize'
+    value: bigint
+  }
+
+  export interface EnvelopeFileOfferIndexSha256FieldEvent {
+    field: '$.fileOffer.indexSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface EnvelopeGroupControlOpFieldEvent {
     field: '$.groupControl.op'
     value: GroupControl.Op
@@ -403,7 +433,7 @@ export namespace Envelope {
     return decodeMessage(buf, Envelope.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeSenderFieldEvent | EnvelopeToPeerFieldEvent | EnvelopeToGroupFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeTextTextFieldEvent | EnvelopeTextReplyToFieldEvent | EnvelopeReceiptStateFieldEvent | EnvelopeReceiptIdsFieldEvent | EnvelopeFileOfferNameFieldEvent | EnvelopeFileOfferSizeFieldEvent | EnvelopeFileOfferSha256FieldEvent | EnvelopeFileOfferMimeFieldEvent | EnvelopeFileOfferDirectoryFieldEvent | EnvelopeFileOfferBlobIdFieldEvent | EnvelopeFileOfferBlobKeyFieldEvent | EnvelopeGroupControlOpFieldEvent | EnvelopeGroupControlGroupIdFieldEvent | EnvelopeGroupControlNameFieldEvent | EnvelopeGroupControlMembersFieldEvent | EnvelopeGroupControlVersionFieldEvent | EnvelopeGroupControlDocumentFieldEvent | EnvelopeProfileNameFieldEvent | EnvelopeProfileColorFieldEvent | EnvelopeProfileStatusFieldEvent | EnvelopeProfileVersionFieldEvent | EnvelopeTypingTypingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeSenderFieldEvent | EnvelopeToPeerFieldEvent | EnvelopeToGroupFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeTextTextFieldEvent | EnvelopeTextReplyToFieldEvent | EnvelopeReceiptStateFieldEvent | EnvelopeReceiptIdsFieldEvent | EnvelopeFileOfferNameFieldEvent | EnvelopeFileOfferSizeFieldEvent | EnvelopeFileOfferSha256FieldEvent | EnvelopeFileOfferMimeFieldEvent | EnvelopeFileOfferDirectoryFieldEvent | EnvelopeFileOfferBlobIdFieldEvent | EnvelopeFileOfferBlobKeyFieldEvent | EnvelopeFileOfferTransferIdFieldEvent | EnvelopeFileOfferMtimeFieldEvent | EnvelopeFileOfferChunkSizeFieldEvent | EnvelopeFileOfferChunkHashesFieldEvent | EnvelopeFileOfferIndexSizeFieldEvent | EnvelopeFileOfferIndexSha256FieldEvent | EnvelopeGroupControlOpFieldEvent | EnvelopeGroupControlGroupIdFieldEvent | EnvelopeGroupControlNameFieldEvent | EnvelopeGroupControlMembersFieldEvent | EnvelopeGroupControlVersionFieldEvent | EnvelopeGroupControlDocumentFieldEvent | EnvelopeProfileNameFieldEvent | EnvelopeProfileColorFieldEvent | EnvelopeProfileStatusFieldEvent | EnvelopeProfileVersionFieldEvent | EnvelopeTypingTypingFieldEvent> {
     return streamMessage(buf, Envelope.codec(), opts)
   }
 }
@@ -674,6 +704,12 @@ export interface FileOffer {
   directory?: boolean
   blobId?: Uint8Array<ArrayBuffer>
   blobKey?: Uint8Array<ArrayBuffer>
+  transferId?: Uint8Array<ArrayBuffer>
+  mtime?: bigint
+  chunkSize?: number
+  chunkHashes?: Uint8Array<ArrayBuffer>
+  indexSize?: bigint
+  indexSha256?: Uint8Array<ArrayBuffer>
 }
 
 export namespace FileOffer {
@@ -721,6 +757,36 @@ export namespace FileOffer {
           w.bytes(obj.blobKey)
         }
 
+        if (obj.transferId != null) {
+          w.uint32(66)
+          w.bytes(obj.transferId)
+        }
+
+        if (obj.mtime != null) {
+          w.uint32(72)
+          w.uint64(obj.mtime)
+        }
+
+        if (obj.chunkSize != null) {
+          w.uint32(80)
+          w.uint32(obj.chunkSize)
+        }
+
+        if (obj.chunkHashes != null) {
+          w.uint32(90)
+          w.bytes(obj.chunkHashes)
+        }
+
+        if (obj.indexSize != null) {
+          w.uint32(96)
+          w.uint64(obj.indexSize)
+        }
+
+        if (obj.indexSha256 != null) {
+          w.uint32(106)
+          w.bytes(obj.indexSha256)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -763,6 +829,30 @@ export namespace FileOffer {
             }
             case 7: {
               obj.blobKey = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.transferId = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.mtime = reader.uint64()
+              break
+            }
+            case 10: {
+              obj.chunkSize = reader.uint32()
+              break
+            }
+            case 11: {
+              obj.chunkHashes = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.indexSize = reader.uint64()
+              break
+            }
+            case 13: {
+              obj.indexSha256 = reader.bytes()
               break
             }
             default: {
@@ -829,6 +919,48 @@ export namespace FileOffer {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.transferId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.mtime`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.chunkSize`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.chunkHashes`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.indexSize`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.indexSha256`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -876,6 +1008,36 @@ export namespace FileOffer {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FileOfferTransferIdFieldEvent {
+    field: '$.transferId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileOfferMtimeFieldEvent {
+    field: '$.mtime'
+    value: bigint
+  }
+
+  export interface FileOfferChunkSizeFieldEvent {
+    field: '$.chunkSize'
+    value: number
+  }
+
+  export interface FileOfferChunkHashesFieldEvent {
+    field: '$.chunkHashes'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileOfferIndexSizeFieldEvent {
+    field: '$.indexSize'
+    value: bigint
+  }
+
+  export interface FileOfferIndexSha256FieldEvent {
+    field: '$.indexSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<FileOffer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FileOffer.codec())
   }
@@ -884,8 +1046,351 @@ export namespace FileOffer {
     return decodeMessage(buf, FileOffer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileOffer>): Generator<FileOfferNameFieldEvent | FileOfferSizeFieldEvent | FileOfferSha256FieldEvent | FileOfferMimeFieldEvent | FileOfferDirectoryFieldEvent | FileOfferBlobIdFieldEvent | FileOfferBlobKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileOffer>): Generator<FileOfferNameFieldEvent | FileOfferSizeFieldEvent | FileOfferSha256FieldEvent | FileOfferMimeFieldEvent | FileOfferDirectoryFieldEvent | FileOfferBlobIdFieldEvent | FileOfferBlobKeyFieldEvent | FileOfferTransferIdFieldEvent | FileOfferMtimeFieldEvent | FileOfferChunkSizeFieldEvent | FileOfferChunkHashesFieldEvent | FileOfferIndexSizeFieldEvent | FileOfferIndexSha256FieldEvent> {
     return streamMessage(buf, FileOffer.codec(), opts)
+  }
+}
+
+export interface FileIndex {
+  entries: FileEntry[]
+}
+
+export namespace FileIndex {
+  let _codec: Codec<FileIndex>
+
+  export const codec = (): Codec<FileIndex> => {
+    if (_codec == null) {
+      _codec = message<FileIndex>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.entries != null && obj.entries.length > 0) {
+          for (const value of obj.entries) {
+            w.uint32(10)
+            FileEntry.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          entries: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.entries != null && obj.entries.length === opts.limits.entries) {
+                throw new MaxLengthError('Decode error - repeated field "entries" had too many elements')
+              }
+
+              obj.entries.push(FileEntry.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.entries$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          entries: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.entries != null && obj.entries === opts.limits.entries) {
+                throw new MaxLengthError('Streaming decode error - repeated field "entries" had too many elements')
+              }
+
+              for (const evt of FileEntry.codec().stream(reader, reader.uint32(), `${prefix}.entries[]`, {
+                limits: opts.limits?.entries$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.entries
+                }
+              }
+
+              obj.entries++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileIndexEntriesPathFieldEvent {
+    field: '$.entries[].path'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface FileIndexEntriesDirectoryFieldEvent {
+    field: '$.entries[].directory'
+    value: boolean
+    index: number
+  }
+
+  export interface FileIndexEntriesSizeFieldEvent {
+    field: '$.entries[].size'
+    value: bigint
+    index: number
+  }
+
+  export interface FileIndexEntriesSha256FieldEvent {
+    field: '$.entries[].sha256'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface FileIndexEntriesMtimeFieldEvent {
+    field: '$.entries[].mtime'
+    value: bigint
+    index: number
+  }
+
+  export interface FileIndexEntriesChunkHashesFieldEvent {
+    field: '$.entries[].chunkHashes'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<FileIndex>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileIndex.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileIndex>): FileIndex {
+    return decodeMessage(buf, FileIndex.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileIndex>): Generator<FileIndexEntriesPathFieldEvent | FileIndexEntriesDirectoryFieldEvent | FileIndexEntriesSizeFieldEvent | FileIndexEntriesSha256FieldEvent | FileIndexEntriesMtimeFieldEvent | FileIndexEntriesChunkHashesFieldEvent> {
+    return streamMessage(buf, FileIndex.codec(), opts)
+  }
+}
+
+export interface FileEntry {
+  path: Uint8Array<ArrayBuffer>
+  directory?: boolean
+  size: bigint
+  sha256?: Uint8Array<ArrayBuffer>
+  mtime?: bigint
+  chunkHashes?: Uint8Array<ArrayBuffer>
+}
+
+export namespace FileEntry {
+  let _codec: Codec<FileEntry>
+
+  export const codec = (): Codec<FileEntry> => {
+    if (_codec == null) {
+      _codec = message<FileEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.path != null && obj.path.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.path)
+        }
+
+        if (obj.directory != null) {
+          w.uint32(16)
+          w.bool(obj.directory)
+        }
+
+        if ((obj.size != null && obj.size !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.size)
+        }
+
+        if (obj.sha256 != null) {
+          w.uint32(34)
+          w.bytes(obj.sha256)
+        }
+
+        if (obj.mtime != null) {
+          w.uint32(40)
+          w.uint64(obj.mtime)
+        }
+
+        if (obj.chunkHashes != null) {
+          w.uint32(50)
+          w.bytes(obj.chunkHashes)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          path: uint8ArrayAlloc(0),
+          size: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.path = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.directory = reader.bool()
+              break
+            }
+            case 3: {
+              obj.size = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.sha256 = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.mtime = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.chunkHashes = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.path`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.directory`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.sha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.mtime`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.chunkHashes`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileEntryPathFieldEvent {
+    field: '$.path'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileEntryDirectoryFieldEvent {
+    field: '$.directory'
+    value: boolean
+  }
+
+  export interface FileEntrySizeFieldEvent {
+    field: '$.size'
+    value: bigint
+  }
+
+  export interface FileEntrySha256FieldEvent {
+    field: '$.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileEntryMtimeFieldEvent {
+    field: '$.mtime'
+    value: bigint
+  }
+
+  export interface FileEntryChunkHashesFieldEvent {
+    field: '$.chunkHashes'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FileEntry>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileEntry>): FileEntry {
+    return decodeMessage(buf, FileEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileEntry>): Generator<FileEntryPathFieldEvent | FileEntryDirectoryFieldEvent | FileEntrySizeFieldEvent | FileEntrySha256FieldEvent | FileEntryMtimeFieldEvent | FileEntryChunkHashesFieldEvent> {
+    return streamMessage(buf, FileEntry.codec(), opts)
   }
 }
 

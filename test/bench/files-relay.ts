@@ -1,5 +1,5 @@
 // `npm run bench -- files-relay [--mib N]`: the relay path of a file transfer (issue 11,
-// `relay_mib_s`). A file of N MiB (default 200) is encrypted as it is read (docs/protocol.md §10),
+// `relay_mib_s`). A file of N MiB (default 200) is encrypted as it is read (docs/protocol.md §12),
 // uploaded to a real `pigeon-relay` on loopback in 16 MiB pieces (each fsync'd before it is
 // answered), downloaded and decrypted as it arrives, and its SHA-256 compared. The reference in
 // the same run: the same download without decryption (HTTP + disk alone).
@@ -98,7 +98,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       ['upload then download (the file, end to end)', result.relayMiBs],
     ],
     notes: [
-      'AES-256-GCM via WebCrypto, 1 MiB chunks (docs/protocol.md §10); the relay stores ciphertext only.',
+      'AES-256-GCM via WebCrypto, 1 MiB chunks (docs/protocol.md §12); the relay stores ciphertext only.',
     ],
     json: {
       relay_mib_s: Number(result.relayMiBs.toFixed(1)),

@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   paths: () => import('./paths.js'),
   crash: () => import('./crash.js'),
   'files-relay': () => import('./files-relay.js'),
+  files: () => import('./files.js'),
 }
 
 const { values, positionals } = parseArgs({

@@ -1,5 +1,5 @@
 // The relay's blob store on a real `pigeon-relay` process (docs/relay.md "File blobs"): an
-// encrypted file (docs/protocol.md §10) goes up in pieces across a kill -9 of the relay, comes
+// encrypted file (docs/protocol.md §12) goes up in pieces across a kill -9 of the relay, comes
 // down with Range across a kill -9 of the downloader, decrypts to the same SHA-256, and is gone once its
 // recipient says it has it; quota, size, authentication and expiry refusals carry their codes.
 import { after, before, test } from 'node:test'

@@ -1,5 +1,5 @@
 // A downloader process for the kill -9 test (test/relay/blobs.test.ts): fetches a blob from a
-// chunk on, verifies each chunk (docs/protocol.md §10) and appends its plaintext to a file, so
+// chunk on, verifies each chunk (docs/protocol.md §12) and appends its plaintext to a file, so
 // that the file holds only verified chunks — the way a receiver writes its partial file.
 //   node --import tsx blob-downloader.ts <json {http, relayId, identity, key, id, out, header}>
 import { open } from 'node:fs/promises'

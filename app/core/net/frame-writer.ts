@@ -47,7 +47,7 @@ export class FrameWriter {
   }
 }
 
-function varintLength(value: number): number {
+export function varintLength(value: number): number {
   let bytes = 1
   while (value >= 0x80) {
     value = Math.floor(value / 0x80)

@@ -5,6 +5,7 @@ import { migration002 } from './002-deferred-search-index.js'
 import { migration003 } from './003-lean-outbox.js'
 import { migration004 } from './004-groups.js'
 import { migration005 } from './005-receipts-and-failures.js'
+import { migration006 } from './006-file-offers.js'
 
 export const migrations: readonly Migration[] = [
   migration001,
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ]

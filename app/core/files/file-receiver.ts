@@ -1,0 +1,463 @@
+// The receiver's side of a LAN transfer (docs/protocol.md §11): pulls the offered file or folder
+// over one /pigeon/file/1.0.0 stream into `<target>/.pigeon-partial/<transfer id>/`, checks each
+// chunk's SHA-256 before writing it and each file's SHA-256 once it is whole, and only then moves
+// the item to `<target>/<name>` (or `name (1).ext`: nothing is overwritten). A second call with the
+// same offer and target resumes: what is on disk is verified chunk by chunk and only the missing
+// or damaged chunks are requested. Memory is bounded by the credit granted (LIMITS.fileCreditChunks
+// chunks), whatever the size.
+import { createHash } from 'node:crypto'
+import { constants } from 'node:fs'
+import { mkdir, open, readdir, rename, rm, rmdir, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Stream } from '@libp2p/interface'
+import { PigeonError } from '../../../shared/errors.js'
+import type { FileOfferBody } from '../../../shared/envelope.js'
+import {
+  checkEntry,
+  chunkCount,
+  chunkLength,
+  decodeFileIndex,
+  INDEX_ENTRY,
+  SHA256_BYTES,
+  sha256,
+  type FileEntry,
+  type FileIndex,
+} from '../../../shared/file-index.js'
+import { LIMITS } from '../../../shared/limits.js'
+import { FrameDecoder } from '../net/framing.js'
+import {
+  creditFrame,
+  DATA_HEADER_BYTES,
+  decodeSenderFrame,
+  FileErrorReason,
+  requestFrame,
+  type SenderFrame,
+} from './file-frames.js'
+import { checkIndexPaths, checkOfferName, refuseSymlinks } from './safe-path.js'
+import { uniqueName } from './unique-name.js'
+
+export const PARTIAL_DIR = '.pigeon-partial'
+/** entries planned (verified on disk, requested) ahead of the one being written */
+const LOOKAHEAD = 64
+
+export interface ReceiveProgress {
+  bytesDone: number
+  bytesTotal: number
+}
+
+export interface ReceiveOptions {
+  offer: FileOfferBody
+  /** the directory the file or folder lands in */
+  targetDir: string
+  /** opens a /pigeon/file/1.0.0 stream to the offering peer */
+  openStream: () => Promise<Stream>
+  onProgress?: (progress: ReceiveProgress) => void
+  /** pause or cancel: the stream is aborted and the partial data kept for a resume */
+  signal?: AbortSignal
+}
+
+export interface ReceiveResult {
+  /** where the file or folder now is */
+  path: string
+  /** chunk bytes that came over the network in this call (the rest was verified on disk) */
+  bytesReceived: number
+}
+
+interface Plan {
+  entry: FileEntry
+  index: number
+  handle: FileHandle
+  ranges: Array<{ first: number; count: number }>
+  /** true when nothing of it was on disk: its whole-file hash is computed as it arrives */
+  fresh: boolean
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+
+function failed(message: string, cause?: unknown): PigeonError {
+  return new PigeonError('FILE_TRANSFER_FAILED', message, { cause })
+}
+
+/** A disk error as a sentence; the partial data stays for a resume. */
+function diskError(error: unknown, where: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOSPC')
+    return new PigeonError(
+      'FILE_TARGET_UNWRITABLE',
+      `The disk holding ${where} is full; free some space and resume (what arrived is kept).`,
+      { cause: error },
+    )
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return new PigeonError(
+      'FILE_TARGET_UNWRITABLE',
+      `${where} cannot be written (${code}); choose another folder or fix its permissions.`,
+      { cause: error },
+    )
+  if (code === 'ELOOP')
+    return new PigeonError(
+      'FILE_SYMLINK',
+      `${where} is a symbolic link; Pigeon does not write through links.`,
+      { cause: error },
+    )
+  return error
+}
+
+/** The offer's LAN fields, checked; the index comes from the offer itself or from the sender. */
+function lanOffer(offer: FileOfferBody): { transferId: Uint8Array; chunkSize: number } {
+  if (offer.transferId === undefined || offer.chunkSize === undefined)
+    throw new PigeonError(
+      'FILE_OFFER_INVALID',
+      'The offer has no LAN transfer; it can only be fetched through the relay.',
+    )
+  checkOfferName(offer.name)
+  return { transferId: offer.transferId, chunkSize: offer.chunkSize }
+}
+
+/** Checks a fetched or inline index against the offer that announced it. */
+function checkIndex(index: FileIndex, offer: FileOfferBody, chunkSize: number): void {
+  for (const entry of index.entries) checkEntry(entry, chunkSize)
+  const total = index.entries.reduce((sum, entry) => sum + entry.size, 0)
+  if (offer.directory === true) {
+    checkIndexPaths(index.entries)
+    if (total !== offer.size)
+      throw new PigeonError(
+        'FILE_SIZE_MISMATCH',
+        `The folder is offered as ${offer.size} bytes but its files add up to ${total}; the offer is refused.`,
+      )
+    return
+  }
+  const only = index.entries[0]
+  if (
+    index.entries.length !== 1 ||
+    only === undefined ||
+    only.directory ||
+    only.path !== offer.name ||
+    only.size !== offer.size ||
+    hex(only.sha256) !== hex(offer.sha256)
+  ) {
+    throw new PigeonError(
+      'FILE_OFFER_INVALID',
+      "The transfer's index does not describe the offered file.",
+    )
+  }
+}
+
+class FrameReader {
+  private readonly iterator: AsyncIterator<SenderFrame>
+
+  constructor(stream: Stream, chunkSize: number) {
+    const decoder = new FrameDecoder(chunkSize + DATA_HEADER_BYTES)
+    this.iterator = (async function* () {
+      for await (const data of stream)
+        for (const frame of decoder.push(data)) yield decodeSenderFrame(frame)
+    })()
+  }
+
+  /** the next DATA frame, which must be chunk `chunk` of `length` bytes */
+  async data(chunk: number, length: number, what: string): Promise<Uint8Array> {
+    const next = await this.iterator.next()
+    if (next.done === true)
+      throw failed(
+        `The sender closed the transfer before all of ${what} arrived; resume it to continue.`,
+      )
+    const frame = next.value
+    if (frame.type === 'error') {
+      const code =
+        frame.reason === FileErrorReason.unknownTransfer
+          ? 'FILE_TRANSFER_UNKNOWN'
+          : frame.reason === FileErrorReason.sourceChanged
+            ? 'FILE_SOURCE_CHANGED'
+            : 'FILE_TRANSFER_FAILED'
+      throw new PigeonError(code, `The sender refused: ${frame.message.slice(0, 300)}`)
+    }
+    if (frame.chunk !== chunk)
+      throw failed(`The sender sent chunk ${frame.chunk} of ${what} where chunk ${chunk} was due.`)
+    if (frame.bytes.length > length)
+      throw new PigeonError(
+        'FILE_TOO_MANY_BYTES',
+        `The sender sent more bytes for ${what} than it offered; the transfer is stopped.`,
+      )
+    if (frame.bytes.length < length)
+      throw new PigeonError(
+        'FILE_SIZE_MISMATCH',
+        `The sender sent fewer bytes for ${what} than it offered.`,
+      )
+    return frame.bytes
+  }
+}
+
+/** Verifies what a partial file already holds; returns the ranges still missing and the bytes kept. */
+async function verifyOnDisk(
+  handle: FileHandle,
+  entry: FileEntry,
+  chunkSize: number,
+): Promise<{ ranges: Plan['ranges']; kept: number }> {
+  const size = (await handle.stat()).size
+  if (size > entry.size) await handle.truncate(entry.size)
+  const chunks = chunkCount(entry.size, chunkSize)
+  const ranges: Plan['ranges'] = []
+  let kept = 0
+  const buffer = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(1, size)))
+  for (let i = 0; i < chunks; i++) {
+    const length = chunkLength(entry.size, chunkSize, i)
+    let good = false
+    if ((i + 1) * chunkSize <= size || i * chunkSize + length <= size) {
+      const { bytesRead } = await handle.read(buffer, 0, length, i * chunkSize)
+      const digest = createHash('sha256').update(buffer.subarray(0, bytesRead)).digest()
+      good =
+        bytesRead === length &&
+        digest.equals(entry.chunkHashes.subarray(i * SHA256_BYTES, (i + 1) * SHA256_BYTES))
+    }
+    if (good) {
+      kept += length
+      continue
+    }
+    const last = ranges.at(-1)
+    if (last !== undefined && last.first + last.count === i) last.count++
+    else ranges.push({ first: i, count: 1 })
+  }
+  return { ranges, kept }
+}
+
+async function wholeFileHash(
+  handle: FileHandle,
+  size: number,
+  chunkSize: number,
+): Promise<Uint8Array> {
+  const hash = createHash('sha256')
+  const buffer = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(1, size)))
+  for (let offset = 0; offset < size; offset += chunkSize) {
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(chunkSize, size - offset), offset)
+    hash.update(buffer.subarray(0, bytesRead))
+  }
+  return new Uint8Array(hash.digest())
+}
+
+export async function receiveTransfer(options: ReceiveOptions): Promise<ReceiveResult> {
+  const { offer, targetDir } = options
+  const { transferId, chunkSize } = lanOffer(offer)
+  const partialRoot = join(targetDir, PARTIAL_DIR, hex(transferId))
+  try {
+    await refuseSymlinks(targetDir, [PARTIAL_DIR, hex(transferId), offer.name])
+    await mkdir(partialRoot, { recursive: true })
+  } catch (error) {
+    throw diskError(error, targetDir)
+  }
+  options.signal?.throwIfAborted()
+  const stream = await options.openStream()
+  const abort = (): void => stream.abort(new Error('the transfer was paused or cancelled'))
+  options.signal?.addEventListener('abort', abort)
+  const reader = new FrameReader(stream, chunkSize)
+  let bytesReceived = 0
+  let bytesDone = 0
+  const openPlans: Plan[] = []
+  const pending = new Set<Promise<void>>()
+  let diskFailure: unknown
+  const track = (work: Promise<void>): void => {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => {
+        diskFailure ??= error
+      })
+      .finally(() => pending.delete(tracked))
+    pending.add(tracked)
+  }
+  try {
+    stream.send(creditFrame(LIMITS.fileCreditChunks * chunkSize))
+    const index =
+      offer.indexSha256 === undefined
+        ? inlineIndex(offer)
+        : await fetchIndex(offer, reader, stream, transferId, chunkSize)
+    checkIndex(index, offer, chunkSize)
+    const bytesTotal = offer.size
+    const itemRoot = join(partialRoot, offer.name)
+    const segmentsOf = (entry: FileEntry): string[] =>
+      offer.directory === true ? [offer.name, ...entry.path.split('/')] : [offer.name]
+    if (offer.directory === true) await mkdir(itemRoot, { recursive: true })
+    for (const entry of index.entries) {
+      if (!entry.directory) continue
+      await refuseSymlinks(partialRoot, segmentsOf(entry))
+      await mkdir(join(partialRoot, ...segmentsOf(entry)), { recursive: true })
+    }
+
+    // planner: verifies each file's partial data and requests what is missing, up to LOOKAHEAD
+    // files ahead of the writer, so many small files stream without a round trip each
+    const plans: Plan[] = []
+    let wakeWriter: (() => void) | undefined
+    let wakePlanner: (() => void) | undefined
+    let planning = true
+    let plannerError: unknown
+    const files = index.entries
+      .map((entry, i) => ({ entry, i }))
+      .filter(({ entry }) => !entry.directory)
+    const readyDirs = new Set<string>()
+    const planner = (async () => {
+      try {
+        for (const { entry, i } of files) {
+          while (plans.length >= LOOKAHEAD)
+            await new Promise<void>((resolve) => (wakePlanner = resolve))
+          const segments = segmentsOf(entry)
+          const parent = segments.slice(0, -1)
+          // each directory is checked for links and made once; the file itself is opened
+          // O_NOFOLLOW, so a link planted in its place fails with ELOOP (FILE_SYMLINK)
+          if (!readyDirs.has(parent.join('/'))) {
+            await refuseSymlinks(partialRoot, parent)
+            await mkdir(join(partialRoot, ...parent), { recursive: true })
+            readyDirs.add(parent.join('/'))
+          }
+          const path = join(partialRoot, ...segments)
+          const handle = await open(
+            path,
+            constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW,
+            0o644,
+          ).catch((error: unknown) => {
+            throw diskError(error, path)
+          })
+          const plan: Plan = { entry, index: i, handle, ranges: [], fresh: true }
+          openPlans.push(plan)
+          const { ranges, kept } = await verifyOnDisk(handle, entry, chunkSize)
+          plan.ranges = ranges
+          plan.fresh = kept === 0
+          bytesDone += kept
+          for (const range of ranges) stream.send(requestFrame({ transferId, entry: i, ...range }))
+          plans.push(plan)
+          wakeWriter?.()
+        }
+      } catch (error) {
+        plannerError = error
+      } finally {
+        planning = false
+        wakeWriter?.()
+      }
+    })()
+
+    // writer: verifies each chunk as it arrives (in order, so a fresh file's hash is fed here) and
+    // writes it without waiting for the disk; the chunk's credit goes back only once it is on disk,
+    // so the sender can never run further ahead than the credit. A file is finished (its whole
+    // hash, its mtime, closed) once its writes are done, while later files already arrive.
+    for (;;) {
+      while (plans.length === 0 && planning)
+        await new Promise<void>((resolve) => (wakeWriter = resolve))
+      if (plannerError !== undefined) throw plannerError
+      const plan = plans.shift()
+      if (plan === undefined) break
+      wakePlanner?.()
+      const { entry, handle } = plan
+      const where = join(partialRoot, ...segmentsOf(entry))
+      const running = plan.fresh ? createHash('sha256') : undefined
+      const writes: Array<Promise<void>> = []
+      for (const range of plan.ranges) {
+        for (let chunk = range.first; chunk < range.first + range.count; chunk++) {
+          const length = chunkLength(entry.size, chunkSize, chunk)
+          const bytes = await reader.data(chunk, length, JSON.stringify(entry.path))
+          if (diskFailure !== undefined) throw diskFailure
+          const digest = createHash('sha256').update(bytes).digest()
+          if (
+            !digest.equals(
+              entry.chunkHashes.subarray(chunk * SHA256_BYTES, (chunk + 1) * SHA256_BYTES),
+            )
+          ) {
+            throw new PigeonError(
+              'FILE_CHUNK_CORRUPT',
+              `Chunk ${chunk} of ${JSON.stringify(entry.path)} does not match its offered SHA-256; nothing of it was written. Resume to fetch it again.`,
+            )
+          }
+          running?.update(bytes)
+          const write = handle.write(bytes, 0, length, chunk * chunkSize).then(
+            () => {
+              stream.send(creditFrame(length))
+              bytesReceived += length
+              bytesDone += length
+              options.onProgress?.({ bytesDone, bytesTotal })
+            },
+            (error: unknown) => {
+              throw diskError(error, where)
+            },
+          )
+          writes.push(write)
+          track(write)
+        }
+      }
+      const streamed = running === undefined ? undefined : new Uint8Array(running.digest())
+      track(
+        (async () => {
+          await Promise.all(writes)
+          const digest = streamed ?? (await wholeFileHash(handle, entry.size, chunkSize))
+          if (hex(digest) !== hex(entry.sha256)) {
+            await handle.truncate(0)
+            throw new PigeonError(
+              'FILE_HASH_MISMATCH',
+              `${JSON.stringify(entry.path)} arrived whole but its SHA-256 is not the offered one; it was discarded.`,
+            )
+          }
+          if (entry.mtime !== undefined) await handle.utimes(new Date(), new Date(entry.mtime))
+          await handle.close()
+          openPlans.splice(openPlans.indexOf(plan), 1)
+        })(),
+      )
+      while (pending.size > LOOKAHEAD * 4) await Promise.race(pending)
+    }
+    while (pending.size > 0) await Promise.race(pending)
+    if (diskFailure !== undefined) throw diskFailure
+    await planner
+    // every chunk arrived and was verified: closing our side ends the sender's too (§11)
+    await stream.close().catch(() => undefined)
+    const finalName = await uniqueName(targetDir, offer.name)
+    await rename(itemRoot, join(targetDir, finalName))
+    await rm(partialRoot, { recursive: true, force: true })
+    await removeIfEmpty(join(targetDir, PARTIAL_DIR))
+    return { path: join(targetDir, finalName), bytesReceived }
+  } catch (error) {
+    stream.abort(error instanceof Error ? error : new Error(String(error)))
+    // an offer refused before anything was written leaves nothing behind; partial data stays
+    await removeIfEmpty(partialRoot)
+    await removeIfEmpty(join(targetDir, PARTIAL_DIR))
+    if (options.signal?.aborted === true) throw options.signal.reason
+    throw error
+  } finally {
+    options.signal?.removeEventListener('abort', abort)
+    // writes still on their way to the disk finish before their files are closed
+    await Promise.allSettled([...pending])
+    for (const plan of openPlans) await plan.handle.close().catch(() => undefined)
+  }
+}
+
+function inlineIndex(offer: FileOfferBody): FileIndex {
+  const entry: FileEntry = {
+    path: offer.name,
+    directory: false,
+    size: offer.size,
+    sha256: offer.sha256,
+    chunkHashes: offer.chunkHashes ?? new Uint8Array(0),
+  }
+  if (offer.mtime !== undefined) entry.mtime = offer.mtime
+  return { entries: [entry] }
+}
+
+async function fetchIndex(
+  offer: FileOfferBody,
+  reader: FrameReader,
+  stream: Stream,
+  transferId: Uint8Array,
+  chunkSize: number,
+): Promise<FileIndex> {
+  const size = offer.indexSize!
+  const chunks = chunkCount(size, chunkSize)
+  if (chunks > 0)
+    stream.send(requestFrame({ transferId, entry: INDEX_ENTRY, first: 0, count: chunks }))
+  const bytes = new Uint8Array(size)
+  for (let i = 0; i < chunks; i++) {
+    const length = chunkLength(size, chunkSize, i)
+    bytes.set(await reader.data(i, length, 'the index'), i * chunkSize)
+    stream.send(creditFrame(length))
+  }
+  if (hex(sha256(bytes)) !== hex(offer.indexSha256!))
+    throw new PigeonError(
+      'FILE_OFFER_INVALID',
+      "The transfer's index does not match the SHA-256 in the offer.",
+    )
+  return decodeFileIndex(bytes, chunkSize)
+}
+
+async function removeIfEmpty(dir: string): Promise<void> {
+  if ((await readdir(dir).catch(() => ['?'])).length === 0) await rmdir(dir).catch(() => undefined)
+}

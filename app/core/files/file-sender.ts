@@ -1,0 +1,179 @@
+// The sender's end of one /pigeon/file/1.0.0 stream (docs/protocol.md §11): answers the
+// receiver's requests in order, one DATA frame per chunk, and never runs ahead of the credit the
+// receiver granted (in bytes). Backpressure is ours to apply: stream.send() queues whatever it is given
+// (yamux's write buffer has no limit by default) and only returns false once the yamux window or
+// the socket is full, so after a false we wait for stream.onDrain() before reading the next chunk
+// from disk. Memory per stream: one chunk being read, plus what yamux holds in its window.
+import { open, stat, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Stream } from '@libp2p/interface'
+import { chunkCount, chunkLength, INDEX_ENTRY, type FileEntry } from '../../../shared/file-index.js'
+import { FrameDecoder } from '../net/framing.js'
+import {
+  dataFrame,
+  decodeControl,
+  errorFrame,
+  FileErrorReason,
+  MAX_CONTROL_FRAME_BYTES,
+  type FileRequest,
+} from './file-frames.js'
+import type { OfferedTransfer, OfferTable } from './offer-table.js'
+
+export interface SenderCounters {
+  /** chunk bytes put on streams, all transfers together (the resume test and the bench read it) */
+  bytesSent: number
+  chunksSent: number
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly reason: FileErrorReason,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export function serveFileStream(
+  stream: Stream,
+  remotePeer: string,
+  offers: OfferTable,
+  counters: SenderCounters,
+): void {
+  const decoder = new FrameDecoder(MAX_CONTROL_FRAME_BYTES)
+  const requests: FileRequest[] = []
+  let credit = 0
+  let wake: (() => void) | undefined
+  let closed = false
+  let remoteDone = false
+  const notify = (): void => {
+    const resolve = wake
+    wake = undefined
+    resolve?.()
+  }
+  const waitFor = async (ready: () => boolean): Promise<void> => {
+    while (!ready() && !closed) await new Promise<void>((resolve) => (wake = resolve))
+  }
+
+  stream.addEventListener('message', (event) => {
+    try {
+      for (const frame of decoder.push(event.data)) {
+        const control = decodeControl(frame)
+        if (control.type === 'credit') credit += control.bytes
+        else requests.push(control)
+      }
+    } catch (error) {
+      stream.abort(error as Error)
+    }
+    notify()
+  })
+  // the receiver closes its side once it has everything: finish what is queued, then close ours
+  stream.addEventListener('remoteCloseWrite', () => {
+    remoteDone = true
+    notify()
+  })
+  stream.addEventListener('close', () => {
+    closed = true
+    notify()
+  })
+
+  const send = async (frame: ReturnType<typeof dataFrame>): Promise<void> => {
+    if (!stream.send(frame)) await stream.onDrain()
+  }
+
+  const serve = async (request: FileRequest): Promise<void> => {
+    const offer = offers.get(request.transferId, remotePeer)
+    if (offer === undefined)
+      throw new Refusal(FileErrorReason.unknownTransfer, 'No such transfer was offered to you.')
+    if (request.entry === INDEX_ENTRY) {
+      const bytes = offer.indexBytes
+      checkRange(request, chunkCount(bytes.length, offer.chunkSize))
+      for (let i = request.first; i < request.first + request.count; i++) {
+        const length = chunkLength(bytes.length, offer.chunkSize, i)
+        await waitFor(() => credit >= length)
+        if (closed) return
+        credit -= length
+        await send(dataFrame(i, bytes.subarray(i * offer.chunkSize, i * offer.chunkSize + length)))
+      }
+      return
+    }
+    const entry = offer.index.entries[request.entry]
+    if (entry === undefined || entry.directory)
+      throw new Refusal(FileErrorReason.badRange, 'The transfer has no such file.')
+    checkRange(request, chunkCount(entry.size, offer.chunkSize))
+    const handle = await openUnchanged(offer, entry)
+    try {
+      for (let i = request.first; i < request.first + request.count; i++) {
+        const length = chunkLength(entry.size, offer.chunkSize, i)
+        await waitFor(() => credit >= length)
+        if (closed) return
+        credit -= length
+        // a fresh buffer per chunk: yamux keeps a reference until the bytes are on the socket
+        const buffer = new Uint8Array(length)
+        const { bytesRead } = await handle.read(buffer, 0, length, i * offer.chunkSize)
+        if (bytesRead !== length)
+          throw new Refusal(
+            FileErrorReason.sourceChanged,
+            `${entry.path} changed on the sender's disk since it was offered.`,
+          )
+        await send(dataFrame(i, buffer))
+        counters.bytesSent += length
+        counters.chunksSent++
+      }
+    } finally {
+      await handle.close()
+    }
+  }
+
+  void (async () => {
+    try {
+      for (;;) {
+        await waitFor(() => requests.length > 0 || remoteDone)
+        if (closed) return
+        const request = requests.shift()
+        if (request === undefined) {
+          await stream.close()
+          return
+        }
+        await serve(request)
+      }
+    } catch (error) {
+      if (closed) return
+      if (error instanceof Refusal) {
+        stream.send(errorFrame(error.reason, error.message))
+        await stream.close().catch(() => undefined)
+      } else {
+        stream.abort(error as Error)
+      }
+    }
+  })()
+}
+
+function checkRange(request: FileRequest, chunks: number): void {
+  if (request.count === 0 || request.first + request.count > chunks)
+    throw new Refusal(FileErrorReason.badRange, 'The requested chunks are not in the offered file.')
+}
+
+/** Opens the offered file, refusing it if its size or time differ from the offer's. */
+async function openUnchanged(offer: OfferedTransfer, entry: FileEntry): Promise<FileHandle> {
+  const path = offer.directory ? join(offer.sourcePath, ...entry.path.split('/')) : offer.sourcePath
+  try {
+    const stats = await stat(path)
+    if (
+      stats.size !== entry.size ||
+      (entry.mtime !== undefined && Math.floor(stats.mtimeMs) !== entry.mtime)
+    ) {
+      throw new Refusal(
+        FileErrorReason.sourceChanged,
+        `${entry.path} changed on the sender's disk since it was offered; ask for it again.`,
+      )
+    }
+    return await open(path, 'r')
+  } catch (error) {
+    if (error instanceof Refusal) throw error
+    throw new Refusal(
+      FileErrorReason.sourceChanged,
+      `${entry.path} can no longer be read on the sender's disk.`,
+    )
+  }
+}
