@@ -117,7 +117,7 @@ export class QueueLedger {
     const limits = {
       cap: options.cap,
       share: Math.min(options.share ?? options.cap, options.cap),
-      created: options.created ?? Infinity,
+      created: options.created ?? Number.MAX_SAFE_INTEGER, // a number Lua can read
       ttlMs: options.ttlMs,
     }
     this.#ttlMs = options.ttlMs
