@@ -24,6 +24,7 @@ export interface RelayConfig {
   publishBurst: number
   queueCap: number
   senderShare: number
+  maxCreatedInboxes: number
   queueTtlMs: number
   maxSubscriptions: number
   maxSubscribeTopics: number
@@ -169,6 +170,14 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'int',
     describe: 'queued messages one sender may have in one inbox',
     fallback: 250,
+  },
+  {
+    key: 'maxCreatedInboxes',
+    flag: 'max-created-inboxes',
+    kind: 'int',
+    describe:
+      'inboxes one sender may start (by sending to an inbox with no session) whose owners have not connected within the queue TTL',
+    fallback: 100,
   },
   {
     key: 'queueTtlMs',

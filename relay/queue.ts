@@ -13,6 +13,12 @@
 //   enqueue: no PUBACK, the connection closes [MQTT-3.3.5-2], and the sender keeps the message;
 // - group topics: the message is queued for the other members and skipped for the full one
 //   (counted as pigeon_relay_queue_dropped_total{reason="queue_full"|"share_full"}).
+// An inbox whose owner has no session here (never connected, or not yet known to this cluster
+// node) gets one on its first QoS 1 publish: the enqueue also writes the owner's persistent
+// subscription, the same record aedes writes for a clean=false SUBSCRIBE, so the owner's first
+// clean=false CONNECT restores it and receives the queue (connect.js fetchSubs, emptyQueue). Such
+// an inbox is capped and expires like any other; a sender may start at most `created` of them
+// that their owners have not claimed (queue-counts.ts), past that it is refused like a full inbox.
 // A client that is online on this node is never capped: it receives live. The sender of each
 // queued packet is its `clientId` (acl.ts sets it; aedes-packet keeps it, the stores keep it), so
 // shares can be counted again from the store after a restart.
@@ -30,12 +36,18 @@ import {
   MemoryCounts,
   RedisCounts,
   tallyOf,
+  type Decided,
   type QueueCounts,
   type Refusal,
 } from './queue-counts.js'
 
 interface Sub {
   clientId: string
+}
+
+/** what aedes stores for an inbox SUBSCRIBE at QoS 1 with default options (handlers/subscribe.js) */
+function inboxSession(owner: string, topic: string): Sub & Record<string, unknown> {
+  return { clientId: owner, topic, qos: 1, rh: 0, rap: false, nl: false }
 }
 interface PacketLike {
   topic: string
@@ -59,6 +71,7 @@ export function enqueuedAt(packet: PacketLike): number | undefined {
     : undefined
 }
 interface Persistence {
+  addSubscriptions(client: { id: string }, subs: Sub[]): Promise<unknown>
   outgoingEnqueueCombi(subs: Sub[], packet: PacketLike): Promise<unknown>
   outgoingEnqueue(sub: Sub, packet: PacketLike): Promise<unknown>
   outgoingClearMessageId(client: { id: string }, packet: unknown): Promise<unknown>
@@ -66,20 +79,20 @@ interface Persistence {
   outgoingStream(client: { id: string }): AsyncIterable<unknown>
 }
 
-type Refused = Refusal | 'inbox_unknown'
-
-const REFUSED: Record<Refused, string> = {
+const REFUSED: Record<Refusal, string> = {
   queue_full: 'holds its limit of messages; try again once it is collected',
   share_full:
     'holds as many messages from this sender as one sender may queue there; try again once it is collected',
-  inbox_unknown:
-    'has no session on this relay (its owner never subscribed to it here); try again once its owner has connected',
+  inbox_create_limit:
+    'has no session on this relay yet, and its sender has started as many inboxes whose owners never connected as one sender may; try again once they have connected',
 }
 
 export interface QueueOptions {
   cap: number
   /** messages one sender may have queued in one client's queue (default: the cap) */
   share?: number
+  /** inboxes one sender may start whose owners have not connected (default: unbounded) */
+  created?: number
   ttlMs: number
   metrics: RelayMetrics
   log?: Logger
@@ -101,7 +114,12 @@ export class QueueLedger {
   isOnline: (clientId: string) => boolean = () => false
 
   constructor(options: QueueOptions) {
-    const limits = { cap: options.cap, share: Math.min(options.share ?? options.cap, options.cap) }
+    const limits = {
+      cap: options.cap,
+      share: Math.min(options.share ?? options.cap, options.cap),
+      created: options.created ?? Number.MAX_SAFE_INTEGER, // a number Lua can read
+      ttlMs: options.ttlMs,
+    }
     this.#ttlMs = options.ttlMs
     this.#metrics = options.metrics
     this.#log = options.log
@@ -109,7 +127,7 @@ export class QueueLedger {
     this.#counts =
       options.redis === undefined
         ? new MemoryCounts(limits)
-        : new RedisCounts(options.redis, limits, options.ttlMs, (error) =>
+        : new RedisCounts(options.redis, limits, (error) =>
             this.#log?.error({ err: error }, 'cannot update a queue count'),
           )
   }
@@ -156,29 +174,28 @@ export class QueueLedger {
   // client packets in brokerCounter order and its dedup drops any packet older than one already
   // delivered, so nothing here may let a later packet overtake an earlier one. Redis answers one
   // connection's commands in order, so the store calls still go out in the order aedes made them.
-  #enqueue(inner: Persistence, subs: Sub[], packet: PacketLike): Promise<unknown> {
+  #enqueue(inner: Persistence, known: Sub[], packet: PacketLike): Promise<unknown> {
     const sender = typeof packet.clientId === 'string' ? packet.clientId : undefined
     const parsed = parseTopic(packet.topic)
     // an inbox refuses its sender rather than skipping the message; anything else skips the full
     const strict = parsed?.kind === 'inbox'
-    // An inbox nobody has a session for here would be acknowledged into nothing: aedes queues
-    // only for the persistent subscriptions it knows (in a cluster, this node's copy of them,
-    // which learns another node's new subscription a moment later). Refused instead
-    // (docs/relay.md "Guarantees").
-    if (
+    // An inbox with no session here gets one rather than be acknowledged into nothing: aedes
+    // queues only for the persistent subscriptions this node knows (in a cluster, it learns another
+    // node's a moment later; Redis then holds the session already, and the script charges nobody).
+    const owner =
       parsed?.kind === 'inbox' &&
       !this.isOnline(parsed.peerId) &&
-      !subs.some((sub) => sub.clientId === parsed.peerId)
-    ) {
-      return this.#ordered(Promise.reject(this.#refuse('inbox_unknown', sender, packet.topic)))
-    }
+      !known.some((sub) => sub.clientId === parsed.peerId)
+        ? inboxSession(parsed.peerId, packet.topic)
+        : undefined
+    const subs = owner === undefined ? known : [...known, owner]
     for (const sub of subs)
       if (this.#counts.unknown(sub.clientId)) void this.#load(sub.clientId).catch(() => undefined)
     const admissions = subs.map((sub) => ({
       clientId: sub.clientId,
       online: this.isOnline(sub.clientId),
     }))
-    const store = (decisions: Array<Refusal | undefined>): Promise<unknown> => {
+    const store = ({ decisions, created }: Decided): Promise<unknown> => {
       const kept = subs.filter((_, i) => decisions[i] === undefined)
       if (strict) {
         const refusal = decisions.find((d) => d !== undefined)
@@ -187,16 +204,24 @@ export class QueueLedger {
       }
       for (const d of decisions) if (d !== undefined) this.#metrics.queueDropped.inc({ reason: d })
       this.#metrics.queuedOffline.inc(kept.length)
-      return inner.outgoingEnqueueCombi(kept, packet).catch((error: unknown) => {
+      const queued = inner.outgoingEnqueueCombi(kept, packet).catch((error: unknown) => {
         for (const sub of kept) this.#counts.release(sub.clientId, sender)
         this.#metrics.queuedOffline.dec(kept.length)
         throw error
       })
+      if (!created || owner === undefined) return queued
+      // the PUBACK waits for the session too: acknowledged means the owner's connect restores it
+      return Promise.all([queued, inner.addSubscriptions({ id: owner.clientId }, [owner])])
     }
     let work: Promise<unknown>
     try {
-      const decided = this.#counts.admit(admissions, sender, strict)
-      work = Array.isArray(decided) ? store(decided) : decided.then(store)
+      const decided = this.#counts.admit(
+        admissions,
+        sender,
+        strict,
+        owner === undefined ? undefined : { owner: owner.clientId, now: Date.now() },
+      )
+      work = 'then' in decided ? decided.then(store) : store(decided)
     } catch (error) {
       work = Promise.reject(error)
     }
@@ -214,7 +239,7 @@ export class QueueLedger {
     return ordered
   }
 
-  #refuse(refusal: Refused, sender: string | undefined, topic: string): PigeonError {
+  #refuse(refusal: Refusal, sender: string | undefined, topic: string): PigeonError {
     this.#metrics.aclRefusals.inc({ reason: refusal })
     const owner = parseTopic(topic)
     const who = owner?.kind === 'inbox' ? owner.peerId : topic
@@ -229,7 +254,7 @@ export class QueueLedger {
       'publish refused',
     )
     return new PigeonError(
-      refusal === 'inbox_unknown' ? 'ACL_DENIED' : 'RELAY_QUEUE_FULL',
+      'RELAY_QUEUE_FULL',
       `The inbox of ${who} ${REFUSED[refusal]}. The message stays with its sender.`,
     )
   }
@@ -239,9 +264,12 @@ export class QueueLedger {
     if (this.#counts.unknown(clientId)) await this.#load(clientId)
   }
 
-  /** Re-reads a client's queue from the store (on connect: another cluster node may have queued, expiry may have removed). */
+  /**
+   * On connect: re-reads the client's queue from the store (another cluster node may have queued,
+   * expiry may have removed), and its inbox, if a sender started it, is claimed.
+   */
   async refresh(clientId: string): Promise<void> {
-    await this.#load(clientId)
+    await Promise.all([this.#counts.claim(clientId), this.#load(clientId)])
   }
 
   isExpired(packet: PacketLike, now: number): boolean {

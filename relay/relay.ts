@@ -125,6 +125,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   const queues = new QueueLedger({
     cap: config.queueCap,
     share: config.senderShare,
+    created: config.maxCreatedInboxes,
     ttlMs: config.queueTtlMs,
     metrics,
     log,
@@ -169,7 +170,9 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     // unique per process (cluster nodes share the relay id); time first, so that a level store,
     // which orders a queue by broker id then counter, keeps queues in order across restarts
     id: `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`,
-    persistence: inFlight.wrap(queues.wrap(subscriptions.wrap(store.persistence as object))),
+    // the queue ledger sits under the subscription filter: it writes the sessions of inboxes it
+    // starts itself (queue.ts), which no SUBSCRIBE granted
+    persistence: inFlight.wrap(subscriptions.wrap(queues.wrap(store.persistence as object))),
     mq: store.mq,
     ...brokerLimits(config),
     preConnect,

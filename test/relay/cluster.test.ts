@@ -17,10 +17,10 @@ import {
   unthrottled,
   type RelayProcess,
 } from '../support/relay-process.js'
-import { closeAll, collect, connackCode, connectAs } from '../support/mqtt-clients.js'
+import { closeAll, closed, collect, connackCode, connectAs } from '../support/mqtt-clients.js'
 
 // the bursts below are about queue counts, not the rate limit
-const FAST = unthrottled()
+const FAST = [...unthrottled(), '--max-created-inboxes', '2']
 let redis: Awaited<ReturnType<typeof startRedis>>
 let nodeA: RelayProcess
 let nodeB: RelayProcess
@@ -83,25 +83,6 @@ test('a message published on one node reaches a subscriber on the other live', a
   await sender.endAsync()
 })
 
-/**
- * Waits until `node` has learnt of `who`'s session on another node (the subscription reaches it
- * through Redis a moment later; until then it refuses publishes to that inbox): one probe message
- * gets through. Resolves once it was PUBACKed.
- */
-async function untilInboxKnown(node: RelayProcess, who: Identity): Promise<void> {
-  const prober = await generateIdentity()
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const client = await connectAs(node.mqtt, prober, node.relayId, { clean: true })
-    client.on('error', () => undefined)
-    const gone = new Promise<boolean>((resolve) => client.once('close', () => resolve(false)))
-    const acked = client.publishAsync(inboxTopic(who.peerId), 'probe', { qos: 1 }).then(() => true)
-    if (await Promise.race([acked, gone])) return void (await client.endAsync())
-    assert.ok(Date.now() < deadline, `${node.mqtt} never learnt of the session`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 test("a recipient on node B that acknowledges everything never fills up on node A: the queue count is the cluster's", async () => {
   // regression: each node counted what it queued and only the recipient's own node saw the
   // acknowledgements, so node A called the inbox full after 1,000 messages, and PUBACKed some
@@ -110,7 +91,6 @@ test("a recipient on node B that acknowledges everything never fills up on node 
   const receiver = await connectAs(nodeB.mqtt, dave, nodeB.relayId)
   const inbox = collect(receiver)
   await receiver.subscribeAsync(inboxTopic(dave.peerId), { qos: 1 })
-  await untilInboxKnown(nodeA, dave) // one 'probe' message
   const sender = await connectAs(nodeA.mqtt, carol, nodeA.relayId, { clean: true })
   sender.on('error', () => undefined)
   let refused = false
@@ -127,7 +107,7 @@ test("a recipient on node B that acknowledges everything never fills up on node 
     window.push(sender.publishAsync(inboxTopic(dave.peerId), `d${i}`, { qos: 1 }))
     if (window.length < 32) continue
     await Promise.race([Promise.all(window.splice(0)), gone])
-    await Promise.race([inbox.waitFor(i + 2), gone]) // + the probe
+    await Promise.race([inbox.waitFor(i + 1), gone])
   }
   await Promise.race([Promise.all(window), gone])
   const refusals = async (): Promise<string> =>
@@ -141,16 +121,91 @@ test("a recipient on node B that acknowledges everything never fills up on node 
     false,
     `node A refused a publish to an inbox drained on node B: ${await refusals()}`,
   )
-  await inbox.waitFor(N + 1, 30_000)
-  const texts = inbox.messages.map((m) => m.payload.toString()).filter((t) => t !== 'probe')
+  await inbox.waitFor(N, 30_000)
+  const texts = inbox.messages.map((m) => m.payload.toString())
   assert.equal(new Set(texts).size, N)
   // and the inbox still takes messages afterwards
   await sender.publishAsync(inboxTopic(dave.peerId), 'one more', { qos: 1 })
-  await inbox.waitFor(N + 2)
+  await inbox.waitFor(N + 1)
   const metrics = await (await fetch(`${nodeA.http}/metrics`)).text()
   assert.doesNotMatch(metrics, /reason="(queue_full|share_full)"/)
   await receiver.endAsync()
   await sender.endAsync()
+})
+
+/** QoS 1 publishes `texts` from `from` on `node` to `to`'s inbox; resolves with how many were PUBACKed before the node closed the connection. */
+async function sendAll(
+  node: RelayProcess,
+  from: Identity,
+  to: Identity,
+  texts: string[],
+): Promise<number> {
+  const client = await connectAs(node.mqtt, from, node.relayId, { clean: true })
+  client.on('error', () => undefined)
+  let acked = 0
+  const all = Promise.allSettled(
+    texts.map((text) =>
+      client.publishAsync(inboxTopic(to.peerId), text, { qos: 1 }).then(() => acked++),
+    ),
+  )
+  // a refusal closes the connection, and mqtt.js keeps the unacknowledged publishes pending
+  await Promise.race([all, closed(client)])
+  await client.endAsync(true)
+  return acked
+}
+
+test('an inbox never seen, started by publishes on both nodes at once, is one session: its owner gets every message once', async () => {
+  const [carol, erin] = await Promise.all([generateIdentity(), generateIdentity()])
+  const fromA = Array.from({ length: 20 }, (_, i) => `a${i}`)
+  const fromB = Array.from({ length: 20 }, (_, i) => `b${i}`)
+  const acked = await Promise.all([
+    sendAll(nodeA, alice, erin, fromA),
+    sendAll(nodeB, carol, erin, fromB),
+  ])
+  assert.deepEqual(acked, [20, 20], 'a publish to an inbox nobody has a session for was refused')
+  // erin's first connect, as the app makes it, on either node
+  const owner = await connectAs(nodeB.mqtt, erin, nodeB.relayId)
+  const inbox = collect(owner)
+  await owner.subscribeAsync(inboxTopic(erin.peerId), { qos: 1 })
+  await inbox.waitFor(40)
+  await new Promise((r) => setTimeout(r, 300))
+  const texts = inbox.messages.map((m) => m.payload.toString())
+  assert.deepEqual([...texts].sort(), [...fromA, ...fromB].sort())
+  // each node's messages in the order they were sent
+  assert.deepEqual(
+    texts.filter((t) => t.startsWith('a')),
+    fromA,
+  )
+  assert.deepEqual(
+    texts.filter((t) => t.startsWith('b')),
+    fromB,
+  )
+  await owner.endAsync()
+  const again = await connectAs(nodeA.mqtt, erin, nodeA.relayId)
+  const redelivered = collect(again)
+  await again.subscribeAsync(inboxTopic(erin.peerId), { qos: 1 })
+  await new Promise((r) => setTimeout(r, 300))
+  assert.equal(redelivered.messages.length, 0, 'the queue was delivered twice')
+  await again.endAsync()
+})
+
+test("the inboxes one sender started count across the cluster's nodes", async () => {
+  const [mallory, i1, i2, i3] = await Promise.all([
+    generateIdentity(),
+    generateIdentity(),
+    generateIdentity(),
+    generateIdentity(),
+  ])
+  assert.equal(await sendAll(nodeA, mallory, i1, ['x']), 1)
+  assert.equal(await sendAll(nodeB, mallory, i2, ['x']), 1)
+  assert.equal(await sendAll(nodeA, mallory, i1, ['again']), 1, 'a started inbox is charged once')
+  assert.equal(
+    await sendAll(nodeB, mallory, i3, ['x']),
+    0,
+    'node B let a sender start a third inbox nobody claimed (limit 2 across the cluster)',
+  )
+  const metrics = await (await fetch(`${nodeB.http}/metrics`)).text()
+  assert.match(metrics, /^pigeon_relay_acl_refusals_total\{reason="inbox_create_limit"\} 1$/m)
 })
 
 test('a group created on node A is enforced on node B', async () => {

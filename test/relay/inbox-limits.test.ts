@@ -1,7 +1,7 @@
 // What a PUBACK into an inbox promises (docs/relay.md "Guarantees"): every acknowledged message is
 // stored, even when a whole socket read of publishes meets the cap at once; one sender gets only
-// its share of an inbox; an inbox nobody has a session for is refused, not acknowledged into
-// nothing (issue 10 items 1, 2, 10).
+// its share of an inbox; an inbox nobody has a session for gets one on its first publish, and one
+// sender may start only so many that nobody claims (issue 10 items 1, 2, 10).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
@@ -160,21 +160,58 @@ test('one sender fills only its share of an inbox; another sender still gets thr
   }
 })
 
-test('a publish to an inbox nobody has a session for is refused, not acknowledged into nothing', async () => {
+test('a publish to an inbox never seen here is stored, survives kill -9, and reaches its owner once on its first connect', async () => {
   const relay = await startRelayProcess({ args: unthrottled() })
+  let again: RelayProcess | undefined
   try {
     const [alice, bob] = await Promise.all([generateIdentity(), generateIdentity()])
+    // bob has never connected to this relay
+    for (let i = 0; i < 3; i++)
+      assert.equal(await acked(relay, alice, bob, `first${i}`), true, `message ${i} refused`)
+    await relay.kill9()
+    again = await startRelayProcess({ dataDir: relay.dataDir, args: unthrottled() })
+    // the app's first connect: clean=false, then its inbox SUBSCRIBE (QoS 1)
+    assert.deepEqual(await collectInbox(again, bob, 3), ['first0', 'first1', 'first2'])
+    const later = await connectAs(again.mqtt, bob, again.relayId)
+    const redelivered = collect(later)
+    await later.subscribeAsync(inboxTopic(bob.peerId), { qos: 1 })
+    await new Promise((r) => setTimeout(r, 300))
+    assert.deepEqual(redelivered.messages, [], 'the queue was delivered twice')
+    await later.endAsync()
+  } finally {
+    await closeAll()
+    await relay.stop()
+    await again?.stop()
+    relay.cleanup()
+  }
+})
+
+test('one sender may start only --max-created-inboxes inboxes whose owners have not connected', async () => {
+  const relay = await startRelayProcess({ args: [...unthrottled(), '--max-created-inboxes', '2'] })
+  try {
+    const [mallory, carol, b1, b2, b3, b4] = await Promise.all([
+      generateIdentity(),
+      generateIdentity(),
+      generateIdentity(),
+      generateIdentity(),
+      generateIdentity(),
+      generateIdentity(),
+    ])
+    assert.equal(await acked(relay, mallory, b1, 'x'), true)
+    assert.equal(await acked(relay, mallory, b2, 'x'), true)
+    assert.equal(await acked(relay, mallory, b1, 'again'), true, 'a started inbox is charged once')
     assert.equal(
-      await acked(relay, alice, bob, 'into the void'),
+      await acked(relay, mallory, b3, 'x'),
       false,
-      'a message for an inbox without a session was PUBACKed',
+      'a third unclaimed inbox was started by one sender',
     )
     const text = await (await fetch(`${relay.http}/metrics`)).text()
-    assert.match(text, /^pigeon_relay_acl_refusals_total\{reason="inbox_unknown"\} 1$/m)
-    // once bob has had a session here, his inbox queues while he is away
-    await goOffline(relay, bob)
-    assert.equal(await acked(relay, alice, bob, 'queued'), true)
-    assert.deepEqual(await collectInbox(relay, bob, 1), ['queued'])
+    assert.match(text, /^pigeon_relay_acl_refusals_total\{reason="inbox_create_limit"\} 1$/m)
+    assert.equal(await acked(relay, carol, b3, 'from carol'), true, 'another sender was refused')
+    // b1 connects: its inbox is claimed, and mallory may start another
+    assert.deepEqual(await collectInbox(relay, b1, 2), ['x', 'again'])
+    assert.equal(await acked(relay, mallory, b4, 'x'), true)
+    assert.deepEqual(await collectInbox(relay, b3, 1), ['from carol'])
   } finally {
     await closeAll()
     await relay.stop()
