@@ -17,7 +17,7 @@ import {
   unthrottled,
   type RelayProcess,
 } from '../support/relay-process.js'
-import { closeAll, closed, collect, connackCode, connectAs } from '../support/mqtt-clients.js'
+import { closeAll, closed, collect, connackCode, connectAs, connectCollecting } from '../support/mqtt-clients.js'
 
 // the bursts below are about queue counts, not the rate limit
 const FAST = [...unthrottled(), '--max-created-inboxes', '2']
@@ -60,8 +60,7 @@ test('a client queued on node A collects its queue from node B', async () => {
     await sender.publishAsync(inboxTopic(bob.peerId), `q${i}`, { qos: 1 })
   await sender.endAsync()
 
-  const moved = await connectAs(nodeB.mqtt, bob, nodeB.relayId)
-  const inbox = collect(moved)
+  const { client: moved, inbox } = await connectCollecting(nodeB.mqtt, bob, nodeB.relayId)
   await inbox.waitFor(50)
   await new Promise((r) => setTimeout(r, 300))
   assert.deepEqual(

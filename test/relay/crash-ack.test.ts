@@ -60,8 +60,9 @@ async function drainInbox(
   expected: Set<string>,
 ): Promise<string[]> {
   const received: string[] = []
-  const client = await connectAs(relay.mqtt, bob, relay.relayId)
-  client.on('message', (_topic, payload) => received.push(payload.toString()))
+  const client = await connectAs(relay.mqtt, bob, relay.relayId, {
+    beforeConnack: (c) => c.on('message', (_topic, payload) => received.push(payload.toString())),
+  })
   const deadline = Date.now() + 20_000
   const missing = (): number => [...expected].filter((id) => !received.includes(id)).length
   while (missing() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))

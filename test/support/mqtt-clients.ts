@@ -6,13 +6,15 @@ import type { Identity } from '../../shared/identity.js'
 
 export interface ConnectOptions extends Partial<IClientOptions> {
   token?: string
+  /** runs on the client before its CONNACK is read (attach listeners here) */
+  beforeConnack?: (client: MqttClient) => void
 }
 
 const open = new Set<MqttClient>()
 
 export async function connectAs(url: string, identity: Identity, relayId: string, options: ConnectOptions = {}): Promise<MqttClient> {
-  const { token, ...rest } = options
-  const client = await mqtt.connectAsync(url, {
+  const { token, beforeConnack, ...rest } = options
+  const client = mqtt.connect(url, {
     clientId: identity.peerId,
     username: identity.peerId,
     password: token ?? (await createRelayToken(identity, relayId)),
@@ -24,7 +26,33 @@ export async function connectAs(url: string, identity: Identity, relayId: string
   })
   open.add(client)
   client.on('close', () => open.delete(client))
+  // a persistent session's queue can arrive in the same read as the CONNACK: a listener added
+  // after connecting would miss its first messages
+  beforeConnack?.(client)
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: Error): void => {
+      client.end(true)
+      reject(error)
+    }
+    client.once('connect', () => {
+      client.off('error', fail)
+      resolve()
+    })
+    client.once('error', fail)
+  })
   return client
+}
+
+/** connectAs with a collector listening from the first packet on (queued messages included). */
+export async function connectCollecting(
+  url: string,
+  identity: Identity,
+  relayId: string,
+  options: ConnectOptions = {},
+): Promise<{ client: MqttClient; inbox: ReturnType<typeof collect> }> {
+  let inbox: ReturnType<typeof collect> | undefined
+  const client = await connectAs(url, identity, relayId, { ...options, beforeConnack: (c) => (inbox = collect(c)) })
+  return { client, inbox: inbox as ReturnType<typeof collect> }
 }
 
 /** Tries to connect; resolves with the CONNACK return code of a refusal (0 when accepted). */
