@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { ENVELOPE_LIMITS, GROUP_ID_BYTES, type Envelope } from '../../shared/envelope.js'
 import { toBase64url } from '../../shared/base64url.js'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
+import { LIMITS } from '../../shared/limits.js'
 import { MESSAGE_ID_BYTES } from '../../shared/message-id.js'
 
 export async function identities(n: number): Promise<Identity[]> {
@@ -20,6 +21,12 @@ const uint = fc.oneof(
   fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
   fc.integer({ min: 2 ** 31 - 2, max: 2 ** 32 + 2 }),
   fc.constantFrom(2 ** 53 - 1, 2 ** 35, 2 ** 49),
+)
+// an offer may not exceed the file limit (shared/limits.ts); larger sizes are refused on encode
+const fileSize = fc.oneof(
+  uint.filter((size) => size <= LIMITS.fileMaxBytes),
+  fc.integer({ min: 0, max: LIMITS.fileMaxBytes }),
+  fc.constant(LIMITS.fileMaxBytes),
 )
 const name = fc
   .string({ unit: 'grapheme', maxLength: ENVELOPE_LIMITS.maxNameChars })
@@ -60,7 +67,7 @@ export function envelopeArbitrary(
       file: fc
         .record({
           name: fc.string({ unit: 'binary', minLength: 1, maxLength: 60 }),
-          size: uint,
+          size: fileSize,
           sha256: fc.uint8Array({ minLength: 32, maxLength: 32 }),
           mime: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
           directory: fc.option(fc.boolean(), { nil: undefined }),
