@@ -17,7 +17,7 @@ import { Outgoing } from './outgoing.js'
 import { PresenceTracker } from './presence.js'
 import { ensureMyProfile, ProfileService, type ProfileExchange } from './profile-service.js'
 import { References, type ConversationTarget } from './references.js'
-import type { BackoffPolicy } from './router/backoff.js'
+import type { BackoffPolicy } from '../../shared/backoff.js'
 import { OutboxRouter } from './router/outbox-router.js'
 import { SearchIndexTimer } from './search-index.js'
 import type {

@@ -20,7 +20,7 @@ import {
   type OutboxRow,
   type Store,
 } from '../store/index.js'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../../shared/backoff.js'
 
 export interface OutboxRouterOptions {
   store: Store
