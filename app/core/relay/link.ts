@@ -23,6 +23,7 @@ import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
 import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js'
+import { withTimeout } from '../../../shared/with-timeout.js'
 import { silentLogger, type NetLogger } from '../net/logger.js'
 import { decodePresence, encodePresence, OFFLINE_PRESENCE } from './presence.js'
 import { parseRelayAddress, type RelayAddress } from './url.js'
@@ -176,23 +177,16 @@ export class RelayLink implements DeliveryPath {
     }
     const sealed = await seal(envelope, this.#init.identity, peerId)
     const timeoutMs = this.#init.publishTimeoutMs ?? 10_000
-    let timer: NodeJS.Timeout | undefined
     try {
-      await Promise.race([
+      await withTimeout(
         client.publishAsync(inboxTopic(peerId), Buffer.from(sealed), { qos: 1 }),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new PigeonError(
-                  'DELIVERY_TIMEOUT',
-                  `The relay did not confirm the message within ${timeoutMs / 1000} s.`,
-                ),
-              ),
-            timeoutMs,
-          )
-        }),
-      ])
+        timeoutMs,
+        () =>
+          new PigeonError(
+            'DELIVERY_TIMEOUT',
+            `The relay did not confirm the message within ${timeoutMs / 1000} s.`,
+          ),
+      )
     } catch (cause) {
       if (isPigeonError(cause)) throw cause
       throw new PigeonError(
@@ -200,8 +194,6 @@ export class RelayLink implements DeliveryPath {
         `The relay did not take the message: ${errorWords(cause)}.`,
         { cause },
       )
-    } finally {
-      clearTimeout(timer)
     }
   }
 

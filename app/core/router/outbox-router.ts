@@ -21,6 +21,7 @@ import {
   type Store,
 } from '../store/index.js'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../../shared/backoff.js'
+import { withTimeout } from '../../../shared/with-timeout.js'
 
 export interface OutboxRouterOptions {
   store: Store
@@ -327,7 +328,12 @@ export class OutboxRouter {
     for (const path of this.#paths) {
       if ((path.name === 'relay' && !viaRelay) || !path.canReach(recipient)) continue
       try {
-        await withTimeout(path.deliver(recipient, envelope), this.#timeoutMs)
+        const ms = this.#timeoutMs
+        await withTimeout(
+          path.deliver(recipient, envelope),
+          ms,
+          () => new PigeonError('DELIVERY_TIMEOUT', `No ack within ${ms} ms; the message stays queued.`),
+        )
         return { path: path.name }
       } catch (error) {
         if (isPermanentError(error)) return { permanent: error }
@@ -407,16 +413,3 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new PigeonError('DELIVERY_TIMEOUT', `No ack within ${ms} ms; the message stays queued.`),
-        ),
-      ms,
-    )
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
