@@ -9,11 +9,12 @@
 // (UTF-8 bytes of a message, characters of a name) so the user gets the specific error, e.g.
 // MESSAGE_TOO_LONG, on every transport alike.
 import { LIMITS } from '../../shared/limits.js'
+import { PEER_STATUSES } from '../../shared/status.js'
 import { s, type Infer, type Schema } from './schema.js'
 
 // ---- the views: plain JSON, no Node, no classes (the renderer imports these types) ----
 
-const peerStatus = s.oneOf('online', 'away', 'busy')
+const peerStatus = s.oneOf(...PEER_STATUSES)
 const pathName = s.oneOf('lan', 'relay')
 const peerId = s.string()
 

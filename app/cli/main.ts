@@ -5,6 +5,7 @@ import { homedir } from 'node:os'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { isPigeonError, PigeonError } from '../../shared/errors.js'
+import { isPeerStatus, PEER_STATUS_WORDS } from '../../shared/status.js'
 import type { ApiClient } from '../api/client.js'
 import type { GroupView, MessageView, PeerStatus, RelayStatusView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
@@ -273,10 +274,8 @@ program
 program
   .command('status')
   .description('set my status')
-  .argument('<status>', 'online, away or busy', (value: string): PeerStatus => {
-    if (value !== 'online' && value !== 'away' && value !== 'busy') {
-      throw new InvalidArgumentError('must be online, away or busy.')
-    }
+  .argument('<status>', PEER_STATUS_WORDS, (value: string): PeerStatus => {
+    if (!isPeerStatus(value)) throw new InvalidArgumentError(`must be ${PEER_STATUS_WORDS}.`)
     return value
   })
   .addOption(dataOption())

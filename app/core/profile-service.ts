@@ -5,7 +5,8 @@
 // (test/app/support/memory-path.ts carries them like the LAN does).
 import { PigeonError } from '../../shared/errors.js'
 import type { ProfileBody } from '../../shared/envelope.js'
-import type { PeerProfile, PeerStatus } from './delivery.js'
+import { isPeerStatus, PEER_STATUS_WORDS, type PeerStatus } from '../../shared/status.js'
+import type { PeerProfile } from './delivery.js'
 import { checkColor, checkName, defaultColor } from './profile.js'
 import type { MeRow, Store } from './store/index.js'
 
@@ -28,8 +29,6 @@ export interface ProfileServiceInit {
   onPeer: (peerId: string) => void
   onWarning?: (message: string, detail?: unknown) => void
 }
-
-const STATUSES: readonly PeerStatus[] = ['online', 'away', 'busy']
 
 /** What the paths announce of my profile row. */
 export function profileBody(me: MeRow): ProfileBody {
@@ -69,8 +68,8 @@ export class ProfileService {
   }
 
   async setStatus(status: PeerStatus): Promise<MeRow> {
-    if (!STATUSES.includes(status)) {
-      throw new PigeonError('API_BAD_REQUEST', `Status is online, away or busy; not "${status}".`)
+    if (!isPeerStatus(status)) {
+      throw new PigeonError('API_BAD_REQUEST', `Status is ${PEER_STATUS_WORDS}; not "${String(status)}".`)
     }
     return this.#save({ ...this.me(), status })
   }
