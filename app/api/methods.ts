@@ -233,6 +233,9 @@ export const METHODS = {
   doctor: method([optional('peer', peer)], s.array(doctorFinding)),
   /** my groups, including the ones I left (their history stays) */
   groups: method([], s.array(groupView)),
+  /** one of my groups by id, `group:<id>` or name — never a peer of that name (GROUP_UNKNOWN,
+   * GROUP_AMBIGUOUS) */
+  group: method([arg('group', group)], groupView),
   /** a new group of me and these peers (PeerIds or names); I own it */
   createGroup: method([arg('name', groupName), arg('members', members)], groupView),
   addToGroup: method([arg('group', group), arg('members', members)], groupView),
