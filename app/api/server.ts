@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { isPigeonError, type PigeonErrorCode } from '../../shared/errors.js'
-import { writeSecretFile } from '../core/data-dir.js'
+import { writeSecretFile } from '../../shared/node/secret-file.js'
 import {
   API_ENDPOINT_FILE,
   API_TOKEN_PROTOCOL_PREFIX,
