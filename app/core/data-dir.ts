@@ -12,7 +12,11 @@ import {
   identityToBytes,
   type Identity,
 } from '../../shared/identity.js'
-import { readSecretFile, writeSecretFile, type SecretFormat } from '../../shared/node/secret-file.js'
+import {
+  readSecretFile,
+  writeSecretFile,
+  type SecretFormat,
+} from '../../shared/node/secret-file.js'
 import { LOCK_FILE } from './data-dir-lock.js'
 import { storageError } from './storage-error.js'
 

@@ -7,6 +7,7 @@ import { PigeonError } from '../../shared/errors.js'
 import type { ProfileBody } from '../../shared/envelope.js'
 import { isPeerStatus, PEER_STATUS_WORDS, type PeerStatus } from '../../shared/status.js'
 import type { PeerProfile } from './delivery.js'
+import { errorText, type Logger } from './log.js'
 import { checkColor, checkName, defaultColor } from './profile.js'
 import type { MeRow, Store } from './store/index.js'
 
@@ -27,7 +28,8 @@ export interface ProfileServiceInit {
   onMine: (me: MeRow) => void
   /** a peer's stored profile changed */
   onPeer: (peerId: string) => void
-  onWarning?: (message: string, detail?: unknown) => void
+  /** the engine's logger (app/core/log.ts) */
+  log: Logger
 }
 
 /** What the paths announce of my profile row. */
@@ -69,7 +71,10 @@ export class ProfileService {
 
   async setStatus(status: PeerStatus): Promise<MeRow> {
     if (!isPeerStatus(status)) {
-      throw new PigeonError('API_BAD_REQUEST', `Status is ${PEER_STATUS_WORDS}; not "${String(status)}".`)
+      throw new PigeonError(
+        'API_BAD_REQUEST',
+        `Status is ${PEER_STATUS_WORDS}; not "${String(status)}".`,
+      )
     }
     return this.#save({ ...this.me(), status })
   }
@@ -90,7 +95,7 @@ export class ProfileService {
     try {
       await Promise.all(this.#init.exchanges.map((e) => e.setProfile(profileBody(saved))))
     } catch (error) {
-      this.#init.onWarning?.('could not publish my profile', error)
+      this.#init.log.warn({ err: errorText(error) }, 'could not publish my profile')
     }
     return saved
   }

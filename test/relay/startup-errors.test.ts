@@ -104,7 +104,10 @@ test('a damaged relay.key or admin-token is one line naming the file and what to
     ])
     assert.equal(code, 2, file)
     const line = oneLine(stderr)
-    assert.ok(line.startsWith(`pigeon-relay: ${join(dir, file)} is damaged: it does not hold `), line)
+    assert.ok(
+      line.startsWith(`pigeon-relay: ${join(dir, file)} is damaged: it does not hold `),
+      line,
+    )
     assert.match(line, remedy)
   }
 })

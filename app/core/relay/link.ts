@@ -24,7 +24,7 @@ import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js'
 import { withTimeout } from '../../../shared/with-timeout.js'
-import { silentLogger, type NetLogger } from '../net/logger.js'
+import { silentLogger, type Logger } from '../log.js'
 import { decodePresence, encodePresence, OFFLINE_PRESENCE } from './presence.js'
 import { parseRelayAddress, type RelayAddress } from './url.js'
 
@@ -50,7 +50,7 @@ export interface RelayLinkInit {
   /** mqtt://host:1883#<relayId> */
   url: string
   profile: ProfileBody
-  logger?: NetLogger
+  logger?: Logger
   connectTimeoutMs?: number
   /** a publish not PUBACKed within this long fails (the router retries later) */
   publishTimeoutMs?: number
@@ -112,7 +112,7 @@ export class RelayLink implements DeliveryPath {
   readonly #replay = new ReplayGuard()
   readonly #watched = new Set<string>()
   readonly #online = new Set<string>()
-  readonly #log: NetLogger
+  readonly #log: Logger
   #handler: InboundHandler | undefined
   #client: MqttClient | undefined
   #status: RelayStatus
@@ -126,7 +126,7 @@ export class RelayLink implements DeliveryPath {
     this.#init = init
     this.address = parseRelayAddress(init.url)
     this.#profile = init.profile
-    this.#log = init.logger ?? silentLogger
+    this.#log = init.logger ?? silentLogger()
     this.#status = { state: 'off', url: this.address.text }
     this.#events.setMaxListeners(50)
   }
