@@ -56,7 +56,10 @@ test('each failure pushes the next attempt further out, up to the cap; coming on
   // and was logged to the logger the router was given, one line with the reason
   assert.deepEqual(
     logged.map(({ msg, err }) => [msg, err]),
-    Array(5).fill([`delivery to ${peer} failed`, `No path reaches ${peer} now; its messages stay queued.`]),
+    Array(5).fill([
+      `delivery to ${peer} failed`,
+      `No path reaches ${peer} now; its messages stay queued.`,
+    ]),
   )
   // not due yet: a kick does not try again
   router.kick(peer)
