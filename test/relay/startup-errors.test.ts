@@ -90,11 +90,12 @@ test('a read-only data dir says so, not "in use by another relay process", exit 
   }
 })
 
-test('a damaged relay.key or admin-token is one line naming the file and what to do, exit 2', async (t) => {
+test('a damaged relay.key, admin-token or invites.json is one line naming the file and what to do, exit 2', async (t) => {
   // the same sentence the app gives for its damaged identity key (shared/node/secret-file.ts)
   for (const [file, content, remedy] of [
     ['relay.key', 'garbage', /Restore it from a backup of the data directory/],
     ['admin-token', '\n', /Delete it: the next start makes a new token/],
+    ['invites.json', '{"codes":', /moving it away forgets the open codes/],
   ] as const) {
     const dir = newDataDir()
     t.after(() => rmSync(dir, { recursive: true, force: true }))
