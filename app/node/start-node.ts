@@ -21,7 +21,6 @@ import { RelaySlot } from '../core/relay/slot.js'
 import { Store } from '../core/store/index.js'
 import { Cleanups } from './cleanups.js'
 import { createEngine } from './engine.js'
-import { errorText } from '../core/log.js'
 import { dialKnownPeers } from './known-peers.js'
 import { wireRelay } from './relay-watch.js'
 import { createNodeServices } from './services.js'
@@ -148,7 +147,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       api: localApi,
       dataDir,
       port: options.apiPort,
-      onError: (error) => log.error({ err: errorText(error) }, 'API request failed'),
+      logger: log,
     })
     cleanups.add(() => api.close())
 
