@@ -18,15 +18,24 @@ export default tseslint.config(
   },
   {
     // shared/ is the protocol, used by the app, the relay and (later) the browser: no Node-only,
-    // no libp2p node transports, no Electron.
+    // no libp2p node transports, no Electron — and not shared/node/, which is Node's.
     files: ['shared/**/*.ts'],
-    ignores: ['shared/**/*.test.ts', 'shared/polyfills.ts'],
+    ignores: ['shared/**/*.test.ts', 'shared/polyfills.ts', 'shared/node/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...nodeOnly, ...electron, ...libp2pNode].map((group) => ({ group: [group], message: 'shared/ must run anywhere: no Node-only, libp2p node or Electron imports.' })) }],
+      'no-restricted-imports': ['error', { patterns: [...nodeOnly, ...electron, ...libp2pNode, './node/*', '../node/*'].map((group) => ({ group: [group], message: 'shared/ must run anywhere: no Node-only, libp2p node or Electron imports (Node-only mechanisms go in shared/node/).' })) }],
+    },
+  },
+  {
+    // shared/node/: the mechanisms the app and the relay share that need Node (secret files).
+    // Node is allowed; Electron and app/ are not (the relay imports these).
+    files: ['shared/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: electron, message: 'shared/node/ runs in the relay too: no Electron.' }, { group: ['**/app/*', '**/app/**'], message: 'shared/ never imports app/.' }] }],
     },
   },
   // The app's layers (docs/architecture.md §1): app/core ← app/api ← app/node ← app/cli, app/main.
   // Each block also forbids Electron, since one rule's blocks replace rather than add up.
+  // shared/node/ is not app/node/: it sits below every layer.
   ...[
     { files: ['app/core/**/*.ts'], above: ['api', 'node', 'cli', 'main'], layer: 'app/core is the engine' },
     { files: ['app/api/**/*.ts'], above: ['node', 'cli', 'main'], layer: 'app/api serves an engine' },
@@ -35,7 +44,7 @@ export default tseslint.config(
   ].map(({ files, above, layer }) => ({
     files,
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: electron, message: 'Only app/main and app/preload may import Electron.' }, { group: above.flatMap((folder) => [`**/${folder}/*`, `**/${folder}/**`]), message: `${layer}: imports point down the layers, never to app/${above.join(', app/')}.` }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: electron, message: 'Only app/main and app/preload may import Electron.' }, { group: [...above.flatMap((folder) => [`**/${folder}/*`, `**/${folder}/**`]), '!**/shared/node/*'], message: `${layer}: imports point down the layers, never to app/${above.join(', app/')}.` }] }],
     },
   })),
   {

@@ -1,8 +1,9 @@
 // What the relay keeps in its data directory besides the message store: its own Ed25519
 // identity (whose PeerId is the relay id that client tokens are bound to) and the admin bearer
-// token. Both are secrets, so both are created 0600 in a 0700 directory.
+// token. Both are secrets: created 0600 in a 0700 directory, written and read by
+// shared/node/secret-file.ts like the app's identity key (one set of errors for a damaged one).
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { PigeonError } from '../shared/errors.js'
 import {
@@ -11,6 +12,7 @@ import {
   identityToBytes,
   type Identity,
 } from '../shared/identity.js'
+import { loadOrCreateSecretFile, type SecretFormat } from '../shared/node/secret-file.js'
 
 export const RELAY_KEY_FILE = 'relay.key'
 export const ADMIN_TOKEN_FILE = 'admin-token'
@@ -64,39 +66,39 @@ export function ensureDataDir(dir: string): void {
   }
 }
 
-function readIfExists(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new PigeonError(
-      'RELAY_CONFIG_INVALID',
-      `Cannot read ${path}: ${(error as Error).message}`,
-      { cause: error },
-    )
-  }
+/** relay.key: the relay's Ed25519 key (docs/relay.md, Data directory). */
+const RELAY_KEY_FORMAT: SecretFormat<Identity> = {
+  what: "the relay's identity key",
+  parse: identityFromBytes,
+  remedy:
+    "Restore it from a backup of the data directory (or copy it from another node of this relay). Moving it away makes a new key at the next start, but a new key is a new relay id: every user must then re-enter the relay's address.",
 }
 
-function writeSecret(path: string, data: Uint8Array | string): void {
-  // 'wx': never overwrite a key another process just created
-  writeFileSync(path, data, { mode: 0o600, flag: 'wx' })
-  chmodSync(path, 0o600)
+/** admin-token: the admin API's bearer token, one line of text. */
+const ADMIN_TOKEN_FORMAT: SecretFormat<string> = {
+  what: 'an admin token (one line of text)',
+  parse: (bytes) => {
+    const token = new TextDecoder('utf-8', { fatal: true }).decode(bytes).trim()
+    if (token === '' || /\s/.test(token)) throw new Error('not one word')
+    return token
+  },
+  remedy: 'Delete it: the next start makes a new token (give it to whoever uses the admin API).',
 }
 
-export async function loadRelayIdentity(dir: string): Promise<Identity> {
-  const path = join(dir, RELAY_KEY_FILE)
-  const existing = readIfExists(path)
-  if (existing !== undefined) return identityFromBytes(new Uint8Array(existing))
-  const identity = await generateIdentity()
-  writeSecret(path, identityToBytes(identity))
-  return identity
+export function loadRelayIdentity(dir: string): Promise<Identity> {
+  return loadOrCreateSecretFile(
+    join(dir, RELAY_KEY_FILE),
+    RELAY_KEY_FORMAT,
+    generateIdentity,
+    identityToBytes,
+  )
 }
 
-export function loadAdminToken(dir: string): string {
-  const path = join(dir, ADMIN_TOKEN_FILE)
-  const existing = readIfExists(path)
-  if (existing !== undefined) return existing.toString('utf8').trim()
-  const token = randomBytes(32).toString('base64url')
-  writeSecret(path, `${token}\n`)
-  return token
+export function loadAdminToken(dir: string): Promise<string> {
+  return loadOrCreateSecretFile(
+    join(dir, ADMIN_TOKEN_FILE),
+    ADMIN_TOKEN_FORMAT,
+    () => randomBytes(32).toString('base64url'),
+    (token) => `${token}\n`,
+  )
 }

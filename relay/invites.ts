@@ -3,9 +3,9 @@
 // then on that key may connect. Stored in the data dir, or in Redis when clustered so every node
 // admits the same keys.
 import { randomBytes } from 'node:crypto'
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Redis } from 'ioredis'
+import { readSecretFile, writeSecretFile, type SecretFormat } from '../shared/node/secret-file.js'
 
 interface InviteStore {
   addCode(code: string, createdAt: number): Promise<void>
@@ -21,25 +21,32 @@ interface FileState {
   admitted: Record<string, number>
 }
 
+/** invites.json: open codes and admitted keys (docs/relay.md, Data directory) */
+const INVITES_FORMAT: SecretFormat<FileState> = {
+  what: 'the open invite codes and admitted keys (JSON)',
+  parse: (bytes) => {
+    const state = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as FileState
+    if (typeof state?.codes !== 'object' || typeof state.admitted !== 'object') {
+      throw new Error('no codes and admitted')
+    }
+    return state
+  },
+  remedy:
+    'Restore it from a backup of the data directory; moving it away forgets the open codes and admits nobody until they redeem a new code.',
+}
+
 class FileInviteStore implements InviteStore {
   readonly #path: string
   readonly #state: FileState
 
   constructor(dataDir: string) {
     this.#path = join(dataDir, 'invites.json')
-    let state: FileState = { codes: {}, admitted: {} }
-    try {
-      state = JSON.parse(readFileSync(this.#path, 'utf8')) as FileState
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    }
-    this.#state = state
+    this.#state = readSecretFile(this.#path, INVITES_FORMAT) ?? { codes: {}, admitted: {} }
   }
 
+  // atomic and synced (shared/node/secret-file.ts): a code taken stays taken after a crash
   #save(): void {
-    const tmp = `${this.#path}.tmp`
-    writeFileSync(tmp, JSON.stringify(this.#state), { mode: 0o600 })
-    renameSync(tmp, this.#path)
+    writeSecretFile(this.#path, JSON.stringify(this.#state))
   }
 
   async addCode(code: string, createdAt: number): Promise<void> {

@@ -108,7 +108,7 @@ function url(scheme: string, address: AddressInfo): string {
 export async function startRelay(config: RelayConfig, log: Logger): Promise<RunningRelay> {
   ensureDataDir(config.data)
   const identity = await loadRelayIdentity(config.data)
-  const adminToken = loadAdminToken(config.data)
+  const adminToken = await loadAdminToken(config.data)
   const relayId = identity.peerId
   const metrics = createMetrics()
   const store = await openStore({

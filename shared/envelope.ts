@@ -6,6 +6,7 @@ import { fromBase64url, toBase64url } from './base64url.js'
 import { peerIdFromPublicKey, publicKeyFromPeerId } from './identity.js'
 import { countChars, LIMITS } from './limits.js'
 import { MESSAGE_ID_BYTES } from './message-id.js'
+import type { PeerStatus } from './status.js'
 import * as pb from './proto/envelope.js'
 import './proto/uint64.js' // protons-runtime's uint64 writer is wrong in [2^31, 2^32)
 
@@ -30,7 +31,6 @@ const SHA256_BYTES = 32
 export type Kind = 'text' | 'receipt' | 'file-offer' | 'group-control' | 'profile' | 'typing'
 export type Recipient = { peer: string } | { group: string }
 export type ReceiptState = 'delivered' | 'read'
-export type ProfileStatus = 'online' | 'away' | 'busy'
 export type GroupOp = 'create' | 'add' | 'remove' | 'leave' | 'rename'
 
 /** docs/protocol.md §10. A folder's size is the sum of its files; its sha256 is its index's. */
@@ -66,7 +66,7 @@ export interface GroupControlBody {
 export interface ProfileBody {
   name: string
   color: number
-  status: ProfileStatus
+  status: PeerStatus
   version: number
 }
 
@@ -93,7 +93,7 @@ export type Envelope = EnvelopeBase &
 export type EnvelopeOf<K extends Kind> = Extract<Envelope, { kind: K }>
 
 const receiptToPb = { delivered: pb.Receipt.State.DELIVERED, read: pb.Receipt.State.READ }
-const statusToPb = { online: pb.Profile.Status.ONLINE, away: pb.Profile.Status.AWAY, busy: pb.Profile.Status.BUSY }
+const statusToPb: Record<PeerStatus, pb.Profile.Status> = { online: pb.Profile.Status.ONLINE, away: pb.Profile.Status.AWAY, busy: pb.Profile.Status.BUSY }
 const opToPb = {
   create: pb.GroupControl.Op.CREATE,
   add: pb.GroupControl.Op.ADD,

@@ -44,13 +44,15 @@ export type PigeonErrorCode =
   | 'API_NOT_FOUND'
   | 'API_INTERNAL'
   | 'STORE_SCHEMA_TOO_NEW'
-  | 'IDENTITY_FILE_INVALID'
   // the data dir: its lock, its owner, its storage (app/core/data-dir*.ts, app/core/storage-error.ts)
   | 'DATA_DIR_LOCKED'
   | 'DATA_DIR_READ_ONLY'
   | 'STORE_DAMAGED'
   | 'IDENTITY_MISSING'
   | 'IDENTITY_MISMATCH'
+  // the secret files of a data dir, the app's and the relay's (shared/node/secret-file.ts)
+  | 'SECRET_FILE_UNREADABLE'
+  | 'SECRET_FILE_INVALID'
   // identity backups (shared/identity-backup.ts; docs/protocol.md §9)
   | 'BACKUP_INVALID'
   | 'BACKUP_WRONG_PASSPHRASE'

@@ -89,3 +89,4 @@ export const API_TOKEN_PROTOCOL_PREFIX = 'pigeon.bearer.'
 
 /** The size limits the engine applies (shared/limits.ts), for forms that bound their input. */
 export { LIMITS } from '../../shared/limits.js'
+export { PEER_STATUSES } from '../../shared/status.js'

@@ -182,6 +182,10 @@ export class LocalApi implements MessengerApi {
     return this.messenger.groups().map((g) => this.#groupView(g))
   }
 
+  async group(group: string): Promise<GroupView> {
+    return this.#groupView(this.messenger.group(group))
+  }
+
   async createGroup(name: string, members: string[]): Promise<GroupView> {
     return this.#groupView(await this.messenger.createGroup(name, members))
   }

@@ -9,11 +9,12 @@
 // (UTF-8 bytes of a message, characters of a name) so the user gets the specific error, e.g.
 // MESSAGE_TOO_LONG, on every transport alike.
 import { LIMITS } from '../../shared/limits.js'
+import { PEER_STATUSES } from '../../shared/status.js'
 import { s, type Infer, type Schema } from './schema.js'
 
 // ---- the views: plain JSON, no Node, no classes (the renderer imports these types) ----
 
-const peerStatus = s.oneOf('online', 'away', 'busy')
+const peerStatus = s.oneOf(...PEER_STATUSES)
 const pathName = s.oneOf('lan', 'relay')
 const peerId = s.string()
 
@@ -232,6 +233,9 @@ export const METHODS = {
   doctor: method([optional('peer', peer)], s.array(doctorFinding)),
   /** my groups, including the ones I left (their history stays) */
   groups: method([], s.array(groupView)),
+  /** one of my groups by id, `group:<id>` or name — never a peer of that name (GROUP_UNKNOWN,
+   * GROUP_AMBIGUOUS) */
+  group: method([arg('group', group)], groupView),
   /** a new group of me and these peers (PeerIds or names); I own it */
   createGroup: method([arg('name', groupName), arg('members', members)], groupView),
   addToGroup: method([arg('group', group), arg('members', members)], groupView),

@@ -13,7 +13,8 @@ import { join } from 'node:path'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { isPigeonError, type PigeonErrorCode } from '../../shared/errors.js'
-import { writeSecretFile } from '../core/data-dir.js'
+import { writeSecretFile } from '../../shared/node/secret-file.js'
+import { errorText, silentLogger, type Logger } from '../core/log.js'
 import {
   API_ENDPOINT_FILE,
   API_TOKEN_PROTOCOL_PREFIX,
@@ -35,7 +36,8 @@ export interface ApiServerOptions {
   port?: number
   /** a slow event consumer is dropped beyond this many buffered bytes */
   maxBufferedBytes?: number
-  onError?: (error: unknown) => void
+  /** where a request the node failed on (500) is logged (app/core/log.ts); default silent */
+  logger?: Logger
 }
 
 export interface ApiServer {
@@ -83,6 +85,7 @@ function protocolToken(req: IncomingMessage): string | undefined {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const log = options.logger ?? silentLogger()
   const token = randomBytes(32).toString('base64url')
   // strict validation: an unknown field or a wrong type is refused, never dropped or coerced
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 256 * 1024 })
@@ -115,7 +118,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (typeof error.statusCode === 'number' && error.statusCode < 500) {
       return reply.code(error.statusCode).send(failure('API_BAD_REQUEST', error.message))
     }
-    options.onError?.(error)
+    log.error({ err: errorText(error) }, 'API request failed')
     return reply
       .code(500)
       .send(failure('API_INTERNAL', 'The node failed to handle that request; see its log.'))

@@ -2,17 +2,18 @@
 // (shared/identity-backup.ts, docs/protocol.md §9), to move a user to another computer. An import
 // never puts a key beside someone else's key or history unless told to (--replace), and then
 // archives them first: that history would otherwise be shown as another user's.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PigeonError } from '../../shared/errors.js'
-import { identityFromBytes, identityToBytes, type Identity } from '../../shared/identity.js'
+import { identityToBytes, type Identity } from '../../shared/identity.js'
 import { decryptIdentity, encryptIdentity } from '../../shared/identity-backup.js'
+import { readSecretFile, writeSecretFile } from '../../shared/node/secret-file.js'
 import {
   archiveDataDir,
   DATABASE_FILE,
   ensureDataDir,
   IDENTITY_FILE,
-  writeSecretFile,
+  IDENTITY_FORMAT,
 } from '../core/data-dir.js'
 import { lockDataDir } from '../core/data-dir-lock.js'
 import { storageError } from '../core/storage-error.js'
@@ -27,19 +28,18 @@ export async function exportIdentity(
   file: string,
   passphrase: () => Promise<string>,
 ): Promise<string> {
-  const keyFile = join(dataDir, IDENTITY_FILE)
-  if (!existsSync(keyFile)) {
+  const identity = readSecretFile(join(dataDir, IDENTITY_FILE), IDENTITY_FORMAT)
+  if (identity === undefined) {
     throw new PigeonError(
       'IDENTITY_MISSING',
       `${dataDir} has no identity (${IDENTITY_FILE}) to export; start Pigeon there once, or give the right --data.`,
     )
   }
-  const identity = identityFromBytes(new Uint8Array(readFileSync(keyFile)))
   if (existsSync(file)) throw backupExists(file)
   const sealed = await encryptIdentity(identity, await passphrase())
   try {
-    // 'wx': an earlier backup (perhaps of another identity) is never overwritten
-    writeFileSync(file, sealed, { mode: 0o600, flag: 'wx' })
+    // exclusive: an earlier backup (perhaps of another identity) is never overwritten
+    writeSecretFile(file, sealed, { exclusive: true })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new PigeonError(
@@ -63,12 +63,11 @@ function backupExists(file: string): PigeonError {
 function currentOwners(dataDir: string): string[] {
   const owners = new Set<string>()
   const keyFile = join(dataDir, IDENTITY_FILE)
-  if (existsSync(keyFile)) {
-    try {
-      owners.add(identityFromBytes(new Uint8Array(readFileSync(keyFile))).peerId)
-    } catch {
-      owners.add(`a damaged ${IDENTITY_FILE}`)
-    }
+  try {
+    const identity = readSecretFile(keyFile, IDENTITY_FORMAT)
+    if (identity !== undefined) owners.add(identity.peerId)
+  } catch {
+    owners.add(`a damaged ${IDENTITY_FILE}`)
   }
   if (existsSync(join(dataDir, DATABASE_FILE))) {
     const store = Store.open(join(dataDir, DATABASE_FILE))

@@ -4,7 +4,8 @@
 import { homedir } from 'node:os'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
-import { isPigeonError, PigeonError } from '../../shared/errors.js'
+import { isPigeonError } from '../../shared/errors.js'
+import { isPeerStatus, PEER_STATUS_WORDS } from '../../shared/status.js'
 import type { ApiClient } from '../api/client.js'
 import type { GroupView, MessageView, PeerStatus, RelayStatusView } from '../api/contract.js'
 import { connectToDataDir } from '../api/discover.js'
@@ -273,10 +274,8 @@ program
 program
   .command('status')
   .description('set my status')
-  .argument('<status>', 'online, away or busy', (value: string): PeerStatus => {
-    if (value !== 'online' && value !== 'away' && value !== 'busy') {
-      throw new InvalidArgumentError('must be online, away or busy.')
-    }
+  .argument('<status>', PEER_STATUS_WORDS, (value: string): PeerStatus => {
+    if (!isPeerStatus(value)) throw new InvalidArgumentError(`must be ${PEER_STATUS_WORDS}.`)
     return value
   })
   .addOption(dataOption())
@@ -366,28 +365,6 @@ const group = program
   .command('group')
   .description('conversations with several people; every message is sealed to each member')
 
-/** A group by id, `group:<id>` or unique name — only groups, never a peer of the same name. */
-function pickGroup(groups: GroupView[], ref: string): GroupView {
-  const wanted = ref.trim()
-  const byId = groups.find((g) => g.id === wanted || g.conversation === wanted)
-  if (byId !== undefined) return byId
-  const named = groups.filter((g) => g.name.toLowerCase() === wanted.toLowerCase())
-  if (named.length > 1) {
-    throw new PigeonError(
-      'GROUP_AMBIGUOUS',
-      `${named.length} groups are called "${wanted}" (${named.map((g) => g.id).join(', ')}); use the group id instead.`,
-    )
-  }
-  const [only] = named
-  if (only === undefined) {
-    throw new PigeonError(
-      'GROUP_UNKNOWN',
-      `No group of yours is called "${wanted}"; \`pigeon group list\` shows your groups.`,
-    )
-  }
-  return only
-}
-
 /** Prints a group after a change, as `group list` shows it. */
 function printGroup(client: ApiClient, view: GroupView): Promise<void> {
   return Promise.all([nameMap(client), client.me()]).then(([names, me]) =>
@@ -473,7 +450,7 @@ group
     const text = words.join(' ')
     checkOutgoingText(text)
     return withClient(options, async (client) => {
-      const target = pickGroup(await client.groups(), ref)
+      const target = await client.group(ref) // only groups, never a peer of the same name
       print((await client.send(target.conversation, text)).id)
     })
   })

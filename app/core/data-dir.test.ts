@@ -64,7 +64,10 @@ test('a damaged identity file is reported, never silently replaced', async (t) =
   writeFileSync(join(dir, IDENTITY_FILE), 'garbage')
   await assert.rejects(
     loadOrCreateIdentity(dir),
-    (e) => isPigeonError(e) && e.code === 'IDENTITY_FILE_INVALID',
+    (e) =>
+      isPigeonError(e) &&
+      e.code === 'SECRET_FILE_INVALID' &&
+      e.message.startsWith(`${join(dir, IDENTITY_FILE)} is damaged`),
   )
 })
 

@@ -3,15 +3,7 @@
 // and its history is only ever opened under its own key (loadOrCreateIdentity). Resolution: --data, then PIGEON_HOME, then the
 // platform's convention. Everything is passed in (env, platform, home) so nothing here reads
 // process-global state.
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PigeonError } from '../../shared/errors.js'
 import {
@@ -20,6 +12,11 @@ import {
   identityToBytes,
   type Identity,
 } from '../../shared/identity.js'
+import {
+  readSecretFile,
+  writeSecretFile,
+  type SecretFormat,
+} from '../../shared/node/secret-file.js'
 import { LOCK_FILE } from './data-dir-lock.js'
 import { storageError } from './storage-error.js'
 
@@ -61,12 +58,12 @@ export function ensureDataDir(dir: string): void {
   }
 }
 
-/** Writes a secret file atomically with mode 0600 (never briefly readable by others). */
-export function writeSecretFile(file: string, data: Uint8Array | string): void {
-  const temp = `${file}.${process.pid}.tmp`
-  writeFileSync(temp, data, { mode: 0o600 })
-  chmodSync(temp, 0o600)
-  renameSync(temp, file)
+/** The data dir's identity key file, for shared/node/secret-file.ts. */
+export const IDENTITY_FORMAT: SecretFormat<Identity> = {
+  what: 'a Pigeon identity key',
+  parse: identityFromBytes,
+  remedy:
+    "Restore it from a backup (pigeon identity import <file>), or start with --new-identity to archive this data dir's history and start as a new user.",
 }
 
 /**
@@ -77,17 +74,8 @@ export function writeSecretFile(file: string, data: Uint8Array | string): void {
  */
 export async function loadOrCreateIdentity(dir: string, owner?: string): Promise<Identity> {
   const file = join(dir, IDENTITY_FILE)
-  if (existsSync(file)) {
-    let identity: Identity
-    try {
-      identity = identityFromBytes(new Uint8Array(readFileSync(file)))
-    } catch (cause) {
-      throw new PigeonError(
-        'IDENTITY_FILE_INVALID',
-        `${file} is not a Pigeon identity key; restore it from a backup (pigeon identity import <file>), or start with --new-identity to archive this data dir's history and start as a new user.`,
-        { cause },
-      )
-    }
+  const identity = readSecretFile(file, IDENTITY_FORMAT)
+  if (identity !== undefined) {
     if (owner !== undefined && identity.peerId !== owner) {
       throw new PigeonError(
         'IDENTITY_MISMATCH',
@@ -103,13 +91,14 @@ export async function loadOrCreateIdentity(dir: string, owner?: string): Promise
     )
   }
   ensureDataDir(dir)
-  const identity = await generateIdentity()
+  const made = await generateIdentity()
   try {
-    writeSecretFile(file, identityToBytes(identity))
+    // exclusive: a key is never replaced, even by a second start racing this one
+    writeSecretFile(file, identityToBytes(made), { exclusive: true })
   } catch (error) {
     throw storageError(error, file)
   }
-  return identity
+  return made
 }
 
 /** What an archive keeps out: the lock (held by whoever archives) and earlier archives. */

@@ -2,10 +2,9 @@
 // depends on the contract 'a way to deliver', not on libp2p or mqtt directly").
 // The LAN path (app/core/net) implements it now; the relay link (app/core/relay) later.
 import type { Envelope } from '../../shared/envelope.js'
+import type { PeerStatus } from '../../shared/status.js'
 
 export type PathName = 'lan' | 'relay'
-
-export type PeerStatus = 'online' | 'away' | 'busy'
 
 /** A peer's self-description, exchanged on connect and on change (a `profile` envelope). */
 export interface PeerProfile {

@@ -7,17 +7,19 @@
 import { EventEmitter } from 'node:events'
 import type { Identity } from '../../shared/identity.js'
 import { LIMITS } from '../../shared/limits.js'
-import type { DeliveryPath, PeerStatus } from './delivery.js'
+import type { PeerStatus } from '../../shared/status.js'
+import type { DeliveryPath } from './delivery.js'
 import { EngineEvents, type MessengerEvents, type PeerState } from './engine-events.js'
 import { GroupService } from './groups/group-service.js'
 import { inboundDispatcher } from './inbound/dispatch.js'
+import { silentLogger, type Logger } from './log.js'
 import { createInboundTexts } from './inbound/inbound-texts.js'
 import { releaseParked } from './inbound/parked.js'
 import { Outgoing } from './outgoing.js'
 import { PresenceTracker } from './presence.js'
 import { ensureMyProfile, ProfileService, type ProfileExchange } from './profile-service.js'
 import { References, type ConversationTarget } from './references.js'
-import type { BackoffPolicy } from './router/backoff.js'
+import type { BackoffPolicy } from '../../shared/backoff.js'
 import { OutboxRouter } from './router/outbox-router.js'
 import { SearchIndexTimer } from './search-index.js'
 import type {
@@ -56,8 +58,9 @@ export interface MessengerOptions {
   deliveryTimeoutMs?: number
   now?: () => number
   random?: () => number
-  /** problems worth a log line that are not the caller's (a refused envelope, a failed retry) */
-  onWarning?: (message: string, detail?: unknown) => void
+  /** where problems that are not the caller's go (a refused envelope, a failed retry): the
+   * program's pino logger (app/core/log.ts); silent when not given */
+  logger?: Logger
 }
 
 export const HISTORY_MAX_LIMIT = LIMITS.historyPage
@@ -81,7 +84,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   constructor(options: MessengerOptions) {
     super()
-    const { store, paths, onWarning } = options
+    const { store, paths } = options
+    const log = options.logger ?? silentLogger()
     const me = options.identity.peerId
     const now = options.now ?? Date.now
     const kick = (recipient: string): void => this.#router.kick(recipient)
@@ -96,7 +100,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       now,
       redial: options.redial,
       onChange: (peerId) => this.#events.peer(peerId),
-      onWarning,
+      log,
     })
     this.#events = new EngineEvents(this, store, (peer) => this.#presence.state(peer))
     this.#profiles = new ProfileService({
@@ -106,7 +110,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       now,
       onMine: (saved) => this.#events.profile(saved),
       onPeer: (peerId) => this.#events.peer(peerId),
-      onWarning,
+      log,
     })
     this.#router = new OutboxRouter({
       store,
@@ -119,12 +123,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       random: options.random,
       onMessageState: (message) => this.#events.state(message),
       reconnect: (recipient) => this.#presence.redial(recipient),
-      onAttemptFailed: (recipient, error) => onWarning?.(`delivery to ${recipient} failed`, error),
-      onPermanentFailure: (row, error) =>
-        onWarning?.(
-          `gave up on a ${row.kind} to ${row.recipient}: it can never be delivered`,
-          error,
-        ),
+      log,
     })
     this.#refs = new References(store, () => this.#groups)
     this.#groups = new GroupService({
@@ -140,7 +139,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       onMessages: (messages) => {
         for (const message of messages) this.#events.state(message)
       },
-      onWarning,
+      log,
     })
     this.#outgoing = new Outgoing({
       store,
@@ -150,9 +149,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       presence: this.#presence,
       events: this.#events,
       kick,
-      onWarning,
+      log,
     })
-    this.#searchIndex = new SearchIndexTimer(store, onWarning)
+    this.#searchIndex = new SearchIndexTimer(store, log)
     const inbound = inboundDispatcher({
       me,
       running: () => this.#running,
@@ -167,7 +166,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         profiles: this.#profiles,
         events: this.#events,
         kick,
-        onWarning,
+        log,
       },
     })
     // paths offer no way to remove an inbound handler, so the dispatcher checks running itself

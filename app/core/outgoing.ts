@@ -5,6 +5,7 @@ import { newMessageId, type Envelope } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
 import type { EngineEvents } from './engine-events.js'
 import type { GroupService } from './groups/group-service.js'
+import { errorText, type Logger } from './log.js'
 import { checkOutgoingText } from './outgoing-text.js'
 import type { PresenceTracker } from './presence.js'
 import type { ConversationTarget } from './references.js'
@@ -19,7 +20,8 @@ export interface OutgoingInit {
   presence: PresenceTracker
   events: EngineEvents
   kick: (recipient: string) => void
-  onWarning?: (message: string, detail?: unknown) => void
+  /** the engine's logger (app/core/log.ts) */
+  log: Logger
 }
 
 export class Outgoing {
@@ -88,7 +90,7 @@ export class Outgoing {
     try {
       await path.deliver(peerId, envelope)
     } catch (error) {
-      this.#init.onWarning?.(`typing to ${peerId} not delivered`, error)
+      this.#init.log.warn({ err: errorText(error) }, `typing to ${peerId} not delivered`)
     }
   }
 }

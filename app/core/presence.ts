@@ -2,6 +2,7 @@
 // redial of a peer that no path reaches: at each back-off retry of its queue, and when the LAN
 // probe finds it reachable only through the relay (router/direct-probe.ts).
 import type { DeliveryPath, PathEvents, PathName } from './delivery.js'
+import { errorText, type Logger } from './log.js'
 import type { PeerState } from './engine-events.js'
 import { DirectProbe } from './router/direct-probe.js'
 import type { PeerRow, Store } from './store/index.js'
@@ -16,7 +17,8 @@ export interface PresenceInit {
   redial?: (peerId: string, addresses: string[]) => Promise<void>
   /** a peer's presence changed (it came online or went offline on some path) */
   onChange: (peerId: string) => void
-  onWarning?: (message: string, detail?: unknown) => void
+  /** the engine's logger (app/core/log.ts) */
+  log: Logger
 }
 
 type Listeners = {
@@ -74,12 +76,12 @@ export class PresenceTracker {
 
   /** Redials the peer at its remembered addresses, once at a time. */
   redial(peerId: string): void {
-    const { redial, store, onWarning } = this.#init
+    const { redial, store, log } = this.#init
     const addresses = store.peers.get(peerId)?.addresses ?? []
     if (redial === undefined || addresses.length === 0 || this.#redialing.has(peerId)) return
     this.#redialing.add(peerId)
     redial(peerId, addresses)
-      .catch((error: unknown) => onWarning?.(`redial of ${peerId} failed`, error))
+      .catch((error: unknown) => log.warn({ err: errorText(error) }, `redial of ${peerId} failed`))
       .finally(() => this.#redialing.delete(peerId))
   }
 

@@ -5,7 +5,9 @@
 // (test/app/support/memory-path.ts carries them like the LAN does).
 import { PigeonError } from '../../shared/errors.js'
 import type { ProfileBody } from '../../shared/envelope.js'
-import type { PeerProfile, PeerStatus } from './delivery.js'
+import { isPeerStatus, PEER_STATUS_WORDS, type PeerStatus } from '../../shared/status.js'
+import type { PeerProfile } from './delivery.js'
+import { errorText, type Logger } from './log.js'
 import { checkColor, checkName, defaultColor } from './profile.js'
 import type { MeRow, Store } from './store/index.js'
 
@@ -26,10 +28,9 @@ export interface ProfileServiceInit {
   onMine: (me: MeRow) => void
   /** a peer's stored profile changed */
   onPeer: (peerId: string) => void
-  onWarning?: (message: string, detail?: unknown) => void
+  /** the engine's logger (app/core/log.ts) */
+  log: Logger
 }
-
-const STATUSES: readonly PeerStatus[] = ['online', 'away', 'busy']
 
 /** What the paths announce of my profile row. */
 export function profileBody(me: MeRow): ProfileBody {
@@ -69,8 +70,11 @@ export class ProfileService {
   }
 
   async setStatus(status: PeerStatus): Promise<MeRow> {
-    if (!STATUSES.includes(status)) {
-      throw new PigeonError('API_BAD_REQUEST', `Status is online, away or busy; not "${status}".`)
+    if (!isPeerStatus(status)) {
+      throw new PigeonError(
+        'API_BAD_REQUEST',
+        `Status is ${PEER_STATUS_WORDS}; not "${String(status)}".`,
+      )
     }
     return this.#save({ ...this.me(), status })
   }
@@ -91,7 +95,7 @@ export class ProfileService {
     try {
       await Promise.all(this.#init.exchanges.map((e) => e.setProfile(profileBody(saved))))
     } catch (error) {
-      this.#init.onWarning?.('could not publish my profile', error)
+      this.#init.log.warn({ err: errorText(error) }, 'could not publish my profile')
     }
     return saved
   }

@@ -1,17 +1,18 @@
 // Search indexing runs in batches off the inbound path (store migration 002): inbound texts only
 // queue themselves, and this timer indexes the queue every half second and once more at stop.
+import { errorText, type Logger } from './log.js'
 import type { Store } from './store/index.js'
 
 const SEARCH_INDEX_INTERVAL_MS = 500
 
 export class SearchIndexTimer {
   readonly #store: Store
-  readonly #onWarning: ((message: string, detail?: unknown) => void) | undefined
+  readonly #log: Logger
   #timer: NodeJS.Timeout | undefined
 
-  constructor(store: Store, onWarning?: (message: string, detail?: unknown) => void) {
+  constructor(store: Store, log: Logger) {
     this.#store = store
-    this.#onWarning = onWarning
+    this.#log = log
   }
 
   start(): void {
@@ -30,7 +31,7 @@ export class SearchIndexTimer {
     try {
       this.#store.messages.flushSearchIndex()
     } catch (error) {
-      this.#onWarning?.('search index update failed (retried later)', error)
+      this.#log.warn({ err: errorText(error) }, 'search index update failed (retried later)')
     }
   }
 }

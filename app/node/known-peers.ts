@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { PigeonError } from '../../shared/errors.js'
 import type { LanNetwork } from '../core/net/index.js'
 import type { Store } from '../core/store/index.js'
-import { errorText } from './error-text.js'
+import { errorText } from '../core/log.js'
 
 /** Throws PEER_ID_INVALID for a `--connect` address without /p2p/<PeerId> (before dialling any). */
 export function dialKnownPeers(

@@ -21,7 +21,6 @@ import { RelaySlot } from '../core/relay/slot.js'
 import { Store } from '../core/store/index.js'
 import { Cleanups } from './cleanups.js'
 import { createEngine } from './engine.js'
-import { errorText } from './error-text.js'
 import { dialKnownPeers } from './known-peers.js'
 import { wireRelay } from './relay-watch.js'
 import { createNodeServices } from './services.js'
@@ -99,7 +98,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         defaultName: defaultName(),
         redial: (peerId: string, addresses: string[]): Promise<void> =>
           lan.dialKnown(peerId, addresses),
-        onWarning: (message, detail) => log.warn({ err: errorText(detail) }, message),
+        logger: log.child({ layer: 'engine' }),
       },
       // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3)
       (profile) => [
@@ -148,7 +147,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       api: localApi,
       dataDir,
       port: options.apiPort,
-      onError: (error) => log.error({ err: errorText(error) }, 'API request failed'),
+      logger: log,
     })
     cleanups.add(() => api.close())
 

@@ -102,6 +102,7 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     myLink: [],
     doctor: [],
     groups: [],
+    group: ['Dinner'],
     createGroup: ['Lunch', ['bob']],
     addToGroup: [dinner.conversation, ['bob']],
     removeFromGroup: ['group:nosuchgroupxxxxxxxxx', ['bob']],

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { createServer, type AddressInfo } from 'node:net'
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createLan } from '../support/netns.js'
 import { newDataDir, runRelayExpectingExit, startRelayProcess } from '../support/relay-process.js'
@@ -87,6 +87,29 @@ test('a read-only data dir says so, not "in use by another relay process", exit 
     const line = oneLine(stderr)
     assert.match(line, /is on a read-only file system \(EROFS\).*Mount it read-write.*--data/)
     assert.doesNotMatch(line, /another relay process/)
+  }
+})
+
+test('a damaged relay.key, admin-token or invites.json is one line naming the file and what to do, exit 2', async (t) => {
+  // the same sentence the app gives for its damaged identity key (shared/node/secret-file.ts)
+  for (const [file, content, remedy] of [
+    ['relay.key', 'garbage', /Restore it from a backup of the data directory/],
+    ['admin-token', '\n', /Delete it: the next start makes a new token/],
+    ['invites.json', '{"codes":', /moving it away forgets the open codes/],
+  ] as const) {
+    const dir = newDataDir()
+    t.after(() => rmSync(dir, { recursive: true, force: true }))
+    writeFileSync(join(dir, file), content, { mode: 0o600 })
+    const { code, stderr } = await runRelayExpectingExit([
+      ...['--data', dir, '--host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0'],
+    ])
+    assert.equal(code, 2, file)
+    const line = oneLine(stderr)
+    assert.ok(
+      line.startsWith(`pigeon-relay: ${join(dir, file)} is damaged: it does not hold `),
+      line,
+    )
+    assert.match(line, remedy)
   }
 })
 

@@ -10,6 +10,7 @@
 //                   {req, cmd:'peers'} {req, cmd:'profile', name, color, status} {req, cmd:'stop'}
 import '../../shared/polyfills.js'
 import { createInterface } from 'node:readline'
+import { pino } from 'pino'
 import { createLanNetwork, type ChatLimits } from '../../app/core/net/index.js'
 import { isPigeonError } from '../../shared/errors.js'
 import { messageIdToString, newMessageId, type Envelope } from '../../shared/envelope.js'
@@ -30,12 +31,16 @@ const args = JSON.parse(process.argv[2] ?? '{}') as PeerArgs
 const out = (line: object): void => {
   process.stdout.write(`${JSON.stringify(line)}\n`)
 }
-const logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (details: object, message: string) => out({ event: 'log', level: 'warn', message, ...details }),
-  error: (details: object, message: string) => out({ event: 'log', level: 'error', message, ...details }),
-}
+// the node's warnings and errors as 'log' lines on stdout, through a pino destination of our own
+const logger = pino(
+  { level: 'warn', base: null, timestamp: false, formatters: { level: (label) => ({ level: label }) } },
+  {
+    write: (line: string) => {
+      const { msg, ...details } = JSON.parse(line) as { msg: string }
+      out({ event: 'log', message: msg, ...details })
+    },
+  },
+)
 
 const identity = await generateIdentity()
 let inboundCount = 0

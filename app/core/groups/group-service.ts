@@ -20,6 +20,7 @@ import type { Identity } from '../../../shared/identity.js'
 import { countChars } from '../../../shared/limits.js'
 import { isGroupId, newGroupId } from '../../../shared/topics.js'
 import type { PathName } from '../delivery.js'
+import type { Logger } from '../log.js'
 import type { ParkedText } from '../store/groups.js'
 import {
   groupOfConversation,
@@ -43,7 +44,8 @@ export interface GroupServiceOptions {
   onGroup: (group: GroupRow) => void
   /** my messages that moved on because a member they waited for left */
   onMessages?: (messages: MessageRow[]) => void
-  onWarning?: (message: string, detail?: unknown) => void
+  /** the engine's logger (app/core/log.ts) */
+  log: Logger
 }
 
 type GroupControlEnvelope = Extract<Envelope, { kind: 'group-control' }>
@@ -202,7 +204,7 @@ export class GroupService {
   async acceptControl(envelope: GroupControlEnvelope): Promise<void> {
     const { control } = envelope
     const refuse = (why: string): void =>
-      this.#options.onWarning?.(`refused a group change from ${envelope.sender}: ${why}`)
+      this.#options.log.warn(`refused a group change from ${envelope.sender}: ${why}`)
     if (!('group' in envelope.to) || envelope.to.group !== control.groupId) {
       refuse('it is not addressed to the group it changes')
       return

@@ -4,6 +4,7 @@ import type { EnvelopeOf, Kind } from '../../../shared/envelope.js'
 import type { PathName } from '../delivery.js'
 import type { EngineEvents } from '../engine-events.js'
 import type { GroupService } from '../groups/group-service.js'
+import type { Logger } from '../log.js'
 import type { ProfileService } from '../profile-service.js'
 import type { Store } from '../store/index.js'
 import type { InboundTexts } from './inbound-texts.js'
@@ -17,7 +18,8 @@ export interface InboundContext {
   events: EngineEvents
   /** something was queued for `recipient` (a receipt, an ack of a relayed change) */
   kick: (recipient: string) => void
-  onWarning?: (message: string, detail?: unknown) => void
+  /** the engine's logger (app/core/log.ts) */
+  log: Logger
 }
 
 /** Handles one envelope of kind K; resolves once what it changed is stored (delivery.ts). */

@@ -2,6 +2,7 @@
 // and named in a warning, and nothing is taken while the engine stops.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { pino } from 'pino'
 import { newMessageId, type Envelope } from '../../../shared/envelope.js'
 import { isPigeonError } from '../../../shared/errors.js'
 import { MemoryNetwork } from '../../../test/app/support/memory-path.js'
@@ -20,7 +21,12 @@ test('a kind without a handler (a file offer) is acked, so the sender stops, and
   const net = new MemoryNetwork()
   const warnings: string[] = []
   const alice = await makeNode(t, net, 'alice')
-  const bob = await makeNode(t, net, 'bob', { onWarning: (message) => warnings.push(message) })
+  // the warnings, through a pino destination of the test's own
+  const logger = pino(
+    { level: 'warn' },
+    { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) },
+  )
+  const bob = await makeNode(t, net, 'bob', { logger })
   net.up(alice.peerId)
   net.up(bob.peerId)
   await alice.path.deliver(bob.peerId, offer(alice.peerId, bob.peerId))

@@ -53,7 +53,7 @@ export function inboundDispatcher(init: InboundDispatchInit): InboundHandler {
     init.heardFrom(sender)
     const handler = HANDLERS[envelope.kind] as KindHandler<Kind> | undefined
     if (handler === undefined) {
-      init.context.onWarning?.(`ignored a ${envelope.kind} envelope from ${sender}`)
+      init.context.log.warn(`ignored a ${envelope.kind} envelope from ${sender}`)
       return
     }
     await handler(envelope as never, via, init.context)

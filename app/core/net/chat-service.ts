@@ -6,7 +6,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { ENVELOPE_LIMITS, encodeEnvelope, type Envelope } from '../../../shared/envelope.js'
 import { InboundSession } from './inbound-session.js'
-import { ThrottledLog, type NetLogger } from './logger.js'
+import type { Logger } from '../log.js'
+import { ThrottledLog } from './throttled-log.js'
 import { OutboundSession } from './outbound-session.js'
 import { TokenBucket } from './token-bucket.js'
 
@@ -41,7 +42,7 @@ export const DEFAULT_CHAT_LIMITS: ChatLimits = {
 
 export interface ChatServiceInit {
   limits: ChatLimits
-  logger: NetLogger
+  logger: Logger
   /** called for each valid envelope from `remotePeer` (already checked: sender === remotePeer) */
   accept: (remotePeer: string, envelope: Envelope) => Promise<void>
 }

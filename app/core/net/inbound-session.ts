@@ -8,7 +8,7 @@ import { isPermanentError, isPigeonError } from '../../../shared/errors.js'
 import { decodeEnvelope, type Envelope } from '../../../shared/envelope.js'
 import { replyPayload, FrameDecoder, MESSAGE_ID_BYTES, NackReason, type Reply } from './framing.js'
 import { FrameWriter } from './frame-writer.js'
-import type { ThrottledLog } from './logger.js'
+import type { ThrottledLog } from './throttled-log.js'
 import type { TokenBucket } from './token-bucket.js'
 
 export interface InboundSessionOptions {

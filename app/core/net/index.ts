@@ -16,7 +16,7 @@
  *   listenPort: settings.lanPort ?? 0,          // remembered; a taken port falls back to a free one
  *   mdns: true,                                 // false in tests in the root namespace
  *   profile: { name: 'Ada', color: 0x3366ff, status: 'online' },
- *   logger,                                     // pino (or a child): lan.warn on refused frames
+ *   logger,                                     // pino (app/core/log.ts), a child: warns on refused frames
  * })
  * lan.onInbound(async (envelope) => store.saveInbound(envelope))  // resolve = stored = acked
  * lan.on('peer:online', ({ peerId, addresses }) => store.rememberPeer(peerId, addresses))
@@ -38,7 +38,6 @@ import { LanNetwork, type LanNetworkInit } from './lan-network.js'
 export { LanNetwork, type LanEvents, type LanNetworkInit, type LanPeer } from './lan-network.js'
 export { CHAT_PROTOCOL, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
 export { PIGEON_MDNS_SERVICE, type MdnsOptions } from './node.js'
-export { silentLogger, type NetLogger } from './logger.js'
 
 /** Creates the LAN network; nothing listens or multicasts until `start()`. */
 export function createLanNetwork(init: LanNetworkInit): LanNetwork {

@@ -12,7 +12,7 @@ import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/e
 import type { Identity } from '../../../shared/identity.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
 import { ChatService, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
-import { silentLogger, type NetLogger } from './logger.js'
+import { silentLogger, type Logger } from '../log.js'
 import { createPigeonNode, type MdnsOptions } from './node.js'
 
 export interface LanEvents extends PathEvents {
@@ -43,7 +43,7 @@ export interface LanNetworkInit {
   /** my profile as announced to every peer on connect */
   profile: Omit<ProfileBody, 'version'> & { version?: number }
   limits?: Partial<ChatLimits>
-  logger?: NetLogger
+  logger?: Logger
   /** keep-alive ping interval, ms (link-loss detection) */
   pingInterval?: number
 }
@@ -69,7 +69,7 @@ export class LanNetwork implements DeliveryPath {
   private readonly peerStates = new Map<string, PeerState>()
   private readonly greeting = new Map<string, Promise<void>>()
   private readonly limits: ChatLimits
-  private readonly logger: NetLogger
+  private readonly logger: Logger
   private inbound: InboundHandler | undefined
   private myProfile: ProfileBody
   private node: Libp2p | undefined
@@ -79,7 +79,7 @@ export class LanNetwork implements DeliveryPath {
 
   constructor(private readonly init: LanNetworkInit) {
     this.limits = { ...DEFAULT_CHAT_LIMITS, ...init.limits }
-    this.logger = init.logger ?? silentLogger
+    this.logger = init.logger ?? silentLogger()
     this.myProfile = { ...init.profile, version: init.profile.version ?? Date.now() }
     this.events.setMaxListeners(100)
   }

@@ -201,7 +201,7 @@ test('a relay that refuses us, or is not there, is an error state in words, and 
     wrong.deliver(stranger.peerId, text(dave, stranger, 'hi')),
     (e) => isPigeonError(e) && e.code === 'PEER_UNREACHABLE',
   )
-  // retried with the refusal back-off (app/core/router/backoff.ts), each wait twice the last
+  // retried with the refusal back-off (shared/backoff.ts), each wait twice the last
   const waits = refusals.map((s) => (s.retryAt ?? 0) - (s.lastError?.at ?? 0))
   assert.ok(
     waits[0]! >= 90 && waits[1]! >= 1.8 * waits[0]! && waits[2]! >= 1.8 * waits[1]!,

@@ -22,8 +22,9 @@ import { createRelayToken } from '../../../shared/relay-token.js'
 import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
 import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
-import { backoffDelay, type BackoffPolicy } from '../router/backoff.js'
-import { silentLogger, type NetLogger } from '../net/logger.js'
+import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js'
+import { withTimeout } from '../../../shared/with-timeout.js'
+import { silentLogger, type Logger } from '../log.js'
 import { decodePresence, encodePresence, OFFLINE_PRESENCE } from './presence.js'
 import { parseRelayAddress, type RelayAddress } from './url.js'
 
@@ -49,7 +50,7 @@ export interface RelayLinkInit {
   /** mqtt://host:1883#<relayId> */
   url: string
   profile: ProfileBody
-  logger?: NetLogger
+  logger?: Logger
   connectTimeoutMs?: number
   /** a publish not PUBACKed within this long fails (the router retries later) */
   publishTimeoutMs?: number
@@ -111,7 +112,7 @@ export class RelayLink implements DeliveryPath {
   readonly #replay = new ReplayGuard()
   readonly #watched = new Set<string>()
   readonly #online = new Set<string>()
-  readonly #log: NetLogger
+  readonly #log: Logger
   #handler: InboundHandler | undefined
   #client: MqttClient | undefined
   #status: RelayStatus
@@ -125,7 +126,7 @@ export class RelayLink implements DeliveryPath {
     this.#init = init
     this.address = parseRelayAddress(init.url)
     this.#profile = init.profile
-    this.#log = init.logger ?? silentLogger
+    this.#log = init.logger ?? silentLogger()
     this.#status = { state: 'off', url: this.address.text }
     this.#events.setMaxListeners(50)
   }
@@ -176,23 +177,16 @@ export class RelayLink implements DeliveryPath {
     }
     const sealed = await seal(envelope, this.#init.identity, peerId)
     const timeoutMs = this.#init.publishTimeoutMs ?? 10_000
-    let timer: NodeJS.Timeout | undefined
     try {
-      await Promise.race([
+      await withTimeout(
         client.publishAsync(inboxTopic(peerId), Buffer.from(sealed), { qos: 1 }),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new PigeonError(
-                  'DELIVERY_TIMEOUT',
-                  `The relay did not confirm the message within ${timeoutMs / 1000} s.`,
-                ),
-              ),
-            timeoutMs,
-          )
-        }),
-      ])
+        timeoutMs,
+        () =>
+          new PigeonError(
+            'DELIVERY_TIMEOUT',
+            `The relay did not confirm the message within ${timeoutMs / 1000} s.`,
+          ),
+      )
     } catch (cause) {
       if (isPigeonError(cause)) throw cause
       throw new PigeonError(
@@ -200,8 +194,6 @@ export class RelayLink implements DeliveryPath {
         `The relay did not take the message: ${errorWords(cause)}.`,
         { cause },
       )
-    } finally {
-      clearTimeout(timer)
     }
   }
 

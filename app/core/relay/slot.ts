@@ -6,7 +6,7 @@ import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { Identity } from '../../../shared/identity.js'
 import type { DeliveryPath, InboundHandler } from '../delivery.js'
-import { silentLogger, type NetLogger } from '../net/logger.js'
+import { silentLogger, type Logger } from '../log.js'
 import { RelayLink, type RelayLinkEvents, type RelayStatus } from './link.js'
 import { parseRelayAddress } from './url.js'
 
@@ -15,7 +15,7 @@ export interface RelaySlotInit {
   profile: ProfileBody
   /** the relay address to start with, if any */
   url?: string
-  logger?: NetLogger
+  logger?: Logger
 }
 
 const FORWARDED = ['peer:online', 'peer:offline', 'path:up', 'profile', 'status'] as const
@@ -113,7 +113,7 @@ export class RelaySlot implements DeliveryPath {
   }
 
   #create(url: string): RelayLink {
-    const link = new RelayLink({ identity: this.#init.identity, url, profile: this.#profile, logger: this.#init.logger ?? silentLogger })
+    const link = new RelayLink({ identity: this.#init.identity, url, profile: this.#profile, logger: this.#init.logger ?? silentLogger() })
     if (this.#handler !== undefined) link.onInbound(this.#handler)
     link.watch(this.#watched)
     for (const [event, forward] of this.#forwarders) link.on(event as keyof RelayLinkEvents, forward)

@@ -6,7 +6,12 @@ import { DirectProbe } from './direct-probe.js'
 test('a peer reached only through the relay is redialled on a growing back-off until the LAN has it again', () => {
   let now = 0
   const dialled: Array<[string, number]> = []
-  const probe = new DirectProbe({ redial: (peerId) => dialled.push([peerId, now]), now: () => now, minDelayMs: 2_000, maxDelayMs: 8_000 })
+  const probe = new DirectProbe({
+    redial: (peerId) => dialled.push([peerId, now]),
+    now: () => now,
+    backoff: { baseMs: 2_000, maxMs: 8_000 },
+    random: () => 0.999_999,
+  })
   const paths = (...names: PathName[]): Set<PathName> => new Set(names)
 
   probe.update('bob', paths('lan', 'relay'))
@@ -28,5 +33,23 @@ test('a peer reached only through the relay is redialled on a growing back-off u
   probe.update('bob', paths('relay'))
   probe.update('bob', paths())
   for (; now <= 90_000; now += 500) probe.tick()
-  assert.equal(dialled.length, before, 'offline altogether: the router redials when something is queued')
+  assert.equal(
+    dialled.length,
+    before,
+    'offline altogether: the router redials when something is queued',
+  )
+})
+
+test('probes are jittered like every other retry (shared/backoff.ts): at the low end each wait is half', () => {
+  let now = 0
+  const dialled: number[] = []
+  const probe = new DirectProbe({
+    redial: () => dialled.push(now),
+    now: () => now,
+    backoff: { baseMs: 2_000, maxMs: 8_000 },
+    random: () => 0,
+  })
+  probe.update('bob', new Set<PathName>(['relay']))
+  for (now = 0; now <= 16_000; now += 500) probe.tick()
+  assert.deepEqual(dialled, [1_000, 3_000, 7_000, 11_000, 15_000])
 })

@@ -1,18 +1,23 @@
 // Finds the way back to direct delivery. A peer that the LAN reached before but that is now
 // reached only through the relay (a cut cable, a Wi-Fi hop, a sleeping switch port) would stay on
 // the relay until mDNS happens to announce it again — up to the mDNS interval. This redials its
-// remembered LAN addresses meanwhile, on an exponential back-off (2 s, 4 s, … 30 s), and stops
-// as soon as the LAN has it again or it goes offline altogether (the router's own retries redial
-// then, when something is queued for it).
+// remembered LAN addresses meanwhile, on the shared exponential back-off (shared/backoff.ts:
+// 1–2 s, 2–4 s, … up to 15–30 s, jittered so the peers one cut cable took off the LAN are not
+// all redialled in the same tick), and stops as soon as the LAN has it again or it goes offline
+// altogether (the router's own retries redial then, when something is queued for it).
+import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js'
 import type { PathName } from '../delivery.js'
+
+const PROBE_BACKOFF: BackoffPolicy = { baseMs: 2_000, maxMs: 30_000 }
 
 export interface DirectProbeOptions {
   /** tries the peer's remembered LAN addresses; success shows as a LAN 'peer:online' */
   redial: (peerId: string) => void
   now?: () => number
-  /** first wait after the peer left the LAN, then doubled per attempt up to maxDelayMs */
-  minDelayMs?: number
-  maxDelayMs?: number
+  /** the waits between probes: the first after the peer left the LAN, then doubled per attempt */
+  backoff?: BackoffPolicy
+  /** [0, 1) for the jitter; tests pass a fixed one */
+  random?: () => number
   /** how often due probes are looked for */
   tickMs?: number
 }
@@ -20,7 +25,7 @@ export interface DirectProbeOptions {
 export class DirectProbe {
   readonly #options: DirectProbeOptions
   readonly #now: () => number
-  readonly #due = new Map<string, { at: number; delay: number }>()
+  readonly #due = new Map<string, { at: number; attempts: number }>()
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: DirectProbeOptions) {
@@ -47,8 +52,7 @@ export class DirectProbe {
       return
     }
     if (this.#due.has(peerId)) return
-    const delay = this.#options.minDelayMs ?? 2_000
-    this.#due.set(peerId, { at: this.#now() + delay, delay })
+    this.#due.set(peerId, { at: this.#now() + this.#delay(0), attempts: 0 })
   }
 
   /** Redials every peer whose probe is due (the timer calls this; tests may too). */
@@ -56,10 +60,15 @@ export class DirectProbe {
     const now = this.#now()
     for (const [peerId, entry] of this.#due) {
       if (entry.at > now) continue
-      const delay = Math.min(entry.delay * 2, this.#options.maxDelayMs ?? 30_000)
-      this.#due.set(peerId, { at: now + delay, delay })
+      const attempts = entry.attempts + 1
+      this.#due.set(peerId, { at: now + this.#delay(attempts), attempts })
       this.#options.redial(peerId)
     }
+  }
+
+  #delay(attempts: number): number {
+    const { backoff = PROBE_BACKOFF, random = Math.random } = this.#options
+    return backoffDelay(attempts, backoff, random)
   }
 
   /** Peers being probed (for tests). */

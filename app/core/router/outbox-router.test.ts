@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
 import { test, type TestContext } from 'node:test'
+import { pino } from 'pino'
 import { generateIdentity } from '../../../shared/identity.js'
 import { newMessageId, type Envelope } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
@@ -19,6 +20,7 @@ test('each failure pushes the next attempt further out, up to the cap; coming on
   const store = Store.open(':memory:')
   let clock = 1_000_000
   const redials: string[] = []
+  const logged: Array<{ msg: string; err?: string }> = []
   // random 0: each delay is exactly half its ceiling; long base so no timer fires during the test
   const router = new OutboxRouter({
     store,
@@ -28,6 +30,7 @@ test('each failure pushes the next attempt further out, up to the cap; coming on
     now: () => clock,
     reconnect: (recipient) => redials.push(recipient),
     random: () => 0,
+    log: pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
   })
   t.after(() => {
     router.stop()
@@ -50,6 +53,14 @@ test('each failure pushes the next attempt further out, up to the cap; coming on
   assert.deepEqual(delays, [30_000, 60_000, 120_000, 120_000, 120_000])
   // each retry that found no path asked for the peer to be redialled
   assert.deepEqual(redials, [peer, peer, peer, peer, peer])
+  // and was logged to the logger the router was given, one line with the reason
+  assert.deepEqual(
+    logged.map(({ msg, err }) => [msg, err]),
+    Array(5).fill([
+      `delivery to ${peer} failed`,
+      `No path reaches ${peer} now; its messages stay queued.`,
+    ]),
+  )
   // not due yet: a kick does not try again
   router.kick(peer)
   await router.settled()

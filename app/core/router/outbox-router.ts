@@ -20,7 +20,9 @@ import {
   type OutboxRow,
   type Store,
 } from '../store/index.js'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../../shared/backoff.js'
+import { withTimeout } from '../../../shared/with-timeout.js'
+import { errorText, silentLogger, type Logger } from '../log.js'
 
 export interface OutboxRouterOptions {
   store: Store
@@ -42,15 +44,13 @@ export interface OutboxRouterOptions {
   random?: () => number
   /** a text message moved forward because a path acked it, or failed for good */
   onMessageState?: (message: MessageRow) => void
-  /** a row was given up on because its error is permanent (for logs; a text is marked failed) */
-  onPermanentFailure?: (row: OutboxRow, error: unknown) => void
   /**
    * No path reaches the peer at a retry: try to bring it back (the LAN network redials its last
    * known addresses); success shows up as a 'peer:online' event, which wakes the queue.
    */
   reconnect?: (recipient: string) => void
-  /** an attempt failed (for logs); the row stays queued */
-  onAttemptFailed?: (recipient: string, error: unknown) => void
+  /** where a failed attempt (the row stays queued) and a row given up on are logged; default silent */
+  log?: Logger
 }
 
 interface RecipientQueue {
@@ -82,6 +82,7 @@ export class OutboxRouter {
   readonly #me: string
   readonly #paths: readonly DeliveryPath[]
   readonly #backoff: BackoffPolicy
+  readonly #log: Logger
   readonly #timeoutMs: number
   readonly #window: number
   readonly #now: () => number
@@ -101,6 +102,7 @@ export class OutboxRouter {
     this.#me = options.me
     this.#paths = options.paths
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF
+    this.#log = options.log ?? silentLogger()
     this.#timeoutMs = options.deliveryTimeoutMs ?? 15_000
     this.#window = Math.max(1, Math.min(options.maxInFlight ?? 32, LIMITS.receiptIds))
     this.#now = options.now ?? Date.now
@@ -187,7 +189,7 @@ export class OutboxRouter {
         let failed: OutboxRow | undefined
         if (!this.#paths.some((path) => path.canReach(recipient))) {
           this.#options.reconnect?.(recipient)
-          this.#options.onAttemptFailed?.(
+          this.#attemptFailed(
             recipient,
             new PigeonError(
               'PEER_UNREACHABLE',
@@ -213,7 +215,7 @@ export class OutboxRouter {
       }
     } catch (error) {
       // a store error (disk full, closed during shutdown): try again later rather than crash
-      this.#options.onAttemptFailed?.(recipient, error)
+      this.#attemptFailed(recipient, error)
       if (this.#running) this.#schedule(recipient, queue, this.#now() + this.#backoff.maxMs)
     } finally {
       queue.draining = false
@@ -280,7 +282,12 @@ export class OutboxRouter {
         }
       })
     })
-    for (const { row, error } of given) this.#options.onPermanentFailure?.(row, error)
+    for (const { row, error } of given) {
+      this.#log.warn(
+        { err: errorText(error) },
+        `gave up on a ${row.kind} to ${row.recipient}: it can never be delivered`,
+      )
+    }
     for (const message of moved) this.#options.onMessageState?.(message)
     return failed
   }
@@ -327,14 +334,27 @@ export class OutboxRouter {
     for (const path of this.#paths) {
       if ((path.name === 'relay' && !viaRelay) || !path.canReach(recipient)) continue
       try {
-        await withTimeout(path.deliver(recipient, envelope), this.#timeoutMs)
+        const ms = this.#timeoutMs
+        await withTimeout(
+          path.deliver(recipient, envelope),
+          ms,
+          () =>
+            new PigeonError(
+              'DELIVERY_TIMEOUT',
+              `No ack within ${ms} ms; the message stays queued.`,
+            ),
+        )
         return { path: path.name }
       } catch (error) {
         if (isPermanentError(error)) return { permanent: error }
-        this.#options.onAttemptFailed?.(recipient, error)
+        this.#attemptFailed(recipient, error)
       }
     }
     return undefined
+  }
+
+  #attemptFailed(recipient: string, error: unknown): void {
+    this.#log.warn({ err: errorText(error) }, `delivery to ${recipient} failed`)
   }
 
   #envelopeFor(recipient: string, batch: OutboxRow[], now: number): Envelope | undefined {
@@ -405,18 +425,4 @@ function windowItems(rows: OutboxRow[], now: number): OutboxRow[][] {
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new PigeonError('DELIVERY_TIMEOUT', `No ack within ${ms} ms; the message stays queued.`),
-        ),
-      ms,
-    )
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -1,7 +1,8 @@
 // Me (my own profile) and the peers I know: their signed profile as last received, and where and
 // when I last saw them.
 import type { Database, Statement } from 'better-sqlite3'
-import type { PeerProfile, PeerStatus } from '../delivery.js'
+import type { PeerStatus } from '../../../shared/status.js'
+import type { PeerProfile } from '../delivery.js'
 import type { MeRow, PeerRow } from './types.js'
 
 interface PeerSql {

@@ -1,7 +1,8 @@
 // Rows as the rest of app/core sees them (camelCase, ids as bytes). SQL column names stay in the
 // repository files that read and write them.
 import type { GroupDocument } from '../../../shared/group.js'
-import type { PathName, PeerStatus } from '../delivery.js'
+import type { PeerStatus } from '../../../shared/status.js'
+import type { PathName } from '../delivery.js'
 
 /** Outgoing: pending (in outbox) → sent (stored by the relay) → delivered (receiver acked) → read;
  * or failed (a permanent error: it can never be delivered; MessageRow.failure says why).

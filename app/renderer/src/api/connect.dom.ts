@@ -3,6 +3,7 @@
 // (never sent to a server, kept out of history), and /api on the same origin leads to the node,
 // spoken by app/api's own client (the one the CLI uses). Either way the screens get the API's
 // own methods, names and types; in a browser also the event stream's up and down.
+import { backoffDelay, type BackoffPolicy } from '../../../../shared/backoff.js'
 import { PigeonError } from '../../../../shared/errors.js'
 import { ApiClient } from '../../../api/client.js'
 import type { MessengerApi, MessengerEvent, Unsubscribe } from '../../../api/contract.js'
@@ -26,8 +27,8 @@ export interface Connection {
 }
 
 const TOKEN_KEY = 'pigeon.token'
-const RECONNECT_MIN_MS = 500
-const RECONNECT_MAX_MS = 4000
+/** reopening the event stream: 250–500 ms after the first drop, doubling up to 2–4 s (shared/backoff.ts) */
+const RECONNECT: BackoffPolicy = { baseMs: 500, maxMs: 4000 }
 
 /** The token from `#token=…` (then removed from the address bar), or the one this tab kept. */
 export function takeToken(): string | undefined {
@@ -54,7 +55,7 @@ function reconnecting(client: ApiClient): Connection {
   const subscribe = (listener: (event: MessengerEvent) => void): Unsubscribe => {
     let stopped = false
     let up = false
-    let retryMs = RECONNECT_MIN_MS
+    let failures = 0
     let timer: ReturnType<typeof setTimeout> | undefined
     let current: Unsubscribe | undefined
     const retry = async (): Promise<void> => {
@@ -75,13 +76,13 @@ function reconnecting(client: ApiClient): Connection {
           up = false
           tell(false)
         }
-        timer = setTimeout(() => void retry(), retryMs)
-        retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS)
+        timer = setTimeout(() => void retry(), backoffDelay(failures, RECONNECT))
+        failures += 1
       })
       current = stream.unsubscribe
       stream.open.then(
         () => {
-          retryMs = RECONNECT_MIN_MS
+          failures = 0
           if (!up) {
             up = true
             tell(true)

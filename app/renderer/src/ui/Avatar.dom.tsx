@@ -1,10 +1,11 @@
+import type { PeerStatus } from '../../../api/contract.js'
 import { colorCss, initials, textOn } from './format.dom.js'
 
 export function Avatar(props: {
   name: string
   color: number | null | undefined
   size?: 'small' | 'large'
-  presence?: 'online' | 'away' | 'busy' | 'offline'
+  presence?: PeerStatus | 'offline'
   /** a group's avatar: rounded square, so it never reads as a person */
   group?: boolean
 }) {

@@ -1,11 +1,11 @@
 // A checkbox list of known peers, the ones online first: who goes into a new group, or who is
 // added to one. Shared by the New group dialog and the group info panel.
 import { useTranslation } from 'react-i18next'
-import type { PeerView } from '../../../api/contract.js'
+import type { PeerStatus, PeerView } from '../../../api/contract.js'
 import { Avatar } from './Avatar.dom.js'
 import { peerName } from './format.dom.js'
 
-export function presenceOf(peer: PeerView | undefined): 'online' | 'away' | 'busy' | 'offline' {
+export function presenceOf(peer: PeerView | undefined): PeerStatus | 'offline' {
   if (peer === undefined || !peer.online) return 'offline'
   return peer.status ?? 'online'
 }

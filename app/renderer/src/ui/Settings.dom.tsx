@@ -2,7 +2,7 @@
 // language (follows the OS unless chosen), theme (follows the OS).
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { LIMITS } from '../../../api/contract.js'
+import { LIMITS, PEER_STATUSES } from '../../../api/contract.js'
 import type { PeerStatus } from '../../../api/contract.js'
 import { chooseLanguage, languageChoice, type LanguageChoice } from '../i18n/index.dom.js'
 import { notificationsEnabled, setNotificationsEnabled } from './notifications.dom.js'
@@ -103,7 +103,7 @@ export function Settings() {
             value={me.status}
             onChange={(e) => void store.setStatus(e.target.value as PeerStatus)}
           >
-            {(['online', 'away', 'busy'] as const).map((s) => (
+            {PEER_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`me.status.${s}`)}
               </option>

@@ -2,7 +2,12 @@
 // groups and earlier conversations, each with an unread count.
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { PeerStatus, ConversationView, PeerView } from '../../../api/contract.js'
+import {
+  PEER_STATUSES,
+  type PeerStatus,
+  type ConversationView,
+  type PeerView,
+} from '../../../api/contract.js'
 import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName, relativeLabel } from './format.dom.js'
@@ -16,7 +21,7 @@ interface Row {
   name: string
   color: number | null
   /** undefined for a group: it has no presence */
-  presence?: 'online' | 'away' | 'busy' | 'offline'
+  presence?: PeerStatus | 'offline'
   group?: boolean
   unread: number
   detail?: string
@@ -131,7 +136,7 @@ export function Sidebar() {
               onChange={(e) => void store.setStatus(e.target.value as PeerStatus)}
               data-testid="status-select"
             >
-              {(['online', 'away', 'busy'] as const).map((s) => (
+              {PEER_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {t(`me.status.${s}`)}
                 </option>

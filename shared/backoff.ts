@@ -1,5 +1,7 @@
-// Retry delays for the outbox: exponential, capped, with "equal jitter" (half fixed, half random)
-// so peers that failed together do not all retry in the same instant.
+// The one retry delay: exponential, capped, with "equal jitter" (half fixed, half random) so
+// peers that failed together do not all retry in the same instant. Used by the outbox's retries
+// (app/core/router/outbox-router.ts), the relay link's reconnects (app/core/relay/link.ts,
+// docs/protocol.md §5) and the LAN probe (app/core/router/direct-probe.ts), each with its policy.
 
 export interface BackoffPolicy {
   /** delay after the first failure */
