@@ -1,6 +1,7 @@
-// A QoS 1 PUBLISH is acknowledged only once it is stored (DESIGN.md "The router": the sender
-// marks a message "sent" and drops it from its outbox on PUBACK; so a PUBACK must mean "on disk
-// in every persistent subscriber's queue", or a kill -9 of the relay loses it).
+// A QoS 1 PUBLISH is acknowledged only once it is stored (docs/relay.md "Guarantees"): on PUBACK
+// the sender marks a message "sent" and stops publishing it to the relay, leaving it there until
+// the recipient's delivered receipt (docs/architecture.md §4); so a PUBACK must mean "on disk in
+// every persistent subscriber's queue", or a kill -9 of the relay loses it.
 //
 // aedes 1.2 does it the other way round. In lib/handlers/publish.js:92-96 the QoS 1 case writes
 // the PUBACK first and calls broker.publish only in that write's callback; broker.publish

@@ -1,4 +1,4 @@
-// Who may subscribe, publish and receive where (DESIGN.md "The relay", docs/protocol.md §4).
+// Who may subscribe, publish and receive where (docs/relay.md "Guarantees", docs/protocol.md §4).
 // The predicates are shared/topics.ts, so app and relay cannot disagree; this file adds what only
 // the relay can know: group documents, queue caps, rates, sizes, retain rules.
 //

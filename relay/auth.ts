@@ -1,4 +1,4 @@
-// CONNECT authentication (DESIGN.md "Identity", docs/protocol.md §5): client id = username =
+// CONNECT authentication (docs/relay.md "Authentication", docs/protocol.md §5): client id = username =
 // the user's PeerId, password = a fresh relay token signed by that key for this relay.
 // Anything else is refused with a CONNACK return code that says which kind of problem it is
 // (below), counted in pigeon_relay_auth_refusals_total{reason} and logged.

@@ -1,4 +1,4 @@
-// Group membership as the relay enforces it (DESIGN.md "Groups", shared/group.ts). The newest
+// Group membership as the relay enforces it (docs/protocol.md §7, shared/group.ts). The newest
 // signed document of each group is the retained message on its group-meta topic, so the store
 // that cluster nodes already share is also the membership store: at start a node reads every
 // retained document, and it follows changes any node accepts through the broker's emitter

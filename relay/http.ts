@@ -1,4 +1,4 @@
-// The relay's HTTP side (DESIGN.md "The relay"): health, Prometheus metrics, the admin API behind
+// The relay's HTTP side (docs/relay.md): health, Prometheus metrics, the admin API behind
 // a bearer token kept in the data dir, invite redemption and the file blob store (blob-http.ts).
 // Not the real-time path.
 import { timingSafeEqual } from 'node:crypto'

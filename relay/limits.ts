@@ -1,4 +1,4 @@
-// Limits that protect the relay (DESIGN.md "The relay"): the aedes options, a per-identity
+// Limits that protect the relay (docs/relay.md "Limits"): the aedes options, a per-identity
 // publish rate, and a cap on packet size enforced while bytes arrive (mqtt-packet would
 // otherwise buffer a packet of any announced length, up to 256 MiB [MQTT-2.2.3]).
 import type { Client } from 'aedes'

@@ -1,5 +1,5 @@
-// Where queued messages, sessions, retained presence and group documents live (DESIGN.md "The
-// relay"). Default: aedes-persistence-level over classic-level in <data>/store — embedded, on
+// Where queued messages, sessions, retained presence and group documents live (docs/relay.md
+// "Guarantees"). Default: aedes-persistence-level over classic-level in <data>/store — embedded, on
 // disk, survives kill -9 (LevelDB's log is written before a put returns). --redis: cluster mode,
 // aedes-persistence-redis for state and mqemitter-redis for fan-out between relay processes.
 import { join } from 'node:path'

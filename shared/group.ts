@@ -1,4 +1,4 @@
-// The signed membership document of a group (DESIGN.md "Groups"). The relay keeps the newest one
+// The signed membership document of a group (docs/protocol.md §7). The relay keeps the newest one
 // as the retained message on groupMetaTopic(groupId) — the store every cluster node already
 // shares — and enforces group topics from it. Neither the relay nor an impostor can change a
 // group: every version is signed by its owner, by an admin the owner named, or (to leave) by the

@@ -1,5 +1,5 @@
 // A user is an Ed25519 key pair; its libp2p PeerId (12D3KooW…) is the user's address on the LAN
-// and on the relay alike (DESIGN.md "Identity"). Keys come from @libp2p/crypto so the same
+// and on the relay alike (docs/protocol.md §1). Keys come from @libp2p/crypto so the same
 // object is libp2p's node key; storing the bytes on disk is the caller's job (app/core, relay/).
 import {
   generateKeyPair,

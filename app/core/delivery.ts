@@ -1,6 +1,6 @@
-// The contract between the router and the ways a message can travel (STYLE.md: "the router
-// depends on the contract 'a way to deliver', not on libp2p or mqtt directly").
-// The LAN path (app/core/net) implements it now; the relay link (app/core/relay) later.
+// The contract between the router and the ways a message can travel (docs/architecture.md §3
+// "The DeliveryPath contract"): the router knows nothing of libp2p or MQTT, a path nothing of the
+// store. Implemented by the LAN path (app/core/net) and the relay path (app/core/relay/slot.ts).
 import type { Envelope } from '../../shared/envelope.js'
 import type { PeerStatus } from '../../shared/status.js'
 

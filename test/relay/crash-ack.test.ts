@@ -1,6 +1,7 @@
-// "Every message is either on disk or acknowledged by whoever holds it next": a sender deletes
-// its outbox row on PUBACK, so a PUBACK from the relay must mean the message is in the offline
-// subscriber's queue on disk. Each round kills the relay with SIGKILL the moment the sender sees
+// "Every message is either on disk or acknowledged by whoever holds it next": once a sender has
+// the relay's PUBACK it stops publishing the message there (its row waits for the recipient's
+// receipt), so a PUBACK from the relay must mean the message is in the offline subscriber's
+// queue on disk. Each round kills the relay with SIGKILL the moment the sender sees
 // the PUBACK of message k (from inside mqtt.js' publish callback, while later messages are still
 // in flight), restarts it on the same data dir, and checks that every PUBACKed message reaches
 // the subscriber. Unacknowledged ones may or may not arrive (the sender still holds them).

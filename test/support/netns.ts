@@ -1,8 +1,8 @@
 // A LAN on this machine, built from network namespaces (needs root): one "switch" namespace
 // holding a bridge, and N host namespaces, each with a veth cable plugged into that bridge.
 // The subnet (10.77.0.0/24 by default) exists only inside these namespaces, so nothing a test
-// sends can leave them, and mDNS multicast stays on the test's own bridge (DESIGN.md "How it is
-// tested"). Both ends of every cable are created from inside the switch namespace: no interface
+// sends can leave them, and mDNS multicast stays on the test's own bridge (docs/architecture.md §6
+// "How it is tested"). Both ends of every cable are created from inside the switch namespace: no interface
 // is ever added to, or named in, the root namespace.
 //
 //   const lan = await createLan({ hosts: 3 })

@@ -1,5 +1,5 @@
 // Two LANs behind NAT routers and a relay on a "public" segment between them, all in network
-// namespaces this test makes (DESIGN.md "How it is tested"; issue 5):
+// namespaces this test makes (docs/architecture.md §6 "How it is tested"):
 //
 //   a1 10.81.1.1 ─┐                                           ┌─ b1 10.81.2.1
 //   a2 10.81.1.2 ─┴─ [na: br0 10.81.1.254 | NAT | wan 198.18.0.2] ─┐

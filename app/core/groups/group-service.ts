@@ -1,4 +1,4 @@
-// Groups in the app (DESIGN.md "Groups", docs/protocol.md §7): making and taking membership
+// Groups in the app (docs/protocol.md §7, §8): making and taking membership
 // changes. A change is a new version of the group's signed document; it is stored and queued to
 // every member who must hear of it (the old members and the new) in the same transaction, and
 // the outbox router carries it like a message — direct when the member is reachable, sealed

@@ -1,5 +1,5 @@
 // The libp2p node of a Pigeon user: TCP + Noise + yamux, identify and ping, and mDNS discovery
-// with Pigeon's own service name so only Pigeon peers are found (DESIGN.md "connection" layer).
+// with Pigeon's own service name so only Pigeon peers are found (docs/architecture.md §1, the connection layer).
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'

@@ -1,5 +1,5 @@
 // The relay link: the router's `relay` DeliveryPath over one MQTT 3.1.1 connection (mqtt.js 5)
-// to pigeon-relay (DESIGN.md "Messages: Relayed"; docs/protocol.md §3–§5).
+// to pigeon-relay (docs/architecture.md §3 "Delivery paths"; docs/protocol.md §3–§5).
 //
 // - Authenticates with a fresh shared/ relay token on every connect (tokens are single-use),
 //   so mqtt.js's own reconnect is off and this class reconnects with back-off and jitter.

@@ -1,4 +1,4 @@
-// Drains the outbox (DESIGN.md "The router", docs/protocol.md §6 "Delivery"): for each recipient,
+// Drains the outbox (docs/architecture.md §4, docs/protocol.md §6 "Delivery"): for each recipient,
 // the rows go out strictly in queue order over the first path that can reach the peer ('lan'
 // before 'relay'). A LAN ack removes the row and moves the message forward. A relay's PUBACK only
 // means the relay holds it: the row stays, marked relayed, until the recipient's delivered receipt

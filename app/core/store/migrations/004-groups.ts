@@ -1,4 +1,4 @@
-// Schema 4: groups in the app (DESIGN.md "Groups", docs/protocol.md §7).
+// Schema 4: groups in the app (docs/protocol.md §7, §8).
 // - groups: the newest signed membership document of each group I know, decoded into columns for
 //   lookups (a group I left or was removed from stays, with its history; whether I am in it is
 //   read from its members, never stored twice);

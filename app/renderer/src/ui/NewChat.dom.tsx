@@ -1,5 +1,5 @@
 // Starting a conversation with someone who is not on this LAN: their PeerId is their address,
-// on the LAN and on the relay alike (DESIGN.md "Identity"); the router picks the path.
+// on the LAN and on the relay alike (docs/protocol.md §1); the router picks the path.
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useAppState, useStore } from './context.dom.js'
