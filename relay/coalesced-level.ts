@@ -15,7 +15,7 @@ const DELETED = Symbol('deleted')
 const RECENT_KEYS = 20_000
 // Read only by iterating (aedes-persistence-level loads subscriptions at start and streams
 // retained messages), never by get: keeping them would only hold memory — 20,000 retained group
-// documents of up to 96 KiB, or a large SUBSCRIBE's subscriptions (issue 10 item 9).
+// documents of up to 96 KiB, or a large SUBSCRIBE's subscriptions.
 const NEVER_GOT = ['subscriptions:', 'retained:']
 
 export function coalescedLevel(db: ClassicLevel<string, Buffer>): ClassicLevel<string, Buffer> {

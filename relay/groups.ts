@@ -83,7 +83,7 @@ export class GroupRegistry implements GroupMembership {
 
   /**
    * A retained document is kept until a newer one replaces it, so what one key may leave on the
-   * relay is bounded (issue 10 item 9: 100 groups of 55 KB each were all kept). The owner is
+   * relay is bounded (docs/relay.md "Limits"; unbounded, 100 groups of 55 KB each were all kept). The owner is
    * charged: only the owner creates a group, and admins edit it on the owner's behalf.
    */
   #checkQuota(next: SignedGroupDocument, bytes: number): void {

@@ -1,7 +1,7 @@
 // Work the relay must let finish before it closes its store (docs/relay.md "Shutdown"): a
 // SIGTERM while publishes were being checked or stored, or a long SUBSCRIBE was being written,
 // closed LevelDB under them, and the next call's LEVEL_DATABASE_NOT_OPEN went unhandled and took
-// the process down with exit code 1 (issue 10 item 9). Every persistence call and every publish
+// the process down with exit code 1. Every persistence call and every publish
 // check is tracked here, and every stream read from the store; close() waits until none is left
 // (or a few seconds have passed), then closes the store.
 

@@ -30,12 +30,12 @@ const MAX_BUCKETS = 100_000
  * Token bucket per identity (the PeerId, which is the client id): `rate` publishes per second
  * sustained, `burst` at once. A publish over the rate waits for its token (back-pressure, since
  * aedes handles a client's packets in order); one that would wait more than `maxWaitMs` is
- * refused instead. A bucket outlives the connection, so reconnecting does not refill it (issue 10
- * item 9: six connections of 480 publishes each passed a burst of 500); one that has refilled
- * to `burst` holds nothing a new bucket would not, and is forgotten, so the map stays as small as
- * the set of keys that published in the last burst/rate seconds. One node counts its own
- * connections: in cluster mode a key that spreads its connections over n nodes gets n times
- * the rate (docs/relay.md "Guarantees").
+ * refused instead. A bucket outlives the connection, so reconnecting does not refill it
+ * (docs/relay.md "Limits"; a bucket per connection let six connections of 480 publishes each
+ * pass a burst of 500); one that has refilled to `burst` holds nothing a new bucket would not,
+ * and is forgotten, so the map stays as small as the set of keys that published in the last
+ * burst/rate seconds. One node counts its own connections: in cluster mode a key that spreads its
+ * connections over n nodes gets n times the rate (docs/relay.md "Guarantees").
  */
 export class PublishRateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>()

@@ -1,8 +1,9 @@
 // How many messages each client has queued, in all and per sender (docs/relay.md "Offline
 // queues"): the numbers the inbox cap and the sender shares are checked against. One node keeps
 // them in memory (MemoryCounts); a cluster keeps them in Redis (RedisCounts), so every node
-// checks against the same numbers, changed atomically by a Lua script (issue 10 item 3: per-node
-// counts over-counted a queue that another node had drained, and under-counted one it had not seen).
+// checks against the same numbers, changed atomically by a Lua script (docs/relay.md
+// "Cluster mode"; per-node counts over-counted a queue that another node had drained, and
+// under-counted one it had not seen).
 //
 // `admit` decides for every subscriber of one packet at once and counts the admitted ones; with
 // `strict` (an inbox: the sender is refused rather than the message skipped) it admits none when

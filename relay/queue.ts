@@ -8,7 +8,7 @@
 // the enqueue (ack-after-store.ts), so a message is either counted and stored, or refused before
 // it is acknowledged. (Deciding in authorizePublish instead let a whole socket read's worth of
 // publishes pass one count, and the enqueue then skipped what did not fit — PUBACKed, not
-// stored: issue 10 item 2.)
+// stored.)
 // - inbox topics: a message over the inbox cap, or over its sender's share of it, fails the
 //   enqueue: no PUBACK, the connection closes [MQTT-3.3.5-2], and the sender keeps the message;
 // - group topics: the message is queued for the other members and skipped for the full one

@@ -3,7 +3,7 @@
 // aedes 1.2 stores a persistent session's SUBSCRIBE badly (lib/handlers/subscribe.js
 // storeSubscriptions): once per granted topic it writes the packet's *whole* topic list, as the
 // client asked for it — n² writes for n topics (one SUBSCRIBE of 800 presence topics stalled the
-// relay for 17 s and grew it by 2.5 GiB, issue 10 item 9), the requested QoS rather than the
+// relay for 17 s and grew it by 2.5 GiB), the requested QoS rather than the
 // granted one, and topics the ACL refused, which then match messages and queue them for the
 // client. This wraps persistence.addSubscriptions to write each granted topic once, with the QoS
 // granted, and nothing else.

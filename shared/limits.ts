@@ -1,4 +1,4 @@
-// Every size and count limit of the protocol and the app, in one table (issue 10 item 4): the
+// Every size and count limit of the protocol and the app, in one table (docs/protocol.md §2 "Limits"): the
 // envelope codec, the group document, the engine's checks, the local API's schemas and the UI all
 // read these, so a value a check lets through is one every later step accepts too. Characters are
 // counted as Unicode code points (countChars), everywhere.

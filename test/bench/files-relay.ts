@@ -1,8 +1,9 @@
-// `npm run bench -- files-relay [--mib N]`: the relay path of a file transfer (issue 11,
-// `relay_mib_s`). A file of N MiB (default 200) is encrypted as it is read (docs/protocol.md §12),
-// uploaded to a real `pigeon-relay` on loopback in 16 MiB pieces (each fsync'd before it is
-// answered), downloaded and decrypted as it arrives, and its SHA-256 compared. The reference in
-// the same run: the same download without decryption (HTTP + disk alone).
+// `npm run bench -- files-relay [--mib N]`: the relay path of a file transfer (`relay_mib_s`;
+// docs/relay.md "File blobs"). A file of N MiB (default 200) is encrypted as it is read
+// (docs/protocol.md §12), uploaded to a real `pigeon-relay` on loopback in 16 MiB pieces (each
+// fsync'd before it is answered), downloaded and decrypted as it arrives, and its SHA-256
+// compared. The reference in the same run: the same download without decryption (HTTP + disk
+// alone).
 import { createHash, randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { decryptBlob, encryptBlob, encryptedSize, newBlobKey } from '../../shared/blob-stream.js'

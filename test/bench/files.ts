@@ -184,7 +184,7 @@ export async function run(argv: string[]): Promise<BenchResult> {
       notes: [
         `Folder of ${FOLDER_FILES.toLocaleString('en-US')} files of 4 KiB in 100 directories: Pigeon ${json.folder_s} s (offer, hashing them: ${json.folder_offer_s} s more), tar c | raw TCP | tar x ${json.tar_raw_s} s — ratio ${(json.folder_s / json.tar_raw_s).toFixed(2)} (target ≤ 3).`,
         `Chunks of ${LIMITS.fileChunkBytes / MiB} MiB, receiver credit ${LIMITS.fileCreditChunks} chunks. Each path reads the same file (in the page cache) and writes a new one; raw TCP has no encryption, no framing and no hashing.`,
-        'The Noise cipher here is ChaCha20-Poly1305 as Node provides it; Electron (BoringSSL) has none natively (electron#24024), so the Electron figure needs the data channel of issue 11 item 4.',
+        'The Noise cipher here is ChaCha20-Poly1305 as Node provides it; Electron (BoringSSL) has none natively (electron#24024), so the Electron figure needs a data channel with a native cipher (docs/protocol.md §11).',
       ],
       json,
     }

@@ -256,7 +256,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     notes: [
       'Both brokers on 127.0.0.1, load generator in this process (2 cores shared). CPU from /proc/<pid>/stat utime+stime.',
       'mosquitto: Debian package, persistence on (its own temp dir), anonymous; pigeon-relay: LevelDB store, token auth, ACL, rate limits raised for the run.',
-      'Targets (issue 4): CPU per message ≤ mosquitto; ≤ 8 KiB per idle connection.',
+      'Targets (README.md "Benchmarks"): CPU per message ≤ mosquitto; ≤ 8 KiB per idle connection.',
     ],
     json: {
       relay_msgs_per_s: Math.round(r.tp.msgsPerS),

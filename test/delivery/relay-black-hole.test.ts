@@ -1,6 +1,7 @@
-// Issue 10 item 1, with real parts: two `pigeon start` processes (real libp2p on 127.0.0.1, real
-// SQLite) and the real `pigeon-relay`. Only Ada has the relay; Bo has none, so whatever the relay
-// takes for him sits in an inbox he never reads. A relay PUBACK must not end Ada's responsibility:
+// A relay PUBACK is not delivery (docs/protocol.md §6 "Delivery"), with real parts: two
+// `pigeon start` processes (real libp2p on 127.0.0.1, real SQLite) and the real `pigeon-relay`.
+// Only Ada has the relay; Bo has none, so whatever the relay takes for him sits in an inbox he
+// never reads. A relay PUBACK must not end Ada's responsibility:
 // when Bo is back on the LAN — even after Ada was killed with -9 in between — everything reaches
 // him directly, once each, in order.
 import assert from 'node:assert/strict'

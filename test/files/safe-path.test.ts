@@ -1,5 +1,5 @@
-// Path safety of received files (docs/protocol.md §10 "Safety"): every hostile name of issue 11
-// is refused with its code, and no accepted path resolves outside the target on POSIX or Windows.
+// Path safety of received files (docs/protocol.md §10 "Safety"): every hostile name is refused
+// with its code, and no accepted path resolves outside the target on POSIX or Windows.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'

@@ -1,4 +1,4 @@
-// One conversation over any path (issue 5): real `pigeon start` nodes on two NATed LANs and a
+// One conversation over any path (docs/architecture.md §3): real `pigeon start` nodes on two NATed LANs and a
 // real pigeon-relay on the public segment between them (test/support/topology.ts).
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'

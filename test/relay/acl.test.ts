@@ -1,4 +1,4 @@
-// The ACL attack table (issue 4 §9): each attack is refused — SUBACK 0x80 for a subscription,
+// The ACL attack table (docs/relay.md "ACL"): each attack is refused — SUBACK 0x80 for a subscription,
 // a closed connection for a publish [MQTT-3.3.5-2], a CONNACK refusal for a login — while a victim
 // on the same relay keeps sending and receiving, and nothing of the victim's reaches the attacker.
 import { after, before, test } from 'node:test'

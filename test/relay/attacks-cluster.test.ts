@@ -1,4 +1,4 @@
-// The authentication window across cluster nodes (issue 10 item 7): Bob is connected to node A;
+// The authentication window across cluster nodes (docs/relay.md "Authentication"): Bob is connected to node A;
 // on node B, refused CONNECTs with publishes and subscribes pipelined behind them must reach
 // nothing, while Alice's messages through node B still arrive. Two relay processes on one Debian
 // redis-server (test/support/relay-cluster.ts).

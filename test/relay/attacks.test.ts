@@ -1,4 +1,4 @@
-// The attack table (issue 10 "Keep the attacks in the project"): one row per attack on a real
+// The attack table (docs/architecture.md §6, "Attacks and fuzzing"): one row per attack on a real
 // `pigeon-relay` process (invite-only, so a never-admitted key is one of the attackers), each
 // asserting how it is refused — while a legitimate pair, Alice → Bob, exchanges QoS 1 messages
 // throughout and loses none: every message Alice got a PUBACK for must reach Bob, and Bob's
@@ -174,7 +174,7 @@ interface Attack {
 }
 
 const attacks: Attack[] = [
-  // --- the authentication window (issue 10 item 7) ---
+  // --- the authentication window (docs/relay.md "Authentication") ---
   {
     name: 'bad token, 64 KiB CONNECT, packets pipelined behind it',
     sends:

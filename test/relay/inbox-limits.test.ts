@@ -1,7 +1,7 @@
 // What a PUBACK into an inbox promises (docs/relay.md "Guarantees"): every acknowledged message is
 // stored, even when a whole socket read of publishes meets the cap at once; one sender gets only
 // its share of an inbox; an inbox nobody has a session for gets one on its first publish, and one
-// sender may start only so many that nobody claims (issue 10 items 1, 2, 10).
+// sender may start only so many that nobody claims.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { generateIdentity, type Identity } from '../../shared/identity.js'

@@ -1,4 +1,4 @@
-// Per-key limits that used to reset or not exist (issue 10 item 9, docs/relay.md "Limits"): the
+// Per-key limits that used to reset or not exist (docs/relay.md "Limits"): the
 // publish rate survives a reconnect; subscriptions per client and topics per SUBSCRIBE are capped
 // (0x80 past the cap); the SUBACK grants the QoS the relay delivers; a refused topic is not
 // stored with a persistent session; groups and retained bytes per owner are bounded.

@@ -1,5 +1,5 @@
-// SIGTERM while the relay is busy (issue 10 item 9: a SIGTERM during a long SUBSCRIBE crashed the
-// relay with an unhandled LEVEL_DATABASE_NOT_OPEN): it stops cleanly, exit code 0, nothing
+// SIGTERM while the relay is busy (docs/relay.md "Shutdown"; a SIGTERM during a long SUBSCRIBE
+// crashed the relay with an unhandled LEVEL_DATABASE_NOT_OPEN): it stops cleanly, exit code 0, nothing
 // unhandled on stderr, and every message it PUBACKed is there after the restart.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// Starting the relay the ways an admin would (issue 10 "Errors a person can act on"): a taken
+// Starting the relay the ways an admin would (docs/relay.md "Run it"): a taken
 // port, a read-only data dir and the shipped config example each give one line that says what is
 // wrong and what to do, and exit 2; the printed address is one a user can enter.
 import { test } from 'node:test'

@@ -1,5 +1,5 @@
 // A message that can never be delivered shows a failed mark and the node's reason, in English and
-// in Chinese (issue 10 item 4). Rendered to HTML with react-dom/server: the real component and
+// in Chinese (docs/protocol.md §6 "Delivery"). Rendered to HTML with react-dom/server: the real component and
 // the real translations, no browser needed.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'

@@ -1,4 +1,4 @@
-// Crash trials (issue 10, "Keep the attacks in the project"): Ada sends Bo a burst through a real
+// Crash trials (docs/architecture.md §6, "Crash trials"): Ada sends Bo a burst through a real
 // pigeon-relay process (and, in some trials, over a LAN link too), and one of the three — Bo, Ada
 // or the relay — is killed with SIGKILL at a random point of the burst, restarted after a random
 // pause, and in some trials a second one is killed again during the recovery. When everything has

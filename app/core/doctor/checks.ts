@@ -1,4 +1,4 @@
-// `pigeon doctor`: each check runs something real and answers in words (issue 5). A check never
+// `pigeon doctor`: each check runs something real and answers in words. A check never
 // throws: it returns a finding, so one broken check cannot hide the others.
 export type Verdict = 'ok' | 'warn' | 'fail'
 

@@ -1,6 +1,6 @@
 // /pigeon/chat/1.0.0 on a libp2p node: registers the handler for inbound streams, keeps one
-// outbound stream per peer, and enforces the per-peer limits of issue 3 (frame size, streams per
-// peer, messages per second). The shape follows @libp2p/ping: start() handles, stop() unhandles.
+// outbound stream per peer, and enforces the per-peer limits of docs/protocol.md §6 (frame size,
+// streams per peer, messages per second). The shape follows @libp2p/ping: start() handles, stop() unhandles.
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'

@@ -1,5 +1,5 @@
 // A token bucket: `burst` messages at once, refilled at `ratePerSecond`. One per remote peer
-// bounds how fast a peer can make us store messages (issue 3, "limits").
+// bounds how fast a peer can make us store messages (docs/protocol.md §6).
 export class TokenBucket {
   private tokens: number
   private last: number

@@ -74,8 +74,8 @@ test('each failure pushes the next attempt further out, up to the cap; coming on
 /**
  * A path for the router's logic, scripted per test: `reach` says whether it can reach the peer,
  * `answer` acks (returns) or refuses (throws) each delivery. The relay one stands for a relay that
- * PUBACKs into an inbox nobody reads (issue 10 item 1); the real relay and nodes are exercised by
- * test/paths/relay-black-hole.test.ts.
+ * PUBACKs into an inbox nobody reads (docs/protocol.md §6 "Delivery"); the real relay and nodes
+ * are exercised by test/delivery/relay-black-hole.test.ts.
  */
 class ScriptedPath implements DeliveryPath {
   readonly delivered: Envelope[] = []

@@ -69,12 +69,12 @@ function decodesOrRefuses(bytes: Uint8Array): Envelope | undefined {
   // proto3 strings are UTF-8 [protobuf.dev "Scalar Value Types"]. A string decoded from valid UTF-8
   // encodes back to the very bytes it came from, so its bytes are somewhere in the input; one
   // decoded from invalid UTF-8 (U+FFFD, a lone surrogate, a dropped byte) is not.
-  // KNOWN BUG (issue 10 item 11): today protons-runtime decodes invalid UTF-8 leniently and this
-  // check fails; the strict decoder from the UTF-8 change refuses it with ENVELOPE_INVALID_FIELD.
+  // Invalid UTF-8 must be refused with ENVELOPE_INVALID_FIELD, never decoded (docs/protocol.md §2
+  // "Strings are strict UTF-8"; protons-runtime alone would decode it leniently).
   for (const text of stringsOf(envelope)) {
     if (!contains(bytes, utf8.encode(text)))
       throw new PropertyViolation(
-        `decodeEnvelope accepted invalid UTF-8 (issue 10 item 11) and decoded ${JSON.stringify(text.slice(0, 40))}`,
+        `decodeEnvelope accepted invalid UTF-8 and decoded ${JSON.stringify(text.slice(0, 40))}; expected ENVELOPE_INVALID_FIELD`,
       )
   }
   let again: Uint8Array
@@ -216,7 +216,7 @@ export const target: FuzzTarget<Input> = {
           return
         }
         if (input.kind === 'bad-utf8') {
-          // KNOWN BUG (issue 10 item 11): passes once the decoder is strict about UTF-8
+          // a valid text with one invalid UTF-8 sequence in place: refused, ENVELOPE_INVALID_FIELD
           try {
             decodeEnvelope(input.bytes)
           } catch (error) {
@@ -224,7 +224,7 @@ export const target: FuzzTarget<Input> = {
             return
           }
           throw new PropertyViolation(
-            'decodeEnvelope accepted a text with invalid UTF-8 (issue 10 item 11); expected ENVELOPE_INVALID_FIELD',
+            'decodeEnvelope accepted a text with invalid UTF-8; expected ENVELOPE_INVALID_FIELD',
           )
         }
         let bytes: Uint8Array

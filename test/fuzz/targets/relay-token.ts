@@ -3,7 +3,13 @@
 import fc from 'fast-check'
 import { fromBase64url, toBase64url } from '../../../shared/base64url.js'
 import type { PigeonErrorCode } from '../../../shared/errors.js'
-import * as relayToken from '../../../shared/relay-token.js'
+import {
+  createRelayToken,
+  DEFAULT_TOKEN_WINDOW_MS,
+  verifyRelayToken,
+  type TokenSpender,
+  type VerifyTokenOptions,
+} from '../../../shared/relay-token.js'
 import { identities } from '../envelopes.js'
 import { mutated } from '../mutate.js'
 import { expectRefusal, hex, PropertyViolation, sameBytes, type FuzzTarget } from '../target.js'
@@ -17,22 +23,14 @@ const CODES: PigeonErrorCode[] = [
   'TOKEN_REPLAYED',
 ]
 const ISSUED_AT = 1_780_000_000_000
-const { createRelayToken, DEFAULT_TOKEN_WINDOW_MS, verifyRelayToken } = relayToken
-type VerifyTokenOptions = Parameters<typeof verifyRelayToken>[1]
 
 /**
- * A fresh single-use record for one input: the in-memory TokenReplayCache of today's
- * relay-token.ts, or the `spent` record that replaces it (issue 10 item 8), whichever this
- * version has — so the target checks single use on both sides of that change.
+ * A fresh record of spent tokens for one input, in memory: what relay/spent-tokens.ts keeps on
+ * disk, so a token accepted once is TOKEN_REPLAYED the second time (docs/protocol.md §5).
  */
-function singleUse(): Record<string, unknown> {
-  const Cache = (relayToken as Record<string, unknown>)['TokenReplayCache'] as
-    (new () => unknown) | undefined
-  if (Cache !== undefined) return { replay: new Cache() }
+function spentTokens(): TokenSpender {
   const spent = new Set<string>()
-  return {
-    spent: { spend: async (key: string) => !spent.has(key) && spent.add(key) !== undefined },
-  }
+  return { spend: async (key: string) => !spent.has(key) && spent.add(key) !== undefined }
 }
 const PREFIX = 'v1.'
 
@@ -117,12 +115,12 @@ export const target: FuzzTarget<Input> = {
     return {
       inputs: fc.record({ token: tokenText, peerId, skewMs }),
       async check(input) {
-        const options = {
+        const options: VerifyTokenOptions = {
           peerId: input.peerId,
           relayId: relay!.peerId,
           now: ISSUED_AT + input.skewMs,
-          ...singleUse(),
-        } as VerifyTokenOptions
+          spent: spentTokens(),
+        }
         try {
           await verifyRelayToken(input.token, options)
         } catch (error) {

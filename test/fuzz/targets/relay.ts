@@ -198,8 +198,8 @@ export const target: FuzzTarget<Input> = {
       { weight: 2, arbitrary: fc.uint8Array({ maxLength: 200 }) },
     )
 
-    // issue 10 item 7: a refused CONNECT (here padded to exactly 64 KiB, which made the window
-    // reliable) with packets behind it in the same read
+    // the authentication window (docs/relay.md "Authentication"): a refused CONNECT (here padded
+    // to exactly 64 KiB, which made the window reliable) with packets behind it in the same read
     const refusedConnect = fc
       .tuple(fc.constantFrom(0, 65_536), fc.boolean())
       .map(([size, padded]) => {

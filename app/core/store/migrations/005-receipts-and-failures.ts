@@ -1,4 +1,4 @@
-// Schema 5 (issue 10):
+// Schema 5:
 // - outbox.relayed_at: when the relay last PUBACKed the row. A relay's PUBACK only means the relay
 //   holds the message (docs/protocol.md §6), so the row stays until the recipient's delivered
 //   receipt or a LAN ack removes it; the router then keeps the LAN open for it and republishes to
