@@ -1,4 +1,4 @@
-// A received file never overwrites one already there (issue 11): `name.ext`, else
+// A received file never overwrites one already there: `name.ext`, else
 // `name (1).ext`, `name (2).ext`, … — the extension kept, as browsers and file managers do.
 import { lstat } from 'node:fs/promises'
 import { join } from 'node:path'
