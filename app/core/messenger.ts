@@ -9,6 +9,8 @@ import type { Identity } from '../../shared/identity.js'
 import { LIMITS } from '../../shared/limits.js'
 import type { DeliveryPath, PeerStatus } from './delivery.js'
 import { EngineEvents, type MessengerEvents, type PeerState } from './engine-events.js'
+import type { FileService } from './files/file-service.js'
+import { TransferService } from './files/transfers.js'
 import { GroupService } from './groups/group-service.js'
 import { inboundDispatcher } from './inbound/dispatch.js'
 import { createInboundTexts } from './inbound/inbound-texts.js'
@@ -58,6 +60,8 @@ export interface MessengerOptions {
   random?: () => number
   /** problems worth a log line that are not the caller's (a refused envelope, a failed retry) */
   onWarning?: (message: string, detail?: unknown) => void
+  /** the LAN node's file service while it runs (LanNetwork.files); without it no file moves */
+  files?: () => FileService | undefined
 }
 
 export const HISTORY_MAX_LIMIT = LIMITS.historyPage
@@ -77,6 +81,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #refs: References
   readonly #outgoing: Outgoing
   readonly #searchIndex: SearchIndexTimer
+  /** files and folders I sent or was offered (app/core/files/transfers.ts) */
+  readonly transfers: TransferService
   #running = false
 
   constructor(options: MessengerOptions) {
@@ -95,7 +101,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       paths,
       now,
       redial: options.redial,
-      onChange: (peerId) => this.#events.peer(peerId),
+      onChange: (peerId) => {
+        this.#events.peer(peerId)
+        if (this.#presence.isOnline(peerId)) this.transfers.peerReachable(peerId)
+      },
       onWarning,
     })
     this.#events = new EngineEvents(this, store, (peer) => this.#presence.state(peer))
@@ -118,6 +127,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       now,
       random: options.random,
       onMessageState: (message) => this.#events.state(message),
+      fileOffer: (messageId) => this.transfers.envelopeFor(messageId),
       reconnect: (recipient) => this.#presence.redial(recipient),
       onAttemptFailed: (recipient, error) => onWarning?.(`delivery to ${recipient} failed`, error),
       onPermanentFailure: (row, error) =>
@@ -153,6 +163,22 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       onWarning,
     })
     this.#searchIndex = new SearchIndexTimer(store, onWarning)
+    this.transfers = new TransferService({
+      store,
+      me,
+      now,
+      files: options.files ?? (() => undefined),
+      isOnline: (peerId) => this.#presence.isOnline(peerId),
+      onTransfer: (view) => this.#events.transfer(view),
+      onMessage: (messageId) => {
+        const message = store.messages.get(messageId)
+        if (message === undefined) return
+        this.#events.message(message)
+        this.#events.conversation(message.conversationId)
+      },
+      kick,
+      onWarning,
+    })
     const inbound = inboundDispatcher({
       me,
       running: () => this.#running,
@@ -166,6 +192,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         texts: createInboundTexts(store),
         profiles: this.#profiles,
         events: this.#events,
+        transfers: this.transfers,
         kick,
         onWarning,
       },
@@ -197,6 +224,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async stop(): Promise<void> {
     if (!this.#running) return
     this.#running = false
+    await this.transfers.stop()
     this.#router.stop()
     this.#searchIndex.stop()
     this.#profiles.stop()

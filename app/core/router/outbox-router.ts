@@ -42,6 +42,8 @@ export interface OutboxRouterOptions {
   random?: () => number
   /** a text message moved forward because a path acked it, or failed for good */
   onMessageState?: (message: MessageRow) => void
+  /** the `file offer` envelope of a file message of mine (app/core/files/transfers.ts) */
+  fileOffer?: (messageId: Uint8Array) => Envelope | undefined
   /** a row was given up on because its error is permanent (for logs; a text is marked failed) */
   onPermanentFailure?: (row: OutboxRow, error: unknown) => void
   /**
@@ -325,7 +327,10 @@ export class OutboxRouter {
    */
   async #attempt(recipient: string, envelope: Envelope, viaRelay: boolean): Promise<Outcome> {
     for (const path of this.#paths) {
-      if ((path.name === 'relay' && !viaRelay) || !path.canReach(recipient)) continue
+      // a LAN file offer is only worth the LAN: the relay blob path is not built yet
+      // (docs/protocol.md §10), so it waits until the peer is on the LAN
+      const lanOnly = envelope.kind === 'file-offer'
+      if ((path.name === 'relay' && (!viaRelay || lanOnly)) || !path.canReach(recipient)) continue
       try {
         await withTimeout(path.deliver(recipient, envelope), this.#timeoutMs)
         return { path: path.name }
@@ -375,6 +380,7 @@ export class OutboxRouter {
     }
     const message = this.#store.messages.get(head.messageId)
     if (message === undefined || message.text === null) return undefined
+    if (message.kind === 'file') return this.#options.fileOffer?.(message.id)
     // a group message goes to each member separately, sealed to each (docs/protocol.md §3)
     const group = groupOfConversation(message.conversationId)
     const to = group === undefined ? base.to : { group }
