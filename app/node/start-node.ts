@@ -108,6 +108,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         createLanNetwork({
           identity,
           db: store.db,
+          onFileClosed: (transferId, peer, outcome): void =>
+            messenger.transfers.closedByReceiver(transferId, peer, outcome),
           listenPort: port,
           listenPortRequired: options.port !== undefined,
           listenHost: options.listenHost,

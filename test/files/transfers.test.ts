@@ -1,7 +1,7 @@
 // Transfers through the whole node (startNode in-process: real store, real LAN nodes on 127.0.0.1,
 // mDNS off): an offer queued by sendFiles reaches the peer through the outbox, shows as a file
-// message and an 'offered' transfer; accept pulls it into the chosen dir; decline, pause/resume,
-// and a receiver restart in the middle of a pull (it resumes at start and completes).
+// message and an 'offered' transfer; accept pulls it into the chosen dir and the sender learns
+// done or declined (CLOSE, docs/protocol.md §11); pause/resume, and a receiver restart in the middle of a pull (it resumes at start and completes).
 import assert from 'node:assert/strict'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -84,6 +84,15 @@ test('a file and a folder offered, listed, accepted and verified; a decline is s
   assert.equal(transferOf(bo, sent[0]!.id)?.bytesDone, 3 * MiB + 17)
   assert.equal(transferOf(bo, sent[2]!.id)?.state, 'declined')
   assert.ok(events.includes('transferring') && events.includes('done'), events.join(','))
+  // Bo's CLOSE frames: Ada sees the outcomes and serves none of them any more
+  await until(
+    () => sent.map((r) => transferOf(ada, r.id)?.state).join() === 'done,done,declined',
+    'Ada sees done, done, declined',
+  )
+  const offered = ada.store.db.prepare('SELECT count(*) AS n FROM file_offers').get() as {
+    n: number
+  }
+  assert.equal(offered.n, 0)
   await assert.rejects(
     bo.messenger.transfers.accept(sent[2]!.id, target),
     (e: Error & { code?: string }) => e.code === 'FILE_TRANSFER_STATE',

@@ -18,7 +18,8 @@ import {
 } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { PathName } from '../delivery.js'
-import type { Store, TransferRow, TransferState } from '../store/index.js'
+import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
+import type { FileCloseOutcome } from './file-frames.js'
 import { PARTIAL_DIR } from './file-receiver.js'
 import type { FileService } from './file-service.js'
 
@@ -202,7 +203,8 @@ export class TransferService {
   }
 
   decline(id: Uint8Array): TransferRow {
-    this.#incoming(id, ['offered'], 'an offered one can be declined')
+    const row = this.#incoming(id, ['offered'], 'an offered one can be declined')
+    this.#tellSender(row, 'declined')
     return this.#changed(id, { state: 'declined' })
   }
 
@@ -221,7 +223,7 @@ export class TransferService {
   /** Mine: stop serving it. Theirs: stop pulling and delete what was received of it. */
   async cancel(id: Uint8Array): Promise<TransferRow> {
     const row = this.get(id)
-    if (row.state === 'done' || row.state === 'declined' || row.state === 'cancelled')
+    if (FINAL_STATES.has(row.state))
       throw new PigeonError('FILE_TRANSFER_STATE', `Transfer ${hex(id)} is ${row.state} already.`)
     if (row.direction === 'out') {
       this.#init.files()?.withdraw(id)
@@ -230,7 +232,27 @@ export class TransferService {
     await this.#abort(id, 'cancelled')
     if (row.targetPath !== null)
       await rm(join(row.targetPath, PARTIAL_DIR, hex(id)), { recursive: true, force: true })
+    this.#tellSender(row, 'cancelled')
     return this.#changed(id, { state: 'cancelled' })
+  }
+
+  /** The receiver of one of my offers is finished with it (CLOSE, docs/protocol.md §11). */
+  closedByReceiver(id: Uint8Array, peer: string, outcome: FileCloseOutcome): void {
+    const row = this.#init.store.transfers.get(id)
+    if (row === undefined || row.direction !== 'out' || row.peer !== peer) return
+    if (FINAL_STATES.has(row.state)) return
+    this.#changed(id, { state: outcome, bytesDone: outcome === 'done' ? row.size : undefined })
+  }
+
+  /** Best effort: the sender stops serving it; if it is unreachable its offer simply stays. */
+  #tellSender(row: TransferRow, outcome: FileCloseOutcome): void {
+    const files = this.#init.files()
+    if (files === undefined) return
+    files
+      .close(row.peer, row.id, outcome)
+      .catch((error) =>
+        this.#init.onWarning?.(`could not tell ${row.peer} about ${hex(row.id)}`, error),
+      )
   }
 
   /** The peer is reachable (again): pulls of it that were interrupted run again. */
@@ -330,6 +352,7 @@ export class TransferService {
       })
       .then(
         (result) => {
+          this.#tellSender(row, 'done')
           this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
         },
         (error: unknown) => {

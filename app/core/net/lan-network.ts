@@ -12,7 +12,7 @@ import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
 import type { Identity } from '../../../shared/identity.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
-import { createFileService, type FileService } from '../files/index.js'
+import { createFileService, type FileService, type FileServiceInit } from '../files/index.js'
 import { ChatService, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
 import { silentLogger, type NetLogger } from './logger.js'
 import { createPigeonNode, type MdnsOptions } from './node.js'
@@ -36,6 +36,8 @@ export interface LanNetworkInit {
   identity: Identity
   /** the store's database: with it the node also serves and pulls files (/pigeon/file/1.0.0) */
   db?: Database
+  /** the receiver of one of my file offers is finished with it (FileServiceInit.onClosed) */
+  onFileClosed?: FileServiceInit['onClosed']
   /** TCP port to listen on, e.g. the one remembered from the last run; 0 or absent = any */
   listenPort?: number
   /** the user asked for listenPort (--port): if it is taken, fail instead of taking another */
@@ -144,7 +146,11 @@ export class LanNetwork implements DeliveryPath {
         })
         this.chat = chat
         if (this.init.db !== undefined)
-          this.fileService = createFileService({ node: libp2p, db: this.init.db })
+          this.fileService = createFileService({
+            node: libp2p,
+            db: this.init.db,
+            onClosed: this.init.onFileClosed,
+          })
       },
     })
     await this.fileService?.start()
