@@ -108,6 +108,13 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     leaveGroup: ['group:nosuchgroupxxxxxxxxx'],
     renameGroup: [dinner.conversation, 'Supper'],
     forgetPeer: ['carol'],
+    sendFiles: ['bob', ['/nonexistent/report.pdf']],
+    transfers: [],
+    acceptTransfer: ['0'.repeat(32), '/nonexistent'],
+    declineTransfer: ['0'.repeat(32)],
+    cancelTransfer: ['0'.repeat(32)],
+    pauseTransfer: ['0'.repeat(32)],
+    resumeTransfer: ['0'.repeat(32)],
   }
   const outcome = async (
     method: MethodName,
