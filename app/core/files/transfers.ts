@@ -18,6 +18,7 @@ import {
 } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { PathName } from '../delivery.js'
+import { backoffDelay, DEFAULT_BACKOFF } from '../router/backoff.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
 import type { FileCloseOutcome } from './file-frames.js'
 import { PARTIAL_DIR } from './file-receiver.js'
@@ -65,6 +66,8 @@ export function parseTransferId(text: string): Uint8Array {
 export class TransferService {
   readonly #init: TransfersInit
   readonly #running = new Map<string, Running>()
+  /** interrupted pulls waiting to try again, and how often each failed in a row */
+  readonly #retries = new Map<string, { timer: NodeJS.Timeout; failures: number }>()
   #stopping = false
 
   constructor(init: TransfersInit) {
@@ -278,6 +281,8 @@ export class TransferService {
   /** Ends the running pulls; they stay 'transferring' and run again after the next start. */
   async stop(): Promise<void> {
     this.#stopping = true
+    for (const retry of this.#retries.values()) clearTimeout(retry.timer)
+    this.#retries.clear()
     const running = [...this.#running.values()]
     for (const r of running) r.controller.abort('stopping')
     await Promise.all(running.map((r) => r.done))
@@ -352,6 +357,7 @@ export class TransferService {
       })
       .then(
         (result) => {
+          this.#retries.delete(key)
           this.#tellSender(row, 'done')
           this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
         },
@@ -364,14 +370,38 @@ export class TransferService {
           }
           const message = error instanceof Error ? error.message : String(error)
           // the peer went away (or is not back yet): the pull runs again when it is reachable
-          if (!this.#init.isOnline(row.peer) || (error as PigeonError).code === 'PEER_UNREACHABLE')
+          if (
+            !this.#init.isOnline(row.peer) ||
+            (error as PigeonError).code === 'PEER_UNREACHABLE'
+          ) {
             this.#changed(id, { state: 'transferring', error: message })
-          else this.#changed(id, { state: 'failed', error: message })
+            this.#retryLater(id)
+          } else this.#changed(id, { state: 'failed', error: message })
         },
       )
       .finally(() => this.#running.delete(key))
     this.#running.set(key, { controller, done })
     return this.#changed(id, { state: 'transferring' })
+  }
+
+  /**
+   * The peer still looks online but the pull could not reach it (a dial timed out, the stream
+   * broke): try again on the outbox's back-off, unless the peer's presence brings it back first.
+   */
+  #retryLater(id: Uint8Array): void {
+    const key = hex(id)
+    const failures = (this.#retries.get(key)?.failures ?? 0) + 1
+    clearTimeout(this.#retries.get(key)?.timer)
+    const timer = setTimeout(
+      () => {
+        const row = this.#init.store.transfers.get(id)
+        if (this.#stopping || row?.state !== 'transferring' || this.#running.has(key)) return
+        this.peerReachable(row.peer)
+      },
+      backoffDelay(failures - 1, DEFAULT_BACKOFF),
+    )
+    timer.unref()
+    this.#retries.set(key, { timer, failures })
   }
 
   #changed(id: Uint8Array, change: Parameters<Store['transfers']['update']>[1]): TransferRow {
