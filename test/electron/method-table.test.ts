@@ -30,10 +30,13 @@ function loadPreload(file: string, api: MessengerApi): Record<string, unknown> {
   const electron = {
     contextBridge: {
       exposeInMainWorld: (name: string, value: Record<string, unknown>) => {
+        // window.pigeonFiles: the dropped file's path (app/preload), not part of the contract
+        if (name === 'pigeonFiles') return assert.deepEqual(Object.keys(value), ['pathOf'])
         assert.equal(name, 'pigeon')
         exposed = value
       },
     },
+    webUtils: { getPathForFile: () => '' },
     ipcRenderer: {
       on: () => undefined,
       send: () => undefined,

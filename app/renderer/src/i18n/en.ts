@@ -108,6 +108,8 @@ export const en = {
       cancelled: 'Cancelled',
     },
     savedTo: 'Saved to {{path}}',
+    attach: 'Send files',
+    drop: 'Drop files or folders to send them to {{name}}',
   },
   settings: {
     title: 'Settings',

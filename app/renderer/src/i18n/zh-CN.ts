@@ -107,6 +107,8 @@ export const zhCN: Strings = {
       cancelled: '已取消',
     },
     savedTo: '已保存到 {{path}}',
+    attach: '发送文件',
+    drop: '拖放文件或文件夹，发送给 {{name}}',
   },
   settings: {
     title: '设置',

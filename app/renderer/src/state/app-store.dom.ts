@@ -451,6 +451,17 @@ export class AppStore {
     }
   }
 
+  /** offers files or folders (paths on the node's disk) to the peer of a conversation */
+  async sendFiles(conversationId: string, paths: string[]): Promise<void> {
+    if (paths.length === 0) return
+    try {
+      for (const view of await this.api.sendFiles(conversationId, paths))
+        this.#onEvent({ type: 'transfer', transfer: view })
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+    }
+  }
+
   /** a file bubble's button; the node answers with the transfer's new state */
   async transferAction(action: TransferAction, id: string): Promise<void> {
     try {
