@@ -248,6 +248,10 @@ export class OutboxRouter {
       }
       // no envelope: the message is gone (deleted), nothing left to send for this row
       if (envelope === undefined) for (const row of item) this.#store.outbox.remove(row)
+      else if (this.#waitsForLan(recipient, envelope))
+        // parked like a row the relay holds (head() still has it, headForRelay() not until the
+        // republish wait), so the texts behind it go by the relay meanwhile
+        for (const row of item) this.#store.outbox.markRelayed(row, now)
       else work.push({ rows: item, envelope })
     }
     const results = await Promise.all(
@@ -340,6 +344,12 @@ export class OutboxRouter {
       }
     }
     return undefined
+  }
+
+  /** A LAN file offer while only the relay reaches the peer (the relay blob path is not built). */
+  #waitsForLan(recipient: string, envelope: Envelope | { permanent: unknown }): boolean {
+    if (!('kind' in envelope) || envelope.kind !== 'file-offer') return false
+    return !this.#paths.some((path) => path.name !== 'relay' && path.canReach(recipient))
   }
 
   #envelopeFor(recipient: string, batch: OutboxRow[], now: number): Envelope | undefined {
