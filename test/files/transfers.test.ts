@@ -131,3 +131,22 @@ test('pause keeps the partial data, resume completes; a receiver restarted mid-p
   )
   assert.equal(await sha256File(join(target, 'second.bin')), await sha256File(second))
 })
+
+test('a CLOSE from a peer the transfer was not offered to changes nothing', async (t) => {
+  const { ada, bo } = await pair(t)
+  const cy = await startNode({ ...base, dataDir: tempDataDir(t, 'cy'), connect: ada.addresses() })
+  t.after(() => cy.stop())
+  const source = await tempDir(t, 'close')
+  const file = join(source, 'private.txt')
+  await writeFile(file, 'for Bo only')
+  const [sent] = await ada.messenger.transfers.send(bo.peerId, [file])
+  await until(() => transferOf(bo, sent!.id) !== undefined, 'the offer reaches Bo')
+  await until(() => ada.messenger.peer(cy.peerId)?.online.length === 1, 'Ada sees Cy')
+
+  // Cy learned the id somehow and claims to have declined it
+  await cy.lan.files!.close(ada.peerId, sent!.id, 'declined')
+  const target = await tempDir(t, 'target')
+  await bo.messenger.transfers.accept(sent!.id, target)
+  await until(() => transferOf(bo, sent!.id)?.state === 'done', 'Bo still gets it')
+  await until(() => transferOf(ada, sent!.id)?.state === 'done', 'Ada hears done, from Bo')
+})
