@@ -115,6 +115,7 @@ export type PigeonErrorCode =
   | 'FILE_TRANSFER_UNKNOWN'
   | 'FILE_SOURCE_CHANGED'
   | 'FILE_TRANSFER_FAILED'
+  | 'FILE_TRANSFER_STATE'
   | 'FILE_TARGET_UNWRITABLE'
 
 export class PigeonError extends Error {

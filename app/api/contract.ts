@@ -17,6 +17,7 @@ import type {
   messageView,
   peerView,
   relayStatusView,
+  transferView,
 } from './methods.js'
 import type { Infer } from './schema.js'
 
@@ -27,6 +28,7 @@ export type MessageView = Infer<typeof messageView>
 export type ConversationView = Infer<typeof conversationView>
 export type GroupView = Infer<typeof groupView>
 export type RelayStatusView = Infer<typeof relayStatusView>
+export type TransferView = Infer<typeof transferView>
 export type DoctorFinding = Infer<typeof doctorFinding>
 export type ContactLinkView = Infer<typeof contactLinkView>
 export type HistoryQuery = Infer<typeof historyQuery>

@@ -2,6 +2,7 @@
 // The local server serves exactly this; the Electron main process can hand it to IPC as is.
 import { messageIdFromString, messageIdToString } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
+import { parseTransferId, type TransferView as TransferView_ } from '../core/files/transfers.js'
 import type { Messenger, PeerState } from '../core/messenger.js'
 import {
   groupConversationId,
@@ -9,6 +10,7 @@ import {
   type GroupRow,
   type MeRow,
   type MessageRow,
+  type TransferRow,
 } from '../core/store/index.js'
 import type {
   ContactLinkView,
@@ -24,6 +26,7 @@ import type {
   PeerView,
   RelayStatusView,
   SettingValue,
+  TransferView,
   Unsubscribe,
 } from './contract.js'
 
@@ -33,6 +36,7 @@ export function messageView(row: MessageRow): MessageView {
     conversation: row.conversationId,
     from: row.sender,
     direction: row.direction,
+    kind: row.kind === 'file' ? 'file' : 'text',
     text: row.text,
     sentAt: row.sentAt,
     receivedAt: row.receivedAt,
@@ -41,6 +45,24 @@ export function messageView(row: MessageRow): MessageView {
     failure: row.failure,
   }
 }
+
+export function transferView(row: TransferView_): TransferView {
+  return {
+    id: hex(row.id),
+    message: messageIdToString(row.messageId),
+    peer: row.peer,
+    name: row.name,
+    size: row.size,
+    bytesDone: row.bytesDone,
+    rateBytesPerSec: Math.round(row.rateBytesPerSec),
+    direction: row.direction,
+    state: row.state,
+    error: row.error,
+    path: row.targetPath,
+  }
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 export function peerView(peer: PeerState): PeerView {
   return {
@@ -210,6 +232,39 @@ export class LocalApi implements MessengerApi {
     return { forgotten: this.messenger.forgetPeer(this.messenger.resolvePeer(peer)) }
   }
 
+  async sendFiles(peer: string, paths: string[]): Promise<TransferView[]> {
+    const rows = await this.messenger.transfers.send(this.messenger.resolvePeer(peer), paths)
+    return rows.map((row) => transferView({ ...row, rateBytesPerSec: 0 }))
+  }
+
+  async transfers(): Promise<TransferView[]> {
+    return this.messenger.transfers.list().map(transferView)
+  }
+
+  async acceptTransfer(id: string, dir?: string): Promise<TransferView> {
+    return this.#transfer(await this.messenger.transfers.accept(parseTransferId(id), dir))
+  }
+
+  async declineTransfer(id: string): Promise<TransferView> {
+    return this.#transfer(this.messenger.transfers.decline(parseTransferId(id)))
+  }
+
+  async cancelTransfer(id: string): Promise<TransferView> {
+    return this.#transfer(await this.messenger.transfers.cancel(parseTransferId(id)))
+  }
+
+  async pauseTransfer(id: string): Promise<TransferView> {
+    return this.#transfer(await this.messenger.transfers.pause(parseTransferId(id)))
+  }
+
+  async resumeTransfer(id: string): Promise<TransferView> {
+    return this.#transfer(await this.messenger.transfers.resume(parseTransferId(id)))
+  }
+
+  #transfer(row: TransferRow): TransferView {
+    return transferView({ ...row, rateBytesPerSec: 0 })
+  }
+
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {
     const m = this.messenger
     const onMessage = (row: MessageRow): void =>
@@ -230,6 +285,9 @@ export class LocalApi implements MessengerApi {
     m.on('conversation', onConversation)
     const onGroup = (g: GroupRow): void => listener({ type: 'group', group: this.#groupView(g) })
     m.on('group', onGroup)
+    const onTransfer = (view: TransferView_): void =>
+      listener({ type: 'transfer', transfer: transferView(view) })
+    m.on('transfer', onTransfer)
     const offRelay = this.services?.onRelayStatus((relay) => listener({ type: 'relay', relay }))
     return () => {
       offRelay?.()
@@ -240,6 +298,7 @@ export class LocalApi implements MessengerApi {
       m.off('typing', onTyping)
       m.off('conversation', onConversation)
       m.off('group', onGroup)
+      m.off('transfer', onTransfer)
     }
   }
 

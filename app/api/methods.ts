@@ -55,6 +55,8 @@ export const messageView = s.object({
   /** sender PeerId */
   from: peerId,
   direction: s.oneOf('in', 'out'),
+  /** 'file': a file or folder offered (text is its name; the transfer has this message id) */
+  kind: s.oneOf('text', 'file'),
   text: s.nullable(s.string()),
   /** ms, sender's clock */
   sentAt: s.number(),
@@ -101,6 +103,43 @@ export const groupView = s.object({
   role: s.oneOf('owner', 'admin', 'member', 'none'),
 })
 
+const hexId = s.string({ pattern: '^[0-9a-f]{32}$' })
+
+/** offered → accepted → transferring ⇄ paused → done; or failed (resumable), declined, cancelled
+ * (docs/protocol.md §10 "In the app") */
+const transferState = s.oneOf(
+  'offered',
+  'accepted',
+  'transferring',
+  'paused',
+  'done',
+  'failed',
+  'declined',
+  'cancelled',
+)
+
+export const transferView = s.object({
+  /** the transfer id, 32 hex digits (`pigeon accept <id>`) */
+  id: hexId,
+  /** its file message in the conversation */
+  message: hexId,
+  /** the other side: whom I offered it to, or who offered it to me */
+  peer: peerId,
+  /** the file's or folder's name */
+  name: s.string(),
+  /** bytes; a folder: all its files together */
+  size: s.number(),
+  bytesDone: s.number(),
+  /** over the last progress interval (about 250 ms); 0 when not moving */
+  rateBytesPerSec: s.number(),
+  direction: s.oneOf('in', 'out'),
+  state: transferState,
+  /** the last problem, in words; null when none */
+  error: s.nullable(s.string()),
+  /** incoming: the directory it is pulled into, then (done) where the item is; null before */
+  path: s.nullable(s.string()),
+})
+
 export const relayStatusView = s.object({
   state: s.oneOf('off', 'connecting', 'connected', 'error'),
   /** the relay address (mqtt://host:port#<relay PeerId>), null when none is set */
@@ -141,6 +180,7 @@ const displayName = s.string({ minLength: 1, maxLength: 4 * LIMITS.nameChars })
 const members = s.array(peer, { minItems: 1, maxItems: LIMITS.groupMembers })
 const settingKey = s.string({ pattern: '^[A-Za-z0-9._-]{1,64}$' })
 const pageLimit = s.integer(1, LIMITS.historyPage)
+const localPath = s.string({ minLength: 1, maxLength: 4096 })
 
 export const historyQuery = s.object(
   {},
@@ -245,6 +285,23 @@ export const METHODS = {
   /** drops a peer from the known peers (the conversation stays); false when it was not known.
    * A peer online on the LAN comes back when it is next discovered. */
   forgetPeer: method([arg('peer', peer)], s.object({ forgotten: s.boolean() })),
+  /** offers each file or folder (paths on the node's own disk) to the peer: one transfer each,
+   * queued like a text; over the LAN only for now */
+  sendFiles: method(
+    [arg('peer', peer), arg('paths', s.array(localPath, { minItems: 1, maxItems: 256 }))],
+    s.array(transferView),
+  ),
+  /** every transfer, both directions, oldest first */
+  transfers: method([], s.array(transferView)),
+  /** starts pulling an offered transfer into `dir` (default: the setting files.downloadDir, else
+   * ~/Downloads/Pigeon) */
+  acceptTransfer: method([arg('id', hexId), optional('dir', localPath)], transferView),
+  declineTransfer: method([arg('id', hexId)], transferView),
+  /** mine: stop offering it; theirs: stop pulling and delete what came of it */
+  cancelTransfer: method([arg('id', hexId)], transferView),
+  /** stops pulling and keeps what came, for resumeTransfer */
+  pauseTransfer: method([arg('id', hexId)], transferView),
+  resumeTransfer: method([arg('id', hexId)], transferView),
 } as const satisfies Record<string, Method>
 
 export type MethodName = keyof typeof METHODS
@@ -267,6 +324,8 @@ export const EVENTS = {
   conversation: s.object({ conversation: conversationView }),
   relay: s.object({ relay: relayStatusView }),
   group: s.object({ group: groupView }),
+  /** offered, moved on, or made progress (at most every 250 ms while it runs) */
+  transfer: s.object({ transfer: transferView }),
 } as const
 
 export type EventPayloads = { [K in keyof typeof EVENTS]: Infer<(typeof EVENTS)[K]> }

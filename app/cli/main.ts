@@ -13,6 +13,7 @@ import { resolveDataDir } from '../core/data-dir.js'
 import { checkOutgoingText } from '../core/outgoing-text.js'
 import { readPassphrase } from './passphrase.js'
 import { formatGroups, formatMe, formatMessages, formatPeers } from './output.js'
+import { addTransferCommands } from './transfers.js'
 
 interface DataOption {
   data?: string
@@ -524,6 +525,8 @@ program
       if (findings.some((f) => f.verdict === 'fail')) process.exitCode = 1
     }),
   )
+
+addTransferCommands(program, { dataOption, withClient, print, json })
 
 try {
   await program.parseAsync(process.argv)

@@ -2,6 +2,7 @@
 // event carries the same shapes whichever part caused it.
 import type { EventEmitter } from 'node:events'
 import type { PathName } from './delivery.js'
+import type { TransferView } from './files/transfers.js'
 import {
   groupConversationId,
   type ConversationRow,
@@ -25,6 +26,7 @@ export interface MessengerEvents {
   typing: [{ peerId: string; typing: boolean }]
   conversation: [ConversationRow]
   group: [GroupRow]
+  transfer: [TransferView]
 }
 
 export class EngineEvents {
@@ -70,6 +72,11 @@ export class EngineEvents {
 
   profile(me: MeRow): void {
     this.#emitter.emit('profile', me)
+  }
+
+  /** A transfer was offered or moved on (state, bytes done). */
+  transfer(view: TransferView): void {
+    this.#emitter.emit('transfer', view)
   }
 
   typing(peerId: string, typing: boolean): void {

@@ -10,6 +10,8 @@ import { LIMITS } from '../../shared/limits.js'
 import type { PeerStatus } from '../../shared/status.js'
 import type { DeliveryPath } from './delivery.js'
 import { EngineEvents, type MessengerEvents, type PeerState } from './engine-events.js'
+import type { FileService } from './files/file-service.js'
+import { TransferService } from './files/transfers.js'
 import { GroupService } from './groups/group-service.js'
 import { inboundDispatcher } from './inbound/dispatch.js'
 import { silentLogger, type Logger } from './log.js'
@@ -61,6 +63,8 @@ export interface MessengerOptions {
   /** where problems that are not the caller's go (a refused envelope, a failed retry): the
    * program's pino logger (app/core/log.ts); silent when not given */
   logger?: Logger
+  /** the LAN node's file service while it runs (LanNetwork.files); without it no file moves */
+  files?: () => FileService | undefined
 }
 
 export const HISTORY_MAX_LIMIT = LIMITS.historyPage
@@ -80,6 +84,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #refs: References
   readonly #outgoing: Outgoing
   readonly #searchIndex: SearchIndexTimer
+  /** files and folders I sent or was offered (app/core/files/transfers.ts) */
+  readonly transfers: TransferService
   #running = false
 
   constructor(options: MessengerOptions) {
@@ -99,7 +105,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       paths,
       now,
       redial: options.redial,
-      onChange: (peerId) => this.#events.peer(peerId),
+      onChange: (peerId) => {
+        this.#events.peer(peerId)
+        if (this.#presence.isOnline(peerId)) this.transfers.peerReachable(peerId)
+      },
       log,
     })
     this.#events = new EngineEvents(this, store, (peer) => this.#presence.state(peer))
@@ -122,6 +131,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       now,
       random: options.random,
       onMessageState: (message) => this.#events.state(message),
+      fileOffer: (messageId) => this.transfers.envelopeFor(messageId),
       reconnect: (recipient) => this.#presence.redial(recipient),
       log,
     })
@@ -152,6 +162,22 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       log,
     })
     this.#searchIndex = new SearchIndexTimer(store, log)
+    this.transfers = new TransferService({
+      store,
+      me,
+      now,
+      files: options.files ?? (() => undefined),
+      isOnline: (peerId) => this.#presence.isOnline(peerId),
+      onTransfer: (view) => this.#events.transfer(view),
+      onMessage: (messageId) => {
+        const message = store.messages.get(messageId)
+        if (message === undefined) return
+        this.#events.message(message)
+        this.#events.conversation(message.conversationId)
+      },
+      kick,
+      log,
+    })
     const inbound = inboundDispatcher({
       me,
       running: () => this.#running,
@@ -165,6 +191,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         texts: createInboundTexts(store),
         profiles: this.#profiles,
         events: this.#events,
+        transfers: this.transfers,
         kick,
         log,
       },
@@ -196,6 +223,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async stop(): Promise<void> {
     if (!this.#running) return
     this.#running = false
+    await this.transfers.stop()
     this.#router.stop()
     this.#searchIndex.stop()
     this.#profiles.stop()

@@ -14,6 +14,7 @@ import {
   loadOrCreateIdentity,
 } from '../core/data-dir.js'
 import { lockDataDir } from '../core/data-dir-lock.js'
+import type { FileService } from '../core/files/index.js'
 import type { Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
 import { RelayChoice, rememberedRelay } from '../core/relay/setting.js'
@@ -99,11 +100,15 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         redial: (peerId: string, addresses: string[]): Promise<void> =>
           lan.dialKnown(peerId, addresses),
         logger: log.child({ layer: 'engine' }),
+        files: (): FileService | undefined => lan.files,
       },
       // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3)
       (profile) => [
         createLanNetwork({
           identity,
+          db: store.db,
+          onFileClosed: (transferId, peer, outcome): void =>
+            messenger.transfers.closedByReceiver(transferId, peer, outcome),
           listenPort: port,
           listenPortRequired: options.port !== undefined,
           listenHost: options.listenHost,
@@ -128,6 +133,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await lan.start()
     cleanups.add(() => lan.stop())
     store.settings.set(SETTING_LAN_PORT, lan.listenPort)
+    // pulls that were running when this node last stopped go on once their sender is reachable
+    messenger.transfers.resumeInterrupted()
     wireRelay(relay, messenger, store, log)
     relay.start()
     cleanups.add(() => relay.stop())

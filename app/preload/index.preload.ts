@@ -5,7 +5,7 @@
 // channels. Calls go through one invoke channel that the main process validates; failures come
 // back as plain { code, message } objects, which cross the context bridge intact (Error
 // subclasses lose their fields there).
-import { contextBridge, ipcRenderer } from 'electron'
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import type { MessengerApi, MessengerEvent } from '../api/contract.js'
 import type { MethodName } from '../api/methods.js'
 import {
@@ -46,3 +46,9 @@ const api: MessengerApi = {
 }
 
 contextBridge.exposeInMainWorld('pigeon', api)
+// The one thing besides the contract: the path of a file the user dropped or picked (Electron
+// gives File objects no path since v32). sendFiles takes paths on the node's disk, and only in
+// Electron are the page and the node on the same disk for sure.
+contextBridge.exposeInMainWorld('pigeonFiles', {
+  pathOf: (file: File): string => webUtils.getPathForFile(file),
+})

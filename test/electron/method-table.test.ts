@@ -30,10 +30,13 @@ function loadPreload(file: string, api: MessengerApi): Record<string, unknown> {
   const electron = {
     contextBridge: {
       exposeInMainWorld: (name: string, value: Record<string, unknown>) => {
+        // window.pigeonFiles: the dropped file's path (app/preload), not part of the contract
+        if (name === 'pigeonFiles') return assert.deepEqual(Object.keys(value), ['pathOf'])
         assert.equal(name, 'pigeon')
         exposed = value
       },
     },
+    webUtils: { getPathForFile: () => '' },
     ipcRenderer: {
       on: () => undefined,
       send: () => undefined,
@@ -109,6 +112,13 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     leaveGroup: ['group:nosuchgroupxxxxxxxxx'],
     renameGroup: [dinner.conversation, 'Supper'],
     forgetPeer: ['carol'],
+    sendFiles: ['bob', ['/nonexistent/report.pdf']],
+    transfers: [],
+    acceptTransfer: ['0'.repeat(32), '/nonexistent'],
+    declineTransfer: ['0'.repeat(32)],
+    cancelTransfer: ['0'.repeat(32)],
+    pauseTransfer: ['0'.repeat(32)],
+    resumeTransfer: ['0'.repeat(32)],
   }
   const outcome = async (
     method: MethodName,

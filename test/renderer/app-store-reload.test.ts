@@ -34,6 +34,7 @@ function scriptedNode() {
     peers: () => new Promise<PeerView[]>((resolve) => (answerPeers = resolve)),
     conversations: async () => [],
     groups: async () => [],
+    transfers: async () => [],
     relayStatus: async () => ({ state: 'off' as const, url: null, lastError: null, retryAt: null }),
     subscribe: (listener: (event: MessengerEvent) => void) => {
       emit = listener

@@ -23,6 +23,7 @@ const failed: MessageView = {
   from: 'me',
   sentAt: Date.UTC(2026, 11, 1, 9, 30),
   receivedAt: null,
+  kind: 'text',
   text: 'a very long message',
   state: 'failed',
   path: null,

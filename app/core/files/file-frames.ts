@@ -2,6 +2,7 @@
 // body (it-length-prefixed's format, read with the chat protocol's FrameDecoder):
 //   receiver → sender   REQUEST = 0x01 | transfer id (16) | entry (4) | first chunk (4) | count (4)
 //                       CREDIT  = 0x02 | bytes (4)
+//                       CLOSE   = 0x03 | transfer id (16) | outcome (1)
 //   sender → receiver   DATA    = 0x10 | chunk (4) | the chunk's bytes
 //                       ERROR   = 0x1f | reason (1) | a UTF-8 sentence
 // Numbers are big-endian.
@@ -14,6 +15,8 @@ export const FILE_PROTOCOL = '/pigeon/file/1.0.0'
 export const TRANSFER_ID_BYTES = 16
 const REQUEST = 0x01
 const CREDIT = 0x02
+const CLOSE = 0x03
+const CLOSE_BYTES = 1 + TRANSFER_ID_BYTES + 1
 const DATA = 0x10
 const ERROR = 0x1f
 const REQUEST_BYTES = 1 + TRANSFER_ID_BYTES + 12
@@ -33,6 +36,10 @@ export const FileErrorReason = {
 } as const
 export type FileErrorReason = (typeof FileErrorReason)[keyof typeof FileErrorReason]
 
+/** Why the receiver is finished with a transfer (CLOSE's outcome byte). */
+export const FileCloseOutcome = { done: 1, declined: 2, cancelled: 3 } as const
+export type FileCloseOutcome = keyof typeof FileCloseOutcome
+
 export interface FileRequest {
   transferId: Uint8Array
   entry: number
@@ -40,7 +47,10 @@ export interface FileRequest {
   count: number
 }
 
-export type ControlFrame = ({ type: 'request' } & FileRequest) | { type: 'credit'; bytes: number }
+export type ControlFrame =
+  | ({ type: 'request' } & FileRequest)
+  | { type: 'credit'; bytes: number }
+  | { type: 'close'; transferId: Uint8Array; outcome: FileCloseOutcome }
 export type SenderFrame =
   | { type: 'data'; chunk: number; bytes: Uint8Array }
   | { type: 'error'; reason: number; message: string }
@@ -61,6 +71,15 @@ export function creditFrame(bytes: number): Uint8ArrayList {
   const body = new Uint8Array(5)
   body[0] = CREDIT
   new DataView(body.buffer).setUint32(1, bytes)
+  return encodeFrame(body)
+}
+
+/** the receiver is finished with the transfer: the sender may stop offering it (docs/protocol.md §11) */
+export function closeFrame(transferId: Uint8Array, outcome: FileCloseOutcome): Uint8ArrayList {
+  const body = new Uint8Array(CLOSE_BYTES)
+  body[0] = CLOSE
+  body.set(transferId, 1)
+  body[1 + TRANSFER_ID_BYTES] = FileCloseOutcome[outcome]
   return encodeFrame(body)
 }
 
@@ -96,9 +115,17 @@ export function decodeControl(frame: Uint8Array): ControlFrame {
     }
   }
   if (frame.length === 5 && frame[0] === CREDIT) return { type: 'credit', bytes: view.getUint32(1) }
+  if (frame.length === CLOSE_BYTES && frame[0] === CLOSE) {
+    const code = frame[1 + TRANSFER_ID_BYTES]
+    const outcome = (Object.keys(FileCloseOutcome) as FileCloseOutcome[]).find(
+      (name) => FileCloseOutcome[name] === code,
+    )
+    if (outcome !== undefined)
+      return { type: 'close', transferId: frame.slice(1, 1 + TRANSFER_ID_BYTES), outcome }
+  }
   throw new PigeonError(
     'FRAME_INVALID',
-    'The peer sent a file-protocol frame that is neither a request nor credit.',
+    'The peer sent a file-protocol frame that is not a request, credit or close.',
   )
 }
 

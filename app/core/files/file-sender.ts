@@ -15,6 +15,7 @@ import {
   errorFrame,
   FileErrorReason,
   MAX_CONTROL_FRAME_BYTES,
+  type FileCloseOutcome,
   type FileRequest,
 } from './file-frames.js'
 import type { OfferedTransfer, OfferTable } from './offer-table.js'
@@ -39,6 +40,7 @@ export function serveFileStream(
   remotePeer: string,
   offers: OfferTable,
   counters: SenderCounters,
+  onClose: (transferId: Uint8Array, outcome: FileCloseOutcome) => void = () => undefined,
 ): void {
   const decoder = new FrameDecoder(MAX_CONTROL_FRAME_BYTES)
   const requests: FileRequest[] = []
@@ -60,7 +62,10 @@ export function serveFileStream(
       for (const frame of decoder.push(event.data)) {
         const control = decodeControl(frame)
         if (control.type === 'credit') credit += control.bytes
-        else requests.push(control)
+        else if (control.type === 'request') requests.push(control)
+        // only the peer it was offered to can close it (anyone else learns nothing: reason 1)
+        else if (offers.get(control.transferId, remotePeer) !== undefined)
+          onClose(control.transferId, control.outcome)
       }
     } catch (error) {
       stream.abort(error as Error)

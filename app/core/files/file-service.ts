@@ -7,7 +7,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Database } from 'better-sqlite3'
 import { PigeonError } from '../../../shared/errors.js'
 import type { FileOfferBody } from '../../../shared/envelope.js'
-import { FILE_PROTOCOL } from './file-frames.js'
+import { closeFrame, FILE_PROTOCOL, type FileCloseOutcome } from './file-frames.js'
 import { receiveTransfer, type ReceiveProgress, type ReceiveResult } from './file-receiver.js'
 import { serveFileStream, type SenderCounters } from './file-sender.js'
 import { OfferTable } from './offer-table.js'
@@ -21,6 +21,11 @@ export interface FileServiceInit {
   /** per connection; each is one transfer pulling, so a few is plenty */
   maxInboundStreams?: number
   dialTimeoutMs?: number
+  /**
+   * the receiver of one of my offers is finished with it (CLOSE, docs/protocol.md §11); the
+   * offer is withdrawn before this is called
+   */
+  onClosed?: (transferId: Uint8Array, peer: string, outcome: FileCloseOutcome) => void
 }
 
 export interface ReceiveRequest {
@@ -94,6 +99,18 @@ export class FileService {
     })
   }
 
+  /** Tells the offering peer I am finished with its transfer (CLOSE), so it stops serving it. */
+  async close(from: string, transferId: Uint8Array, outcome: FileCloseOutcome): Promise<void> {
+    const stream = await this.dial(from)
+    try {
+      stream.send(closeFrame(transferId, outcome))
+      await stream.close()
+    } catch (error) {
+      stream.abort(error as Error)
+      throw error
+    }
+  }
+
   private async dial(peer: string, signal?: AbortSignal): Promise<Stream> {
     const timeout = AbortSignal.timeout(this.init.dialTimeoutMs ?? 5_000)
     try {
@@ -112,7 +129,11 @@ export class FileService {
   private handleStream(stream: Stream, connection: Connection): void {
     this.serving.add(stream)
     stream.addEventListener('close', () => this.serving.delete(stream))
-    serveFileStream(stream, connection.remotePeer.toString(), this.offers, this.counters)
+    const peer = connection.remotePeer.toString()
+    serveFileStream(stream, peer, this.offers, this.counters, (transferId, outcome) => {
+      this.offers.withdraw(transferId)
+      this.init.onClosed?.(transferId, peer, outcome)
+    })
   }
 }
 

@@ -5,6 +5,6 @@ export {
   type FileServiceInit,
   type ReceiveRequest,
 } from './file-service.js'
-export { FILE_PROTOCOL } from './file-frames.js'
+export { FILE_PROTOCOL, type FileCloseOutcome } from './file-frames.js'
 export type { ReceiveProgress, ReceiveResult } from './file-receiver.js'
 export type { PreparedOffer } from './prepare-offer.js'

@@ -3,6 +3,7 @@
 import type { EnvelopeOf, Kind } from '../../../shared/envelope.js'
 import type { PathName } from '../delivery.js'
 import type { EngineEvents } from '../engine-events.js'
+import type { TransferService } from '../files/transfers.js'
 import type { GroupService } from '../groups/group-service.js'
 import type { Logger } from '../log.js'
 import type { ProfileService } from '../profile-service.js'
@@ -16,6 +17,7 @@ export interface InboundContext {
   texts: InboundTexts
   profiles: ProfileService
   events: EngineEvents
+  transfers: TransferService
   /** something was queued for `recipient` (a receipt, an ack of a relayed change) */
   kick: (recipient: string) => void
   /** the engine's logger (app/core/log.ts) */

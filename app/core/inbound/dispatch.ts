@@ -5,6 +5,7 @@ import type { Envelope, Kind } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { InboundHandler, PathName } from '../delivery.js'
 import type { InboundContext, KindHandler } from './context.js'
+import { fileOffer } from './file-offer.js'
 import { groupControl } from './group-control.js'
 import { profile } from './profile.js'
 import { receipt } from './receipt.js'
@@ -13,10 +14,9 @@ import { typing } from './typing.js'
 
 type Handlers = { [K in Kind]?: KindHandler<K> }
 
-// file offers arrive with a later feature: until then they are accepted (so the sender stops)
-// and ignored with a warning
 const HANDLERS: Handlers = {
   text,
+  'file-offer': fileOffer,
   receipt,
   'group-control': groupControl,
   profile,

@@ -5,12 +5,14 @@
 // keep-alive pings), or when it never answers mDNS again (no redial, so no connection).
 import { EventEmitter } from 'node:events'
 import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
+import type { Database } from 'better-sqlite3'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
 import type { Identity } from '../../../shared/identity.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
+import { createFileService, type FileService, type FileServiceInit } from '../files/index.js'
 import { ChatService, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
 import { silentLogger, type Logger } from '../log.js'
 import { createPigeonNode, type MdnsOptions } from './node.js'
@@ -32,6 +34,10 @@ export interface LanPeer {
 
 export interface LanNetworkInit {
   identity: Identity
+  /** the store's database: with it the node also serves and pulls files (/pigeon/file/1.0.0) */
+  db?: Database
+  /** the receiver of one of my file offers is finished with it (FileServiceInit.onClosed) */
+  onFileClosed?: FileServiceInit['onClosed']
   /** TCP port to listen on, e.g. the one remembered from the last run; 0 or absent = any */
   listenPort?: number
   /** the user asked for listenPort (--port): if it is taken, fail instead of taking another */
@@ -74,6 +80,7 @@ export class LanNetwork implements DeliveryPath {
   private myProfile: ProfileBody
   private node: Libp2p | undefined
   private chat: ChatService | undefined
+  private fileService: FileService | undefined
   private port = 0
   private stopping = false
 
@@ -95,6 +102,11 @@ export class LanNetwork implements DeliveryPath {
 
   get profile(): PeerProfile {
     return { peerId: this.peerId, ...this.myProfile }
+  }
+
+  /** the file service of the running node (a new one per start: it is tied to its libp2p node) */
+  get files(): FileService | undefined {
+    return this.fileService
   }
 
   get libp2p(): Libp2p {
@@ -133,8 +145,15 @@ export class LanNetwork implements DeliveryPath {
           this.stateOf(peerId).listenAddresses = event.detail.listenAddrs.map((a) => a.toString())
         })
         this.chat = chat
+        if (this.init.db !== undefined)
+          this.fileService = createFileService({
+            node: libp2p,
+            db: this.init.db,
+            onClosed: this.init.onFileClosed,
+          })
       },
     })
+    await this.fileService?.start()
     this.node = started.libp2p
     this.port = started.listenPort
     if (started.portFellBack) {
@@ -148,10 +167,12 @@ export class LanNetwork implements DeliveryPath {
     if (node === undefined) return
     this.stopping = true
     await this.chat?.stop().catch(() => undefined)
+    await this.fileService?.stop().catch(() => undefined)
     // closing every connection is our goodbye: the others see peer:disconnect at once
     await node.stop()
     this.node = undefined
     this.chat = undefined
+    this.fileService = undefined
     for (const state of this.peerStates.values()) {
       if (state.online) this.markOffline(state.peerId)
     }

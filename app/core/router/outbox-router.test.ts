@@ -234,3 +234,67 @@ test('a permanent error marks the message failed with its reason, and the queue 
   assert.equal(store.messages.get(four.id)?.state, 'pending')
   assert.equal(store.outbox.size(), 1)
 })
+
+test('a file offer waits for the LAN without holding up the texts behind it, which go by the relay', async (t) => {
+  const me = (await generateIdentity()).peerId
+  const peer = (await generateIdentity()).peerId
+  const lan = new ScriptedPath('lan')
+  const relay = new ScriptedPath('relay')
+  const store = Store.open(':memory:')
+  const clock = { now: 1_000_000 }
+  const offerId = newMessageId(clock.now)
+  const offer: Envelope = {
+    id: offerId,
+    sender: me,
+    to: { peer },
+    sentAt: clock.now,
+    kind: 'file-offer',
+    file: { name: 'report.pdf', size: 5, sha256: new Uint8Array(32) },
+  }
+  const router = new OutboxRouter({
+    store,
+    me,
+    paths: [lan, relay],
+    now: () => clock.now,
+    random: () => 0,
+    fileOffer: (id) => (Buffer.from(id).equals(Buffer.from(offerId)) ? offer : undefined),
+  })
+  t.after(() => {
+    router.stop()
+    store.close()
+  })
+  router.start()
+  relay.reach = true
+  store.queueOutgoing(
+    {
+      id: offerId,
+      sender: me,
+      recipient: peer,
+      sentAt: clock.now,
+      text: 'report.pdf',
+      kind: 'file',
+    },
+    clock.now,
+  )
+  store.queueOutgoing(
+    { id: newMessageId(clock.now), sender: me, recipient: peer, sentAt: clock.now, text: 'hello' },
+    clock.now,
+  )
+  router.kick(peer)
+  await router.settled()
+  assert.deepEqual(texts(relay.delivered), ['hello'])
+  assert.equal(store.messages.get(offerId)?.state, 'pending')
+  // queued after the offer's first try: it does not wait behind the offer's retry
+  store.queueOutgoing(
+    { id: newMessageId(clock.now), sender: me, recipient: peer, sentAt: clock.now, text: 'later' },
+    clock.now,
+  )
+  router.kick(peer)
+  await router.settled()
+  assert.deepEqual(texts(relay.delivered), ['hello', 'later'])
+
+  lan.online(peer)
+  await router.settled()
+  assert.deepEqual(texts(lan.delivered).slice(0, 1), ['file-offer'])
+  assert.equal(store.messages.get(offerId)?.state, 'delivered')
+})

@@ -44,6 +44,8 @@ export interface OutboxRouterOptions {
   random?: () => number
   /** a text message moved forward because a path acked it, or failed for good */
   onMessageState?: (message: MessageRow) => void
+  /** the `file offer` envelope of a file message of mine (app/core/files/transfers.ts) */
+  fileOffer?: (messageId: Uint8Array) => Envelope | undefined
   /**
    * No path reaches the peer at a retry: try to bring it back (the LAN network redials its last
    * known addresses); success shows up as a 'peer:online' event, which wakes the queue.
@@ -248,6 +250,10 @@ export class OutboxRouter {
       }
       // no envelope: the message is gone (deleted), nothing left to send for this row
       if (envelope === undefined) for (const row of item) this.#store.outbox.remove(row)
+      else if (this.#waitsForLan(recipient, envelope))
+        // parked like a row the relay holds (head() still has it, headForRelay() not until the
+        // republish wait), so the texts behind it go by the relay meanwhile
+        for (const row of item) this.#store.outbox.markRelayed(row, now)
       else work.push({ rows: item, envelope })
     }
     const results = await Promise.all(
@@ -332,7 +338,10 @@ export class OutboxRouter {
    */
   async #attempt(recipient: string, envelope: Envelope, viaRelay: boolean): Promise<Outcome> {
     for (const path of this.#paths) {
-      if ((path.name === 'relay' && !viaRelay) || !path.canReach(recipient)) continue
+      // a LAN file offer is only worth the LAN: the relay blob path is not built yet
+      // (docs/protocol.md §10), so it waits until the peer is on the LAN
+      const lanOnly = envelope.kind === 'file-offer'
+      if ((path.name === 'relay' && (!viaRelay || lanOnly)) || !path.canReach(recipient)) continue
       try {
         const ms = this.#timeoutMs
         await withTimeout(
@@ -355,6 +364,12 @@ export class OutboxRouter {
 
   #attemptFailed(recipient: string, error: unknown): void {
     this.#log.warn({ err: errorText(error) }, `delivery to ${recipient} failed`)
+  }
+
+  /** A LAN file offer while only the relay reaches the peer (the relay blob path is not built). */
+  #waitsForLan(recipient: string, envelope: Envelope | { permanent: unknown }): boolean {
+    if (!('kind' in envelope) || envelope.kind !== 'file-offer') return false
+    return !this.#paths.some((path) => path.name !== 'relay' && path.canReach(recipient))
   }
 
   #envelopeFor(recipient: string, batch: OutboxRow[], now: number): Envelope | undefined {
@@ -395,6 +410,7 @@ export class OutboxRouter {
     }
     const message = this.#store.messages.get(head.messageId)
     if (message === undefined || message.text === null) return undefined
+    if (message.kind === 'file') return this.#options.fileOffer?.(message.id)
     // a group message goes to each member separately, sealed to each (docs/protocol.md §3)
     const group = groupOfConversation(message.conversationId)
     const to = group === undefined ? base.to : { group }

@@ -15,6 +15,7 @@ import { OutboxRepo } from './outbox.js'
 import { storageError } from '../storage-error.js'
 import { PeerRepo } from './peers.js'
 import { SettingsRepo } from './settings.js'
+import { TransferRepo } from './transfers.js'
 import {
   STATE_RANK,
   type GroupControlRow,
@@ -29,6 +30,7 @@ export type * from './types.js'
 export type { SettingValue } from './settings.js'
 export { STATE_RANK }
 export { FTS_MIN_CHARS } from './messages.js'
+export { FINAL_STATES, TRANSFER_STATES, type TransferRow, type TransferState } from './transfers.js'
 export { groupConversationId, groupOfConversation } from './conversations.js'
 
 export interface OutgoingText {
@@ -37,6 +39,8 @@ export interface OutgoingText {
   recipient: string
   sentAt: number
   text: string
+  /** 'file': a file message, its text the offered name (app/core/files/transfers.ts) */
+  kind?: 'text' | 'file'
 }
 
 export interface InboundText {
@@ -46,6 +50,8 @@ export interface InboundText {
   text: string
   /** set for a group message: it belongs to the group's conversation */
   groupId?: string
+  /** 'file': a file message, its text the offered name */
+  kind?: 'text' | 'file'
 }
 
 export interface OutgoingGroupText {
@@ -64,6 +70,7 @@ export class Store {
   readonly outbox: OutboxRepo
   readonly settings: SettingsRepo
   readonly groups: GroupRepo
+  readonly transfers: TransferRepo
 
   /** Opens (creating and migrating as needed) the store at `file`; ':memory:' for a throwaway. */
   static open(file: string): Store {
@@ -102,6 +109,7 @@ export class Store {
     this.outbox = new OutboxRepo(db)
     this.settings = new SettingsRepo(db)
     this.groups = new GroupRepo(db)
+    this.transfers = new TransferRepo(db)
   }
 
   close(): void {
@@ -139,7 +147,7 @@ export class Store {
   }
 
   #insertOutgoing(
-    text: Pick<OutgoingText, 'id' | 'sender' | 'sentAt' | 'text'>,
+    text: Pick<OutgoingText, 'id' | 'sender' | 'sentAt' | 'text' | 'kind'>,
     conversationId: string,
   ): MessageRow {
     const message: MessageRow = {
@@ -148,7 +156,7 @@ export class Store {
       sender: text.sender,
       sentAt: text.sentAt,
       receivedAt: null,
-      kind: 'text',
+      kind: text.kind ?? 'text',
       text: text.text,
       state: 'pending',
       path: null,
@@ -228,7 +236,7 @@ export class Store {
         sender: text.sender,
         sentAt: place.sentAt,
         receivedAt: now,
-        kind: 'text',
+        kind: text.kind ?? 'text',
         text: text.text,
         state: 'delivered',
         path: via,

@@ -16,7 +16,7 @@ test('006 adds file_offers and keeps every message and queue row', (t) => {
   ).run(Buffer.alloc(16, 1), Buffer.alloc(16, 1))
   const before = db.prepare('SELECT * FROM messages').all()
 
-  assert.deepEqual(migrate(db, migrations), [6])
+  assert.deepEqual(migrate(db, migrations.slice(0, 6)), [6])
   assert.equal(schemaVersion(db), 6)
   assert.deepEqual(db.prepare('SELECT * FROM messages').all(), before)
   const add = db.prepare(

@@ -6,6 +6,7 @@ import { migration003 } from './003-lean-outbox.js'
 import { migration004 } from './004-groups.js'
 import { migration005 } from './005-receipts-and-failures.js'
 import { migration006 } from './006-file-offers.js'
+import { migration007 } from './007-transfers.js'
 
 export const migrations: readonly Migration[] = [
   migration001,
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ]

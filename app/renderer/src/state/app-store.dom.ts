@@ -12,6 +12,7 @@ import type {
   PeerStatus,
   PeerView,
   RelayStatusView,
+  TransferView,
   Unsubscribe,
 } from '../../../api/contract.js'
 import type { Connection } from '../api/connect.dom.js'
@@ -33,6 +34,9 @@ export interface SearchState {
   results: MessageView[]
   loading: boolean
 }
+
+/** what a file bubble's buttons do to a transfer */
+export type TransferAction = 'accept' | 'decline' | 'pause' | 'resume' | 'cancel'
 
 export interface Problem {
   code: string
@@ -70,6 +74,8 @@ export interface AppState {
   /** the latest error of an action, shown in a banner until dismissed */
   problem?: Problem
   settingsOpen: boolean
+  /** by the id of their file message */
+  transfers: ReadonlyMap<string, TransferView>
 }
 
 /** Any rejection in words: `{ code, message }` from the node (a PigeonError from the HTTP client,
@@ -127,6 +133,7 @@ const SNAPSHOT_EVENTS: ReadonlySet<StoreEvent['type']> = new Set([
   'conversation',
   'relay',
   'group',
+  'transfer',
 ])
 
 export class AppStore {
@@ -139,6 +146,7 @@ export class AppStore {
     typing: new Map(),
     groups: new Map(),
     settingsOpen: false,
+    transfers: new Map(),
   }
   readonly #listeners = new Set<() => void>()
   readonly api: MessengerApi
@@ -199,7 +207,9 @@ export class AppStore {
       ])
       const relay = await this.api.relayStatus().catch(() => undefined)
       const groups = await this.api.groups()
+      const transfers = await this.api.transfers()
       this.#set({
+        transfers: new Map(transfers.map((x) => [x.message, x])),
         me,
         peers: new Map(peers.map((p) => [p.peerId, p])),
         conversations: new Map(conversations.map((c) => [c.id, c])),
@@ -272,6 +282,12 @@ export class AppStore {
           this.#scheduleTypingExpiry()
         } else this.#clearTyping(event.peerId)
         break
+      case 'transfer': {
+        const transfers = new Map(s.transfers)
+        transfers.set(event.transfer.message, event.transfer)
+        this.#set({ transfers })
+        break
+      }
       case 'relay':
         this.#set({ relay: event.relay })
         break
@@ -432,6 +448,35 @@ export class AppStore {
     } catch (error) {
       this.#set({ problem: toProblem(error) })
       return false
+    }
+  }
+
+  /** offers files or folders (paths on the node's disk) to the peer of a conversation */
+  async sendFiles(conversationId: string, paths: string[]): Promise<void> {
+    if (paths.length === 0) return
+    try {
+      for (const view of await this.api.sendFiles(conversationId, paths))
+        this.#onEvent({ type: 'transfer', transfer: view })
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+    }
+  }
+
+  /** a file bubble's button; the node answers with the transfer's new state */
+  async transferAction(action: TransferAction, id: string): Promise<void> {
+    try {
+      const view = await (action === 'accept'
+        ? this.api.acceptTransfer(id)
+        : action === 'decline'
+          ? this.api.declineTransfer(id)
+          : action === 'pause'
+            ? this.api.pauseTransfer(id)
+            : action === 'resume'
+              ? this.api.resumeTransfer(id)
+              : this.api.cancelTransfer(id))
+      this.#onEvent({ type: 'transfer', transfer: view })
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
     }
   }
 

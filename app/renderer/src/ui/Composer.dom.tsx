@@ -3,6 +3,7 @@
 // none (the engine would not send them: one envelope per member per pause).
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
 import { useStore } from './context.dom.js'
 
 const TYPING_REPEAT_MS = 3000
@@ -14,6 +15,8 @@ export function Composer(props: {
   disabled?: boolean
   /** false for a group */
   typingNotifications?: boolean
+  /** the attach button: a direct chat in Electron (local-paths.dom.ts) */
+  files?: boolean
 }) {
   const { t } = useTranslation()
   const store = useStore()
@@ -21,6 +24,8 @@ export function Composer(props: {
   const lastTyping = useRef(0)
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const area = useRef<HTMLTextAreaElement>(null)
+  const picker = useRef<HTMLInputElement>(null)
+  const attach = props.files === true && canSendLocalFiles()
   const conversationId = props.conversationId
   const notifyTyping = props.typingNotifications !== false
 
@@ -70,6 +75,33 @@ export function Composer(props: {
         void send()
       }}
     >
+      {attach && (
+        <>
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            data-testid="attach-input"
+            onChange={(e) => {
+              const files = e.target.files
+              if (files !== null) void store.sendFiles(conversationId, localPaths(files))
+              e.target.value = ''
+            }}
+          />
+          <button
+            type="button"
+            className="attach"
+            title={t('file.attach')}
+            aria-label={t('file.attach')}
+            disabled={props.disabled}
+            onClick={() => picker.current?.click()}
+            data-testid="attach"
+          >
+            📎
+          </button>
+        </>
+      )}
       <textarea
         ref={area}
         value={text}

@@ -3,6 +3,7 @@
 // saying so. A group's info panel opens beside the history.
 import { useCallback, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { Composer } from './Composer.dom.js'
 import { useAppState, useStore } from './context.dom.js'
@@ -21,10 +22,13 @@ export function Conversation(props: { id: string }) {
   const typing = useAppState((s) => s.typing.has(props.id))
   const focus = useAppState((s) => s.focus)
   const [infoOpen, setInfoOpen] = useState(false)
+  const [dragging, setDragging] = useState(false)
   const onFocused = useCallback(() => store.focused(), [store])
   const onNearTop = useCallback(() => void store.loadOlder(props.id), [store, props.id])
 
   const isGroup = conversation?.kind === 'group' || props.id.startsWith('group:')
+  // files and folders dropped here go to the peer: Electron only (local-paths.dom.ts), no groups yet
+  const dropFiles = !isGroup && canSendLocalFiles()
   const senderOf = useCallback((peerId: string) => peerName(peers.get(peerId), peerId), [peers])
   const name = isGroup
     ? (group?.name ?? conversation?.title ?? props.id.slice(6))
@@ -42,7 +46,24 @@ export function Conversation(props: { id: string }) {
   const closed = isGroup && group !== undefined && !group.joined
 
   return (
-    <main className="conversation" data-testid="conversation" data-peer={props.id}>
+    <main
+      className={`conversation${dragging ? ' conversation-drop' : ''}`}
+      data-testid="conversation"
+      data-peer={props.id}
+      onDragOver={(e) => {
+        if (!dropFiles || !e.dataTransfer.types.includes('Files')) return
+        e.preventDefault()
+        setDragging(true)
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        if (!dropFiles) return
+        e.preventDefault()
+        setDragging(false)
+        void store.sendFiles(props.id, localPaths(e.dataTransfer.files))
+      }}
+      title={dragging ? t('file.drop', { name }) : undefined}
+    >
       <header className="conversation-header">
         <Avatar
           name={name}
@@ -108,7 +129,12 @@ export function Conversation(props: { id: string }) {
               {t('group.notMember')}
             </p>
           ) : (
-            <Composer conversationId={props.id} name={name} typingNotifications={!isGroup} />
+            <Composer
+              conversationId={props.id}
+              name={name}
+              typingNotifications={!isGroup}
+              files={!isGroup}
+            />
           )}
         </div>
         {isGroup && group !== undefined && infoOpen && (

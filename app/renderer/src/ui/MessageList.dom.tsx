@@ -6,6 +6,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { useTranslation } from 'react-i18next'
 import type { MessageView } from '../../../api/contract.js'
 import type { History } from '../state/app-store.dom.js'
+import { FileMessage } from './FileBubble.dom.js'
 import { dayKey, dayLabel, timeLabel } from './format.dom.js'
 
 type Row =
@@ -95,7 +96,11 @@ export const MessageRow = memo(function MessageRow(props: {
             {props.senderName}
           </div>
         )}
-        <div className="bubble-text">{m.text}</div>
+        {m.kind === 'file' ? (
+          <FileMessage message={m} />
+        ) : (
+          <div className="bubble-text">{m.text}</div>
+        )}
         <div className="bubble-meta">
           {m.path !== null && (
             <span className={`path path-${m.path}`} data-testid="path">
