@@ -2,18 +2,59 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const nodeOnly = ['node:*', 'fs', 'fs/*', 'net', 'dgram', 'os', 'path', 'child_process', 'http', 'https', 'tls']
+const nodeOnly = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'net',
+  'dgram',
+  'os',
+  'path',
+  'child_process',
+  'http',
+  'https',
+  'tls',
+]
 const electron = ['electron', 'electron/*']
-const libp2pNode = ['libp2p', '@libp2p/tcp', '@libp2p/mdns', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux']
+const libp2pNode = [
+  'libp2p',
+  '@libp2p/tcp',
+  '@libp2p/mdns',
+  '@chainsafe/libp2p-noise',
+  '@chainsafe/libp2p-yamux',
+]
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'shared/proto/envelope.ts', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly', performance: 'readonly', fetch: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        structuredClone: 'readonly',
+        queueMicrotask: 'readonly',
+        setImmediate: 'readonly',
+        performance: 'readonly',
+        fetch: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -22,7 +63,18 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     ignores: ['shared/**/*.test.ts', 'shared/polyfills.ts', 'shared/node/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...nodeOnly, ...electron, ...libp2pNode, './node/*', '../node/*'].map((group) => ({ group: [group], message: 'shared/ must run anywhere: no Node-only, libp2p node or Electron imports (Node-only mechanisms go in shared/node/).' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [...nodeOnly, ...electron, ...libp2pNode, './node/*', '../node/*'].map(
+            (group) => ({
+              group: [group],
+              message:
+                'shared/ must run anywhere: no Node-only, libp2p node or Electron imports (Node-only mechanisms go in shared/node/).',
+            }),
+          ),
+        },
+      ],
     },
   },
   {
@@ -30,27 +82,69 @@ export default tseslint.config(
     // Node is allowed; Electron and app/ are not (the relay imports these).
     files: ['shared/node/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: electron, message: 'shared/node/ runs in the relay too: no Electron.' }, { group: ['**/app/*', '**/app/**'], message: 'shared/ never imports app/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: electron, message: 'shared/node/ runs in the relay too: no Electron.' },
+            { group: ['**/app/*', '**/app/**'], message: 'shared/ never imports app/.' },
+          ],
+        },
+      ],
     },
   },
   // The app's layers (docs/architecture.md §1): app/core ← app/api ← app/node ← app/cli, app/main.
   // Each block also forbids Electron, since one rule's blocks replace rather than add up.
   // shared/node/ is not app/node/: it sits below every layer.
   ...[
-    { files: ['app/core/**/*.ts'], above: ['api', 'node', 'cli', 'main'], layer: 'app/core is the engine' },
-    { files: ['app/api/**/*.ts'], above: ['node', 'cli', 'main'], layer: 'app/api serves an engine' },
-    { files: ['app/node/**/*.ts'], above: ['cli', 'main'], layer: 'app/node composes a node for the programs' },
+    {
+      files: ['app/core/**/*.ts'],
+      above: ['api', 'node', 'cli', 'main'],
+      layer: 'app/core is the engine',
+    },
+    {
+      files: ['app/api/**/*.ts'],
+      above: ['node', 'cli', 'main'],
+      layer: 'app/api serves an engine',
+    },
+    {
+      files: ['app/node/**/*.ts'],
+      above: ['cli', 'main'],
+      layer: 'app/node composes a node for the programs',
+    },
     { files: ['app/cli/**/*.ts'], above: ['main'], layer: 'app/cli is a program' },
   ].map(({ files, above, layer }) => ({
     files,
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: electron, message: 'Only app/main and app/preload may import Electron.' }, { group: [...above.flatMap((folder) => [`**/${folder}/*`, `**/${folder}/**`]), '!**/shared/node/*'], message: `${layer}: imports point down the layers, never to app/${above.join(', app/')}.` }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: electron, message: 'Only app/main and app/preload may import Electron.' },
+            {
+              group: [
+                ...above.flatMap((folder) => [`**/${folder}/*`, `**/${folder}/**`]),
+                '!**/shared/node/*',
+              ],
+              message: `${layer}: imports point down the layers, never to app/${above.join(', app/')}.`,
+            },
+          ],
+        },
+      ],
     },
   })),
   {
     files: ['relay/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/app/*', '**/app/**'], message: 'relay/ imports shared/, never app/.' }, { group: electron, message: 'No Electron in the relay.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/app/*', '**/app/**'], message: 'relay/ imports shared/, never app/.' },
+            { group: electron, message: 'No Electron in the relay.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -58,17 +152,48 @@ export default tseslint.config(
     // reaches the node only through MessengerApi (window.pigeon or app/api's HTTP protocol).
     files: ['app/renderer/src/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: [...nodeOnly, ...electron], message: 'The renderer talks only to MessengerApi: no Node or Electron imports.' }, { group: ['**/core/**', '**/cli/**', '**/main/**', '**/preload/**'], message: 'The renderer knows only app/api types.' }] }],
-      'no-restricted-globals': ['error', { name: 'require', message: 'No Node in the renderer.' }, { name: 'process', message: 'No Node in the renderer.' }],
-      'no-restricted-syntax': ['error', { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' }, { selector: "Identifier[name='ipcRenderer']", message: 'Only app/preload touches ipcRenderer.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeOnly, ...electron],
+              message: 'The renderer talks only to MessengerApi: no Node or Electron imports.',
+            },
+            {
+              group: ['**/core/**', '**/cli/**', '**/main/**', '**/preload/**'],
+              message: 'The renderer knows only app/api types.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'require', message: 'No Node in the renderer.' },
+        { name: 'process', message: 'No Node in the renderer.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' },
+        {
+          selector: "Identifier[name='ipcRenderer']",
+          message: 'Only app/preload touches ipcRenderer.',
+        },
+      ],
     },
   },
   {
     // The sandboxed preload: Electron's bridge only, no Node.
     files: ['app/preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: nodeOnly, message: 'A sandboxed preload has no Node.' }] }],
-      'no-restricted-syntax': ['error', { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: nodeOnly, message: 'A sandboxed preload has no Node.' }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' },
+      ],
     },
   },
 )

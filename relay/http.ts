@@ -48,13 +48,10 @@ export function createHttpServer(options: HttpOptions) {
         { event: 'admin_refused', ip: request.ip, url: request.url },
         'admin request without the admin token',
       )
-      await reply
-        .code(401)
-        .send({
-          code: 'API_UNAUTHORIZED',
-          message:
-            'Send the admin token from <data>/admin-token as "Authorization: Bearer <token>".',
-        })
+      await reply.code(401).send({
+        code: 'API_UNAUTHORIZED',
+        message: 'Send the admin token from <data>/admin-token as "Authorization: Bearer <token>".',
+      })
     }
   }
 
@@ -97,13 +94,11 @@ export function createHttpServer(options: HttpOptions) {
         typeof code !== 'string' ||
         typeof token !== 'string'
       ) {
-        return await reply
-          .code(400)
-          .send({
-            code: 'API_BAD_REQUEST',
-            message:
-              'Send JSON {"peerId", "code", "token"}: your PeerId, the invite code and a fresh relay token.',
-          })
+        return await reply.code(400).send({
+          code: 'API_BAD_REQUEST',
+          message:
+            'Send JSON {"peerId", "code", "token"}: your PeerId, the invite code and a fresh relay token.',
+        })
       }
       try {
         await verifyRelayToken(token, { peerId, relayId: options.relayId, spent: options.spent })
@@ -114,13 +109,11 @@ export function createHttpServer(options: HttpOptions) {
       }
       if (!(await options.invites.redeem(code, peerId))) {
         options.metrics.authRefusals.inc({ reason: 'redeem_bad_code' })
-        return await reply
-          .code(403)
-          .send({
-            code: 'RELAY_INVITE_INVALID',
-            message:
-              'This invite code is unknown or already used; ask the relay admin for a new one.',
-          })
+        return await reply.code(403).send({
+          code: 'RELAY_INVITE_INVALID',
+          message:
+            'This invite code is unknown or already used; ask the relay admin for a new one.',
+        })
       }
       options.log.info({ event: 'invite_redeemed', peerId }, 'invite redeemed')
       return { admitted: true }

@@ -67,7 +67,10 @@ class FileInviteStore implements InviteStore {
     return Object.hasOwn(this.#state.admitted, peerId)
   }
   async counts(): Promise<{ open: number; admitted: number }> {
-    return { open: Object.keys(this.#state.codes).length, admitted: Object.keys(this.#state.admitted).length }
+    return {
+      open: Object.keys(this.#state.codes).length,
+      admitted: Object.keys(this.#state.admitted).length,
+    }
   }
 }
 
@@ -86,7 +89,10 @@ class RedisInviteStore implements InviteStore {
     return (await this.redis.hexists('pigeon:admitted', peerId)) === 1
   }
   async counts(): Promise<{ open: number; admitted: number }> {
-    return { open: await this.redis.hlen('pigeon:invites'), admitted: await this.redis.hlen('pigeon:admitted') }
+    return {
+      open: await this.redis.hlen('pigeon:invites'),
+      admitted: await this.redis.hlen('pigeon:admitted'),
+    }
   }
 }
 
@@ -95,7 +101,10 @@ export class InviteBook {
   readonly #admittedCache = new Set<string>()
 
   constructor(options: { dataDir: string; redis: Redis | undefined }) {
-    this.#store = options.redis === undefined ? new FileInviteStore(options.dataDir) : new RedisInviteStore(options.redis)
+    this.#store =
+      options.redis === undefined
+        ? new FileInviteStore(options.dataDir)
+        : new RedisInviteStore(options.redis)
   }
 
   async create(): Promise<string> {

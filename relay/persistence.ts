@@ -47,7 +47,9 @@ async function openLevel(dataDir: string): Promise<Store> {
     const locked = (cause as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED'
     throw new PigeonError(
       'RELAY_CONFIG_INVALID',
-      locked ? `The message store ${path} is in use by another relay process; stop it or pick another --data.` : `Cannot open the message store ${path}: ${(cause as Error).message}`,
+      locked
+        ? `The message store ${path} is in use by another relay process; stop it or pick another --data.`
+        : `Cannot open the message store ${path}: ${(cause as Error).message}`,
       { cause },
     )
   }
@@ -70,7 +72,11 @@ async function openRedis(options: StoreOptions): Promise<Store> {
     await conn.connect()
   } catch (cause) {
     conn.disconnect()
-    throw new PigeonError('RELAY_CONFIG_INVALID', `Cannot reach Redis at ${url}: ${(cause as Error).message}`, { cause })
+    throw new PigeonError(
+      'RELAY_CONFIG_INVALID',
+      `Cannot reach Redis at ${url}: ${(cause as Error).message}`,
+      { cause },
+    )
   }
   // The fan-out's subscriber connection runs no ready check: after a reconnect ioredis would send
   // INFO on a connection still in subscriber mode, which Redis refuses, and mqemitter-redis turns
@@ -97,7 +103,9 @@ async function openRedis(options: StoreOptions): Promise<Store> {
     mq,
     redis: conn,
     close: async () => {
-      await new Promise<void>((resolve) => (mq as unknown as { close(cb: () => void): void }).close(resolve))
+      await new Promise<void>((resolve) =>
+        (mq as unknown as { close(cb: () => void): void }).close(resolve),
+      )
       await conn.quit().catch(() => undefined)
     },
   }

@@ -9,6 +9,10 @@ declare module 'aedes-persistence-level/asyncPersistence.js' {
 declare module 'aedes-persistence-redis/asyncPersistence.js' {
   import type { Redis } from 'ioredis'
   export default class AsyncRedisPersistence {
-    constructor(opts: { conn: Redis; maxSessionDelivery?: number; packetTTL?: (packet: unknown) => number })
+    constructor(opts: {
+      conn: Redis
+      maxSessionDelivery?: number
+      packetTTL?: (packet: unknown) => number
+    })
   }
 }

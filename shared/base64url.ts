@@ -13,7 +13,10 @@ export function fromBase64url(text: string, expectedBytes?: number): Uint8Array 
   }
   const bytes = fromString(text, 'base64url')
   if (expectedBytes !== undefined && bytes.length !== expectedBytes) {
-    throw new PigeonError('ENVELOPE_INVALID_FIELD', `"${text.slice(0, 40)}" should encode ${expectedBytes} bytes, not ${bytes.length}.`)
+    throw new PigeonError(
+      'ENVELOPE_INVALID_FIELD',
+      `"${text.slice(0, 40)}" should encode ${expectedBytes} bytes, not ${bytes.length}.`,
+    )
   }
   return bytes
 }

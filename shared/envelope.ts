@@ -10,7 +10,12 @@ import type { PeerStatus } from './status.js'
 import * as pb from './proto/envelope.js'
 import './proto/uint64.js' // protons-runtime's uint64 writer is wrong in [2^31, 2^32)
 
-export { newMessageId, messageIdFromString, messageIdTime, messageIdToString } from './message-id.js'
+export {
+  newMessageId,
+  messageIdFromString,
+  messageIdTime,
+  messageIdToString,
+} from './message-id.js'
 
 /** The envelope's view of the one limits table (shared/limits.ts). */
 export const ENVELOPE_LIMITS = {
@@ -93,7 +98,11 @@ export type Envelope = EnvelopeBase &
 export type EnvelopeOf<K extends Kind> = Extract<Envelope, { kind: K }>
 
 const receiptToPb = { delivered: pb.Receipt.State.DELIVERED, read: pb.Receipt.State.READ }
-const statusToPb: Record<PeerStatus, pb.Profile.Status> = { online: pb.Profile.Status.ONLINE, away: pb.Profile.Status.AWAY, busy: pb.Profile.Status.BUSY }
+const statusToPb: Record<PeerStatus, pb.Profile.Status> = {
+  online: pb.Profile.Status.ONLINE,
+  away: pb.Profile.Status.AWAY,
+  busy: pb.Profile.Status.BUSY,
+}
 const opToPb = {
   create: pb.GroupControl.Op.CREATE,
   add: pb.GroupControl.Op.ADD,
@@ -123,7 +132,9 @@ function oversize(message: string): PigeonError {
 function checkText(text: string): void {
   const bytes = utf8.encode(text).length
   if (bytes > ENVELOPE_LIMITS.maxTextBytes) {
-    throw oversize(`The message is ${bytes} bytes long; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes. Split it or send it as a file.`)
+    throw oversize(
+      `The message is ${bytes} bytes long; the limit is ${ENVELOPE_LIMITS.maxTextBytes} bytes. Split it or send it as a file.`,
+    )
   }
 }
 
@@ -133,7 +144,8 @@ function checkName(name: string, what: string, max: number = LIMITS.nameChars): 
 
 /** proto3 strings are UTF-8 (docs/protocol.md §2): text that has no UTF-8 form is refused. Also the file index's (shared/file-index.ts). */
 export function toUtf8(text: string, what: string): Uint8Array<ArrayBuffer> {
-  if (LONE_SURROGATE.test(text)) throw invalid(`The ${what} contains a lone surrogate, which is not valid Unicode text.`)
+  if (LONE_SURROGATE.test(text))
+    throw invalid(`The ${what} contains a lone surrogate, which is not valid Unicode text.`)
   return utf8.encode(text)
 }
 
@@ -145,46 +157,78 @@ export function fromUtf8(bytes: Uint8Array, what: string): string {
   }
 }
 
-function optionalUtf8<T extends Uint8Array | undefined>(bytes: T, what: string): string | undefined {
+function optionalUtf8<T extends Uint8Array | undefined>(
+  bytes: T,
+  what: string,
+): string | undefined {
   return bytes === undefined ? undefined : fromUtf8(bytes, what)
 }
 
 function checkId(id: Uint8Array, what = 'message id'): void {
-  if (id.length !== MESSAGE_ID_BYTES) throw invalid(`The ${what} has ${id.length} bytes; it must have ${MESSAGE_ID_BYTES}.`)
+  if (id.length !== MESSAGE_ID_BYTES)
+    throw invalid(`The ${what} has ${id.length} bytes; it must have ${MESSAGE_ID_BYTES}.`)
 }
 
 function checkUint(value: number, what: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw invalid(`The ${what} (${value}) is not a whole number ≥ 0.`)
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw invalid(`The ${what} (${value}) is not a whole number ≥ 0.`)
 }
 
 /** The LAN transfer fields of a file offer (docs/protocol.md §10): present together, consistent. */
 function checkFileTransfer(file: FileOfferBody): void {
-  if (file.size > LIMITS.fileMaxBytes) throw oversize(`The offered ${file.directory === true ? 'folder' : 'file'} is larger than ${LIMITS.fileMaxBytes} bytes.`)
+  if (file.size > LIMITS.fileMaxBytes)
+    throw oversize(
+      `The offered ${file.directory === true ? 'folder' : 'file'} is larger than ${LIMITS.fileMaxBytes} bytes.`,
+    )
   if (file.mtime !== undefined) checkUint(file.mtime, 'file time')
-  if ((file.indexSize === undefined) !== (file.indexSha256 === undefined)) throw invalid('A file offer must carry both the index size and its SHA-256, or neither.')
-  if (file.indexSha256 !== undefined && file.indexSha256.length !== SHA256_BYTES) throw invalid("The offer's index SHA-256 is not 32 bytes.")
+  if ((file.indexSize === undefined) !== (file.indexSha256 === undefined))
+    throw invalid('A file offer must carry both the index size and its SHA-256, or neither.')
+  if (file.indexSha256 !== undefined && file.indexSha256.length !== SHA256_BYTES)
+    throw invalid("The offer's index SHA-256 is not 32 bytes.")
   if (file.indexSize !== undefined) {
     checkUint(file.indexSize, 'index size')
-    if (file.indexSize > LIMITS.fileIndexBytes) throw oversize(`The offer's index is larger than ${LIMITS.fileIndexBytes} bytes.`)
+    if (file.indexSize > LIMITS.fileIndexBytes)
+      throw oversize(`The offer's index is larger than ${LIMITS.fileIndexBytes} bytes.`)
   }
   if (file.transferId === undefined) {
-    if (file.chunkSize !== undefined || file.chunkHashes !== undefined || file.indexSize !== undefined) throw invalid('A file offer with chunk details has no transfer id.')
+    if (
+      file.chunkSize !== undefined ||
+      file.chunkHashes !== undefined ||
+      file.indexSize !== undefined
+    )
+      throw invalid('A file offer with chunk details has no transfer id.')
     return
   }
-  if (file.transferId.length !== MESSAGE_ID_BYTES) throw invalid(`A transfer id has ${MESSAGE_ID_BYTES} bytes.`)
+  if (file.transferId.length !== MESSAGE_ID_BYTES)
+    throw invalid(`A transfer id has ${MESSAGE_ID_BYTES} bytes.`)
   const chunk = file.chunkSize
-  if (chunk === undefined || !Number.isInteger(chunk) || chunk < LIMITS.fileChunkMinBytes || chunk > LIMITS.fileChunkMaxBytes) {
-    throw invalid(`A file offer's chunk size must be between ${LIMITS.fileChunkMinBytes} and ${LIMITS.fileChunkMaxBytes} bytes.`)
+  if (
+    chunk === undefined ||
+    !Number.isInteger(chunk) ||
+    chunk < LIMITS.fileChunkMinBytes ||
+    chunk > LIMITS.fileChunkMaxBytes
+  ) {
+    throw invalid(
+      `A file offer's chunk size must be between ${LIMITS.fileChunkMinBytes} and ${LIMITS.fileChunkMaxBytes} bytes.`,
+    )
   }
   if (file.directory === true) {
-    if (file.chunkHashes !== undefined || file.indexSha256 === undefined) throw invalid('A folder offer carries its index, and no chunk hashes.')
+    if (file.chunkHashes !== undefined || file.indexSha256 === undefined)
+      throw invalid('A folder offer carries its index, and no chunk hashes.')
     return
   }
-  if ((file.chunkHashes === undefined) === (file.indexSha256 === undefined)) throw invalid('A file offer carries its chunk hashes or an index, exactly one.')
+  if ((file.chunkHashes === undefined) === (file.indexSha256 === undefined))
+    throw invalid('A file offer carries its chunk hashes or an index, exactly one.')
   if (file.chunkHashes !== undefined) {
     const chunks = Math.ceil(file.size / chunk)
-    if (chunks > LIMITS.fileInlineChunkHashes) throw oversize(`A file of more than ${LIMITS.fileInlineChunkHashes} chunks carries its chunk hashes in an index.`)
-    if (file.chunkHashes.length !== chunks * SHA256_BYTES) throw invalid(`The offer announces ${file.size} bytes, which is ${chunks} chunks, but carries ${file.chunkHashes.length / SHA256_BYTES} chunk hashes.`)
+    if (chunks > LIMITS.fileInlineChunkHashes)
+      throw oversize(
+        `A file of more than ${LIMITS.fileInlineChunkHashes} chunks carries its chunk hashes in an index.`,
+      )
+    if (file.chunkHashes.length !== chunks * SHA256_BYTES)
+      throw invalid(
+        `The offer announces ${file.size} bytes, which is ${chunks} chunks, but carries ${file.chunkHashes.length / SHA256_BYTES} chunk hashes.`,
+      )
   }
 }
 
@@ -197,31 +241,42 @@ function validate(envelope: Envelope): void {
       if (envelope.replyTo !== undefined) checkId(envelope.replyTo, 'replied-to id')
       return
     case 'receipt':
-      if (envelope.ids.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'A receipt names no message.')
-      if (envelope.ids.length > ENVELOPE_LIMITS.maxReceiptIds) throw oversize(`A receipt names more than ${ENVELOPE_LIMITS.maxReceiptIds} messages.`)
+      if (envelope.ids.length === 0)
+        throw new PigeonError('ENVELOPE_MISSING_FIELD', 'A receipt names no message.')
+      if (envelope.ids.length > ENVELOPE_LIMITS.maxReceiptIds)
+        throw oversize(`A receipt names more than ${ENVELOPE_LIMITS.maxReceiptIds} messages.`)
       for (const id of envelope.ids) checkId(id, 'receipt id')
       return
     case 'file-offer': {
       const file = envelope.file
-      if (utf8.encode(file.name).length > ENVELOPE_LIMITS.maxFileNameBytes) throw oversize('The file name is too long.')
-      if (file.name.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'A file offer has no file name.')
+      if (utf8.encode(file.name).length > ENVELOPE_LIMITS.maxFileNameBytes)
+        throw oversize('The file name is too long.')
+      if (file.name.length === 0)
+        throw new PigeonError('ENVELOPE_MISSING_FIELD', 'A file offer has no file name.')
       checkUint(file.size, 'file size')
-      if (file.sha256.length !== SHA256_BYTES) throw invalid('A file offer carries no valid SHA-256.')
+      if (file.sha256.length !== SHA256_BYTES)
+        throw invalid('A file offer carries no valid SHA-256.')
       checkFileTransfer(file)
       return
     }
     case 'group-control': {
       const control = envelope.control
       if (control.name !== undefined) checkName(control.name, 'group name', LIMITS.groupNameChars)
-      if (control.members.length > ENVELOPE_LIMITS.maxGroupMembers) throw oversize(`A group has at most ${ENVELOPE_LIMITS.maxGroupMembers} members.`)
-      if ((control.document?.length ?? 0) > ENVELOPE_LIMITS.maxGroupDocumentBytes) throw oversize('The group document is too large.')
+      if (control.members.length > ENVELOPE_LIMITS.maxGroupMembers)
+        throw oversize(`A group has at most ${ENVELOPE_LIMITS.maxGroupMembers} members.`)
+      if ((control.document?.length ?? 0) > ENVELOPE_LIMITS.maxGroupDocumentBytes)
+        throw oversize('The group document is too large.')
       checkUint(control.version, 'group version')
       return
     }
     case 'profile':
       checkName(envelope.profile.name, 'display name')
       checkUint(envelope.profile.version, 'profile version')
-      if (!Number.isInteger(envelope.profile.color) || envelope.profile.color < 0 || envelope.profile.color > 0xffffff) {
+      if (
+        !Number.isInteger(envelope.profile.color) ||
+        envelope.profile.color < 0 ||
+        envelope.profile.color > 0xffffff
+      ) {
         throw invalid('The avatar colour is not a 0xRRGGBB value.')
       }
       return
@@ -251,13 +306,33 @@ function toPb(envelope: Envelope): pb.Envelope {
   else out.toGroup = groupIdBytes(envelope.to.group)
   switch (envelope.kind) {
     case 'text':
-      out.text = { text: toUtf8(envelope.text, 'message text'), replyTo: envelope.replyTo as Uint8Array<ArrayBuffer> | undefined }
+      out.text = {
+        text: toUtf8(envelope.text, 'message text'),
+        replyTo: envelope.replyTo as Uint8Array<ArrayBuffer> | undefined,
+      }
       break
     case 'receipt':
-      out.receipt = { state: receiptToPb[envelope.state], ids: envelope.ids as Array<Uint8Array<ArrayBuffer>> }
+      out.receipt = {
+        state: receiptToPb[envelope.state],
+        ids: envelope.ids as Array<Uint8Array<ArrayBuffer>>,
+      }
       break
     case 'file-offer': {
-      const { name, size, sha256, mime, directory, blobId, blobKey, transferId, mtime, chunkSize, chunkHashes, indexSize, indexSha256 } = envelope.file
+      const {
+        name,
+        size,
+        sha256,
+        mime,
+        directory,
+        blobId,
+        blobKey,
+        transferId,
+        mtime,
+        chunkSize,
+        chunkHashes,
+        indexSize,
+        indexSha256,
+      } = envelope.file
       out.fileOffer = {
         transferId: transferId as Uint8Array<ArrayBuffer> | undefined,
         mtime: mtime === undefined ? undefined : BigInt(mtime),
@@ -289,7 +364,12 @@ function toPb(envelope: Envelope): pb.Envelope {
     }
     case 'profile': {
       const p = envelope.profile
-      out.profile = { name: toUtf8(p.name, 'display name'), color: p.color, status: statusToPb[p.status], version: BigInt(p.version) }
+      out.profile = {
+        name: toUtf8(p.name, 'display name'),
+        color: p.color,
+        status: statusToPb[p.status],
+        version: BigInt(p.version),
+      }
       break
     }
     case 'typing':
@@ -304,7 +384,9 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
   validate(envelope)
   const bytes = pb.Envelope.encode(toPb(envelope))
   if (bytes.length > ENVELOPE_LIMITS.maxBytes) {
-    throw oversize(`The message is ${bytes.length} bytes encoded; the limit is ${ENVELOPE_LIMITS.maxBytes}.`)
+    throw oversize(
+      `The message is ${bytes.length} bytes encoded; the limit is ${ENVELOPE_LIMITS.maxBytes}.`,
+    )
   }
   return bytes
 }
@@ -315,61 +397,106 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
 function classify(cause: unknown): PigeonError {
   const text = cause instanceof Error ? cause.message : String(cause)
   if (/out of range|index out|premature|unexpected end/i.test(text)) {
-    return new PigeonError('ENVELOPE_TRUNCATED', 'The message ends early; it was cut off in transit.', { cause })
+    return new PigeonError(
+      'ENVELOPE_TRUNCATED',
+      'The message ends early; it was cut off in transit.',
+      { cause },
+    )
   }
   if (cause instanceof Error && cause.name === 'MaxLengthError') {
     return oversize('The message has a list longer than Pigeon allows.')
   }
-  return new PigeonError('ENVELOPE_MALFORMED', 'The message is not a valid Pigeon envelope.', { cause })
+  return new PigeonError('ENVELOPE_MALFORMED', 'The message is not a valid Pigeon envelope.', {
+    cause,
+  })
 }
 
 function peerFromKey(key: Uint8Array, what: string): string {
-  if (key.length !== KEY_BYTES) throw invalid(`The ${what} key has ${key.length} bytes; it must have ${KEY_BYTES}.`)
+  if (key.length !== KEY_BYTES)
+    throw invalid(`The ${what} key has ${key.length} bytes; it must have ${KEY_BYTES}.`)
   try {
     return peerIdFromPublicKey(key)
   } catch (cause) {
-    throw new PigeonError('ENVELOPE_INVALID_FIELD', `The ${what} key is not a valid Ed25519 key.`, { cause })
+    throw new PigeonError('ENVELOPE_INVALID_FIELD', `The ${what} key is not a valid Ed25519 key.`, {
+      cause,
+    })
   }
 }
 
 /** protons decodes enums to their proto names; map back through the table used to encode */
-function member<T extends string, P extends string>(value: P, table: Record<T, P>, what: string): T {
-  for (const [ours, theirs] of Object.entries(table) as Array<[T, P]>) if (theirs === value) return ours
+function member<T extends string, P extends string>(
+  value: P,
+  table: Record<T, P>,
+  what: string,
+): T {
+  for (const [ours, theirs] of Object.entries(table) as Array<[T, P]>)
+    if (theirs === value) return ours
   throw invalid(`Unknown ${what} ${String(value)}.`)
 }
 
 function bigToNumber(value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < 0n) throw invalid(`The ${what} is out of range.`)
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < 0n)
+    throw invalid(`The ${what} is out of range.`)
   return Number(value)
 }
 
 function fromPb(m: pb.Envelope): Envelope {
   if (m.id.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no id.')
-  if (m.sender.length === 0) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no sender.')
-  if (m.sentAt === 0n) throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no send time.')
-  const bodies = [m.text, m.receipt, m.fileOffer, m.groupControl, m.profile, m.typing].filter((b) => b !== undefined)
-  if (bodies.length === 0) throw new PigeonError('ENVELOPE_UNKNOWN_KIND', 'The message is of a kind this version of Pigeon does not know; updating Pigeon may help.')
-  if (bodies.length > 1) throw new PigeonError('ENVELOPE_MALFORMED', 'The message carries more than one body.')
+  if (m.sender.length === 0)
+    throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no sender.')
+  if (m.sentAt === 0n)
+    throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no send time.')
+  const bodies = [m.text, m.receipt, m.fileOffer, m.groupControl, m.profile, m.typing].filter(
+    (b) => b !== undefined,
+  )
+  if (bodies.length === 0)
+    throw new PigeonError(
+      'ENVELOPE_UNKNOWN_KIND',
+      'The message is of a kind this version of Pigeon does not know; updating Pigeon may help.',
+    )
+  if (bodies.length > 1)
+    throw new PigeonError('ENVELOPE_MALFORMED', 'The message carries more than one body.')
   if ((m.toPeer === undefined) === (m.toGroup === undefined)) {
-    throw new PigeonError(m.toPeer === undefined ? 'ENVELOPE_MISSING_FIELD' : 'ENVELOPE_MALFORMED', 'The message must name exactly one recipient, a peer or a group.')
+    throw new PigeonError(
+      m.toPeer === undefined ? 'ENVELOPE_MISSING_FIELD' : 'ENVELOPE_MALFORMED',
+      'The message must name exactly one recipient, a peer or a group.',
+    )
   }
-  if (m.toGroup !== undefined && m.toGroup.length !== GROUP_ID_BYTES) throw invalid(`A group id has ${GROUP_ID_BYTES} bytes.`)
+  if (m.toGroup !== undefined && m.toGroup.length !== GROUP_ID_BYTES)
+    throw invalid(`A group id has ${GROUP_ID_BYTES} bytes.`)
 
   const base: EnvelopeBase = {
     id: m.id,
     sender: peerFromKey(m.sender, 'sender'),
-    to: m.toPeer !== undefined ? { peer: peerFromKey(m.toPeer, 'recipient') } : { group: toBase64url(m.toGroup!) },
+    to:
+      m.toPeer !== undefined
+        ? { peer: peerFromKey(m.toPeer, 'recipient') }
+        : { group: toBase64url(m.toGroup!) },
     sentAt: bigToNumber(m.sentAt, 'send time'),
   }
   if (m.text !== undefined) {
-    return { ...base, kind: 'text', text: fromUtf8(m.text.text, 'message text'), ...(m.text.replyTo !== undefined && { replyTo: m.text.replyTo }) }
+    return {
+      ...base,
+      kind: 'text',
+      text: fromUtf8(m.text.text, 'message text'),
+      ...(m.text.replyTo !== undefined && { replyTo: m.text.replyTo }),
+    }
   }
   if (m.receipt !== undefined) {
-    return { ...base, kind: 'receipt', state: member(m.receipt.state, receiptToPb, 'receipt state'), ids: m.receipt.ids }
+    return {
+      ...base,
+      kind: 'receipt',
+      state: member(m.receipt.state, receiptToPb, 'receipt state'),
+      ids: m.receipt.ids,
+    }
   }
   if (m.fileOffer !== undefined) {
     const f = m.fileOffer
-    const file: FileOfferBody = { name: fromUtf8(f.name, 'file name'), size: bigToNumber(f.size, 'file size'), sha256: f.sha256 }
+    const file: FileOfferBody = {
+      name: fromUtf8(f.name, 'file name'),
+      size: bigToNumber(f.size, 'file size'),
+      sha256: f.sha256,
+    }
     const mime = optionalUtf8(f.mime, 'file type')
     const blobId = optionalUtf8(f.blobId, 'blob id')
     if (mime !== undefined) file.mime = mime
@@ -386,7 +513,8 @@ function fromPb(m: pb.Envelope): Envelope {
   }
   if (m.groupControl !== undefined) {
     const c = m.groupControl
-    if (c.groupId.length !== GROUP_ID_BYTES) throw invalid(`A group id has ${GROUP_ID_BYTES} bytes.`)
+    if (c.groupId.length !== GROUP_ID_BYTES)
+      throw invalid(`A group id has ${GROUP_ID_BYTES} bytes.`)
     const control: GroupControlBody = {
       op: member(c.op, opToPb, 'group operation'),
       groupId: toBase64url(c.groupId),
@@ -403,7 +531,12 @@ function fromPb(m: pb.Envelope): Envelope {
     return {
       ...base,
       kind: 'profile',
-      profile: { name: fromUtf8(p.name, 'display name'), color: p.color, status: member(p.status, statusToPb, 'status'), version: bigToNumber(p.version, 'profile version') },
+      profile: {
+        name: fromUtf8(p.name, 'display name'),
+        color: p.color,
+        status: member(p.status, statusToPb, 'status'),
+        version: bigToNumber(p.version, 'profile version'),
+      },
     }
   }
   return { ...base, kind: 'typing', typing: m.typing!.typing }
@@ -412,7 +545,9 @@ function fromPb(m: pb.Envelope): Envelope {
 /** Decodes and validates one envelope, or throws a PigeonError with an ENVELOPE_* code. */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (bytes.length > ENVELOPE_LIMITS.maxBytes) {
-    throw oversize(`The message is ${bytes.length} bytes; the limit is ${ENVELOPE_LIMITS.maxBytes}.`)
+    throw oversize(
+      `The message is ${bytes.length} bytes; the limit is ${ENVELOPE_LIMITS.maxBytes}.`,
+    )
   }
   if (bytes.length === 0) throw new PigeonError('ENVELOPE_TRUNCATED', 'The message is empty.')
   let message: pb.Envelope

@@ -29,9 +29,18 @@ test('PeerId and raw public key convert both ways', async () => {
 })
 
 test('a malformed PeerId or key is a typed error', () => {
-  assert.throws(() => publicKeyFromPeerId('12D3KooWnot-a-key'), (e) => isPigeonError(e) && e.code === 'PEER_ID_INVALID')
-  assert.throws(() => peerIdFromPublicKey(new Uint8Array(31)), (e) => isPigeonError(e) && e.code === 'KEY_INVALID')
-  assert.throws(() => identityFromBytes(new Uint8Array([1, 2, 3])), (e) => isPigeonError(e) && e.code === 'KEY_INVALID')
+  assert.throws(
+    () => publicKeyFromPeerId('12D3KooWnot-a-key'),
+    (e) => isPigeonError(e) && e.code === 'PEER_ID_INVALID',
+  )
+  assert.throws(
+    () => peerIdFromPublicKey(new Uint8Array(31)),
+    (e) => isPigeonError(e) && e.code === 'KEY_INVALID',
+  )
+  assert.throws(
+    () => identityFromBytes(new Uint8Array([1, 2, 3])),
+    (e) => isPigeonError(e) && e.code === 'KEY_INVALID',
+  )
 })
 
 test('signatures verify for the signer only and for the exact data', async () => {

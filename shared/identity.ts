@@ -8,7 +8,11 @@ import {
   publicKeyFromRaw,
 } from '@libp2p/crypto/keys'
 import type { Ed25519PrivateKey, Ed25519PublicKey } from '@libp2p/interface'
-import { peerIdFromPrivateKey, peerIdFromPublicKey as libp2pPeerIdFromKey, peerIdFromString } from '@libp2p/peer-id'
+import {
+  peerIdFromPrivateKey,
+  peerIdFromPublicKey as libp2pPeerIdFromKey,
+  peerIdFromString,
+} from '@libp2p/peer-id'
 import { PigeonError } from './errors.js'
 
 export interface Identity {
@@ -39,10 +43,17 @@ export function identityFromBytes(bytes: Uint8Array): Identity {
   try {
     key = privateKeyFromProtobuf(bytes)
   } catch (cause) {
-    throw new PigeonError('KEY_INVALID', 'The identity key file is damaged; restore it from a backup or move it away to create a new identity.', { cause })
+    throw new PigeonError(
+      'KEY_INVALID',
+      'The identity key file is damaged; restore it from a backup or move it away to create a new identity.',
+      { cause },
+    )
   }
   if (key.type !== 'Ed25519') {
-    throw new PigeonError('KEY_INVALID', `The identity key is ${key.type}, but Pigeon needs an Ed25519 key; move the key file away to create a new identity.`)
+    throw new PigeonError(
+      'KEY_INVALID',
+      `The identity key is ${key.type}, but Pigeon needs an Ed25519 key; move the key file away to create a new identity.`,
+    )
   }
   return identityOf(key)
 }
@@ -67,10 +78,17 @@ export function publicKeyFromPeerId(peerId: string): Uint8Array {
   try {
     parsed = peerIdFromString(peerId)
   } catch (cause) {
-    throw new PigeonError('PEER_ID_INVALID', `"${peerId.slice(0, 64)}" is not a Pigeon address (a PeerId starting 12D3KooW).`, { cause })
+    throw new PigeonError(
+      'PEER_ID_INVALID',
+      `"${peerId.slice(0, 64)}" is not a Pigeon address (a PeerId starting 12D3KooW).`,
+      { cause },
+    )
   }
   if (parsed.type !== 'Ed25519' || parsed.publicKey === undefined) {
-    throw new PigeonError('PEER_ID_INVALID', `"${peerId.slice(0, 64)}" is a ${parsed.type} PeerId; Pigeon addresses are Ed25519 PeerIds (12D3KooW…).`)
+    throw new PigeonError(
+      'PEER_ID_INVALID',
+      `"${peerId.slice(0, 64)}" is a ${parsed.type} PeerId; Pigeon addresses are Ed25519 PeerIds (12D3KooW…).`,
+    )
   }
   const raw = parsed.publicKey.raw
   if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear()
@@ -93,7 +111,10 @@ export function peerIdFromPublicKey(raw: Uint8Array): string {
 
 function computePeerId(raw: Uint8Array): string {
   if (raw.length !== ED25519_KEY_BYTES) {
-    throw new PigeonError('KEY_INVALID', `An Ed25519 public key has ${ED25519_KEY_BYTES} bytes, not ${raw.length}.`)
+    throw new PigeonError(
+      'KEY_INVALID',
+      `An Ed25519 public key has ${ED25519_KEY_BYTES} bytes, not ${raw.length}.`,
+    )
   }
   let key: Ed25519PublicKey
   try {
@@ -118,7 +139,11 @@ export async function sign(identity: Identity, data: Uint8Array): Promise<Uint8A
 }
 
 /** Verifies an Ed25519 signature; false (never an exception) for a bad key, signature or PeerId. */
-export async function verify(signer: string | Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function verify(
+  signer: string | Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   try {
     const raw = typeof signer === 'string' ? publicKeyFromPeerId(signer) : signer
     return await publicKeyFromRaw(raw).verify(data, signature)

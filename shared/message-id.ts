@@ -52,9 +52,13 @@ export function messageIdToString(id: Uint8Array): string {
 
 export function messageIdFromString(hex: string): Uint8Array {
   if (!/^[0-9a-f]{32}$/i.test(hex)) {
-    throw new PigeonError('ENVELOPE_INVALID_FIELD', `"${hex.slice(0, 40)}" is not a message id (32 hex digits).`)
+    throw new PigeonError(
+      'ENVELOPE_INVALID_FIELD',
+      `"${hex.slice(0, 40)}" is not a message id (32 hex digits).`,
+    )
   }
   const id = new Uint8Array(MESSAGE_ID_BYTES)
-  for (let i = 0; i < MESSAGE_ID_BYTES; i++) id[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  for (let i = 0; i < MESSAGE_ID_BYTES; i++)
+    id[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)
   return id
 }

@@ -6,7 +6,9 @@ interface Resolvers<T> {
   reject: (reason?: unknown) => void
 }
 
-const PromiseWithResolvers = Promise as PromiseConstructor & { withResolvers?: <T>() => Resolvers<T> }
+const PromiseWithResolvers = Promise as PromiseConstructor & {
+  withResolvers?: <T>() => Resolvers<T>
+}
 
 if (typeof PromiseWithResolvers.withResolvers !== 'function') {
   PromiseWithResolvers.withResolvers = function withResolvers<T>(): Resolvers<T> {

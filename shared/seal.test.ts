@@ -19,7 +19,14 @@ function sealError(error: unknown): boolean {
 }
 
 function message(from: Identity, to: string, text = 'meet at the usual place, 7pm'): Envelope {
-  return { id: newMessageId(), sender: from.peerId, to: { peer: to }, sentAt: Date.now(), kind: 'text', text }
+  return {
+    id: newMessageId(),
+    sender: from.peerId,
+    to: { peer: to },
+    sentAt: Date.now(),
+    kind: 'text',
+    text,
+  }
 }
 
 test('the recipient opens what the sender sealed, and learns who sent it', async () => {
@@ -50,7 +57,11 @@ test('an envelope addressed to someone else is refused even when sealed to me', 
 
 test('a sender who claims to be someone else is refused', async () => {
   // Carol's secret key behind Alice's name: the static-static MAC cannot match.
-  const impostor: Identity = { privateKey: carol.privateKey, peerId: alice.peerId, publicKey: alice.publicKey }
+  const impostor: Identity = {
+    privateKey: carol.privateKey,
+    peerId: alice.peerId,
+    publicKey: alice.publicKey,
+  }
   const forged = await seal(message(alice, bob.peerId), impostor, bob.peerId)
   await assert.rejects(openSealed(forged, bob), code('SEAL_TAMPERED'))
 })
@@ -71,7 +82,10 @@ test('truncated, empty, foreign-version, low-order-key and random input are refu
   const sealed = await seal(message(alice, bob.peerId), alice, bob.peerId)
   await assert.rejects(openSealed(new Uint8Array(0), bob), code('SEAL_TRUNCATED'))
   await assert.rejects(openSealed(sealed.subarray(0, SEAL_OVERHEAD), bob), code('SEAL_TRUNCATED'))
-  await assert.rejects(openSealed(sealed.subarray(0, sealed.length - 1), bob), code('SEAL_TAMPERED'))
+  await assert.rejects(
+    openSealed(sealed.subarray(0, sealed.length - 1), bob),
+    code('SEAL_TAMPERED'),
+  )
   const future = sealed.slice()
   future[0] = 2
   await assert.rejects(openSealed(future, bob), code('SEAL_VERSION'))
@@ -93,7 +107,10 @@ test('a replayed message is refused the second time', async () => {
   await assert.rejects(openSealed(sealed, bob, { replay }), code('SEAL_REPLAY'))
   // a fresh seal of the same message (same id) is the same message: refused too
   const again = await openSealed(sealed, bob)
-  await assert.rejects(openSealed(await seal(again, alice, bob.peerId), bob, { replay }), code('SEAL_REPLAY'))
+  await assert.rejects(
+    openSealed(await seal(again, alice, bob.peerId), bob, { replay }),
+    code('SEAL_REPLAY'),
+  )
 })
 
 test('the replay guard forgets the oldest ids beyond its capacity, and what it is told to forget', () => {

@@ -48,10 +48,14 @@ interface CryptoKeyPair {
 }
 const X25519 = { name: 'X25519' } as const
 /** PKCS#8 wrapping of a raw X25519 private key (RFC 8410): WebCrypto imports no raw private keys */
-const PKCS8_X25519_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20])
+const PKCS8_X25519_PREFIX = Uint8Array.from([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
+])
 
 async function importPrivate(secret: Uint8Array): Promise<CryptoKey> {
-  return await subtle.importKey('pkcs8', concatBytes(PKCS8_X25519_PREFIX, secret), X25519, false, ['deriveBits'])
+  return await subtle.importKey('pkcs8', concatBytes(PKCS8_X25519_PREFIX, secret), X25519, false, [
+    'deriveBits',
+  ])
 }
 
 /** X25519(private, public); WebCrypto refuses low-order public keys (all-zero result). */
@@ -63,7 +67,10 @@ async function dh(privateKey: CryptoKey, publicKey: Uint8Array): Promise<Uint8Ar
 // --- key conversion and the static-static cache ----------------------------------------------
 
 const montgomeryPublic = new Map<string, Uint8Array>()
-const staticSecrets = new WeakMap<Identity, { secret: Promise<CryptoKey>; shared: Map<string, Uint8Array> }>()
+const staticSecrets = new WeakMap<
+  Identity,
+  { secret: Promise<CryptoKey>; shared: Map<string, Uint8Array> }
+>()
 const CACHE_LIMIT = 4096
 
 function xPublicOf(peerId: string): Uint8Array {
@@ -76,10 +83,16 @@ function xPublicOf(peerId: string): Uint8Array {
   return key
 }
 
-function staticOf(identity: Identity): { secret: Promise<CryptoKey>; shared: Map<string, Uint8Array> } {
+function staticOf(identity: Identity): {
+  secret: Promise<CryptoKey>
+  shared: Map<string, Uint8Array>
+} {
   let entry = staticSecrets.get(identity)
   if (entry === undefined) {
-    entry = { secret: importPrivate(ed25519.utils.toMontgomerySecret(identitySeed(identity))), shared: new Map() }
+    entry = {
+      secret: importPrivate(ed25519.utils.toMontgomerySecret(identitySeed(identity))),
+      shared: new Map(),
+    }
     staticSecrets.set(identity, entry)
   }
   return entry
@@ -97,14 +110,24 @@ async function staticShared(me: Identity, them: string): Promise<Uint8Array> {
   return shared
 }
 
-function senderMac(ephemeralShared: Uint8Array, staticSecret: Uint8Array, salt: Uint8Array, header: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+function senderMac(
+  ephemeralShared: Uint8Array,
+  staticSecret: Uint8Array,
+  salt: Uint8Array,
+  header: Uint8Array,
+  ciphertext: Uint8Array,
+): Uint8Array {
   const macKey = hkdf(sha256, concatBytes(ephemeralShared, staticSecret), salt, SENDER_INFO, 32)
   return hmac(sha256, macKey, concatBytes(header, ciphertext)).subarray(0, MAC_BYTES)
 }
 
 // --- seal ------------------------------------------------------------------------------------
 
-export async function seal(envelope: Envelope, sender: Identity, recipientPeerId: string): Promise<Uint8Array> {
+export async function seal(
+  envelope: Envelope,
+  sender: Identity,
+  recipientPeerId: string,
+): Promise<Uint8Array> {
   if (envelope.sender !== sender.peerId) {
     throw new PigeonError('SEAL_TAMPERED', 'An envelope can only be sealed by its own sender.')
   }
@@ -136,7 +159,10 @@ export class ReplayGuard {
   checkAndRemember(id: Uint8Array): void {
     const key = messageIdToString(id)
     if (this.#seen.has(key)) {
-      throw new PigeonError('SEAL_REPLAY', 'This message was already received once; the copy is ignored.')
+      throw new PigeonError(
+        'SEAL_REPLAY',
+        'This message was already received once; the copy is ignored.',
+      )
     }
     if (this.#seen.size >= this.#capacity) {
       // Sets iterate in insertion order: forget the oldest.
@@ -152,12 +178,22 @@ export class ReplayGuard {
   }
 }
 
-export async function openSealed(sealed: Uint8Array, recipient: Identity, options: { replay?: ReplayGuard } = {}): Promise<Envelope> {
+export async function openSealed(
+  sealed: Uint8Array,
+  recipient: Identity,
+  options: { replay?: ReplayGuard } = {},
+): Promise<Envelope> {
   if (sealed.length < SEAL_OVERHEAD + 1) {
-    throw new PigeonError('SEAL_TRUNCATED', `A sealed message has at least ${SEAL_OVERHEAD + 1} bytes; this one has ${sealed.length}.`)
+    throw new PigeonError(
+      'SEAL_TRUNCATED',
+      `A sealed message has at least ${SEAL_OVERHEAD + 1} bytes; this one has ${sealed.length}.`,
+    )
   }
   if (sealed[0] !== SEAL_VERSION) {
-    throw new PigeonError('SEAL_VERSION', `Sealed with format ${sealed[0]}, which this version of Pigeon cannot open; updating Pigeon may help.`)
+    throw new PigeonError(
+      'SEAL_VERSION',
+      `Sealed with format ${sealed[0]}, which this version of Pigeon cannot open; updating Pigeon may help.`,
+    )
   }
   const ephemeralPublic = sealed.subarray(1, 1 + E_BYTES)
   const ciphertext = sealed.subarray(1 + E_BYTES, sealed.length - MAC_BYTES)
@@ -170,28 +206,52 @@ export async function openSealed(sealed: Uint8Array, recipient: Identity, option
   let plaintext: Uint8Array
   try {
     shared = await dh(await staticOf(recipient).secret, ephemeralPublic)
-    plaintext = chacha20poly1305(hkdf(sha256, shared, salt, KEY_INFO, 32), NONCE, aad).decrypt(ciphertext)
+    plaintext = chacha20poly1305(hkdf(sha256, shared, salt, KEY_INFO, 32), NONCE, aad).decrypt(
+      ciphertext,
+    )
   } catch (cause) {
-    throw new PigeonError('SEAL_TAMPERED', 'A sealed message could not be opened: it was damaged in transit, or sealed for someone else.', { cause })
+    throw new PigeonError(
+      'SEAL_TAMPERED',
+      'A sealed message could not be opened: it was damaged in transit, or sealed for someone else.',
+      { cause },
+    )
   }
 
   let envelope: Envelope
   try {
     envelope = decodeEnvelope(plaintext)
   } catch (cause) {
-    throw new PigeonError('SEAL_TAMPERED', 'A sealed message opened to something that is not a valid envelope.', { cause })
+    throw new PigeonError(
+      'SEAL_TAMPERED',
+      'A sealed message opened to something that is not a valid envelope.',
+      { cause },
+    )
   }
   if ('peer' in envelope.to && envelope.to.peer !== recipient.peerId) {
-    throw new PigeonError('SEAL_WRONG_RECIPIENT', 'A sealed message was addressed to someone else and forwarded to you; it is ignored.')
+    throw new PigeonError(
+      'SEAL_WRONG_RECIPIENT',
+      'A sealed message was addressed to someone else and forwarded to you; it is ignored.',
+    )
   }
   let expected: Uint8Array
   try {
-    expected = senderMac(shared, await staticShared(recipient, envelope.sender), salt, aad, ciphertext)
+    expected = senderMac(
+      shared,
+      await staticShared(recipient, envelope.sender),
+      salt,
+      aad,
+      ciphertext,
+    )
   } catch (cause) {
-    throw new PigeonError('SEAL_TAMPERED', 'The sender of a sealed message could not be checked.', { cause })
+    throw new PigeonError('SEAL_TAMPERED', 'The sender of a sealed message could not be checked.', {
+      cause,
+    })
   }
   if (!equalBytes(expected, mac)) {
-    throw new PigeonError('SEAL_TAMPERED', 'A sealed message claims a sender who did not seal it; it is ignored.')
+    throw new PigeonError(
+      'SEAL_TAMPERED',
+      'A sealed message claims a sender who did not seal it; it is ignored.',
+    )
   }
   options.replay?.checkAndRemember(envelope.id)
   return envelope

@@ -26,7 +26,16 @@ test('topics round-trip through parseTopic', () => {
 })
 
 test('anything else is not a Pigeon topic', () => {
-  for (const topic of ['', 'pigeon', 'pigeon/v1/inbox', `pigeon/v1/inbox/${alice}/x`, 'pigeon/v1/inbox/alice', `pigeon/v2/inbox/${alice}`, 'pigeon/v1/group/short', `pigeon/v1/other/${alice}`]) {
+  for (const topic of [
+    '',
+    'pigeon',
+    'pigeon/v1/inbox',
+    `pigeon/v1/inbox/${alice}/x`,
+    'pigeon/v1/inbox/alice',
+    `pigeon/v2/inbox/${alice}`,
+    'pigeon/v1/group/short',
+    `pigeon/v1/other/${alice}`,
+  ]) {
     assert.equal(parseTopic(topic), undefined, topic)
   }
 })
@@ -52,7 +61,15 @@ test('only members read and write a group', () => {
 })
 
 test('wildcards, $SYS and foreign topics are refused with a reason', () => {
-  for (const topic of ['#', '+/+/+/+', 'pigeon/v1/inbox/+', 'pigeon/v1/#', '$SYS/#', '$SYS/broker/clients', 'other/topic']) {
+  for (const topic of [
+    '#',
+    '+/+/+/+',
+    'pigeon/v1/inbox/+',
+    'pigeon/v1/#',
+    '$SYS/#',
+    '$SYS/broker/clients',
+    'other/topic',
+  ]) {
     const decision = maySubscribe(alice, topic, members)
     assert.equal(decision.ok, false, topic)
     if (!decision.ok) assert.ok(decision.reason.length > 0)

@@ -35,7 +35,8 @@ export function isGroupId(value: string): boolean {
 /** Parses one of our topics; undefined for anything else, wildcards and `$SYS` included. */
 export function parseTopic(topic: string): ParsedTopic | undefined {
   const parts = topic.split('/')
-  if (parts.length !== MAX_TOPIC_LEVELS || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return undefined
+  if (parts.length !== MAX_TOPIC_LEVELS || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT)
+    return undefined
   const kind = parts[2]
   const id = parts[3] ?? ''
   switch (kind) {
@@ -54,16 +55,25 @@ export interface GroupMembership {
   isMember(groupId: string, peerId: string): boolean
 }
 
-export type AclDecision = { ok: true } | { ok: false; code: 'ACL_DENIED' | 'TOPIC_INVALID'; reason: string }
+export type AclDecision =
+  { ok: true } | { ok: false; code: 'ACL_DENIED' | 'TOPIC_INVALID'; reason: string }
 
 const allow: AclDecision = { ok: true }
 const deny = (reason: string): AclDecision => ({ ok: false, code: 'ACL_DENIED', reason })
 
 function parseOrRefuse(topic: string): ParsedTopic | AclDecision {
   // [MQTT-4.7.1-2], [MQTT-4.7.1-3]: wildcards are legal MQTT, but no Pigeon client needs one.
-  if (topic.includes('#') || topic.includes('+')) return deny(`wildcard topic "${topic.slice(0, 80)}" is not allowed`)
-  if (topic.startsWith('$')) return deny(`"${topic.slice(0, 80)}" is a broker topic, not for clients`)
-  return parseTopic(topic) ?? { ok: false, code: 'TOPIC_INVALID', reason: `"${topic.slice(0, 80)}" is not a Pigeon topic` }
+  if (topic.includes('#') || topic.includes('+'))
+    return deny(`wildcard topic "${topic.slice(0, 80)}" is not allowed`)
+  if (topic.startsWith('$'))
+    return deny(`"${topic.slice(0, 80)}" is a broker topic, not for clients`)
+  return (
+    parseTopic(topic) ?? {
+      ok: false,
+      code: 'TOPIC_INVALID',
+      reason: `"${topic.slice(0, 80)}" is not a Pigeon topic`,
+    }
+  )
 }
 
 function isDecision(value: ParsedTopic | AclDecision): value is AclDecision {
@@ -99,7 +109,9 @@ export function mayPublish(client: string, topic: string, groups: GroupMembershi
     case 'presence':
       return parsed.peerId === client ? allow : deny('only its owner may publish a presence')
     case 'group':
-      return groups.isMember(parsed.groupId, client) ? allow : deny('only members may write to a group')
+      return groups.isMember(parsed.groupId, client)
+        ? allow
+        : deny('only members may write to a group')
     case 'group-meta':
       return allow
   }

@@ -31,7 +31,16 @@ if (files.length === 0) {
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--import', './shared/polyfills.ts', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--import',
+    './shared/polyfills.ts',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit' },
 )
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -26,7 +26,10 @@ test('relay set, status and off while the node runs; a bad address is one clear 
   const set = await pigeon('relay', 'set', address, '--data', ada.dataDir)
   assert.equal(set.code, 0, set.stderr)
   const api = await connectToDataDir(ada.dataDir)
-  await eventually(async () => (await api.relayStatus()).state === 'connected', 'connected to the relay')
+  await eventually(
+    async () => (await api.relayStatus()).state === 'connected',
+    'connected to the relay',
+  )
   const status = await pigeon('relay', 'status', '--data', ada.dataDir, '--json')
   assert.equal(JSON.parse(status.stdout).url, address)
   assert.equal(await api.getSetting('relayUrl'), address, 'remembered for the next start')
@@ -62,13 +65,23 @@ test('a contact added from a pigeon: link is reached through the relay, and doct
   assert.match(added.stdout, new RegExp(`added Bo ${bo.peerId}`))
   const adaApi = await connectToDataDir(ada.dataDir)
   assert.equal((await adaApi.relayStatus()).url, address)
-  await eventually(async () => (await adaApi.peers()).some((p) => p.peerId === bo.peerId && p.paths.includes('relay')), 'Bo online through the relay')
+  await eventually(
+    async () =>
+      (await adaApi.peers()).some((p) => p.peerId === bo.peerId && p.paths.includes('relay')),
+    'Bo online through the relay',
+  )
 
   const sent = await adaApi.send('Bo', 'found you by your link')
-  await eventually(async () => (await adaApi.history(bo.peerId)).find((m) => m.id === sent.id)?.state === 'delivered', 'delivered through the relay')
+  await eventually(
+    async () =>
+      (await adaApi.history(bo.peerId)).find((m) => m.id === sent.id)?.state === 'delivered',
+    'delivered through the relay',
+  )
 
   const list = await pigeon('contact', 'list', '--data', ada.dataDir, '--json')
-  assert.ok((JSON.parse(list.stdout) as Array<{ peerId: string }>).some((p) => p.peerId === bo.peerId))
+  assert.ok(
+    (JSON.parse(list.stdout) as Array<{ peerId: string }>).some((p) => p.peerId === bo.peerId),
+  )
 
   const doctor = await pigeon('doctor', 'Bo', '--data', ada.dataDir)
   assert.match(doctor.stdout, /online through the relay/)

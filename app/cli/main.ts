@@ -218,7 +218,9 @@ program
 const peerCommand = program.command('peer').description('one known peer')
 peerCommand
   .command('forget')
-  .description('drop a peer from the list (the history stays; a LAN peer returns when it is seen again)')
+  .description(
+    'drop a peer from the list (the history stays; a LAN peer returns when it is seen again)',
+  )
   .argument('<peer>')
   .addOption(dataOption())
   .action((peer: string, options: DataOption) =>

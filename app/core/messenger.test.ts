@@ -30,7 +30,10 @@ test('a message to an online peer is stored on both sides and delivered by the L
     () => alice.store.outbox.size() === 0 && bob.store.outbox.size() === 0,
     'empty outboxes',
   )
-  assert.equal(net.log.some((d) => d.from === bob.peerId && d.envelope.kind === 'receipt'), false)
+  assert.equal(
+    net.log.some((d) => d.from === bob.peerId && d.envelope.kind === 'receipt'),
+    false,
+  )
 })
 
 test('reading a conversation sends read receipts that move the sender to read', async (t) => {

@@ -31,9 +31,7 @@ async function* randomFile(
   }
 }
 
-export async function relayBlobThroughput(
-  mib: number,
-): Promise<{
+export async function relayBlobThroughput(mib: number): Promise<{
   uploadMiBs: number
   downloadMiBs: number
   rawDownloadMiBs: number

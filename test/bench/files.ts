@@ -136,11 +136,19 @@ export async function run(argv: string[]): Promise<BenchResult> {
     const folder = join(dir, 'folder')
     await makeFolder(folder, FOLDER_FILES)
     await a.peer.request('tar-serve', { dir, name: 'folder', port: RAW_PORT + 1 })
-    const tar = await b.peer.request('tar-fetch', { host: hostA.address, port: RAW_PORT + 1, target: join(dir, 'tar-out') }, long)
+    const tar = await b.peer.request(
+      'tar-fetch',
+      { host: hostA.address, port: RAW_PORT + 1, target: join(dir, 'tar-out') },
+      long,
+    )
     const folderOfferStarted = performance.now()
     const folderOffer = await a.peer.request('offer', { peer: b.id, path: folder }, long)
     const folderOfferMs = performance.now() - folderOfferStarted
-    const folderIn = await b.peer.request('receive', { from: a.id, addr: addrA, envelope: folderOffer.envelope, target: join(dir, 'folder-in') }, long)
+    const folderIn = await b.peer.request(
+      'receive',
+      { from: a.id, addr: addrA, envelope: folderOffer.envelope, target: join(dir, 'folder-in') },
+      long,
+    )
 
     const json = {
       file_mib: size / MiB,

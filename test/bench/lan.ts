@@ -18,8 +18,16 @@ export async function run(_args: string[]): Promise<BenchResult> {
   const lan = await createLan({ hosts: 2 })
   const [hostA, hostB] = [lan.hosts[0]!, lan.hosts[1]!]
   const unlimited = { messagesPerSecond: 1e9, burst: 1e9 }
-  const a = PeerProcess.start(hostA, 'test/support/net-peer.ts', { name: 'a', quiet: true, limits: unlimited })
-  const b = PeerProcess.start(hostB, 'test/support/net-peer.ts', { name: 'b', quiet: true, limits: unlimited })
+  const a = PeerProcess.start(hostA, 'test/support/net-peer.ts', {
+    name: 'a',
+    quiet: true,
+    limits: unlimited,
+  })
+  const b = PeerProcess.start(hostB, 'test/support/net-peer.ts', {
+    name: 'b',
+    quiet: true,
+    limits: unlimited,
+  })
   try {
     const idA = String((await a.waitForEvent('ready', undefined, 30_000)).peerId)
     const idB = String((await b.waitForEvent('ready', undefined, 30_000)).peerId)
@@ -32,27 +40,57 @@ export async function run(_args: string[]): Promise<BenchResult> {
       const seen = b.lines.length
       const { startedAt } = await a.request('restart')
       const online = await b.waitFor(
-        (e) => b.lines.indexOf(e) >= seen && e.event === 'online' && e.peerId === idA && Number(e.at) >= Number(startedAt),
+        (e) =>
+          b.lines.indexOf(e) >= seen &&
+          e.event === 'online' &&
+          e.peerId === idA &&
+          Number(e.at) >= Number(startedAt),
         30_000,
         'rediscovery',
       )
       discovery.push(Number(online.at) - Number(startedAt))
-      await a.waitFor((e) => a.lines.indexOf(e) >= seen && e.event === 'online' && e.peerId === idB, 30_000, 'a sees b')
+      await a.waitFor(
+        (e) => a.lines.indexOf(e) >= seen && e.event === 'online' && e.peerId === idB,
+        30_000,
+        'a sees b',
+      )
     }
     discovery.sort((x, y) => x - y)
 
     await a.request('send', { to: idB, text: TEXT, count: 2000, concurrent: true }) // warm-up
-    const rtts = ((await a.request('rtt', { to: idB, text: TEXT, count: RTT_MESSAGES })).times as number[]).sort((x, y) => x - y)
-    const burst = await a.request('send', { to: idB, text: TEXT, count: THROUGHPUT_MESSAGES, concurrent: true }, 120_000)
-    if (burst.delivered !== THROUGHPUT_MESSAGES) throw new Error(`only ${String(burst.delivered)} of ${THROUGHPUT_MESSAGES} acked`)
+    const rtts = (
+      (await a.request('rtt', { to: idB, text: TEXT, count: RTT_MESSAGES })).times as number[]
+    ).sort((x, y) => x - y)
+    const burst = await a.request(
+      'send',
+      { to: idB, text: TEXT, count: THROUGHPUT_MESSAGES, concurrent: true },
+      120_000,
+    )
+    if (burst.delivered !== THROUGHPUT_MESSAGES)
+      throw new Error(`only ${String(burst.delivered)} of ${THROUGHPUT_MESSAGES} acked`)
     const msgsPerS = THROUGHPUT_MESSAGES / (Number(burst.ms) / 1000)
 
     // the reference: same envelope size, same ack size, same window, raw TCP
-    const size = encodeEnvelope({ id: newMessageId(), sender: idA, to: { peer: idB }, sentAt: Date.now(), kind: 'text', text: TEXT }).length
-    const server = PeerProcess.start(hostB, 'test/support/raw-tcp-peer.ts', { mode: 'server', port: RAW_PORT })
+    const size = encodeEnvelope({
+      id: newMessageId(),
+      sender: idA,
+      to: { peer: idB },
+      sentAt: Date.now(),
+      kind: 'text',
+      text: TEXT,
+    }).length
+    const server = PeerProcess.start(hostB, 'test/support/raw-tcp-peer.ts', {
+      mode: 'server',
+      port: RAW_PORT,
+    })
     await server.waitForEvent('ready', undefined, 30_000)
     const client = PeerProcess.start(hostA, 'test/support/raw-tcp-peer.ts', {
-      mode: 'client', host: hostB.address, port: RAW_PORT, count: THROUGHPUT_MESSAGES, size, window: 4096,
+      mode: 'client',
+      host: hostB.address,
+      port: RAW_PORT,
+      count: THROUGHPUT_MESSAGES,
+      size,
+      window: 4096,
     })
     const raw = await client.waitForEvent('result', undefined, 120_000)
     server.kill()
@@ -73,10 +111,25 @@ export async function run(_args: string[]): Promise<BenchResult> {
       rows: [
         ['discovery after start, p50 (ms)', json.discovery_ms_p50, '< 200', `${STARTS} restarts`],
         ['discovery after start, p95 (ms)', json.discovery_ms_p95, '< 1000', ''],
-        ['send→ack round trip, p50 (ms)', json.rtt_ms_p50, '< 5', `${RTT_MESSAGES} messages, one at a time`],
+        [
+          'send→ack round trip, p50 (ms)',
+          json.rtt_ms_p50,
+          '< 5',
+          `${RTT_MESSAGES} messages, one at a time`,
+        ],
         ['send→ack round trip, p99 (ms)', json.rtt_ms_p99, '', ''],
-        ['acked messages/s, one conversation', json.msgs_per_s, '≥ 20,000', `${THROUGHPUT_MESSAGES} pipelined`],
-        ['raw TCP messages/s, same payloads', json.raw_tcp_msgs_per_s, '', `ratio ${(msgsPerS / rawPerS).toFixed(2)}`],
+        [
+          'acked messages/s, one conversation',
+          json.msgs_per_s,
+          '≥ 20,000',
+          `${THROUGHPUT_MESSAGES} pipelined`,
+        ],
+        [
+          'raw TCP messages/s, same payloads',
+          json.raw_tcp_msgs_per_s,
+          '',
+          `ratio ${(msgsPerS / rawPerS).toFixed(2)}`,
+        ],
       ],
       notes: [
         `Envelope: ${size} bytes (text of ${TEXT.length} chars), ack 17 bytes + 1 length byte; 4096 in flight.`,

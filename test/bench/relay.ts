@@ -57,7 +57,11 @@ async function client(target: Target, identity: Identity, clean: boolean): Promi
   })
 }
 
-async function throughput(target: Target, pairs: number, perPair: number): Promise<{ msgsPerS: number; p50: number; p99: number; cpuUsPerMsg: number }> {
+async function throughput(
+  target: Target,
+  pairs: number,
+  perPair: number,
+): Promise<{ msgsPerS: number; p50: number; p99: number; cpuUsPerMsg: number }> {
   const ids = await Promise.all(Array.from({ length: pairs * 2 }, () => generateIdentity()))
   const latencies: number[] = []
   const receivers: MqttClient[] = []
@@ -96,10 +100,18 @@ async function throughput(target: Target, pairs: number, perPair: number): Promi
   const cpu = cpuMicros(target.pid) - cpuBefore
   await Promise.all([...receivers, ...senders].map((c) => c.endAsync(true)))
   latencies.sort((a, b) => a - b)
-  return { msgsPerS: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuUsPerMsg: cpu / delivered }
+  return {
+    msgsPerS: total / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpuUsPerMsg: cpu / delivered,
+  }
 }
 
-async function drain(target: Target, count: number): Promise<{ msgsPerS: number; queueSeconds: number }> {
+async function drain(
+  target: Target,
+  count: number,
+): Promise<{ msgsPerS: number; queueSeconds: number }> {
   const [receiverId, senderId] = await Promise.all([generateIdentity(), generateIdentity()])
   const topic = inboxTopic(receiverId.peerId)
   const first = await client(target, receiverId, false)
@@ -122,7 +134,12 @@ async function drain(target: Target, count: number): Promise<{ msgsPerS: number;
   let allIn!: () => void
   const complete = new Promise<void>((resolve) => (allIn = resolve))
   const started = performance.now()
-  const receiver = mqtt.connect(`mqtt://${target.host}:${target.port}`, { ...(await target.login(receiverId)), clean: false, protocolVersion: 4, reconnectPeriod: 0 })
+  const receiver = mqtt.connect(`mqtt://${target.host}:${target.port}`, {
+    ...(await target.login(receiverId)),
+    clean: false,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  })
   receiver.on('message', () => {
     if (++received === count) allIn()
   })
@@ -144,7 +161,12 @@ function encodeString(text: string): Buffer {
 /** A bare MQTT 3.1.1 CONNECT (keepalive 0, clean session) — a few hundred bytes per socket here. */
 function connectPacket(login: { clientId: string; username: string; password: string }): Buffer {
   const variable = Buffer.concat([encodeString('MQTT'), Buffer.from([4, 0xc2, 0, 0])])
-  const body = Buffer.concat([variable, encodeString(login.clientId), encodeString(login.username), encodeString(login.password)])
+  const body = Buffer.concat([
+    variable,
+    encodeString(login.clientId),
+    encodeString(login.username),
+    encodeString(login.password),
+  ])
   const length: number[] = []
   let n = body.length
   do {
@@ -156,7 +178,10 @@ function connectPacket(login: { clientId: string; username: string; password: st
   return Buffer.concat([Buffer.from([0x10, ...length]), body])
 }
 
-async function idleConnections(target: Target, count: number): Promise<{ kibPerConn: number; sockets: Socket[] }> {
+async function idleConnections(
+  target: Target,
+  count: number,
+): Promise<{ kibPerConn: number; sockets: Socket[] }> {
   const ids = await Promise.all(Array.from({ length: count }, () => generateIdentity()))
   const logins = []
   for (const id of ids) logins.push(await target.login(id))
@@ -169,8 +194,14 @@ async function idleConnections(target: Target, count: number): Promise<{ kibPerC
       logins.slice(i, i + batch).map(
         (login) =>
           new Promise<void>((resolve, reject) => {
-            const socket = netConnect({ host: target.host, port: target.port }, () => socket.write(connectPacket(login)))
-            socket.once('data', (data) => (data[0] === 0x20 && data[3] === 0 ? resolve() : reject(new Error(`CONNACK ${data[3]}`))))
+            const socket = netConnect({ host: target.host, port: target.port }, () =>
+              socket.write(connectPacket(login)),
+            )
+            socket.once('data', (data) =>
+              data[0] === 0x20 && data[3] === 0
+                ? resolve()
+                : reject(new Error(`CONNACK ${data[3]}`)),
+            )
             socket.once('error', reject)
             sockets.push(socket)
           }),
@@ -185,8 +216,18 @@ async function idleConnections(target: Target, count: number): Promise<{ kibPerC
 export async function run(args: string[]): Promise<BenchResult> {
   // index.ts passes positionals only; our --options are still on the command line
   const { values } = parseArgs({
-    args: [...args, ...process.argv.slice(2).filter((a, i, all) => a.startsWith('--') || all[i - 1]?.startsWith('--'))],
-    options: { pairs: { type: 'string', default: '10' }, messages: { type: 'string', default: '2000' }, drain: { type: 'string', default: '100000' }, conns: { type: 'string', default: '5000' } },
+    args: [
+      ...args,
+      ...process.argv
+        .slice(2)
+        .filter((a, i, all) => a.startsWith('--') || all[i - 1]?.startsWith('--')),
+    ],
+    options: {
+      pairs: { type: 'string', default: '10' },
+      messages: { type: 'string', default: '2000' },
+      drain: { type: 'string', default: '100000' },
+      conns: { type: 'string', default: '5000' },
+    },
     strict: false,
   })
   const pairs = Number(values.pairs)
@@ -195,12 +236,33 @@ export async function run(args: string[]): Promise<BenchResult> {
   const conns = Number(values.conns)
 
   const relay = await startRelayProcess({
-    args: ['--publish-rate', '1000000', '--publish-burst', '1000000', '--queue-cap', String(drainCount + 1000), '--sender-share', String(drainCount + 1000), '--max-connections', String(conns + 1000), '--log-level', 'warn', '--connect-timeout', '120s'],
+    args: [
+      '--publish-rate',
+      '1000000',
+      '--publish-burst',
+      '1000000',
+      '--queue-cap',
+      String(drainCount + 1000),
+      '--sender-share',
+      String(drainCount + 1000),
+      '--max-connections',
+      String(conns + 1000),
+      '--log-level',
+      'warn',
+      '--connect-timeout',
+      '120s',
+    ],
     timeoutMs: 30_000,
     // e.g. RELAY_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the relay
-    env: process.env['RELAY_NODE_OPTIONS'] === undefined ? {} : { NODE_OPTIONS: process.env['RELAY_NODE_OPTIONS'] },
+    env:
+      process.env['RELAY_NODE_OPTIONS'] === undefined
+        ? {}
+        : { NODE_OPTIONS: process.env['RELAY_NODE_OPTIONS'] },
   })
-  const mosquitto = await startMosquitto({ persistence: true, extraConfig: ['max_inflight_messages 0', 'max_queued_bytes 0', 'max_connections -1'] })
+  const mosquitto = await startMosquitto({
+    persistence: true,
+    extraConfig: ['max_inflight_messages 0', 'max_queued_bytes 0', 'max_connections -1'],
+  })
   const relayUrl = new URL(relay.mqtt)
   const targets: Target[] = [
     {
@@ -208,17 +270,32 @@ export async function run(args: string[]): Promise<BenchResult> {
       pid: relay.child.pid!,
       host: relayUrl.hostname,
       port: Number(relayUrl.port),
-      login: async (identity) => ({ clientId: identity.peerId, username: identity.peerId, password: await createRelayToken(identity, relay.relayId) }),
+      login: async (identity) => ({
+        clientId: identity.peerId,
+        username: identity.peerId,
+        password: await createRelayToken(identity, relay.relayId),
+      }),
     },
     {
       name: 'mosquitto',
       pid: mosquitto.pid,
       host: '127.0.0.1',
       port: mosquitto.port,
-      login: async (identity) => ({ clientId: identity.peerId, username: identity.peerId, password: 'unused' }),
+      login: async (identity) => ({
+        clientId: identity.peerId,
+        username: identity.peerId,
+        password: 'unused',
+      }),
     },
   ]
-  const results: Record<string, { tp: Awaited<ReturnType<typeof throughput>>; drain: Awaited<ReturnType<typeof drain>>; kib: number }> = {}
+  const results: Record<
+    string,
+    {
+      tp: Awaited<ReturnType<typeof throughput>>
+      drain: Awaited<ReturnType<typeof drain>>
+      kib: number
+    }
+  > = {}
   try {
     for (const target of targets) {
       // idle connections first: after the drain both brokers keep freed heap that new
@@ -248,9 +325,24 @@ export async function run(args: string[]): Promise<BenchResult> {
       ['delivered msgs/s', r.tp.msgsPerS, m.tp.msgsPerS, ratio(r.tp.msgsPerS, m.tp.msgsPerS)],
       ['latency p50 (ms)', r.tp.p50, m.tp.p50, ratio(r.tp.p50, m.tp.p50)],
       ['latency p99 (ms)', r.tp.p99, m.tp.p99, ratio(r.tp.p99, m.tp.p99)],
-      ['broker CPU µs / delivered msg', r.tp.cpuUsPerMsg, m.tp.cpuUsPerMsg, ratio(r.tp.cpuUsPerMsg, m.tp.cpuUsPerMsg)],
-      ['queueing for an absent client (s)', r.drain.queueSeconds, m.drain.queueSeconds, ratio(r.drain.queueSeconds, m.drain.queueSeconds)],
-      ['offline drain msgs/s', r.drain.msgsPerS, m.drain.msgsPerS, ratio(r.drain.msgsPerS, m.drain.msgsPerS)],
+      [
+        'broker CPU µs / delivered msg',
+        r.tp.cpuUsPerMsg,
+        m.tp.cpuUsPerMsg,
+        ratio(r.tp.cpuUsPerMsg, m.tp.cpuUsPerMsg),
+      ],
+      [
+        'queueing for an absent client (s)',
+        r.drain.queueSeconds,
+        m.drain.queueSeconds,
+        ratio(r.drain.queueSeconds, m.drain.queueSeconds),
+      ],
+      [
+        'offline drain msgs/s',
+        r.drain.msgsPerS,
+        m.drain.msgsPerS,
+        ratio(r.drain.msgsPerS, m.drain.msgsPerS),
+      ],
       ['KiB per idle authenticated connection', r.kib, m.kib, ratio(r.kib, m.kib)],
     ],
     notes: [

@@ -15,8 +15,11 @@ function cell(value: string | number): string {
 
 export function printTable(result: BenchResult): void {
   const cells = [result.columns, ...result.rows.map((row) => row.map(cell))]
-  const widths = result.columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)))
-  const line = (row: string[]): string => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
+  const widths = result.columns.map((_, i) =>
+    Math.max(...cells.map((row) => (row[i] ?? '').length)),
+  )
+  const line = (row: string[]): string =>
+    `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
   console.log(`### ${result.title}\n`)
   console.log(line(result.columns))
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)

@@ -12,20 +12,34 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import * as lp from 'it-length-prefixed'
 import mqttPacket from 'mqtt-packet'
-import { encodeEnvelope, messageIdToString, newMessageId, type Envelope } from '../../shared/envelope.js'
+import {
+  encodeEnvelope,
+  messageIdToString,
+  newMessageId,
+  type Envelope,
+} from '../../shared/envelope.js'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
 import { openSealed, seal } from '../../shared/seal.js'
 import { inboxTopic } from '../../shared/topics.js'
 import type { BenchResult } from './table.js'
 
 const TEXT_20 = 'see you at 3pm, ok?!'
-const TEXT_500 = ('Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(9) + 'Sed do eiusmod.').slice(0, 500)
+const TEXT_500 = (
+  'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(9) + 'Sed do eiusmod.'
+).slice(0, 500)
 const PROTOCOL = '/pigeon/chat/1.0.0'
 /** TLS 1.3 record: 5-byte header + content type + 16-byte AEAD tag (XMPP runs over TLS, as Pigeon over Noise) */
 const TLS_RECORD_OVERHEAD = 22
 
 function textEnvelope(from: Identity, to: Identity, text: string): Envelope {
-  return { id: newMessageId(), sender: from.peerId, to: { peer: to.peerId }, sentAt: Date.now(), kind: 'text', text }
+  return {
+    id: newMessageId(),
+    sender: from.peerId,
+    to: { peer: to.peerId },
+    sentAt: Date.now(),
+    kind: 'text',
+    text,
+  }
 }
 
 // --- direct: measured -------------------------------------------------------------------------
@@ -89,7 +103,10 @@ async function measureDirect(alice: Identity, bob: Identity, texts: string[]): P
   const port = Number(/\/tcp\/(\d+)/.exec(receiver.getMultiaddrs()[0]!.toString())?.[1])
   const proxy = await countingProxy(port)
   try {
-    const stream = await sender.dialProtocol(multiaddr(`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${bob.peerId}`), PROTOCOL)
+    const stream = await sender.dialProtocol(
+      multiaddr(`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${bob.peerId}`),
+      PROTOCOL,
+    )
     const sendOne = async (text: string): Promise<number> => {
       const before = proxy.forwarded()
       const done = new Promise<void>((resolve) => (arrived = resolve))
@@ -176,7 +193,8 @@ async function sealOpenPerSecond(alice: Identity, bob: Identity): Promise<number
   while (performance.now() < deadline) {
     const envelope = textEnvelope(alice, bob, payload)
     const opened = await openSealed(await seal(envelope, alice, bob.peerId), bob)
-    if (messageIdToString(opened.id) !== messageIdToString(envelope.id)) throw new Error('seal/open mismatch')
+    if (messageIdToString(opened.id) !== messageIdToString(envelope.id))
+      throw new Error('seal/open mismatch')
     count += 1
   }
   return count / ((performance.now() - started) / 1000)
@@ -185,7 +203,10 @@ async function sealOpenPerSecond(alice: Identity, bob: Identity): Promise<number
 export async function run(): Promise<BenchResult> {
   const alice = await generateIdentity()
   const bob = await generateIdentity()
-  const [direct20, direct500] = (await measureDirect(alice, bob, [TEXT_20, TEXT_500])) as [number, number]
+  const [direct20, direct500] = (await measureDirect(alice, bob, [TEXT_20, TEXT_500])) as [
+    number,
+    number,
+  ]
   const envelope20 = encodeEnvelope(textEnvelope(alice, bob, TEXT_20)).length
   const envelope500 = encodeEnvelope(textEnvelope(alice, bob, TEXT_500)).length
   const relayed20 = await relayedBytes(alice, bob, TEXT_20)
@@ -200,10 +221,34 @@ export async function run(): Promise<BenchResult> {
     title: 'wire: bytes per text message (sender → next hop, TCP payload)',
     columns: ['message', 'envelope', 'Pigeon', 'XMPP reference', 'ratio'],
     rows: [
-      ['direct, 20 chars (Noise + yamux + length prefix)', envelope20, direct20, `${xmpp20} (stanza + TLS)`, ratio(direct20, xmpp20)],
-      ['direct, 500 chars', envelope500, direct500, `${xmpp500} (stanza + TLS)`, ratio(direct500, xmpp500)],
-      ['relayed, 20 chars (sealed, MQTT PUBLISH QoS 1)', envelope20, relayed20, `${omemo20} (OMEMO + TLS)`, ratio(relayed20, omemo20)],
-      ['relayed, 500 chars', envelope500, relayed500, `${omemo500} (OMEMO + TLS)`, ratio(relayed500, omemo500)],
+      [
+        'direct, 20 chars (Noise + yamux + length prefix)',
+        envelope20,
+        direct20,
+        `${xmpp20} (stanza + TLS)`,
+        ratio(direct20, xmpp20),
+      ],
+      [
+        'direct, 500 chars',
+        envelope500,
+        direct500,
+        `${xmpp500} (stanza + TLS)`,
+        ratio(direct500, xmpp500),
+      ],
+      [
+        'relayed, 20 chars (sealed, MQTT PUBLISH QoS 1)',
+        envelope20,
+        relayed20,
+        `${omemo20} (OMEMO + TLS)`,
+        ratio(relayed20, omemo20),
+      ],
+      [
+        'relayed, 500 chars',
+        envelope500,
+        relayed500,
+        `${omemo500} (OMEMO + TLS)`,
+        ratio(relayed500, omemo500),
+      ],
       ['seal + open, 1 KiB text (per second, one core)', '', Math.round(perSecond), '', ''],
     ],
     notes: [

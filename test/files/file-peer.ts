@@ -140,7 +140,9 @@ async function handle(command: Record<string, unknown>): Promise<object> {
     case 'tar-serve': {
       // the folder reference: tar c | raw TCP (| tar x on the other side)
       const server = createServer((socket) => {
-        const tar = spawn('tar', ['-c', '-C', String(command.dir), String(command.name)], { stdio: ['ignore', 'pipe', 'inherit'] })
+        const tar = spawn('tar', ['-c', '-C', String(command.dir), String(command.name)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        })
         tar.stdout.pipe(socket)
       })
       server.listen(Number(command.port), '0.0.0.0')
@@ -150,7 +152,9 @@ async function handle(command: Record<string, unknown>): Promise<object> {
     case 'tar-fetch': {
       const started = performance.now()
       await mkdir(String(command.target), { recursive: true })
-      const tar = spawn('tar', ['-x', '-C', String(command.target)], { stdio: ['pipe', 'ignore', 'inherit'] })
+      const tar = spawn('tar', ['-x', '-C', String(command.target)], {
+        stdio: ['pipe', 'ignore', 'inherit'],
+      })
       tcpConnect(Number(command.port), String(command.host)).pipe(tar.stdin)
       const [code] = (await once(tar, 'exit')) as [number]
       if (code !== 0) throw new Error(`tar x exited with ${code}`)

@@ -3,7 +3,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { decodeReply, encodeFrame, encodeReply, FrameDecoder, NackReason } from '../../app/core/net/framing.js'
+import {
+  decodeReply,
+  encodeFrame,
+  encodeReply,
+  FrameDecoder,
+  NackReason,
+} from '../../app/core/net/framing.js'
 import { FrameWriter } from '../../app/core/net/frame-writer.js'
 import { TokenBucket } from '../../app/core/net/token-bucket.js'
 import type { Stream } from '@libp2p/interface'
@@ -24,7 +30,10 @@ test('frames survive any split of the byte stream into chunks', () => {
           for (const frame of decoder.push(wire.subarray(offset, offset + size))) got.push(frame)
           offset += size
         }
-        assert.deepEqual(got.map((f) => [...f]), payloads.map((p) => [...p]))
+        assert.deepEqual(
+          got.map((f) => [...f]),
+          payloads.map((p) => [...p]),
+        )
         assert.equal(decoder.buffered, 0)
       },
     ),
@@ -34,9 +43,15 @@ test('frames survive any split of the byte stream into chunks', () => {
 test('a length prefix above the limit is refused before its body arrives', () => {
   const decoder = new FrameDecoder(64 * 1024)
   const header = encodeFrame(new Uint8Array(64 * 1024 + 1)).subarray(0, 3)
-  assert.throws(() => [...decoder.push(header)], (e) => isPigeonError(e) && e.code === 'FRAME_OVERSIZE')
+  assert.throws(
+    () => [...decoder.push(header)],
+    (e) => isPigeonError(e) && e.code === 'FRAME_OVERSIZE',
+  )
   // an endless varint is refused too, not buffered forever
-  assert.throws(() => [...new FrameDecoder(64 * 1024).push(new Uint8Array(8).fill(0xff))], (e) => isPigeonError(e) && e.code === 'FRAME_OVERSIZE')
+  assert.throws(
+    () => [...new FrameDecoder(64 * 1024).push(new Uint8Array(8).fill(0xff))],
+    (e) => isPigeonError(e) && e.code === 'FRAME_OVERSIZE',
+  )
 })
 
 test('a frame of exactly the limit is accepted', () => {
@@ -57,15 +72,24 @@ test('ACK and NACK frames round-trip and are 17 and 18 bytes', () => {
 })
 
 test('a reply frame that is neither ACK nor NACK is rejected', () => {
-  for (const bad of [new Uint8Array(0), Uint8Array.of(1), new Uint8Array(17).fill(3), Uint8Array.of(2, ...new Uint8Array(16), 99)]) {
-    assert.throws(() => decodeReply(bad), (e) => isPigeonError(e) && e.code === 'FRAME_INVALID')
+  for (const bad of [
+    new Uint8Array(0),
+    Uint8Array.of(1),
+    new Uint8Array(17).fill(3),
+    Uint8Array.of(2, ...new Uint8Array(16), 99),
+  ]) {
+    assert.throws(
+      () => decodeReply(bad),
+      (e) => isPigeonError(e) && e.code === 'FRAME_INVALID',
+    )
   }
 })
 
 test('the token bucket allows a burst, then the rate', () => {
   let now = 0
   const bucket = new TokenBucket(10, 5, () => now)
-  const takes = (n: number): number => Array.from({ length: n }, () => bucket.take()).filter(Boolean).length
+  const takes = (n: number): number =>
+    Array.from({ length: n }, () => bucket.take()).filter(Boolean).length
   assert.equal(takes(8), 5)
   now += 500 // half a second at 10/s
   assert.equal(takes(8), 5)
@@ -75,12 +99,23 @@ test('the token bucket allows a burst, then the rate', () => {
 
 test('the frame writer sends one buffer per turn, byte-identical to it-length-prefixed frames', async () => {
   const sent: Uint8Array[] = []
-  const stream = { writeStatus: 'writable', send: (data: Uint8Array) => sent.push(data) } as unknown as Stream
+  const stream = {
+    writeStatus: 'writable',
+    send: (data: Uint8Array) => sent.push(data),
+  } as unknown as Stream
   const writer = new FrameWriter(stream)
-  const payloads = [new Uint8Array(0), new Uint8Array(127).fill(1), new Uint8Array(128).fill(2), new Uint8Array(70_000).fill(3)]
+  const payloads = [
+    new Uint8Array(0),
+    new Uint8Array(127).fill(1),
+    new Uint8Array(128).fill(2),
+    new Uint8Array(70_000).fill(3),
+  ]
   for (const payload of payloads) writer.write(payload)
   assert.equal(sent.length, 0, 'nothing is sent before the turn ends')
   await new Promise((resolve) => setImmediate(resolve))
   assert.equal(sent.length, 1)
-  assert.deepEqual([...sent[0]!], [...new Uint8ArrayList(...payloads.map((p) => encodeFrame(p))).subarray()])
+  assert.deepEqual(
+    [...sent[0]!],
+    [...new Uint8ArrayList(...payloads.map((p) => encodeFrame(p))).subarray()],
+  )
 })

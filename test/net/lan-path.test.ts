@@ -8,7 +8,10 @@ import { isPigeonError, PigeonError, type PigeonErrorCode } from '../../shared/e
 import { newMessageId, type Envelope } from '../../shared/envelope.js'
 import { generateIdentity } from '../../shared/identity.js'
 
-async function lanNode(t: { after: (fn: () => Promise<void>) => void }, init: Partial<LanNetworkInit> = {}): Promise<LanNetwork> {
+async function lanNode(
+  t: { after: (fn: () => Promise<void>) => void },
+  init: Partial<LanNetworkInit> = {},
+): Promise<LanNetwork> {
   const lan = createLanNetwork({
     identity: await generateIdentity(),
     listenHost: '127.0.0.1',
@@ -22,7 +25,14 @@ async function lanNode(t: { after: (fn: () => Promise<void>) => void }, init: Pa
 }
 
 function text(from: LanNetwork, to: LanNetwork, body = 'hi'): Envelope {
-  return { id: newMessageId(), sender: from.peerId, to: { peer: to.peerId }, sentAt: Date.now(), kind: 'text', text: body }
+  return {
+    id: newMessageId(),
+    sender: from.peerId,
+    to: { peer: to.peerId },
+    sentAt: Date.now(),
+    kind: 'text',
+    text: body,
+  }
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: PigeonErrorCode): Promise<void> {
@@ -75,7 +85,10 @@ test('an unknown or stopped peer is PEER_UNREACHABLE', async (t) => {
   const b = await lanNode(t)
   const stranger = await generateIdentity()
   assert.equal(a.canReach(stranger.peerId), false)
-  await rejectsWith(a.deliver(stranger.peerId, { ...text(a, b), to: { peer: stranger.peerId } }), 'PEER_UNREACHABLE')
+  await rejectsWith(
+    a.deliver(stranger.peerId, { ...text(a, b), to: { peer: stranger.peerId } }),
+    'PEER_UNREACHABLE',
+  )
 
   b.onInbound(async () => undefined)
   await a.dialKnown(b.peerId, b.addresses())
@@ -92,8 +105,16 @@ test('profiles are exchanged on connect, and a change is sent to connected peers
   const online = new Promise((resolve) => b.on('peer:online', resolve))
   await a.dialKnown(b.peerId, b.addresses())
   await online
-  assert.deepEqual(await seenByB, { peerId: a.peerId, name: 'Ada', color: 0x112233, status: 'online', version: a.profile.version })
-  const changed = new Promise((resolve) => b.on('profile', (p) => p.status === 'away' && resolve(p)))
+  assert.deepEqual(await seenByB, {
+    peerId: a.peerId,
+    name: 'Ada',
+    color: 0x112233,
+    status: 'online',
+    version: a.profile.version,
+  })
+  const changed = new Promise((resolve) =>
+    b.on('profile', (p) => p.status === 'away' && resolve(p)),
+  )
   await a.setProfile({ name: 'Ada', color: 0x112233, status: 'away' })
   await changed
   assert.equal(b.peerProfile(a.peerId)?.status, 'away')
@@ -130,7 +151,10 @@ test('an envelope addressed to someone else is refused for good (NACK 5), not as
   })
   await a.dialKnown(b.peerId, b.addresses())
   const stranger = await generateIdentity()
-  await rejectsWith(a.deliver(b.peerId, { ...text(a, b), to: { peer: stranger.peerId } }), 'DELIVERY_REJECTED')
+  await rejectsWith(
+    a.deliver(b.peerId, { ...text(a, b), to: { peer: stranger.peerId } }),
+    'DELIVERY_REJECTED',
+  )
   // and a handler's own permanent refusal is passed on as permanent too
   b.onInbound(async () => {
     throw new PigeonError('DELIVERY_REJECTED', 'not for me')

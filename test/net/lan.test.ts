@@ -15,7 +15,12 @@ before(async () => {
   // bob's limits are small so that a flood is visibly cut off
   const limits = [{}, { messagesPerSecond: 100, burst: 300, maxStrikes: 1000 }, {}]
   for (let i = 0; i < 3; i++) {
-    peers.push(PeerProcess.start(lan.hosts[i]!, 'test/support/net-peer.ts', { name: names[i], limits: limits[i] }))
+    peers.push(
+      PeerProcess.start(lan.hosts[i]!, 'test/support/net-peer.ts', {
+        name: names[i],
+        limits: limits[i],
+      }),
+    )
   }
   for (const peer of peers) ids.push(String((await peer.waitForEvent('ready')).peerId))
 })
@@ -33,7 +38,10 @@ test('three hosts discover each other both ways and exchange profiles', async ()
       if (i === j) continue
       const online = await peers[i]!.waitForEvent('online', onlineWith(ids[j]!))
       const addresses = online.addresses as string[]
-      assert.ok(addresses.some((a) => a.includes(`/ip4/${lan.hosts[j]!.address}/tcp/`)), `${names[i]} knows ${names[j]}'s LAN address`)
+      assert.ok(
+        addresses.some((a) => a.includes(`/ip4/${lan.hosts[j]!.address}/tcp/`)),
+        `${names[i]} knows ${names[j]}'s LAN address`,
+      )
       const profile = await peers[i]!.waitForEvent('profile', (e) => e.peerId === ids[j])
       assert.equal(profile.name, names[j])
     }
@@ -49,16 +57,30 @@ test('a message is delivered, acked, and arrives once with its sender', async ()
 })
 
 test('a burst of 200 pipelined messages arrives complete and in order', async () => {
-  const result = await peers[2]!.request('send', { to: ids[0], text: 'burst', count: 200, concurrent: true })
+  const result = await peers[2]!.request('send', {
+    to: ids[0],
+    text: 'burst',
+    count: 200,
+    concurrent: true,
+  })
   assert.equal(result.delivered, 200)
-  const texts = peers[0]!.events('inbound').filter((e) => e.sender === ids[2]).map((e) => e.text)
-  assert.deepEqual(texts, Array.from({ length: 200 }, (_, i) => `burst ${i}`))
+  const texts = peers[0]!
+    .events('inbound')
+    .filter((e) => e.sender === ids[2])
+    .map((e) => e.text)
+  assert.deepEqual(
+    texts,
+    Array.from({ length: 200 }, (_, i) => `burst ${i}`),
+  )
 })
 
 test('a profile change reaches the others', async () => {
   await peers[2]!.request('profile', { name: 'carol (away)', color: 0xff0000, status: 'away' })
   for (const i of [0, 1]) {
-    const profile = await peers[i]!.waitForEvent('profile', (e) => e.peerId === ids[2] && e.status === 'away')
+    const profile = await peers[i]!.waitForEvent(
+      'profile',
+      (e) => e.peerId === ids[2] && e.status === 'away',
+    )
     assert.equal(profile.name, 'carol (away)')
   }
 })
@@ -67,7 +89,9 @@ test('a hostile peer is refused (malformed, spoofed, flood, oversize) while the 
   const hostile = PeerProcess.start(lan.hosts[3]!, 'test/support/hostile-peer.ts')
   t.after(() => hostile.kill())
   const hostileId = String((await hostile.waitForEvent('ready')).peerId)
-  await hostile.request('connect', { addr: `/ip4/${lan.hosts[1]!.address}/tcp/${await portOf(peers[1]!)}/p2p/${ids[1]}` })
+  await hostile.request('connect', {
+    addr: `/ip4/${lan.hosts[1]!.address}/tcp/${await portOf(peers[1]!)}/p2p/${ids[1]}`,
+  })
 
   const malformed = await hostile.request('malformed', { count: 50 })
   assert.equal(malformed.acked, 0)
@@ -84,7 +108,11 @@ test('a hostile peer is refused (malformed, spoofed, flood, oversize) while the 
   ])
   assert.ok(Number(flood.acked) >= 1, 'the first messages of the flood are within the allowance')
   assert.ok(Number(flood.acked) < 3000, 'the flood is cut off')
-  assert.equal((flood.nacks as Record<string, number>)[3], 3000 - Number(flood.acked), 'the rest is refused as rate-limited')
+  assert.equal(
+    (flood.nacks as Record<string, number>)[3],
+    3000 - Number(flood.acked),
+    'the rest is refused as rate-limited',
+  )
   assert.equal(chat.delivered, 20, 'alice is not limited by the flooder')
 
   const oversize = await hostile.request('oversize')
@@ -97,7 +125,10 @@ test('a hostile peer is refused (malformed, spoofed, flood, oversize) while the 
   assert.equal(after.delivered, 1)
   await peers[1]!.waitForEvent('inbound', (e) => e.text === 'after the attack')
   assert.equal(peers[1]!.events('online').filter((e) => e.peerId === hostileId).length, 0)
-  assert.equal(peers[1]!.events('inbound').filter((e) => e.sender === hostileId).length, Number(flood.acked))
+  assert.equal(
+    peers[1]!.events('inbound').filter((e) => e.sender === hostileId).length,
+    Number(flood.acked),
+  )
   const warnings = peers[1]!.events('log').map((e) => String(e.message))
   assert.ok(warnings.some((m) => m.includes('malformed')))
   assert.ok(warnings.some((m) => m.includes('rate')))

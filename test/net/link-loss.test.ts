@@ -27,7 +27,12 @@ test('a peer whose link is cut goes offline, and comes back online when it is re
 
   const onlineBefore = a.events('online').length
   await lan.restoreLink(lan.hosts[1]!)
-  await a.waitFor((e) => e.event === 'online' && e.peerId === idB && a.events('online').indexOf(e) >= onlineBefore, 60_000, 'back online')
+  await a.waitFor(
+    (e) =>
+      e.event === 'online' && e.peerId === idB && a.events('online').indexOf(e) >= onlineBefore,
+    60_000,
+    'back online',
+  )
   const sent = await a.request('send', { to: idB, text: 'welcome back' })
   assert.equal(sent.delivered, 1)
   await b.waitForEvent('inbound', (e) => e.text === 'welcome back')

@@ -13,12 +13,16 @@ function namespaces(): string[] {
 
 /** Runs a tiny node program inside a host; resolves with its stdout once it exits. */
 function runNode(host: LanHost, source: string, args: string[] = []): Promise<string> {
-  const child = host.spawn(process.execPath, ['-e', source, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = host.spawn(process.execPath, ['-e', source, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let out = ''
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
   return new Promise((resolve, reject) => {
     child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))))
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`)),
+    )
   })
 }
 
@@ -43,12 +47,19 @@ test('a 3-host LAN: unicast and multicast inside, nothing in the root namespace'
     ['10.77.0.1', '10.77.0.2', '10.77.0.3'],
   )
   const rootAddresses = execFileSync('ip', ['-o', 'addr'], { encoding: 'utf8' })
-  assert.doesNotMatch(rootAddresses, /10\.77\./, 'the LAN subnet must not exist in the root namespace')
+  assert.doesNotMatch(
+    rootAddresses,
+    /10\.77\./,
+    'the LAN subnet must not exist in the root namespace',
+  )
 
   // unicast TCP from host 1 to host 0
   const server = lan.hosts[0]!.spawn(
     process.execPath,
-    ['-e', `require('node:net').createServer((c) => { c.end('pong'); process.exit(0) }).listen(7000, () => console.log('up'))`],
+    [
+      '-e',
+      `require('node:net').createServer((c) => { c.end('pong'); process.exit(0) }).listen(7000, () => console.log('up'))`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   await new Promise((resolve) => server.stdout?.once('data', resolve))
@@ -76,7 +87,10 @@ s.on('timeout', () => { console.log('timeout'); process.exit(0) })
 s.on('error', (e) => { console.log(e.code); process.exit(0) })`
   const server = lan.hosts[0]!.spawn(
     process.execPath,
-    ['-e', `require('node:net').createServer((c) => c.end()).listen(7001, () => console.log('up'))`],
+    [
+      '-e',
+      `require('node:net').createServer((c) => c.end()).listen(7001, () => console.log('up'))`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   await new Promise((resolve) => server.stdout?.once('data', resolve))

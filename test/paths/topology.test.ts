@@ -14,7 +14,10 @@ after(async () => {
   await net.destroy()
 })
 
-async function reaches(from: { exec: (c: string, a: string[]) => Promise<string> }, address: string): Promise<boolean> {
+async function reaches(
+  from: { exec: (c: string, a: string[]) => Promise<string> },
+  address: string,
+): Promise<boolean> {
   try {
     await from.exec('ping', ['-c', '1', '-W', '1', address])
     return true

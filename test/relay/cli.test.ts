@@ -20,8 +20,14 @@ test('a flag beats the env, the env beats the file, the file beats the default',
   const dir = newDataDir()
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'relay.json')
-  writeFileSync(file, JSON.stringify({ 'mqtt-port': 1001, 'http-port': 1002, 'queue-cap': 7, 'invite-only': true }))
-  const config = configOf(['--config', file, '--mqtt-port', '3001'], { PIGEON_RELAY_MQTT_PORT: '2001', PIGEON_RELAY_HTTP_PORT: '2002' })
+  writeFileSync(
+    file,
+    JSON.stringify({ 'mqtt-port': 1001, 'http-port': 1002, 'queue-cap': 7, 'invite-only': true }),
+  )
+  const config = configOf(['--config', file, '--mqtt-port', '3001'], {
+    PIGEON_RELAY_MQTT_PORT: '2001',
+    PIGEON_RELAY_HTTP_PORT: '2002',
+  })
   assert.equal(config.mqttPort, 3001)
   assert.equal(config.httpPort, 2002)
   assert.equal(config.queueCap, 7)
@@ -61,7 +67,10 @@ test('the relay keeps a 0600 key whose PeerId is its id, serves /healthz and /me
     assert.equal(statSync(join(relay.dataDir, 'relay.key')).mode & 0o777, 0o600)
     assert.equal(statSync(join(relay.dataDir, 'admin-token')).mode & 0o777, 0o600)
     assert.match(relay.relayId, /^12D3KooW/)
-    const health = (await (await fetch(`${relay.http}/healthz`)).json()) as { ok: boolean; relayId: string }
+    const health = (await (await fetch(`${relay.http}/healthz`)).json()) as {
+      ok: boolean
+      relayId: string
+    }
     assert.deepEqual(health, { ok: true, relayId: relay.relayId })
 
     const alice = await generateIdentity()
@@ -69,17 +78,35 @@ test('the relay keeps a 0600 key whose PeerId is its id, serves /healthz and /me
     await client.subscribeAsync(inboxTopic(alice.peerId), { qos: 1 })
     await client.publishAsync(inboxTopic(alice.peerId), 'x', { qos: 1 })
     const metrics = await (await fetch(`${relay.http}/metrics`)).text()
-    for (const name of ['pigeon_relay_connected_clients 1', 'pigeon_relay_messages_in_total 1', 'pigeon_relay_queued_messages', 'pigeon_relay_auth_refusals_total', 'pigeon_relay_acl_refusals_total', 'process_resident_memory_bytes']) {
+    for (const name of [
+      'pigeon_relay_connected_clients 1',
+      'pigeon_relay_messages_in_total 1',
+      'pigeon_relay_queued_messages',
+      'pigeon_relay_auth_refusals_total',
+      'pigeon_relay_acl_refusals_total',
+      'process_resident_memory_bytes',
+    ]) {
       assert.ok(metrics.includes(name), `metrics lack ${name}`)
     }
 
     assert.equal((await fetch(`${relay.http}/admin/stats`)).status, 401)
-    assert.equal((await fetch(`${relay.http}/admin/stats`, { headers: { authorization: 'Bearer wrong' } })).status, 401)
-    const stats = (await (await fetch(`${relay.http}/admin/stats`, { headers: { authorization: `Bearer ${relay.adminToken}` } })).json()) as { connectedClients: number }
+    assert.equal(
+      (await fetch(`${relay.http}/admin/stats`, { headers: { authorization: 'Bearer wrong' } }))
+        .status,
+      401,
+    )
+    const stats = (await (
+      await fetch(`${relay.http}/admin/stats`, {
+        headers: { authorization: `Bearer ${relay.adminToken}` },
+      })
+    ).json()) as { connectedClients: number }
     assert.equal(stats.connectedClients, 1)
 
     const gone = closed(client)
-    const kicked = await fetch(`${relay.http}/admin/clients/${alice.peerId}/disconnect`, { method: 'POST', headers: { authorization: `Bearer ${relay.adminToken}` } })
+    const kicked = await fetch(`${relay.http}/admin/clients/${alice.peerId}/disconnect`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${relay.adminToken}` },
+    })
     assert.equal(kicked.status, 200)
     assert.ok(await gone, 'the admin disconnect did not close the client')
   } finally {

@@ -17,7 +17,14 @@ import {
   unthrottled,
   type RelayProcess,
 } from '../support/relay-process.js'
-import { closeAll, closed, collect, connackCode, connectAs, connectCollecting } from '../support/mqtt-clients.js'
+import {
+  closeAll,
+  closed,
+  collect,
+  connackCode,
+  connectAs,
+  connectCollecting,
+} from '../support/mqtt-clients.js'
 
 // the bursts below are about queue counts, not the rate limit
 const FAST = [...unthrottled(), '--max-created-inboxes', '2']

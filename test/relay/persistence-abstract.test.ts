@@ -27,8 +27,14 @@ abstractPersistence({
   persistence: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pigeon-abstract-'))
     dirs.push(dir)
-    const ledger = new QueueLedger({ cap: Number.MAX_SAFE_INTEGER, ttlMs: Number.MAX_SAFE_INTEGER, metrics: createMetrics() })
-    return ledger.wrap(new AsyncLevelPersistence(coalescedLevel(new ClassicLevel<string, Buffer>(dir))))
+    const ledger = new QueueLedger({
+      cap: Number.MAX_SAFE_INTEGER,
+      ttlMs: Number.MAX_SAFE_INTEGER,
+      metrics: createMetrics(),
+    })
+    return ledger.wrap(
+      new AsyncLevelPersistence(coalescedLevel(new ClassicLevel<string, Buffer>(dir))),
+    )
   },
 })
 
@@ -38,15 +44,28 @@ test('a retained message written through the stack is found by the next subscrip
   const dir = mkdtempSync(join(tmpdir(), 'pigeon-retained-'))
   dirs.push(dir)
   const ledger = new QueueLedger({ cap: 10, ttlMs: 60_000, metrics: createMetrics() })
-  const store = ledger.wrap(new AsyncLevelPersistence(coalescedLevel(new ClassicLevel<string, Buffer>(dir)))) as unknown as {
+  const store = ledger.wrap(
+    new AsyncLevelPersistence(coalescedLevel(new ClassicLevel<string, Buffer>(dir))),
+  ) as unknown as {
     storeRetained: (packet: object) => Promise<void>
     createRetainedStream: (pattern: string) => AsyncIterable<{ topic: string; payload: Buffer }>
     destroy?: () => Promise<void>
   }
   const topic = 'pigeon/v1/presence/12D3KooWExample'
-  await store.storeRetained({ cmd: 'publish', topic, payload: Buffer.from([1, 2, 3]), qos: 1, retain: true, brokerId: 'b', brokerCounter: 1 })
+  await store.storeRetained({
+    cmd: 'publish',
+    topic,
+    payload: Buffer.from([1, 2, 3]),
+    qos: 1,
+    retain: true,
+    brokerId: 'b',
+    brokerCounter: 1,
+  })
   const found: Array<{ topic: string; payload: Buffer }> = []
   for await (const packet of store.createRetainedStream(topic)) found.push(packet)
-  assert.deepEqual(found.map((p) => [p.topic, [...p.payload]]), [[topic, [1, 2, 3]]])
+  assert.deepEqual(
+    found.map((p) => [p.topic, [...p.payload]]),
+    [[topic, [1, 2, 3]]],
+  )
   await store.destroy?.()
 })

@@ -16,9 +16,33 @@ test('a client on TLS and a client on WebSocket talk through one relay', async (
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const cert = join(dir, 'cert.pem')
   const key = join(dir, 'key.pem')
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-keyout', key, '-out', cert, '-days', '1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  )
 
-  const relay = await startRelayProcess({ args: ['--tls-cert', cert, '--tls-key', key, '--ws-port', '0'] })
+  const relay = await startRelayProcess({
+    args: ['--tls-cert', cert, '--tls-key', key, '--ws-port', '0'],
+  })
   t.after(async () => {
     await closeAll()
     await relay.stop()
@@ -28,7 +52,10 @@ test('a client on TLS and a client on WebSocket talk through one relay', async (
   assert.match(relay.ws ?? '', /^ws:\/\//)
 
   const [alice, bob] = await Promise.all([generateIdentity(), generateIdentity()])
-  const overTls = await connectAs(relay.mqtt, bob, relay.relayId, { ca: readFileSync(cert), rejectUnauthorized: true })
+  const overTls = await connectAs(relay.mqtt, bob, relay.relayId, {
+    ca: readFileSync(cert),
+    rejectUnauthorized: true,
+  })
   const inbox = collect(overTls)
   await overTls.subscribeAsync(inboxTopic(bob.peerId), { qos: 1 })
   const overWs = await connectAs(relay.ws!, alice, relay.relayId)

@@ -29,7 +29,8 @@ export async function freePort(): Promise<number> {
 async function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before listening on ${port}`)
+    if (child.exitCode !== null)
+      throw new Error(`process exited with ${child.exitCode} before listening on ${port}`)
     const ok = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ port, host: '127.0.0.1' })
       socket.once('connect', () => {
@@ -60,12 +61,36 @@ function stopper(child: ChildProcess, dir: string): () => Promise<void> {
 export async function startRedis(): Promise<BrokerProcess & { url: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'pigeon-redis-'))
   const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' })
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  )
   await waitForPort(port, child)
-  return { port, pid: child.pid!, child, dir, url: `redis://127.0.0.1:${port}`, stop: stopper(child, dir) }
+  return {
+    port,
+    pid: child.pid!,
+    child,
+    dir,
+    url: `redis://127.0.0.1:${port}`,
+    stop: stopper(child, dir),
+  }
 }
 
-export async function startMosquitto(options: { persistence?: boolean; extraConfig?: string[] } = {}): Promise<BrokerProcess> {
+export async function startMosquitto(
+  options: { persistence?: boolean; extraConfig?: string[] } = {},
+): Promise<BrokerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'pigeon-mosquitto-'))
   const port = await freePort()
   const conf = [

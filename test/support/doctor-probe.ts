@@ -5,6 +5,10 @@ import '../../shared/polyfills.js'
 import { checkMulticast } from '../../app/core/doctor/multicast.js'
 import { checkPeer, type PeerFacts } from '../../app/core/doctor/peer.js'
 
-const request = JSON.parse(process.argv[2] ?? '{}') as { check: 'multicast' } | { check: 'peer'; peer: PeerFacts; relay: boolean }
-const findings = request.check === 'multicast' ? [await checkMulticast(500)] : await checkPeer(request.peer, request.relay)
+const request = JSON.parse(process.argv[2] ?? '{}') as
+  { check: 'multicast' } | { check: 'peer'; peer: PeerFacts; relay: boolean }
+const findings =
+  request.check === 'multicast'
+    ? [await checkMulticast(500)]
+    : await checkPeer(request.peer, request.relay)
 process.stdout.write(JSON.stringify(findings))

@@ -75,7 +75,14 @@ async function abuse(frames: Uint8Array[], expectReplies: number): Promise<Outco
 }
 
 function textFrom(sender: string, to: string): Uint8Array {
-  return encodeEnvelope({ id: newMessageId(), sender, to: { peer: to }, sentAt: Date.now(), kind: 'text', text: 'flood' })
+  return encodeEnvelope({
+    id: newMessageId(),
+    sender,
+    to: { peer: to },
+    sentAt: Date.now(),
+    kind: 'text',
+    text: 'flood',
+  })
 }
 
 for await (const line of createInterface({ input: process.stdin })) {
@@ -101,12 +108,22 @@ for await (const line of createInterface({ input: process.stdin })) {
       }
       case 'spoof': {
         const to = String(command.to)
-        result = await abuse(Array.from({ length: count }, () => encodeFrame(textFrom(String(command.claim), to)).subarray()), count)
+        result = await abuse(
+          Array.from({ length: count }, () =>
+            encodeFrame(textFrom(String(command.claim), to)).subarray(),
+          ),
+          count,
+        )
         break
       }
       case 'flood': {
         const to = String(command.to)
-        result = await abuse(Array.from({ length: count }, () => encodeFrame(textFrom(identity.peerId, to)).subarray()), count)
+        result = await abuse(
+          Array.from({ length: count }, () =>
+            encodeFrame(textFrom(identity.peerId, to)).subarray(),
+          ),
+          count,
+        )
         break
       }
       case 'oversize': {

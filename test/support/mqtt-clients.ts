@@ -12,7 +12,12 @@ export interface ConnectOptions extends Partial<IClientOptions> {
 
 const open = new Set<MqttClient>()
 
-export async function connectAs(url: string, identity: Identity, relayId: string, options: ConnectOptions = {}): Promise<MqttClient> {
+export async function connectAs(
+  url: string,
+  identity: Identity,
+  relayId: string,
+  options: ConnectOptions = {},
+): Promise<MqttClient> {
   const { token, beforeConnack, ...rest } = options
   const client = mqtt.connect(url, {
     clientId: identity.peerId,
@@ -51,14 +56,22 @@ export async function connectCollecting(
   options: ConnectOptions = {},
 ): Promise<{ client: MqttClient; inbox: ReturnType<typeof collect> }> {
   let inbox: ReturnType<typeof collect> | undefined
-  const client = await connectAs(url, identity, relayId, { ...options, beforeConnack: (c) => (inbox = collect(c)) })
+  const client = await connectAs(url, identity, relayId, {
+    ...options,
+    beforeConnack: (c) => (inbox = collect(c)),
+  })
   return { client, inbox: inbox as ReturnType<typeof collect> }
 }
 
 /** Tries to connect; resolves with the CONNACK return code of a refusal (0 when accepted). */
 export async function connackCode(url: string, options: IClientOptions): Promise<number> {
   try {
-    const client = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...options })
+    const client = await mqtt.connectAsync(url, {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      ...options,
+    })
     await client.endAsync(true)
     return 0
   } catch (error) {
@@ -73,7 +86,10 @@ export async function closeAll(): Promise<void> {
 }
 
 /** Collects messages arriving on a client, by topic. */
-export function collect(client: MqttClient): { messages: Array<{ topic: string; payload: Buffer }>; waitFor(n: number, timeoutMs?: number): Promise<void> } {
+export function collect(client: MqttClient): {
+  messages: Array<{ topic: string; payload: Buffer }>
+  waitFor(n: number, timeoutMs?: number): Promise<void>
+} {
   const messages: Array<{ topic: string; payload: Buffer }> = []
   const waiters: Array<() => void> = []
   client.on('message', (topic, payload) => {

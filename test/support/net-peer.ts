@@ -33,7 +33,12 @@ const out = (line: object): void => {
 }
 // the node's warnings and errors as 'log' lines on stdout, through a pino destination of our own
 const logger = pino(
-  { level: 'warn', base: null, timestamp: false, formatters: { level: (label) => ({ level: label }) } },
+  {
+    level: 'warn',
+    base: null,
+    timestamp: false,
+    formatters: { level: (label) => ({ level: label }) },
+  },
   {
     write: (line: string) => {
       const { msg, ...details } = JSON.parse(line) as { msg: string }
@@ -75,10 +80,23 @@ function createLan(): ReturnType<typeof createLanNetwork> {
 let lan = createLan()
 let startedAt = Date.now()
 await lan.start()
-out({ event: 'ready', peerId: lan.peerId, port: lan.listenPort, addresses: lan.addresses(), startedAt })
+out({
+  event: 'ready',
+  peerId: lan.peerId,
+  port: lan.listenPort,
+  addresses: lan.addresses(),
+  startedAt,
+})
 
 function textTo(to: string, text: string): Envelope {
-  return { id: newMessageId(), sender: lan.peerId, to: { peer: to }, sentAt: Date.now(), kind: 'text', text }
+  return {
+    id: newMessageId(),
+    sender: lan.peerId,
+    to: { peer: to },
+    sentAt: Date.now(),
+    kind: 'text',
+    text,
+  }
 }
 
 async function send(to: string, text: string, count: number, concurrent: boolean): Promise<object> {
@@ -117,18 +135,29 @@ for await (const line of createInterface({ input: process.stdin })) {
     switch (command.cmd) {
       case 'send': {
         const started = performance.now()
-        const result = await send(String(command.to), String(command.text), Number(command.count ?? 1), command.concurrent === true)
+        const result = await send(
+          String(command.to),
+          String(command.text),
+          Number(command.count ?? 1),
+          command.concurrent === true,
+        )
         reply({ ...result, ms: performance.now() - started })
         break
       }
       case 'rtt':
-        reply({ times: await rtt(String(command.to), String(command.text), Number(command.count ?? 1)) })
+        reply({
+          times: await rtt(String(command.to), String(command.text), Number(command.count ?? 1)),
+        })
         break
       case 'peers':
         reply({ peers: lan.peers(), inboundCount })
         break
       case 'profile':
-        await lan.setProfile({ name: String(command.name), color: Number(command.color), status: command.status as 'online' })
+        await lan.setProfile({
+          name: String(command.name),
+          color: Number(command.color),
+          status: command.status as 'online',
+        })
         reply({})
         break
       case 'restart':

@@ -9,7 +9,13 @@
 //   const child = lan.hosts[0].spawn(process.execPath, ['peer.js'])
 //   await lan.cutLink(lan.hosts[1]) ... await lan.restoreLink(lan.hosts[1])
 //   await lan.destroy()
-import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import {
+  execFile,
+  execFileSync,
+  spawn,
+  type ChildProcess,
+  type SpawnOptions,
+} from 'node:child_process'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -89,7 +95,10 @@ export async function removeStaleLans(): Promise<string[]> {
 
 async function killNamespaceProcesses(name: string): Promise<void> {
   const out = await ip('netns', 'pids', name).catch(() => '')
-  for (const pid of out.split('\n').map(Number).filter((n) => n > 0)) {
+  for (const pid of out
+    .split('\n')
+    .map(Number)
+    .filter((n) => n > 0)) {
     try {
       process.kill(pid, 'SIGKILL')
     } catch {
@@ -167,7 +176,20 @@ export async function createLan(options: LanOptions): Promise<Lan> {
       const address = `${subnet}.${i + 1}`
       const switchPort = `port${i}`
       await addNamespace(namespace)
-      await ip('-n', switchNamespace, 'link', 'add', switchPort, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace)
+      await ip(
+        '-n',
+        switchNamespace,
+        'link',
+        'add',
+        switchPort,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'eth0',
+        'netns',
+        namespace,
+      )
       await ip('-n', switchNamespace, 'link', 'set', switchPort, 'master', 'br0')
       await ip('-n', switchNamespace, 'link', 'set', switchPort, 'up')
       await ip('-n', namespace, 'addr', 'add', `${address}/24`, 'dev', 'eth0')
@@ -207,7 +229,12 @@ export async function createLan(options: LanOptions): Promise<Lan> {
   }
 }
 
-function makeHost(namespace: string, address: string, switchPort: string, children: Set<ChildProcess>): LanHost {
+function makeHost(
+  namespace: string,
+  address: string,
+  switchPort: string,
+  children: Set<ChildProcess>,
+): LanHost {
   return {
     namespace,
     address,

@@ -11,7 +11,10 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 export class PeerProcess {
   readonly lines: PeerEvent[] = []
-  private readonly waiters = new Set<{ match: (e: PeerEvent) => boolean; resolve: (e: PeerEvent) => void }>()
+  private readonly waiters = new Set<{
+    match: (e: PeerEvent) => boolean
+    resolve: (e: PeerEvent) => void
+  }>()
   private nextReq = 1
   readonly exited: Promise<number | null>
 
@@ -53,7 +56,11 @@ export class PeerProcess {
   }
 
   /** the first event (already seen or future) that matches; rejects after timeoutMs */
-  waitFor(match: (e: PeerEvent) => boolean, timeoutMs = 15_000, what = 'event'): Promise<PeerEvent> {
+  waitFor(
+    match: (e: PeerEvent) => boolean,
+    timeoutMs = 15_000,
+    what = 'event',
+  ): Promise<PeerEvent> {
     const seen = this.lines.find(match)
     if (seen !== undefined) return Promise.resolve(seen)
     return new Promise((resolve, reject) => {
@@ -72,7 +79,11 @@ export class PeerProcess {
     })
   }
 
-  waitForEvent(name: string, match: (e: PeerEvent) => boolean = () => true, timeoutMs?: number): Promise<PeerEvent> {
+  waitForEvent(
+    name: string,
+    match: (e: PeerEvent) => boolean = () => true,
+    timeoutMs?: number,
+  ): Promise<PeerEvent> {
     return this.waitFor((e) => e.event === name && match(e), timeoutMs, name)
   }
 

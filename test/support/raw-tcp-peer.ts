@@ -6,7 +6,14 @@
 import { connect, createServer, type Socket } from 'node:net'
 import { encodeFrame, encodeReply, FrameDecoder } from '../../app/core/net/framing.js'
 
-const args = JSON.parse(process.argv[2] ?? '{}') as { mode: string; host?: string; port: number; count?: number; size?: number; window?: number }
+const args = JSON.parse(process.argv[2] ?? '{}') as {
+  mode: string
+  host?: string
+  port: number
+  count?: number
+  size?: number
+  window?: number
+}
 const out = (line: object): void => {
   process.stdout.write(`${JSON.stringify(line)}\n`)
 }
@@ -17,7 +24,8 @@ if (args.mode === 'server') {
     const decoder = new FrameDecoder(64 * 1024)
     socket.on('data', (chunk) => {
       const acks: Uint8Array[] = []
-      for (const frame of decoder.push(chunk)) acks.push(encodeReply({ ok: true, id: frame.subarray(2, 18) }).subarray())
+      for (const frame of decoder.push(chunk))
+        acks.push(encodeReply({ ok: true, id: frame.subarray(2, 18) }).subarray())
       if (acks.length > 0) socket.write(Buffer.concat(acks))
     })
     socket.on('error', () => undefined)

@@ -167,5 +167,7 @@ export function runRelayExpectingExit(
 /** Relay flags for tests about queues, not limits: no publish rate, and `queueCap` for the inbox and each sender's share of it. */
 export function unthrottled(queueCap?: number): string[] {
   const rate = ['--publish-rate', '1000000', '--publish-burst', '1000000']
-  return queueCap === undefined ? rate : [...rate, '--queue-cap', String(queueCap), '--sender-share', String(queueCap)]
+  return queueCap === undefined
+    ? rate
+    : [...rate, '--queue-cap', String(queueCap), '--sender-share', String(queueCap)]
 }

@@ -14,7 +14,14 @@
 import { execFile } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { promisify } from 'node:util'
-import { addTestNamespace, namespaceHost, removeStaleLans, removeTestNamespace, stopChild, type LanHost } from './netns.js'
+import {
+  addTestNamespace,
+  namespaceHost,
+  removeStaleLans,
+  removeTestNamespace,
+  stopChild,
+  type LanHost,
+} from './netns.js'
 
 const run = promisify(execFile)
 
@@ -44,7 +51,9 @@ async function execIn(ns: string, command: string, ...args: string[]): Promise<v
 
 async function nftIn(ns: string, script: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = execFile('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], (error) => (error ? reject(error) : resolve()))
+    const child = execFile('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], (error) =>
+      error ? reject(error) : resolve(),
+    )
     child.stdin?.end(script)
   })
 }
@@ -72,7 +81,10 @@ async function lanHost(ns: string, address: string, gateway: string): Promise<vo
 async function natRouter(ns: string, wanAddress: string): Promise<void> {
   await ipIn(ns, 'addr', 'add', `${wanAddress}/24`, 'dev', 'wan')
   await execIn(ns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1')
-  await nftIn(ns, 'table ip nat {\n chain post {\n  type nat hook postrouting priority srcnat; policy accept;\n  oifname "wan" masquerade\n }\n}\n')
+  await nftIn(
+    ns,
+    'table ip nat {\n chain post {\n  type nat hook postrouting priority srcnat; policy accept;\n  oifname "wan" masquerade\n }\n}\n',
+  )
 }
 
 export async function createTopology(): Promise<Topology> {
@@ -107,7 +119,8 @@ export async function createTopology(): Promise<Topology> {
     await lanHost(a2, '10.81.1.2', '10.81.1.254')
     await lanHost(b1, '10.81.2.1', '10.81.2.254')
 
-    const host = (name: string, address: string): LanHost => namespaceHost(name, address, '', children)
+    const host = (name: string, address: string): LanHost =>
+      namespaceHost(name, address, '', children)
     let destroyed = false
     return {
       a1: host(a1, '10.81.1.1'),
@@ -115,7 +128,10 @@ export async function createTopology(): Promise<Topology> {
       b1: host(b1, '10.81.2.1'),
       pub: host(pub, PUBLIC_RELAY_ADDRESS),
       async cutDirect() {
-        await nftIn(na, 'table bridge isolate {\n chain between {\n  type filter hook forward priority 0; policy accept;\n  iifname "a1p" oifname "a2p" drop\n  iifname "a2p" oifname "a1p" drop\n }\n}\n')
+        await nftIn(
+          na,
+          'table bridge isolate {\n chain between {\n  type filter hook forward priority 0; policy accept;\n  iifname "a1p" oifname "a2p" drop\n  iifname "a2p" oifname "a1p" drop\n }\n}\n',
+        )
       },
       async restoreDirect() {
         await execIn(na, 'nft', 'delete', 'table', 'bridge', 'isolate')

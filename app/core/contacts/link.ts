@@ -34,10 +34,15 @@ export function parseContactLink(text: string): ContactLink {
   const trimmed = text.trim()
   if (isPeerId(trimmed)) return { peerId: trimmed }
   if (!trimmed.startsWith(SCHEME)) {
-    throw invalid(`"${trimmed.slice(0, 80)}" is neither a PeerId (12D3KooW…) nor a pigeon: link; ask your contact for the output of \`pigeon link\`.`)
+    throw invalid(
+      `"${trimmed.slice(0, 80)}" is neither a PeerId (12D3KooW…) nor a pigeon: link; ask your contact for the output of \`pigeon link\`.`,
+    )
   }
   const [peerId = '', query = ''] = trimmed.slice(SCHEME.length).split('?', 2)
-  if (!isPeerId(peerId)) throw invalid('The link does not start with a valid PeerId after "pigeon:"; it may have been cut when copied.')
+  if (!isPeerId(peerId))
+    throw invalid(
+      'The link does not start with a valid PeerId after "pigeon:"; it may have been cut when copied.',
+    )
   const params = new URLSearchParams(query)
   const link: ContactLink = { peerId }
   const name = params.get('name')
@@ -47,7 +52,11 @@ export function parseContactLink(text: string): ContactLink {
     try {
       link.relay = parseRelayAddress(relay).text
     } catch (cause) {
-      throw new PigeonError('CONTACT_LINK_INVALID', `The link's relay address is not valid: ${(cause as Error).message}`, { cause })
+      throw new PigeonError(
+        'CONTACT_LINK_INVALID',
+        `The link's relay address is not valid: ${(cause as Error).message}`,
+        { cause },
+      )
     }
   }
   return link

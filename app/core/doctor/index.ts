@@ -22,12 +22,31 @@ export interface DoctorInput {
 export async function runDoctor(input: DoctorInput): Promise<Finding[]> {
   const findings: Finding[] = []
   if (input.mdns) findings.push(await checkMulticast())
-  else findings.push({ check: 'multicast', verdict: 'warn', message: 'LAN discovery (mDNS) is switched off in this node: peers are found only by remembered address or through the relay.' })
+  else
+    findings.push({
+      check: 'multicast',
+      verdict: 'warn',
+      message:
+        'LAN discovery (mDNS) is switched off in this node: peers are found only by remembered address or through the relay.',
+    })
   if (input.relay === undefined) {
-    findings.push({ check: 'relay', verdict: 'warn', message: 'No relay is set: people who are offline, on another network or behind another NAT cannot be reached. Set one with: pigeon relay set <address>.' })
+    findings.push({
+      check: 'relay',
+      verdict: 'warn',
+      message:
+        'No relay is set: people who are offline, on another network or behind another NAT cannot be reached. Set one with: pigeon relay set <address>.',
+    })
   } else {
-    findings.push(...(await checkRelay({ address: input.relay.address, identity: input.identity, linkConnected: input.relay.connected, now: input.now })))
+    findings.push(
+      ...(await checkRelay({
+        address: input.relay.address,
+        identity: input.identity,
+        linkConnected: input.relay.connected,
+        now: input.now,
+      })),
+    )
   }
-  if (input.peer !== undefined) findings.push(...(await checkPeer(input.peer, input.relay !== undefined)))
+  if (input.peer !== undefined)
+    findings.push(...(await checkPeer(input.peer, input.relay !== undefined)))
   return findings
 }

@@ -36,5 +36,5 @@ function ipv4ToNumber(address: string): number {
 export function sameSubnet(a: string, b: string, netmask: string): boolean {
   if (!net.isIPv4(a) || !net.isIPv4(b) || !net.isIPv4(netmask)) return false
   const mask = ipv4ToNumber(netmask)
-  return ((ipv4ToNumber(a) & mask) >>> 0) === ((ipv4ToNumber(b) & mask) >>> 0)
+  return (ipv4ToNumber(a) & mask) >>> 0 === (ipv4ToNumber(b) & mask) >>> 0
 }

@@ -62,7 +62,9 @@ test('a group message reaches every member once, in order; one offline gets what
   await until(() => groupTexts(alice, group.groupId).includes('from bob'), 'alice has bob’s')
   assert.equal(bob.store.messages.get(bobSays.id)?.direction, 'out')
   // each envelope went once per member, never to the sender itself
-  const copies = net.log.filter((d) => d.ok && d.envelope.kind === 'text' && d.envelope.text === 'one')
+  const copies = net.log.filter(
+    (d) => d.ok && d.envelope.kind === 'text' && d.envelope.text === 'one',
+  )
   assert.deepEqual(copies.map((d) => d.to).sort(), [bob.peerId, carol.peerId].sort())
   assert.ok(copies.every((d) => 'group' in d.envelope.to && d.envelope.to.group === group.groupId))
   await until(() => [alice, bob, carol].every((n) => n.store.outbox.size() === 0), 'outboxes empty')
@@ -83,12 +85,21 @@ test('rename, add, remove and leave reach every member; the removed stop hearing
 
   // a member is not an admin: it may not add or remove, only leave
   const dave = await generateIdentity()
-  await assert.rejects(bob.messenger.addToGroup(group.groupId, [dave.peerId]), code('GROUP_NOT_AUTHORIZED'))
-  await assert.rejects(bob.messenger.removeFromGroup(group.groupId, [carol.peerId]), code('GROUP_NOT_AUTHORIZED'))
+  await assert.rejects(
+    bob.messenger.addToGroup(group.groupId, [dave.peerId]),
+    code('GROUP_NOT_AUTHORIZED'),
+  )
+  await assert.rejects(
+    bob.messenger.removeFromGroup(group.groupId, [carol.peerId]),
+    code('GROUP_NOT_AUTHORIZED'),
+  )
   await assert.rejects(alice.messenger.leaveGroup(group.groupId), code('GROUP_OWNER_LEAVES'))
 
   await alice.messenger.removeFromGroup(group.groupId, [carol.peerId])
-  await until(() => carol.store.groups.get(group.groupId)?.joined === false, 'carol told she is out')
+  await until(
+    () => carol.store.groups.get(group.groupId)?.joined === false,
+    'carol told she is out',
+  )
   assert.throws(() => carol.messenger.send(group.groupId, 'still here?'), code('GROUP_NOT_MEMBER'))
   alice.messenger.send(group.groupId, 'after carol left')
   await until(() => groupTexts(bob, group.groupId).includes('after carol left'), 'bob has it')
@@ -100,7 +111,10 @@ test('rename, add, remove and leave reach every member; the removed stop hearing
   )
 
   await bob.messenger.leaveGroup('Team Pigeon')
-  await until(() => alice.store.groups.get(group.groupId)?.members.length === 1, 'alice sees bob leave')
+  await until(
+    () => alice.store.groups.get(group.groupId)?.members.length === 1,
+    'alice sees bob leave',
+  )
   assert.equal(bob.messenger.group(group.groupId).joined, false)
   assert.throws(() => alice.messenger.send(group.groupId, 'anyone?'), code('GROUP_EMPTY'))
   // history stays with everyone
@@ -135,7 +149,14 @@ test('a forged group change and a message from a non-member are refused; the gro
     to: { group: group.groupId },
     sentAt: Date.now(),
     kind: 'group-control',
-    control: { op: 'add', groupId: group.groupId, name: 'Hijacked', members: doc.members, version: 2, document: encodeSignedGroupDocument(doc) },
+    control: {
+      op: 'add',
+      groupId: group.groupId,
+      name: 'Hijacked',
+      members: doc.members,
+      version: 2,
+      document: encodeSignedGroupDocument(doc),
+    },
   }
   await malloryNode.path.deliver(bob.peerId, forged) // acked: sending it again cannot help
   assert.equal(bob.messenger.group(group.groupId).name, 'Safe')
@@ -144,14 +165,28 @@ test('a forged group change and a message from a non-member are refused; the gro
   // an invitation to a new group signed by someone who is not its owner is not taken either
   const otherId = newGroupId()
   const fake = await signGroupDocument(
-    { groupId: otherId, name: 'Fake', owner: alice.peerId, admins: [], members: [alice.peerId, bob.peerId], version: 1 },
+    {
+      groupId: otherId,
+      name: 'Fake',
+      owner: alice.peerId,
+      admins: [],
+      members: [alice.peerId, bob.peerId],
+      version: 1,
+    },
     mallory,
   )
   await malloryNode.path.deliver(bob.peerId, {
     ...forged,
     id: newMessageId(),
     to: { group: otherId },
-    control: { op: 'create', groupId: otherId, name: 'Fake', members: fake.members, version: 1, document: encodeSignedGroupDocument(fake) },
+    control: {
+      op: 'create',
+      groupId: otherId,
+      name: 'Fake',
+      members: fake.members,
+      version: 1,
+      document: encodeSignedGroupDocument(fake),
+    },
   })
   assert.equal(bob.store.groups.get(otherId), undefined)
 
@@ -214,7 +249,10 @@ test('through the relay, a group message that overtakes its invitation is kept, 
   await until(() => groupTexts(bob, group.groupId).length === 1, 'shown once the invitation came')
   assert.deepEqual(groupTexts(bob, 'Overtaken'), ['before the invitation'])
   assert.deepEqual(bob.store.groups.parked(group.groupId), [])
-  await until(() => alice.store.messages.get(sent.id)?.state === 'delivered', 'bob’s receipt reached alice')
+  await until(
+    () => alice.store.messages.get(sent.id)?.state === 'delivered',
+    'bob’s receipt reached alice',
+  )
   // a relay PUBACK kept the invitation's and the message's rows queued; bob's receipts end them
   await until(() => alice.store.outbox.size() === 0, 'alice’s outbox empty once bob confirmed')
 
@@ -229,7 +267,9 @@ test('through the relay, a group message that overtakes its invitation is kept, 
     kind: 'text',
     text: 'spam',
   })
-  assert.ok(bob.messenger.conversations().every((c) => c.id !== stranger.peerId && c.kind !== 'peer'))
+  assert.ok(
+    bob.messenger.conversations().every((c) => c.id !== stranger.peerId && c.kind !== 'peer'),
+  )
   assert.equal(bob.messenger.search('spam').length, 0)
 })
 
@@ -249,7 +289,10 @@ test('removing a member who never got a message lets the message count as delive
   assert.deepEqual(states, ['delivered'])
   // carol's copy of the message is no longer queued; the news of her removal is
   const toCarol = alice.store.outbox.head(carol.peerId, 10)
-  assert.deepEqual(toCarol.map((r) => r.kind), ['control', 'control'])
+  assert.deepEqual(
+    toCarol.map((r) => r.kind),
+    ['control', 'control'],
+  )
 })
 
 test('a member added back hears a message that overtakes the news of it, once the news arrives', async (t) => {
@@ -272,12 +315,18 @@ test('a member added back hears a message that overtakes the news of it, once th
   await alice.messenger.addToGroup(group.groupId, [carol.peerId])
   await until(() => bob.store.groups.get(group.groupId)?.version === 3, 'bob saw carol come back')
   const hello = bob.messenger.send(group.groupId, 'welcome back, carol')
-  await until(() => net.log.some((d) => d.to === carol.peerId && !d.ok && d.envelope.kind === 'text'), 'carol refused it for now')
+  await until(
+    () => net.log.some((d) => d.to === carol.peerId && !d.ok && d.envelope.kind === 'text'),
+    'carol refused it for now',
+  )
   assert.equal(carol.store.messages.get(hello.id), undefined)
 
   holdNews = false
   await until(() => carol.store.groups.get(group.groupId)?.joined === true, 'carol back in')
-  await until(() => carol.store.messages.get(hello.id)?.text === 'welcome back, carol', 'bob’s retry reached her')
+  await until(
+    () => carol.store.messages.get(hello.id)?.text === 'welcome back, carol',
+    'bob’s retry reached her',
+  )
 })
 
 test('a group name longer than the envelope carries is refused when the group is made, not retried forever', async (t) => {

@@ -95,7 +95,10 @@ export class ChatService {
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
     const bytes = encodeEnvelope(envelope)
     if (bytes.length > this.init.limits.maxFrameBytes) {
-      throw new PigeonError('ENVELOPE_OVERSIZE', `The message is ${bytes.length} bytes; peers accept at most ${this.init.limits.maxFrameBytes}.`)
+      throw new PigeonError(
+        'ENVELOPE_OVERSIZE',
+        `The message is ${bytes.length} bytes; peers accept at most ${this.init.limits.maxFrameBytes}.`,
+      )
     }
     const session = await this.session(peerId)
     try {
@@ -106,7 +109,11 @@ export class ChatService {
         // that isolates clients) even if TCP has not noticed. Hanging up makes the peer offline
         // on the LAN at once, so the router's next attempt takes the relay instead of waiting
         // for the keep-alive pings; mDNS or a redial brings the LAN back when it works again.
-        this.log.warn(`${peerId}:timeout`, { peer: peerId }, 'peer stopped acknowledging; closing its connections')
+        this.log.warn(
+          `${peerId}:timeout`,
+          { peer: peerId },
+          'peer stopped acknowledging; closing its connections',
+        )
         // abort, not a graceful close: a goodbye cannot cross a dead link and would wait for it
         for (const connection of this.node.getConnections(peerIdFromString(peerId))) {
           connection.abort(new Error('the peer stopped acknowledging'))
@@ -129,7 +136,11 @@ export class ChatService {
         signal: AbortSignal.timeout(this.init.limits.dialTimeoutMs),
       })
     } catch (cause) {
-      throw new PigeonError('PEER_UNREACHABLE', `Could not open a chat stream to ${peerId}: ${(cause as Error).message}`, { cause })
+      throw new PigeonError(
+        'PEER_UNREACHABLE',
+        `Could not open a chat stream to ${peerId}: ${(cause as Error).message}`,
+        { cause },
+      )
     }
     const session = new OutboundSession(stream, peerId, {
       ackTimeoutMs: this.init.limits.ackTimeoutMs,
@@ -146,7 +157,11 @@ export class ChatService {
     const remotePeer = connection.remotePeer.toString()
     const count = (this.inboundCount.get(remotePeer) ?? 0) + 1
     if (count > this.init.limits.maxInboundStreamsPerPeer) {
-      this.log.warn(`${remotePeer}:streams`, { peer: remotePeer, streams: count }, 'peer opened too many chat streams; refusing')
+      this.log.warn(
+        `${remotePeer}:streams`,
+        { peer: remotePeer, streams: count },
+        'peer opened too many chat streams; refusing',
+      )
       stream.abort(new Error('too many chat streams'))
       return
     }
@@ -163,7 +178,10 @@ export class ChatService {
       log: this.log,
       accept: (envelope) => this.init.accept(remotePeer, envelope),
       onAbuse: (reason) => {
-        this.init.logger.warn({ peer: remotePeer, reason }, 'closing the connection of a misbehaving peer')
+        this.init.logger.warn(
+          { peer: remotePeer, reason },
+          'closing the connection of a misbehaving peer',
+        )
         void connection.close().catch(() => connection.abort(new Error(reason)))
       },
     })

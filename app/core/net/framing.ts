@@ -34,7 +34,11 @@ export type NackReason = (typeof NackReason)[keyof typeof NackReason]
  * older than it cannot read it and retries, as it did for every refusal before.
  */
 export function isPermanentNack(reason: NackReason): boolean {
-  return reason === NackReason.malformed || reason === NackReason.senderMismatch || reason === NackReason.rejected
+  return (
+    reason === NackReason.malformed ||
+    reason === NackReason.senderMismatch ||
+    reason === NackReason.rejected
+  )
 }
 
 export type Reply = { ok: true; id: Uint8Array } | { ok: false; id: Uint8Array; reason: NackReason }
@@ -63,7 +67,10 @@ export function decodeReply(frame: Uint8Array): Reply {
     const reason = frame[1 + MESSAGE_ID_BYTES] as NackReason
     if (Object.values(NackReason).includes(reason)) return { ok: false, id: id.slice(), reason }
   }
-  throw new PigeonError('FRAME_INVALID', 'The peer sent a reply frame that is neither an ACK nor a NACK.')
+  throw new PigeonError(
+    'FRAME_INVALID',
+    'The peer sent a reply frame that is neither an ACK nor a NACK.',
+  )
 }
 
 /**

@@ -61,7 +61,11 @@ export class InboundSession {
     } catch (error) {
       // an oversize length prefix: the frame boundaries are lost, so the stream is too
       const message = isPigeonError(error) ? error.message : String(error)
-      this.options.log.warn(this.remotePeer, { peer: this.remotePeer, code: 'FRAME_OVERSIZE' }, message)
+      this.options.log.warn(
+        this.remotePeer,
+        { peer: this.remotePeer, code: 'FRAME_OVERSIZE' },
+        message,
+      )
       this.stream.abort(error instanceof Error ? error : new Error(message))
       this.options.onAbuse('oversize frame')
       return
@@ -96,7 +100,11 @@ export class InboundSession {
         for (const next of pending) {
           const reply = await next
           this.writer.write(replyPayload(reply))
-          if (!reply.ok && reply.reason !== NackReason.rateLimited && reply.reason !== NackReason.storeFailed) {
+          if (
+            !reply.ok &&
+            reply.reason !== NackReason.rateLimited &&
+            reply.reason !== NackReason.storeFailed
+          ) {
             if (++this.strikes >= this.options.maxStrikes) {
               this.writer.flush()
               this.stream.abort(new Error('too many refused frames'))
@@ -117,7 +125,11 @@ export class InboundSession {
 
   private async handle(frame: Uint8Array): Promise<Reply> {
     if (!this.options.bucket.take()) {
-      this.options.log.warn(`${this.remotePeer}:rate`, { peer: this.remotePeer }, 'peer exceeds its message rate; refusing')
+      this.options.log.warn(
+        `${this.remotePeer}:rate`,
+        { peer: this.remotePeer },
+        'peer exceeds its message rate; refusing',
+      )
       return { ok: false, id: idOf(frame), reason: NackReason.rateLimited }
     }
     let envelope: Envelope
@@ -125,11 +137,19 @@ export class InboundSession {
       envelope = decodeEnvelope(frame)
     } catch (error) {
       const code = isPigeonError(error) ? error.code : 'ENVELOPE_MALFORMED'
-      this.options.log.warn(`${this.remotePeer}:malformed`, { peer: this.remotePeer, code, bytes: frame.length }, 'refused a malformed envelope')
+      this.options.log.warn(
+        `${this.remotePeer}:malformed`,
+        { peer: this.remotePeer, code, bytes: frame.length },
+        'refused a malformed envelope',
+      )
       return { ok: false, id: new Uint8Array(MESSAGE_ID_BYTES), reason: NackReason.malformed }
     }
     if (envelope.sender !== this.remotePeer) {
-      this.options.log.warn(`${this.remotePeer}:sender`, { peer: this.remotePeer, claimed: envelope.sender }, 'refused an envelope whose sender is not the connected peer')
+      this.options.log.warn(
+        `${this.remotePeer}:sender`,
+        { peer: this.remotePeer, claimed: envelope.sender },
+        'refused an envelope whose sender is not the connected peer',
+      )
       return { ok: false, id: envelope.id, reason: NackReason.senderMismatch }
     }
     try {
@@ -138,10 +158,18 @@ export class InboundSession {
     } catch (error) {
       if (isPermanentError(error)) {
         // e.g. addressed to someone else: sending it again cannot help, so say so (NACK 5)
-        this.options.log.warn(`${this.remotePeer}:rejected`, { peer: this.remotePeer, code: error.code }, `refused an envelope for good: ${error.message}`)
+        this.options.log.warn(
+          `${this.remotePeer}:rejected`,
+          { peer: this.remotePeer, code: error.code },
+          `refused an envelope for good: ${error.message}`,
+        )
         return { ok: false, id: envelope.id, reason: NackReason.rejected }
       }
-      this.options.log.warn(`${this.remotePeer}:store`, { peer: this.remotePeer, err: String(error) }, 'could not store an envelope; not acked')
+      this.options.log.warn(
+        `${this.remotePeer}:store`,
+        { peer: this.remotePeer, err: String(error) },
+        'could not store an envelope; not acked',
+      )
       return { ok: false, id: envelope.id, reason: NackReason.storeFailed }
     }
   }

@@ -110,7 +110,8 @@ export class LanNetwork implements DeliveryPath {
   }
 
   get libp2p(): Libp2p {
-    if (this.node === undefined) throw new PigeonError('NODE_NOT_RUNNING', 'The LAN node is not started.')
+    if (this.node === undefined)
+      throw new PigeonError('NODE_NOT_RUNNING', 'The LAN node is not started.')
     return this.node
   }
 
@@ -138,7 +139,9 @@ export class LanNetwork implements DeliveryPath {
         })
         await chat.start()
         libp2p.addEventListener('peer:connect', (event) => void this.greet(event.detail))
-        libp2p.addEventListener('peer:disconnect', (event) => this.markOffline(event.detail.toString()))
+        libp2p.addEventListener('peer:disconnect', (event) =>
+          this.markOffline(event.detail.toString()),
+        )
         libp2p.addEventListener('peer:identify', (event) => {
           const peerId = event.detail.peerId.toString()
           if (peerId === this.peerId) return
@@ -157,7 +160,10 @@ export class LanNetwork implements DeliveryPath {
     this.node = started.libp2p
     this.port = started.listenPort
     if (started.portFellBack) {
-      this.logger.info({ asked: this.init.listenPort, port: this.port }, 'listen port was taken; using another')
+      this.logger.info(
+        { asked: this.init.listenPort, port: this.port },
+        'listen port was taken; using another',
+      )
     }
     this.logger.info({ peerId: this.peerId, addresses: this.addresses() }, 'LAN node started')
   }
@@ -193,12 +199,17 @@ export class LanNetwork implements DeliveryPath {
   }
 
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
-    if (this.chat === undefined) throw new PigeonError('PEER_UNREACHABLE', 'The LAN node is not running.')
-    if (peerId === this.peerId) throw new PigeonError('DELIVERY_REFUSED', 'A message to myself does not travel.')
+    if (this.chat === undefined)
+      throw new PigeonError('PEER_UNREACHABLE', 'The LAN node is not running.')
+    if (peerId === this.peerId)
+      throw new PigeonError('DELIVERY_REFUSED', 'A message to myself does not travel.')
     try {
       await this.chat.deliver(peerId, envelope)
     } catch (error) {
-      if (isPigeonError(error) && (error.code === 'DELIVERY_TIMEOUT' || error.code === 'PEER_UNREACHABLE')) {
+      if (
+        isPigeonError(error) &&
+        (error.code === 'DELIVERY_TIMEOUT' || error.code === 'PEER_UNREACHABLE')
+      ) {
         // until the peer shows a new sign of life, its last mDNS sighting does not make it
         // reachable: the router takes another path instead of dialling into the same silence
         const state = this.peerStates.get(peerId)
@@ -256,11 +267,18 @@ export class LanNetwork implements DeliveryPath {
     try {
       await node.dial(id, { signal: AbortSignal.timeout(this.limits.dialTimeoutMs) })
     } catch (cause) {
-      throw new PigeonError('PEER_UNREACHABLE', `None of the remembered addresses of ${peerId} answered.`, { cause })
+      throw new PigeonError(
+        'PEER_UNREACHABLE',
+        `None of the remembered addresses of ${peerId} answered.`,
+        { cause },
+      )
     }
     await this.greet(id)
     if (this.peerStates.get(peerId)?.online !== true) {
-      throw new PigeonError('PEER_UNREACHABLE', `${peerId} answered but did not open a Pigeon chat.`)
+      throw new PigeonError(
+        'PEER_UNREACHABLE',
+        `${peerId} answered but did not open a Pigeon chat.`,
+      )
     }
   }
 
@@ -285,8 +303,16 @@ export class LanNetwork implements DeliveryPath {
     // dial at once: the peer is online for us as soon as the connection and chat stream are up
     if (node !== undefined && node.getConnections(peer.id).length === 0) {
       node
-        .dial(peer.multiaddrs.map((a) => a.encapsulate(`/p2p/${peerId}`)), { signal: AbortSignal.timeout(this.limits.dialTimeoutMs) })
-        .catch((error: Error) => this.logger.debug({ peer: peerId, err: error.message }, 'dial of an mDNS-discovered peer failed'))
+        .dial(
+          peer.multiaddrs.map((a) => a.encapsulate(`/p2p/${peerId}`)),
+          { signal: AbortSignal.timeout(this.limits.dialTimeoutMs) },
+        )
+        .catch((error: Error) =>
+          this.logger.debug(
+            { peer: peerId, err: error.message },
+            'dial of an mDNS-discovered peer failed',
+          ),
+        )
     }
   }
 
@@ -316,7 +342,10 @@ export class LanNetwork implements DeliveryPath {
       }
       await this.sendProfile(peerId)
     } catch (error) {
-      this.logger.debug({ peer: peerId, err: (error as Error).message }, 'connected peer does not speak Pigeon chat')
+      this.logger.debug(
+        { peer: peerId, err: (error as Error).message },
+        'connected peer does not speak Pigeon chat',
+      )
     }
   }
 
@@ -349,7 +378,10 @@ export class LanNetwork implements DeliveryPath {
     state.seenAt = Date.now()
     if ('peer' in envelope.to && envelope.to.peer !== this.peerId) {
       // permanent: no retry makes it mine (NACK 5, docs/protocol.md §6)
-      throw new PigeonError('DELIVERY_REJECTED', `a message for ${envelope.to.peer} reached ${this.peerId}`)
+      throw new PigeonError(
+        'DELIVERY_REJECTED',
+        `a message for ${envelope.to.peer} reached ${this.peerId}`,
+      )
     }
     if (envelope.kind === 'profile') {
       const profile: PeerProfile = { peerId: remote, ...envelope.profile }
@@ -359,7 +391,8 @@ export class LanNetwork implements DeliveryPath {
       }
       return
     }
-    if (this.inbound === undefined) throw new PigeonError('DELIVERY_REFUSED', 'no inbound handler yet')
+    if (this.inbound === undefined)
+      throw new PigeonError('DELIVERY_REFUSED', 'no inbound handler yet')
     await this.inbound(envelope, 'lan')
   }
 
@@ -370,7 +403,8 @@ export class LanNetwork implements DeliveryPath {
     if (node !== undefined) {
       try {
         for (const connection of node.getConnections(peerIdFromString(peerId))) {
-          if (connection.direction === 'outbound') found.add(connection.remoteAddr.decapsulateCode(421).toString())
+          if (connection.direction === 'outbound')
+            found.add(connection.remoteAddr.decapsulateCode(421).toString())
         }
       } catch {
         // not a PeerId: nothing to add

@@ -57,7 +57,10 @@ async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
   const peerDiscovery: Array<(components: MulticastDNSComponents) => PeerDiscovery> = []
   if (init.mdns !== false) {
     const options = init.mdns === true ? {} : init.mdns
-    const factory = mdns({ interval: options.interval ?? 10_000, serviceTag: options.serviceTag ?? PIGEON_MDNS_SERVICE })
+    const factory = mdns({
+      interval: options.interval ?? 10_000,
+      serviceTag: options.serviceTag ?? PIGEON_MDNS_SERVICE,
+    })
     peerDiscovery.push((components) => {
       const discovery = factory(components)
       // @libp2p/mdns queries once at start (so a new node finds the others at once, and they
@@ -116,7 +119,11 @@ export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode
   } catch (error) {
     await Promise.resolve(libp2p.stop()).catch(() => undefined)
     if (init.listenPort === 0) {
-      throw new PigeonError('NODE_START_FAILED', `The network node could not start: ${(error as Error).message}`, { cause: error })
+      throw new PigeonError(
+        'NODE_START_FAILED',
+        `The network node could not start: ${(error as Error).message}`,
+        { cause: error },
+      )
     }
     if (init.listenPortRequired === true) {
       throw new PigeonError(
@@ -131,7 +138,11 @@ export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode
     try {
       await libp2p.start()
     } catch (cause) {
-      throw new PigeonError('NODE_START_FAILED', `The network node could not start: ${(cause as Error).message}`, { cause })
+      throw new PigeonError(
+        'NODE_START_FAILED',
+        `The network node could not start: ${(cause as Error).message}`,
+        { cause },
+      )
     }
   }
   return { libp2p, listenPort: tcpPort(libp2p), portFellBack }

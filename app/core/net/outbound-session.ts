@@ -31,7 +31,8 @@ const NACK_TEXT: Record<NackReason, string> = {
   [NackReason.senderMismatch]: 'its sender is not the peer on this connection',
   [NackReason.rateLimited]: 'the peer is rate-limiting us; it will be retried',
   [NackReason.storeFailed]: 'the peer could not store it; it will be retried',
-  [NackReason.rejected]: 'the peer will never accept it (it is not addressed to that peer, or breaks its rules)',
+  [NackReason.rejected]:
+    'the peer will never accept it (it is not addressed to that peer, or breaks its rules)',
 }
 
 export class OutboundSession {
@@ -51,7 +52,12 @@ export class OutboundSession {
     this.writer = new FrameWriter(stream)
     stream.addEventListener('message', (event) => this.onData(event.data))
     stream.addEventListener('close', () =>
-      this.fail(new PigeonError('PEER_UNREACHABLE', `The connection to ${remotePeer} closed before it acknowledged the message.`)),
+      this.fail(
+        new PigeonError(
+          'PEER_UNREACHABLE',
+          `The connection to ${remotePeer} closed before it acknowledged the message.`,
+        ),
+      ),
     )
     stream.addEventListener('remoteCloseWrite', () => this.close())
   }
@@ -69,18 +75,29 @@ export class OutboundSession {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith)
     let entry!: Pending
     const promise = new Promise<void>((resolve, reject) => {
-      entry = { id, frame: envelopeBytes, deadline: Date.now() + this.options.ackTimeoutMs, resolve, reject }
+      entry = {
+        id,
+        frame: envelopeBytes,
+        deadline: Date.now() + this.options.ackTimeoutMs,
+        resolve,
+        reject,
+      }
     })
     if (this.inFlight.length - this.inFlightHead < this.options.maxInFlight) this.write(entry)
     else this.waiting.push(entry)
-    this.sweepTimer ??= setInterval(() => this.sweep(), Math.min(1000, Math.max(50, this.options.ackTimeoutMs / 4)))
+    this.sweepTimer ??= setInterval(
+      () => this.sweep(),
+      Math.min(1000, Math.max(50, this.options.ackTimeoutMs / 4)),
+    )
     return promise
   }
 
   /** Ends the session; anything still unacked fails with PEER_UNREACHABLE (the router retries). */
   close(): void {
     if (this.closedWith !== undefined) return
-    this.fail(new PigeonError('PEER_UNREACHABLE', `The session with ${this.remotePeer} was closed.`))
+    this.fail(
+      new PigeonError('PEER_UNREACHABLE', `The session with ${this.remotePeer} was closed.`),
+    )
   }
 
   private write(entry: Pending): void {
@@ -93,15 +110,24 @@ export class OutboundSession {
       for (const frame of this.decoder.push(chunk)) this.onReply(decodeReply(frame))
     } catch (error) {
       const reason = error instanceof PigeonError ? error.message : String(error)
-      this.fail(new PigeonError('PEER_UNREACHABLE', `The peer ${this.remotePeer} broke the chat protocol: ${reason}`))
+      this.fail(
+        new PigeonError(
+          'PEER_UNREACHABLE',
+          `The peer ${this.remotePeer} broke the chat protocol: ${reason}`,
+        ),
+      )
     }
   }
 
   private onReply(reply: Reply): void {
     const entry = this.inFlight[this.inFlightHead]
-    if (entry === undefined) throw new PigeonError('FRAME_INVALID', 'a reply arrived for no message')
+    if (entry === undefined)
+      throw new PigeonError('FRAME_INVALID', 'a reply arrived for no message')
     if (!isZero(reply.id) && !sameBytes(reply.id, entry.id)) {
-      throw new PigeonError('FRAME_INVALID', `a reply for ${messageIdToString(reply.id)} arrived out of order`)
+      throw new PigeonError(
+        'FRAME_INVALID',
+        `a reply for ${messageIdToString(reply.id)} arrived out of order`,
+      )
     }
     this.inFlight[this.inFlightHead] = undefined as unknown as Pending
     this.inFlightHead++
@@ -114,7 +140,10 @@ export class OutboundSession {
       // a permanent refusal is DELIVERY_REJECTED: the router stops retrying it (shared/errors.ts)
       const code = isPermanentNack(reply.reason) ? 'DELIVERY_REJECTED' : 'DELIVERY_REFUSED'
       entry.reject(
-        new PigeonError(code, `${this.remotePeer} refused message ${messageIdToString(entry.id)}: ${NACK_TEXT[reply.reason]}.`),
+        new PigeonError(
+          code,
+          `${this.remotePeer} refused message ${messageIdToString(entry.id)}: ${NACK_TEXT[reply.reason]}.`,
+        ),
       )
     }
     const next = this.waiting.shift()
@@ -132,7 +161,10 @@ export class OutboundSession {
     // The receiver stopped answering: the stream is not worth keeping, everything on it fails
     // and the next delivery opens a fresh one.
     this.fail(
-      new PigeonError('DELIVERY_TIMEOUT', `${this.remotePeer} did not acknowledge within ${this.options.ackTimeoutMs} ms.`),
+      new PigeonError(
+        'DELIVERY_TIMEOUT',
+        `${this.remotePeer} did not acknowledge within ${this.options.ackTimeoutMs} ms.`,
+      ),
     )
   }
 
@@ -147,7 +179,8 @@ export class OutboundSession {
     this.waiting.length = 0
     for (const entry of entries) entry.reject(error)
     if (this.stream.status === 'open') {
-      if (error.code === 'PEER_UNREACHABLE' && entries.length === 0) void this.stream.close().catch(() => undefined)
+      if (error.code === 'PEER_UNREACHABLE' && entries.length === 0)
+        void this.stream.close().catch(() => undefined)
       else this.stream.abort(error)
     }
     this.options.onClose?.()

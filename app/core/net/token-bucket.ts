@@ -16,7 +16,10 @@ export class TokenBucket {
   /** takes one token; false when the bucket is empty */
   take(): boolean {
     const now = this.now()
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond)
+    this.tokens = Math.min(
+      this.burst,
+      this.tokens + ((now - this.last) / 1000) * this.ratePerSecond,
+    )
     this.last = now
     if (this.tokens < 1) return false
     this.tokens -= 1

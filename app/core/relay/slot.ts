@@ -35,7 +35,8 @@ export class RelaySlot implements DeliveryPath {
     this.#init = init
     this.#profile = init.profile
     this.#events.setMaxListeners(50)
-    for (const event of FORWARDED) this.#forwarders.set(event, (detail) => this.#events.emit(event, detail))
+    for (const event of FORWARDED)
+      this.#forwarders.set(event, (detail) => this.#events.emit(event, detail))
     if (init.url !== undefined) this.#link = this.#create(init.url)
   }
 
@@ -104,23 +105,36 @@ export class RelaySlot implements DeliveryPath {
     this.#link?.onInbound(handler)
   }
 
-  on<K extends keyof RelayLinkEvents>(event: K, listener: (detail: RelayLinkEvents[K]) => void): void {
+  on<K extends keyof RelayLinkEvents>(
+    event: K,
+    listener: (detail: RelayLinkEvents[K]) => void,
+  ): void {
     this.#events.on(event, listener)
   }
 
-  off<K extends keyof RelayLinkEvents>(event: K, listener: (detail: RelayLinkEvents[K]) => void): void {
+  off<K extends keyof RelayLinkEvents>(
+    event: K,
+    listener: (detail: RelayLinkEvents[K]) => void,
+  ): void {
     this.#events.off(event, listener)
   }
 
   #create(url: string): RelayLink {
-    const link = new RelayLink({ identity: this.#init.identity, url, profile: this.#profile, logger: this.#init.logger ?? silentLogger() })
+    const link = new RelayLink({
+      identity: this.#init.identity,
+      url,
+      profile: this.#profile,
+      logger: this.#init.logger ?? silentLogger(),
+    })
     if (this.#handler !== undefined) link.onInbound(this.#handler)
     link.watch(this.#watched)
-    for (const [event, forward] of this.#forwarders) link.on(event as keyof RelayLinkEvents, forward)
+    for (const [event, forward] of this.#forwarders)
+      link.on(event as keyof RelayLinkEvents, forward)
     return link
   }
 
   #detach(link: RelayLink): void {
-    for (const [event, forward] of this.#forwarders) link.off(event as keyof RelayLinkEvents, forward)
+    for (const [event, forward] of this.#forwarders)
+      link.off(event as keyof RelayLinkEvents, forward)
   }
 }

@@ -20,14 +20,23 @@ export function parseRelayAddress(input: string): RelayAddress {
   try {
     url = new URL(input.trim())
   } catch {
-    throw new PigeonError('RELAY_URL_INVALID', `"${input.slice(0, 100)}" is not a relay address; it looks like mqtt://host:1883#12D3KooW… (pigeon-relay prints it at start).`)
+    throw new PigeonError(
+      'RELAY_URL_INVALID',
+      `"${input.slice(0, 100)}" is not a relay address; it looks like mqtt://host:1883#12D3KooW… (pigeon-relay prints it at start).`,
+    )
   }
   if (!PROTOCOLS.has(url.protocol)) {
-    throw new PigeonError('RELAY_URL_INVALID', `A relay address starts with mqtt://, mqtts://, ws:// or wss://, not ${url.protocol}//.`)
+    throw new PigeonError(
+      'RELAY_URL_INVALID',
+      `A relay address starts with mqtt://, mqtts://, ws:// or wss://, not ${url.protocol}//.`,
+    )
   }
   const relayId = decodeURIComponent(url.hash.slice(1))
   if (!isPeerId(relayId)) {
-    throw new PigeonError('RELAY_URL_INVALID', 'The relay address lacks the relay id after "#" (e.g. mqtt://host:1883#12D3KooW…); pigeon-relay prints the full address at start.')
+    throw new PigeonError(
+      'RELAY_URL_INVALID',
+      'The relay address lacks the relay id after "#" (e.g. mqtt://host:1883#12D3KooW…); pigeon-relay prints the full address at start.',
+    )
   }
   url.hash = ''
   const brokerUrl = url.toString()

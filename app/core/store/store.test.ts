@@ -22,7 +22,13 @@ function openTemp(t: TestContext): { store: Store; file: string } {
   return { store, file }
 }
 
-function receive(store: Store, sender: string, text: string, id = newMessageId(), via: 'lan' | 'relay' = 'relay') {
+function receive(
+  store: Store,
+  sender: string,
+  text: string,
+  id = newMessageId(),
+  via: 'lan' | 'relay' = 'relay',
+) {
   return store.storeInbound({ id, sender, sentAt: Date.now(), text }, via, Date.now())
 }
 
@@ -44,7 +50,10 @@ test('over the LAN the ack is the receipt: no delivered receipt is queued, unles
   receive(store, ALICE, 'direct', id, 'lan')
   assert.equal(store.outbox.head(ALICE, 10).length, 0)
   assert.equal(receive(store, ALICE, 'direct', id, 'relay').inserted, false)
-  assert.deepEqual(store.outbox.head(ALICE, 10).map((r) => r.receiptState), ['delivered'])
+  assert.deepEqual(
+    store.outbox.head(ALICE, 10).map((r) => r.receiptState),
+    ['delivered'],
+  )
 })
 
 test('a message the relay brought first and the LAN brings again is stored once and receipted once', (t) => {
@@ -56,7 +65,10 @@ test('a message the relay brought first and the LAN brings again is stored once 
   assert.equal(receive(store, ALICE, 'via relay', id, 'lan').inserted, false)
   assert.equal(store.messages.history(ALICE, { limit: 10 }).length, 1)
   assert.equal(store.conversations.get(ALICE)?.unread, 1)
-  assert.deepEqual(store.outbox.head(ALICE, 10).map((r) => r.receiptState), ['delivered'])
+  assert.deepEqual(
+    store.outbox.head(ALICE, 10).map((r) => r.receiptState),
+    ['delivered'],
+  )
   assert.equal(store.messages.get(id)?.path, 'relay')
 })
 

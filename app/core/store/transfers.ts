@@ -88,7 +88,9 @@ export class TransferRepo {
     this.#get = db.prepare('SELECT * FROM transfers WHERE id = ?')
     this.#byMessage = db.prepare('SELECT * FROM transfers WHERE message_id = ?')
     this.#all = db.prepare('SELECT * FROM transfers ORDER BY created_at, message_id')
-    this.#inState = db.prepare('SELECT * FROM transfers WHERE state = ? ORDER BY created_at, message_id')
+    this.#inState = db.prepare(
+      'SELECT * FROM transfers WHERE state = ? ORDER BY created_at, message_id',
+    )
     this.#update = db.prepare(
       `UPDATE transfers SET state = coalesce(@state, state), bytes_done = coalesce(@bytesDone, bytes_done),
          target_path = coalesce(@targetPath, target_path), error = @error, updated_at = @at WHERE id = @id`,

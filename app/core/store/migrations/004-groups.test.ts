@@ -33,9 +33,13 @@ test('004 keeps every queued row in its place and lets the outbox hold group cha
     .prepare<[], string>(`SELECT name FROM pragma_table_list WHERE strict = 1 ORDER BY name`)
     .pluck()
     .all()
-  for (const name of ['groups', 'group_controls', 'group_copies', 'group_parked', 'outbox']) assert.ok(tables.includes(name), name)
+  for (const name of ['groups', 'group_controls', 'group_copies', 'group_parked', 'outbox'])
+    assert.ok(tables.includes(name), name)
   assert.throws(
-    () => db.prepare(`INSERT INTO group_copies (message_id, member, state) VALUES (?, 'p', 'lost')`).run(Buffer.alloc(16, 1)),
+    () =>
+      db
+        .prepare(`INSERT INTO group_copies (message_id, member, state) VALUES (?, 'p', 'lost')`)
+        .run(Buffer.alloc(16, 1)),
     /CHECK constraint failed/,
   )
 })
