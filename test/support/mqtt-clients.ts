@@ -11,6 +11,8 @@ export interface ConnectOptions extends Partial<IClientOptions> {
 }
 
 const open = new Set<MqttClient>()
+/** messages each connectAs client received from its first packet on */
+const arrived = new WeakMap<MqttClient, Array<{ topic: string; payload: Buffer }>>()
 
 export async function connectAs(
   url: string,
@@ -31,6 +33,10 @@ export async function connectAs(
   })
   open.add(client)
   client.on('close', () => open.delete(client))
+  // everything that arrives is kept for collect(), which may be called only after connecting
+  const seen: Array<{ topic: string; payload: Buffer }> = []
+  arrived.set(client, seen)
+  client.on('message', (topic, payload) => seen.push({ topic, payload }))
   // a persistent session's queue can arrive in the same read as the CONNACK: a listener added
   // after connecting would miss its first messages
   beforeConnack?.(client)
@@ -90,7 +96,9 @@ export function collect(client: MqttClient): {
   messages: Array<{ topic: string; payload: Buffer }>
   waitFor(n: number, timeoutMs?: number): Promise<void>
 } {
-  const messages: Array<{ topic: string; payload: Buffer }> = []
+  // a session's queue may come in the same read as the CONNACK, before this was called: start
+  // from what the client already received (nothing can arrive between this copy and the listener)
+  const messages: Array<{ topic: string; payload: Buffer }> = [...(arrived.get(client) ?? [])]
   const waiters: Array<() => void> = []
   client.on('message', (topic, payload) => {
     messages.push({ topic, payload })
