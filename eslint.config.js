@@ -24,6 +24,62 @@ const libp2pNode = [
   '@chainsafe/libp2p-yamux',
 ]
 
+// The desktop folders name where a file runs (docs/architecture.md §1): one rule, given per folder
+// the ending its files must have, reports a file whose name does not end so.
+const fileSuffix = {
+  meta: {
+    type: 'problem',
+    schema: [
+      {
+        type: 'object',
+        properties: { ending: { type: 'string' }, runs: { type: 'string' } },
+        required: ['ending', 'runs'],
+        additionalProperties: false,
+      },
+    ],
+  },
+  create(context) {
+    const [{ ending, runs }] = context.options
+    return {
+      Program(node) {
+        const name = context.filename.split(/[\\/]/).pop() ?? ''
+        if (new RegExp(`${ending}$`).test(name)) return
+        context.report({
+          node,
+          message: `${name} runs in ${runs}: name it with the folder's suffix (${ending.replaceAll('\\', '')}), or list it in eslint.config.js as an exception if it does not run there.`,
+        })
+      },
+    }
+  },
+}
+const desktopFolders = [
+  {
+    files: ['app/renderer/**/*.{ts,tsx,js}'],
+    // a build tool, run by Vite in Node, not by the page
+    ignores: ['app/renderer/vite.config.ts'],
+    ending: '\\.dom\\.tsx?',
+    runs: 'the renderer (a sandboxed page)',
+  },
+  {
+    files: ['app/main/**/*.{ts,tsx,js}'],
+    // plain Node at build and launch time (npm run build, npm start), not Electron's main process
+    ignores: [
+      'app/main/build.ts',
+      'app/main/launch.js',
+      'app/main/freshness.js',
+      'app/main/freshness.d.ts',
+      'app/main/freshness.test.ts',
+    ],
+    ending: '\\.main(\\.test)?\\.ts',
+    runs: "Electron's main process",
+  },
+  {
+    files: ['app/preload/**/*.{ts,tsx,js}'],
+    ending: '\\.preload\\.ts',
+    runs: 'the sandboxed preload',
+  },
+]
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'shared/proto/envelope.ts', 'test-results/**'] },
   js.configs.recommended,
@@ -196,4 +252,10 @@ export default tseslint.config(
       ],
     },
   },
+  { plugins: { pigeon: { rules: { 'file-suffix': fileSuffix } } } },
+  ...desktopFolders.map(({ files, ignores, ending, runs }) => ({
+    files,
+    ignores: ignores ?? [],
+    rules: { 'pigeon/file-suffix': ['error', { ending, runs }] },
+  })),
 )
