@@ -24,6 +24,15 @@ const libp2pNode = [
   '@chainsafe/libp2p-yamux',
 ]
 
+// ECMAScript #private fields, not TypeScript's `private` (a compile-time hint only: the member stays
+// readable and writable at run time). A private constructor has no ECMAScript form, so it stays the
+// way a class says "use the static factory" (Store.open, SpentTokens.open, ...).
+const noTsPrivate = {
+  selector:
+    ":matches(PropertyDefinition, TSParameterProperty, MethodDefinition[kind!='constructor'], TSAbstractPropertyDefinition, TSAbstractMethodDefinition, AccessorProperty)[accessibility='private']",
+  message: 'Use an ECMAScript #private member, not the TypeScript `private` keyword.',
+}
+
 // The desktop folders name where a file runs (docs/architecture.md §1): one rule, given per folder
 // the ending its files must have, reports a file whose name does not end so.
 const fileSuffix = {
@@ -107,6 +116,8 @@ export default tseslint.config(
       },
     },
     rules: {
+      // one list: blocks below that set their own no-restricted-syntax repeat noTsPrivate
+      'no-restricted-syntax': ['error', noTsPrivate],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
@@ -230,6 +241,7 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        noTsPrivate,
         { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' },
         {
           selector: "Identifier[name='ipcRenderer']",
@@ -248,6 +260,7 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        noTsPrivate,
         { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' },
       ],
     },
