@@ -24,6 +24,71 @@ const libp2pNode = [
   '@chainsafe/libp2p-yamux',
 ]
 
+// ECMAScript #private fields, not TypeScript's `private` (a compile-time hint only: the member stays
+// readable and writable at run time). A private constructor has no ECMAScript form, so it stays the
+// way a class says "use the static factory" (Store.open, SpentTokens.open, ...).
+const noTsPrivate = {
+  selector:
+    ":matches(PropertyDefinition, TSParameterProperty, MethodDefinition[kind!='constructor'], TSAbstractPropertyDefinition, TSAbstractMethodDefinition, AccessorProperty)[accessibility='private']",
+  message: 'Use an ECMAScript #private member, not the TypeScript `private` keyword.',
+}
+
+// The desktop folders name where a file runs (docs/architecture.md §1): one rule, given per folder
+// the ending its files must have, reports a file whose name does not end so.
+const fileSuffix = {
+  meta: {
+    type: 'problem',
+    schema: [
+      {
+        type: 'object',
+        properties: { ending: { type: 'string' }, runs: { type: 'string' } },
+        required: ['ending', 'runs'],
+        additionalProperties: false,
+      },
+    ],
+  },
+  create(context) {
+    const [{ ending, runs }] = context.options
+    return {
+      Program(node) {
+        const name = context.filename.split(/[\\/]/).pop() ?? ''
+        if (new RegExp(`${ending}$`).test(name)) return
+        context.report({
+          node,
+          message: `${name} runs in ${runs}: name it with the folder's suffix (${ending.replaceAll('\\', '')}), or list it in eslint.config.js as an exception if it does not run there.`,
+        })
+      },
+    }
+  },
+}
+const desktopFolders = [
+  {
+    files: ['app/renderer/**/*.{ts,tsx,js}'],
+    // a build tool, run by Vite in Node, not by the page
+    ignores: ['app/renderer/vite.config.ts'],
+    ending: '\\.dom\\.tsx?',
+    runs: 'the renderer (a sandboxed page)',
+  },
+  {
+    files: ['app/main/**/*.{ts,tsx,js}'],
+    // plain Node at build and launch time (npm run build, npm start), not Electron's main process
+    ignores: [
+      'app/main/build.ts',
+      'app/main/launch.js',
+      'app/main/freshness.js',
+      'app/main/freshness.d.ts',
+      'app/main/freshness.test.ts',
+    ],
+    ending: '\\.main(\\.test)?\\.ts',
+    runs: "Electron's main process",
+  },
+  {
+    files: ['app/preload/**/*.{ts,tsx,js}'],
+    ending: '\\.preload\\.ts',
+    runs: 'the sandboxed preload',
+  },
+]
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'shared/proto/envelope.ts', 'test-results/**'] },
   js.configs.recommended,
@@ -51,6 +116,8 @@ export default tseslint.config(
       },
     },
     rules: {
+      // one list: blocks below that set their own no-restricted-syntax repeat noTsPrivate
+      'no-restricted-syntax': ['error', noTsPrivate],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
@@ -174,6 +241,7 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        noTsPrivate,
         { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' },
         {
           selector: "Identifier[name='ipcRenderer']",
@@ -192,8 +260,15 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        noTsPrivate,
         { selector: "Identifier[name='ipcMain']", message: 'ipcMain belongs to app/main.' },
       ],
     },
   },
+  { plugins: { pigeon: { rules: { 'file-suffix': fileSuffix } } } },
+  ...desktopFolders.map(({ files, ignores, ending, runs }) => ({
+    files,
+    ignores: ignores ?? [],
+    rules: { 'pigeon/file-suffix': ['error', { ending, runs }] },
+  })),
 )

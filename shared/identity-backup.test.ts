@@ -15,7 +15,7 @@ test('an export is version 1 at N = 2^17, r = 8, p = 1', async () => {
   assert.equal(new TextDecoder().decode(file.subarray(0, 8)), 'PIGEONID')
   assert.deepEqual([...file.subarray(8, 12)], [1, 17, 8, 1])
   assert.equal(file.length, 52 + 68 + 16, 'header, the 68-byte key, the tag')
-  // opening it at that cost: app/cli/data-dir.test.ts, through `pigeon identity import`
+  // opening it at that cost: test/cli/data-dir.test.ts, through `pigeon identity import`
 })
 
 test('a backup opens with its passphrase only, and refuses any changed byte', async () => {

@@ -118,147 +118,155 @@ function noServices(): never {
 }
 
 export class LocalApi implements MessengerApi {
+  readonly #messenger: Messenger
+  readonly #addresses: () => string[]
+  readonly #services: NodeServices | undefined
+
   constructor(
-    private readonly messenger: Messenger,
+    messenger: Messenger,
     /** my current listen addresses (from the LAN node) */
-    private readonly addresses: () => string[] = () => [],
-    private readonly services?: NodeServices,
-  ) {}
+    addresses: () => string[] = () => [],
+    services?: NodeServices,
+  ) {
+    this.#messenger = messenger
+    this.#addresses = addresses
+    this.#services = services
+  }
 
   async relayStatus(): Promise<RelayStatusView> {
     return (
-      this.services?.relayStatus() ?? { state: 'off', url: null, lastError: null, retryAt: null }
+      this.#services?.relayStatus() ?? { state: 'off', url: null, lastError: null, retryAt: null }
     )
   }
 
   async setRelay(url: string | null): Promise<RelayStatusView> {
-    return await (this.services ?? noServices()).setRelay(url)
+    return await (this.#services ?? noServices()).setRelay(url)
   }
 
   async addContact(link: string): Promise<PeerView> {
-    const peerId = await (this.services ?? noServices()).addContact(link)
-    const peer = this.messenger.peer(peerId)
+    const peerId = await (this.#services ?? noServices()).addContact(link)
+    const peer = this.#messenger.peer(peerId)
     if (peer === undefined) throw new PigeonError('API_INTERNAL', 'The contact was not saved.')
     return peerView(peer)
   }
 
   async myLink(): Promise<ContactLinkView> {
-    return await (this.services ?? noServices()).myLink()
+    return await (this.#services ?? noServices()).myLink()
   }
 
   async doctor(peer?: string): Promise<DoctorFinding[]> {
-    const peerId = peer === undefined ? undefined : this.messenger.resolvePeer(peer)
-    return await (this.services ?? noServices()).doctor(peerId)
+    const peerId = peer === undefined ? undefined : this.#messenger.resolvePeer(peer)
+    return await (this.#services ?? noServices()).doctor(peerId)
   }
 
   async me(): Promise<MeView> {
-    return this.#meView(this.messenger.me())
+    return this.#meView(this.#messenger.me())
   }
 
   async peers(): Promise<PeerView[]> {
-    return this.messenger.peers().map(peerView)
+    return this.#messenger.peers().map(peerView)
   }
 
   async conversations(): Promise<ConversationView[]> {
-    return this.messenger.conversations().map((c) => this.#conversationView(c))
+    return this.#messenger.conversations().map((c) => this.#conversationView(c))
   }
 
   async history(peer: string, query: HistoryQuery = {}): Promise<MessageView[]> {
     const before = query.before === undefined ? undefined : parseId(query.before)
-    return this.messenger.history(peer, { before, limit: query.limit }).map(messageView)
+    return this.#messenger.history(peer, { before, limit: query.limit }).map(messageView)
   }
 
   async search(text: string, limit?: number): Promise<MessageView[]> {
-    return this.messenger.search(text, limit).map(messageView)
+    return this.#messenger.search(text, limit).map(messageView)
   }
 
   async send(peer: string, text: string): Promise<MessageView> {
-    return messageView(this.messenger.send(peer, text))
+    return messageView(this.#messenger.send(peer, text))
   }
 
   async markRead(peer: string): Promise<{ read: number }> {
-    return { read: this.messenger.markRead(peer).length }
+    return { read: this.#messenger.markRead(peer).length }
   }
 
   async typing(peer: string, typing: boolean): Promise<void> {
-    await this.messenger.typing(peer, typing)
+    await this.#messenger.typing(peer, typing)
   }
 
   async setProfile(change: { name?: string; color?: number }): Promise<MeView> {
-    return this.#meView(await this.messenger.setProfile(change))
+    return this.#meView(await this.#messenger.setProfile(change))
   }
 
   async setStatus(status: PeerStatus): Promise<MeView> {
-    return this.#meView(await this.messenger.setStatus(status))
+    return this.#meView(await this.#messenger.setStatus(status))
   }
 
   async getSetting(key: string): Promise<SettingValue | null> {
-    return this.messenger.getSetting(key) ?? null
+    return this.#messenger.getSetting(key) ?? null
   }
 
   async setSetting(key: string, value: SettingValue): Promise<void> {
-    this.messenger.setSetting(key, value)
+    this.#messenger.setSetting(key, value)
   }
 
   async groups(): Promise<GroupView[]> {
-    return this.messenger.groups().map((g) => this.#groupView(g))
+    return this.#messenger.groups().map((g) => this.#groupView(g))
   }
 
   async group(group: string): Promise<GroupView> {
-    return this.#groupView(this.messenger.group(group))
+    return this.#groupView(this.#messenger.group(group))
   }
 
   async createGroup(name: string, members: string[]): Promise<GroupView> {
-    return this.#groupView(await this.messenger.createGroup(name, members))
+    return this.#groupView(await this.#messenger.createGroup(name, members))
   }
 
   async addToGroup(group: string, members: string[]): Promise<GroupView> {
-    return this.#groupView(await this.messenger.addToGroup(group, members))
+    return this.#groupView(await this.#messenger.addToGroup(group, members))
   }
 
   async removeFromGroup(group: string, members: string[]): Promise<GroupView> {
-    return this.#groupView(await this.messenger.removeFromGroup(group, members))
+    return this.#groupView(await this.#messenger.removeFromGroup(group, members))
   }
 
   async leaveGroup(group: string): Promise<GroupView> {
-    return this.#groupView(await this.messenger.leaveGroup(group))
+    return this.#groupView(await this.#messenger.leaveGroup(group))
   }
 
   async renameGroup(group: string, name: string): Promise<GroupView> {
-    return this.#groupView(await this.messenger.renameGroup(group, name))
+    return this.#groupView(await this.#messenger.renameGroup(group, name))
   }
 
   async forgetPeer(peer: string): Promise<{ forgotten: boolean }> {
-    return { forgotten: this.messenger.forgetPeer(this.messenger.resolvePeer(peer)) }
+    return { forgotten: this.#messenger.forgetPeer(this.#messenger.resolvePeer(peer)) }
   }
 
   async sendFiles(peer: string, paths: string[]): Promise<TransferView[]> {
-    const rows = await this.messenger.transfers.send(this.messenger.resolvePeer(peer), paths)
+    const rows = await this.#messenger.transfers.send(this.#messenger.resolvePeer(peer), paths)
     return rows.map((row) => transferView({ ...row, rateBytesPerSec: 0 }))
   }
 
   async transfers(): Promise<TransferView[]> {
-    return this.messenger.transfers.list().map(transferView)
+    return this.#messenger.transfers.list().map(transferView)
   }
 
   async acceptTransfer(id: string, dir?: string): Promise<TransferView> {
-    return this.#transfer(await this.messenger.transfers.accept(parseTransferId(id), dir))
+    return this.#transfer(await this.#messenger.transfers.accept(parseTransferId(id), dir))
   }
 
   async declineTransfer(id: string): Promise<TransferView> {
-    return this.#transfer(this.messenger.transfers.decline(parseTransferId(id)))
+    return this.#transfer(this.#messenger.transfers.decline(parseTransferId(id)))
   }
 
   async cancelTransfer(id: string): Promise<TransferView> {
-    return this.#transfer(await this.messenger.transfers.cancel(parseTransferId(id)))
+    return this.#transfer(await this.#messenger.transfers.cancel(parseTransferId(id)))
   }
 
   async pauseTransfer(id: string): Promise<TransferView> {
-    return this.#transfer(await this.messenger.transfers.pause(parseTransferId(id)))
+    return this.#transfer(await this.#messenger.transfers.pause(parseTransferId(id)))
   }
 
   async resumeTransfer(id: string): Promise<TransferView> {
-    return this.#transfer(await this.messenger.transfers.resume(parseTransferId(id)))
+    return this.#transfer(await this.#messenger.transfers.resume(parseTransferId(id)))
   }
 
   #transfer(row: TransferRow): TransferView {
@@ -266,7 +274,7 @@ export class LocalApi implements MessengerApi {
   }
 
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {
-    const m = this.messenger
+    const m = this.#messenger
     const onMessage = (row: MessageRow): void =>
       listener({ type: 'message', message: messageView(row) })
     const onState = (row: MessageRow): void =>
@@ -288,7 +296,7 @@ export class LocalApi implements MessengerApi {
     const onTransfer = (view: TransferView_): void =>
       listener({ type: 'transfer', transfer: transferView(view) })
     m.on('transfer', onTransfer)
-    const offRelay = this.services?.onRelayStatus((relay) => listener({ type: 'relay', relay }))
+    const offRelay = this.#services?.onRelayStatus((relay) => listener({ type: 'relay', relay }))
     return () => {
       offRelay?.()
       m.off('message', onMessage)
@@ -303,17 +311,17 @@ export class LocalApi implements MessengerApi {
   }
 
   #meView(me: MeRow): MeView {
-    return { ...me, addresses: this.addresses() }
+    return { ...me, addresses: this.#addresses() }
   }
 
   #groupView(group: GroupRow): GroupView {
-    return groupView(group, this.messenger.peerId)
+    return groupView(group, this.#messenger.peerId)
   }
 
   #conversationView(c: ConversationRow): ConversationView {
-    const peer = c.kind === 'peer' ? this.messenger.peer(c.target) : undefined
-    const group = c.kind === 'group' ? this.messenger.groupById(c.target) : undefined
-    const last = c.lastMessageId === null ? undefined : this.messenger.message(c.lastMessageId)
+    const peer = c.kind === 'peer' ? this.#messenger.peer(c.target) : undefined
+    const group = c.kind === 'group' ? this.#messenger.groupById(c.target) : undefined
+    const last = c.lastMessageId === null ? undefined : this.#messenger.message(c.lastMessageId)
     return {
       id: c.id,
       kind: c.kind,

@@ -2,7 +2,7 @@
 // with its JSON schema), its result's schema — and every event once, with its payload's schema.
 // Everything else is derived from it: the types (app/api/contract.ts), the HTTP routes and their
 // validation (server.ts), the client (client.ts, for Node and the browser), the IPC checks of
-// Electron's main process (app/main/ipc-schema.ts) and the preload's list of methods
+// Electron's main process (app/main/ipc-schema.main.ts) and the preload's list of methods
 // (app/main/build.ts). Adding a method is one entry here plus its implementation in LocalApi.
 //
 // Strings are bounded coarsely here; the engine applies the exact limits of shared/limits.ts

@@ -2,7 +2,7 @@
 // the node (app/node/start-node.ts: identity, store, LAN, relay, local API) in this process, IPC
 // that checks its sender and validates every argument, tray with the unread count, native
 // notifications, the window's place remembered. Everything security-relevant about the window
-// lives in window-options.ts, where test/electron/security.test.ts reads it.
+// lives in window-options.main.ts, where test/electron/security.test.ts reads it.
 import '../../shared/polyfills.js'
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
@@ -38,10 +38,10 @@ import {
   SUBSCRIBE_CHANNEL,
   UNSUBSCRIBE_CHANNEL,
   type IpcResult,
-} from './ipc-channels.js'
-import { invokeCall, parseCall } from './ipc-schema.js'
-import { isTrustedSender } from './sender.js'
-import { trayBitmap } from './tray-icon.js'
+} from './ipc-channels.main.js'
+import { invokeCall, parseCall } from './ipc-schema.main.js'
+import { isTrustedSender } from './sender.main.js'
+import { trayBitmap } from './tray-icon.main.js'
 import {
   APP_ENTRY,
   APP_HOST,
@@ -49,8 +49,8 @@ import {
   isAppUrl,
   isSafeExternalUrl,
   windowOptions,
-} from './window-options.js'
-import { loadWindowState, saveWindowState } from './window-state.js'
+} from './window-options.main.js'
+import { loadWindowState, saveWindowState } from './window-state.main.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** dist/electron/main.js → dist/renderer and dist/electron/preload.cjs */

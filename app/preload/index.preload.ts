@@ -14,7 +14,7 @@ import {
   SUBSCRIBE_CHANNEL,
   UNSUBSCRIBE_CHANNEL,
   type IpcResult,
-} from '../main/ipc-channels.js'
+} from '../main/ipc-channels.main.js'
 
 declare const __PIGEON_METHODS__: readonly MethodName[]
 

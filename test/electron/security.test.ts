@@ -1,5 +1,5 @@
 // Electron's security checklist, checked without an Electron binary: the window's options object
-// itself (window-options.ts is pure), the CSP every host sends, the IPC validation and sender
+// itself (window-options.main.ts is pure), the CSP every host sends, the IPC validation and sender
 // check exercised with hostile inputs, and a scan of the main/preload/renderer sources for the
 // patterns the checklist forbids. Any violation fails the build.
 import assert from 'node:assert/strict'
@@ -7,17 +7,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { parseCall } from '../../app/main/ipc-schema.js'
+import { parseCall } from '../../app/main/ipc-schema.main.js'
 import { isPigeonError } from '../../shared/errors.js'
 import { LIMITS } from '../../shared/limits.js'
-import { isTrustedSender } from '../../app/main/sender.js'
+import { isTrustedSender } from '../../app/main/sender.main.js'
 import {
   APP_ENTRY,
   isAppUrl,
   isSafeExternalUrl,
   secureWebPreferences,
   windowOptions,
-} from '../../app/main/window-options.js'
+} from '../../app/main/window-options.main.js'
 import { CONTENT_SECURITY_POLICY } from '../../app/web/csp.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -87,11 +87,11 @@ test('every BrowserWindow in app/main is built from windowOptions, and no other 
     assert.equal(c.kind, 'BrowserWindow', `${c.file}: only BrowserWindow is used`)
     assert.match(c.args, /^\s*windowOptions\(/, `${c.file}: new BrowserWindow(windowOptions(...))`)
   }
-  for (const s of mainSources.filter((s) => !s.file.endsWith('window-options.ts'))) {
+  for (const s of mainSources.filter((s) => !s.file.endsWith('window-options.main.ts'))) {
     assert.doesNotMatch(
       s.text,
       /webPreferences\s*:/,
-      `${s.file} sets webPreferences outside window-options.ts`,
+      `${s.file} sets webPreferences outside window-options.main.ts`,
     )
     assert.doesNotMatch(
       s.text,

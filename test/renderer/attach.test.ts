@@ -8,7 +8,7 @@ import * as React from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { initReactI18next } from 'react-i18next'
 import type { MessengerApi, TransferView } from '../../app/api/contract.js'
-import { en } from '../../app/renderer/src/i18n/en.js'
+import { en } from '../../app/renderer/src/i18n/en.dom.js'
 import { AppStore } from '../../app/renderer/src/state/app-store.dom.js'
 
 Object.assign(globalThis, { React })

@@ -8,8 +8,8 @@ import * as React from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { initReactI18next } from 'react-i18next'
 import type { MessageView } from '../../app/api/contract.js'
-import { en } from '../../app/renderer/src/i18n/en.js'
-import { zhCN } from '../../app/renderer/src/i18n/zh-CN.js'
+import { en } from '../../app/renderer/src/i18n/en.dom.js'
+import { zhCN } from '../../app/renderer/src/i18n/zh-CN.dom.js'
 
 // the test runner's tsx compiles .tsx with the classic JSX transform (the root tsconfig has no
 // "jsx"), which expects a global React; vite's build uses the automatic one

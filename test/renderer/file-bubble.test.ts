@@ -8,8 +8,8 @@ import * as React from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { initReactI18next } from 'react-i18next'
 import type { MessageView, TransferView } from '../../app/api/contract.js'
-import { en } from '../../app/renderer/src/i18n/en.js'
-import { zhCN } from '../../app/renderer/src/i18n/zh-CN.js'
+import { en } from '../../app/renderer/src/i18n/en.dom.js'
+import { zhCN } from '../../app/renderer/src/i18n/zh-CN.dom.js'
 
 Object.assign(globalThis, { React })
 const { FileBubble, transferActions } = await import('../../app/renderer/src/ui/FileBubble.dom.js')

@@ -6,7 +6,7 @@
 // outbox): lost, shown twice, out of Ada's order. Delivery is counted at the receiver, so the
 // trial means the same whether the relay's PUBACK or Bo's receipt ends Ada's responsibility.
 // Real `pigeon start` processes, a real relay process, real SQLite files; a printed seed replays
-// the same plan. Used by app/cli/crash-trials.test.ts (a few) and `npm run bench -- crash` (100).
+// the same plan. Used by test/crash/trials.test.ts (a few) and `npm run bench -- crash` (100).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -11,11 +11,11 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 export class PeerProcess {
   readonly lines: PeerEvent[] = []
-  private readonly waiters = new Set<{
+  readonly #waiters = new Set<{
     match: (e: PeerEvent) => boolean
     resolve: (e: PeerEvent) => void
   }>()
-  private nextReq = 1
+  #nextReq = 1
   readonly exited: Promise<number | null>
 
   private constructor(readonly child: ChildProcess) {
@@ -27,9 +27,9 @@ export class PeerProcess {
         return
       }
       this.lines.push(parsed)
-      for (const waiter of this.waiters) {
+      for (const waiter of this.#waiters) {
         if (waiter.match(parsed)) {
-          this.waiters.delete(waiter)
+          this.#waiters.delete(waiter)
           waiter.resolve(parsed)
         }
       }
@@ -72,10 +72,10 @@ export class PeerProcess {
         },
       }
       const timer = setTimeout(() => {
-        this.waiters.delete(waiter)
+        this.#waiters.delete(waiter)
         reject(new Error(`timed out waiting for ${what}`))
       }, timeoutMs)
-      this.waiters.add(waiter)
+      this.#waiters.add(waiter)
     })
   }
 
@@ -88,7 +88,7 @@ export class PeerProcess {
   }
 
   async request(cmd: string, params: object = {}, timeoutMs = 60_000): Promise<PeerEvent> {
-    const req = this.nextReq++
+    const req = this.#nextReq++
     const reply = this.waitFor((e) => e.reply === req, timeoutMs, `reply to ${cmd}`)
     this.child.stdin!.write(`${JSON.stringify({ req, cmd, ...params })}\n`)
     const result = await reply

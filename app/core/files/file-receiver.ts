@@ -143,11 +143,11 @@ function checkIndex(index: FileIndex, offer: FileOfferBody, chunkSize: number): 
 }
 
 class FrameReader {
-  private readonly iterator: AsyncIterator<SenderFrame>
+  readonly #iterator: AsyncIterator<SenderFrame>
 
   constructor(stream: Stream, chunkSize: number) {
     const decoder = new FrameDecoder(chunkSize + DATA_HEADER_BYTES)
-    this.iterator = (async function* () {
+    this.#iterator = (async function* () {
       for await (const data of stream)
         for (const frame of decoder.push(data)) yield decodeSenderFrame(frame)
     })()
@@ -155,7 +155,7 @@ class FrameReader {
 
   /** the next DATA frame, which must be chunk `chunk` of `length` bytes */
   async data(chunk: number, length: number, what: string): Promise<Uint8Array> {
-    const next = await this.iterator.next()
+    const next = await this.#iterator.next()
     if (next.done === true)
       throw failed(
         `The sender closed the transfer before all of ${what} arrived; resume it to continue.`,

@@ -39,26 +39,32 @@ export interface ReceiveRequest {
 
 export class FileService {
   readonly counters: SenderCounters = { bytesSent: 0, chunksSent: 0 }
-  private readonly offers: OfferTable
-  private readonly serving = new Set<Stream>()
+  readonly #offers: OfferTable
+  readonly #serving = new Set<Stream>()
 
-  constructor(private readonly init: FileServiceInit) {
-    this.offers = new OfferTable(init.db)
-    this.handleStream = this.handleStream.bind(this)
+  readonly #init: FileServiceInit
+
+  constructor(init: FileServiceInit) {
+    this.#init = init
+    this.#offers = new OfferTable(init.db)
   }
 
   async start(): Promise<void> {
-    await this.init.node.handle(FILE_PROTOCOL, this.handleStream, {
-      maxInboundStreams: this.init.maxInboundStreams ?? 8,
-      maxOutboundStreams: 8,
-    })
+    await this.#init.node.handle(
+      FILE_PROTOCOL,
+      (stream, connection) => this.#handleStream(stream, connection),
+      {
+        maxInboundStreams: this.#init.maxInboundStreams ?? 8,
+        maxOutboundStreams: 8,
+      },
+    )
   }
 
   /** Unregisters the protocol and ends the streams being served (a receiver resumes later). */
   async stop(): Promise<void> {
-    await this.init.node.unhandle(FILE_PROTOCOL)
-    for (const stream of this.serving) stream.abort(new Error('the file service stopped'))
-    this.serving.clear()
+    await this.#init.node.unhandle(FILE_PROTOCOL)
+    for (const stream of this.#serving) stream.abort(new Error('the file service stopped'))
+    this.#serving.clear()
   }
 
   /**
@@ -71,7 +77,7 @@ export class FileService {
     options: { chunkSize?: number; mime?: string } = {},
   ): Promise<PreparedOffer> {
     const prepared = await prepareOffer(sourcePath, options)
-    this.offers.add({
+    this.#offers.add({
       transferId: prepared.offer.transferId!,
       peer,
       sourcePath,
@@ -85,7 +91,7 @@ export class FileService {
 
   /** Stops serving a transfer (done, declined, cancelled). */
   withdraw(transferId: Uint8Array): void {
-    this.offers.withdraw(transferId)
+    this.#offers.withdraw(transferId)
   }
 
   /** Pulls an offered transfer into targetDir; call again with the same arguments to resume. */
@@ -95,13 +101,13 @@ export class FileService {
       targetDir: request.targetDir,
       onProgress: request.onProgress,
       signal: request.signal,
-      openStream: () => this.dial(request.from, request.signal),
+      openStream: () => this.#dial(request.from, request.signal),
     })
   }
 
   /** Tells the offering peer I am finished with its transfer (CLOSE), so it stops serving it. */
   async close(from: string, transferId: Uint8Array, outcome: FileCloseOutcome): Promise<void> {
-    const stream = await this.dial(from)
+    const stream = await this.#dial(from)
     try {
       stream.send(closeFrame(transferId, outcome))
       await stream.close()
@@ -111,10 +117,10 @@ export class FileService {
     }
   }
 
-  private async dial(peer: string, signal?: AbortSignal): Promise<Stream> {
-    const timeout = AbortSignal.timeout(this.init.dialTimeoutMs ?? 5_000)
+  async #dial(peer: string, signal?: AbortSignal): Promise<Stream> {
+    const timeout = AbortSignal.timeout(this.#init.dialTimeoutMs ?? 5_000)
     try {
-      return await this.init.node.dialProtocol(peerIdFromString(peer), FILE_PROTOCOL, {
+      return await this.#init.node.dialProtocol(peerIdFromString(peer), FILE_PROTOCOL, {
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       })
     } catch (cause) {
@@ -126,13 +132,13 @@ export class FileService {
     }
   }
 
-  private handleStream(stream: Stream, connection: Connection): void {
-    this.serving.add(stream)
-    stream.addEventListener('close', () => this.serving.delete(stream))
+  #handleStream(stream: Stream, connection: Connection): void {
+    this.#serving.add(stream)
+    stream.addEventListener('close', () => this.#serving.delete(stream))
     const peer = connection.remotePeer.toString()
-    serveFileStream(stream, peer, this.offers, this.counters, (transferId, outcome) => {
-      this.offers.withdraw(transferId)
-      this.init.onClosed?.(transferId, peer, outcome)
+    serveFileStream(stream, peer, this.#offers, this.counters, (transferId, outcome) => {
+      this.#offers.withdraw(transferId)
+      this.#init.onClosed?.(transferId, peer, outcome)
     })
   }
 }

@@ -26,12 +26,16 @@ interface Row {
 
 export class OfferTable {
   // decoded indexes: a folder of 100,000 files is decoded once, not per request
-  private readonly cache = new Map<string, OfferedTransfer>()
+  readonly #cache = new Map<string, OfferedTransfer>()
 
-  constructor(private readonly db: Database) {}
+  readonly #db: Database
+
+  constructor(db: Database) {
+    this.#db = db
+  }
 
   add(offer: OfferedTransfer): void {
-    this.db
+    this.#db
       .prepare(
         `INSERT INTO file_offers (transfer_id, peer, source_path, directory, chunk_size, file_index, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -45,15 +49,15 @@ export class OfferTable {
         Buffer.from(offer.indexBytes),
         Date.now(),
       )
-    this.cache.set(Buffer.from(offer.transferId).toString('hex'), offer)
+    this.#cache.set(Buffer.from(offer.transferId).toString('hex'), offer)
   }
 
   /** the transfer, if it was offered to `peer`; otherwise nothing (no hint that it exists) */
   get(transferId: Uint8Array, peer: string): OfferedTransfer | undefined {
     const key = Buffer.from(transferId).toString('hex')
-    let offer = this.cache.get(key)
+    let offer = this.#cache.get(key)
     if (offer === undefined) {
-      const row = this.db
+      const row = this.#db
         .prepare(
           'SELECT peer, source_path, directory, chunk_size, file_index FROM file_offers WHERE transfer_id = ?',
         )
@@ -69,13 +73,13 @@ export class OfferTable {
         index: decodeFileIndex(indexBytes, row.chunk_size),
         indexBytes,
       }
-      this.cache.set(key, offer)
+      this.#cache.set(key, offer)
     }
     return offer.peer === peer ? offer : undefined
   }
 
   withdraw(transferId: Uint8Array): void {
-    this.db.prepare('DELETE FROM file_offers WHERE transfer_id = ?').run(Buffer.from(transferId))
-    this.cache.delete(Buffer.from(transferId).toString('hex'))
+    this.#db.prepare('DELETE FROM file_offers WHERE transfer_id = ?').run(Buffer.from(transferId))
+    this.#cache.delete(Buffer.from(transferId).toString('hex'))
   }
 }

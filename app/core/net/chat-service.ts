@@ -48,56 +48,61 @@ export interface ChatServiceInit {
 }
 
 export class ChatService {
-  private readonly sessions = new Map<string, OutboundSession>()
-  private readonly opening = new Map<string, Promise<OutboundSession>>()
-  private readonly buckets = new Map<string, TokenBucket>()
-  private readonly inboundCount = new Map<string, number>()
-  private readonly log: ThrottledLog
+  readonly #sessions = new Map<string, OutboundSession>()
+  readonly #opening = new Map<string, Promise<OutboundSession>>()
+  readonly #buckets = new Map<string, TokenBucket>()
+  readonly #inboundCount = new Map<string, number>()
+  readonly #log: ThrottledLog
 
-  constructor(
-    private readonly node: Libp2p,
-    private readonly init: ChatServiceInit,
-  ) {
-    this.log = new ThrottledLog(init.logger)
-    this.handleStream = this.handleStream.bind(this)
+  readonly #node: Libp2p
+  readonly #init: ChatServiceInit
+
+  constructor(node: Libp2p, init: ChatServiceInit) {
+    this.#node = node
+    this.#init = init
+    this.#log = new ThrottledLog(init.logger)
   }
 
   async start(): Promise<void> {
-    await this.node.handle(CHAT_PROTOCOL, this.handleStream, {
-      // per connection; the per-peer count across connections is enforced in handleStream
-      maxInboundStreams: this.init.limits.maxInboundStreamsPerPeer,
-      maxOutboundStreams: 4,
-    })
+    await this.#node.handle(
+      CHAT_PROTOCOL,
+      (stream, connection) => this.#handleStream(stream, connection),
+      {
+        // per connection; the per-peer count across connections is enforced in handleStream
+        maxInboundStreams: this.#init.limits.maxInboundStreamsPerPeer,
+        maxOutboundStreams: 4,
+      },
+    )
   }
 
   async stop(): Promise<void> {
-    for (const session of this.sessions.values()) session.close()
-    this.sessions.clear()
-    await this.node.unhandle(CHAT_PROTOCOL)
+    for (const session of this.#sessions.values()) session.close()
+    this.#sessions.clear()
+    await this.#node.unhandle(CHAT_PROTOCOL)
   }
 
   hasSession(peerId: string): boolean {
-    return this.sessions.get(peerId)?.open === true
+    return this.#sessions.get(peerId)?.open === true
   }
 
   /** Opens (or reuses) our stream to the peer; rejects PEER_UNREACHABLE if it cannot be had. */
   session(peerId: string): Promise<OutboundSession> {
-    const existing = this.sessions.get(peerId)
+    const existing = this.#sessions.get(peerId)
     if (existing?.open === true) return Promise.resolve(existing)
-    let opening = this.opening.get(peerId)
+    let opening = this.#opening.get(peerId)
     if (opening === undefined) {
-      opening = this.openSession(peerId).finally(() => this.opening.delete(peerId))
-      this.opening.set(peerId, opening)
+      opening = this.#openSession(peerId).finally(() => this.#opening.delete(peerId))
+      this.#opening.set(peerId, opening)
     }
     return opening
   }
 
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
     const bytes = encodeEnvelope(envelope)
-    if (bytes.length > this.init.limits.maxFrameBytes) {
+    if (bytes.length > this.#init.limits.maxFrameBytes) {
       throw new PigeonError(
         'ENVELOPE_OVERSIZE',
-        `The message is ${bytes.length} bytes; peers accept at most ${this.init.limits.maxFrameBytes}.`,
+        `The message is ${bytes.length} bytes; peers accept at most ${this.#init.limits.maxFrameBytes}.`,
       )
     }
     const session = await this.session(peerId)
@@ -109,13 +114,13 @@ export class ChatService {
         // that isolates clients) even if TCP has not noticed. Hanging up makes the peer offline
         // on the LAN at once, so the router's next attempt takes the relay instead of waiting
         // for the keep-alive pings; mDNS or a redial brings the LAN back when it works again.
-        this.log.warn(
+        this.#log.warn(
           `${peerId}:timeout`,
           { peer: peerId },
           'peer stopped acknowledging; closing its connections',
         )
         // abort, not a graceful close: a goodbye cannot cross a dead link and would wait for it
-        for (const connection of this.node.getConnections(peerIdFromString(peerId))) {
+        for (const connection of this.#node.getConnections(peerIdFromString(peerId))) {
           connection.abort(new Error('the peer stopped acknowledging'))
         }
       }
@@ -123,7 +128,7 @@ export class ChatService {
     }
   }
 
-  private async openSession(peerId: string): Promise<OutboundSession> {
+  async #openSession(peerId: string): Promise<OutboundSession> {
     let target: PeerId
     try {
       target = peerIdFromString(peerId)
@@ -132,8 +137,8 @@ export class ChatService {
     }
     let stream: Stream
     try {
-      stream = await this.node.dialProtocol(target, CHAT_PROTOCOL, {
-        signal: AbortSignal.timeout(this.init.limits.dialTimeoutMs),
+      stream = await this.#node.dialProtocol(target, CHAT_PROTOCOL, {
+        signal: AbortSignal.timeout(this.#init.limits.dialTimeoutMs),
       })
     } catch (cause) {
       throw new PigeonError(
@@ -143,21 +148,21 @@ export class ChatService {
       )
     }
     const session = new OutboundSession(stream, peerId, {
-      ackTimeoutMs: this.init.limits.ackTimeoutMs,
-      maxInFlight: this.init.limits.maxInFlight,
+      ackTimeoutMs: this.#init.limits.ackTimeoutMs,
+      maxInFlight: this.#init.limits.maxInFlight,
       onClose: () => {
-        if (this.sessions.get(peerId) === session) this.sessions.delete(peerId)
+        if (this.#sessions.get(peerId) === session) this.#sessions.delete(peerId)
       },
     })
-    this.sessions.set(peerId, session)
+    this.#sessions.set(peerId, session)
     return session
   }
 
-  private handleStream(stream: Stream, connection: Connection): void {
+  #handleStream(stream: Stream, connection: Connection): void {
     const remotePeer = connection.remotePeer.toString()
-    const count = (this.inboundCount.get(remotePeer) ?? 0) + 1
-    if (count > this.init.limits.maxInboundStreamsPerPeer) {
-      this.log.warn(
+    const count = (this.#inboundCount.get(remotePeer) ?? 0) + 1
+    if (count > this.#init.limits.maxInboundStreamsPerPeer) {
+      this.#log.warn(
         `${remotePeer}:streams`,
         { peer: remotePeer, streams: count },
         'peer opened too many chat streams; refusing',
@@ -165,20 +170,20 @@ export class ChatService {
       stream.abort(new Error('too many chat streams'))
       return
     }
-    this.inboundCount.set(remotePeer, count)
+    this.#inboundCount.set(remotePeer, count)
     stream.addEventListener('close', () => {
-      const left = (this.inboundCount.get(remotePeer) ?? 1) - 1
-      if (left <= 0) this.inboundCount.delete(remotePeer)
-      else this.inboundCount.set(remotePeer, left)
+      const left = (this.#inboundCount.get(remotePeer) ?? 1) - 1
+      if (left <= 0) this.#inboundCount.delete(remotePeer)
+      else this.#inboundCount.set(remotePeer, left)
     })
     new InboundSession(stream, remotePeer, {
-      maxFrameBytes: this.init.limits.maxFrameBytes,
-      maxStrikes: this.init.limits.maxStrikes,
-      bucket: this.bucketOf(remotePeer),
-      log: this.log,
-      accept: (envelope) => this.init.accept(remotePeer, envelope),
+      maxFrameBytes: this.#init.limits.maxFrameBytes,
+      maxStrikes: this.#init.limits.maxStrikes,
+      bucket: this.#bucketOf(remotePeer),
+      log: this.#log,
+      accept: (envelope) => this.#init.accept(remotePeer, envelope),
       onAbuse: (reason) => {
-        this.init.logger.warn(
+        this.#init.logger.warn(
           { peer: remotePeer, reason },
           'closing the connection of a misbehaving peer',
         )
@@ -187,13 +192,13 @@ export class ChatService {
     })
   }
 
-  private bucketOf(peerId: string): TokenBucket {
-    let bucket = this.buckets.get(peerId)
+  #bucketOf(peerId: string): TokenBucket {
+    let bucket = this.#buckets.get(peerId)
     if (bucket === undefined) {
       // a reconnect must not refill the allowance, so buckets outlive connections
-      if (this.buckets.size > 10_000) this.buckets.clear()
-      bucket = new TokenBucket(this.init.limits.messagesPerSecond, this.init.limits.burst)
-      this.buckets.set(peerId, bucket)
+      if (this.#buckets.size > 10_000) this.#buckets.clear()
+      bucket = new TokenBucket(this.#init.limits.messagesPerSecond, this.#init.limits.burst)
+      this.#buckets.set(peerId, bucket)
     }
     return bucket
   }

@@ -78,41 +78,45 @@ export function decodeReply(frame: Uint8Array): Reply {
  * FRAME_OVERSIZE before the body is buffered, so a peer cannot make us hold a huge frame.
  */
 export class FrameDecoder {
-  private readonly buffer = new Uint8ArrayList()
+  readonly #buffer = new Uint8ArrayList()
 
-  constructor(private readonly maxBytes: number) {}
+  readonly #maxBytes: number
+
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes
+  }
 
   /** bytes received but not yet returned as a frame */
   get buffered(): number {
-    return this.buffer.byteLength
+    return this.#buffer.byteLength
   }
 
   *push(chunk: Uint8Array | Uint8ArrayList): Generator<Uint8Array> {
-    this.buffer.append(chunk)
+    this.#buffer.append(chunk)
     for (;;) {
-      const header = this.readLength()
+      const header = this.#readLength()
       if (header === undefined) return
       const { length, prefixBytes } = header
-      if (this.buffer.byteLength < prefixBytes + length) return
-      const frame = this.buffer.subarray(prefixBytes, prefixBytes + length)
-      this.buffer.consume(prefixBytes + length)
+      if (this.#buffer.byteLength < prefixBytes + length) return
+      const frame = this.#buffer.subarray(prefixBytes, prefixBytes + length)
+      this.#buffer.consume(prefixBytes + length)
       yield frame
     }
   }
 
-  private readLength(): { length: number; prefixBytes: number } | undefined {
+  #readLength(): { length: number; prefixBytes: number } | undefined {
     let length = 0
     // a length up to maxBytes (64 KiB) fits in 3 varint bytes; 4 allows limits up to 256 MiB
     for (let i = 0; i < 4; i++) {
-      if (i >= this.buffer.byteLength) return undefined
-      const byte = this.buffer.get(i)
+      if (i >= this.#buffer.byteLength) return undefined
+      const byte = this.#buffer.get(i)
       length += (byte & 0x7f) * 2 ** (7 * i)
-      if (length > this.maxBytes) break
+      if (length > this.#maxBytes) break
       if ((byte & 0x80) === 0) return { length, prefixBytes: i + 1 }
     }
     throw new PigeonError(
       'FRAME_OVERSIZE',
-      `The peer announced a frame larger than ${this.maxBytes} bytes; the stream is closed.`,
+      `The peer announced a frame larger than ${this.#maxBytes} bytes; the stream is closed.`,
     )
   }
 }

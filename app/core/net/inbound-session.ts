@@ -30,104 +30,107 @@ const HIGH_WATER = 512
 const WINDOW = 256
 
 export class InboundSession {
-  private readonly decoder: FrameDecoder
-  private readonly writer: FrameWriter
-  private readonly queue: Uint8Array[] = []
-  private queueHead = 0
-  private running = false
-  private strikes = 0
-  private paused = false
+  readonly #decoder: FrameDecoder
+  readonly #writer: FrameWriter
+  readonly #queue: Uint8Array[] = []
+  #queueHead = 0
+  #running = false
+  #strikes = 0
+  #paused = false
 
-  constructor(
-    private readonly stream: Stream,
-    private readonly remotePeer: string,
-    private readonly options: InboundSessionOptions,
-  ) {
-    this.decoder = new FrameDecoder(options.maxFrameBytes)
-    this.writer = new FrameWriter(stream)
-    stream.addEventListener('message', (event) => this.onData(event.data))
+  readonly #stream: Stream
+  readonly #remotePeer: string
+  readonly #options: InboundSessionOptions
+
+  constructor(stream: Stream, remotePeer: string, options: InboundSessionOptions) {
+    this.#stream = stream
+    this.#remotePeer = remotePeer
+    this.#options = options
+    this.#decoder = new FrameDecoder(options.maxFrameBytes)
+    this.#writer = new FrameWriter(stream)
+    stream.addEventListener('message', (event) => this.#onData(event.data))
     stream.addEventListener('remoteCloseWrite', () => {
-      if (!this.running && this.queued === 0) void stream.close().catch(() => undefined)
+      if (!this.#running && this.#queued === 0) void stream.close().catch(() => undefined)
     })
   }
 
-  private get queued(): number {
-    return this.queue.length - this.queueHead
+  get #queued(): number {
+    return this.#queue.length - this.#queueHead
   }
 
-  private onData(chunk: Uint8Array | Uint8ArrayList): void {
+  #onData(chunk: Uint8Array | Uint8ArrayList): void {
     try {
-      for (const frame of this.decoder.push(chunk)) this.queue.push(frame)
+      for (const frame of this.#decoder.push(chunk)) this.#queue.push(frame)
     } catch (error) {
       // an oversize length prefix: the frame boundaries are lost, so the stream is too
       const message = isPigeonError(error) ? error.message : String(error)
-      this.options.log.warn(
-        this.remotePeer,
-        { peer: this.remotePeer, code: 'FRAME_OVERSIZE' },
+      this.#options.log.warn(
+        this.#remotePeer,
+        { peer: this.#remotePeer, code: 'FRAME_OVERSIZE' },
         message,
       )
-      this.stream.abort(error instanceof Error ? error : new Error(message))
-      this.options.onAbuse('oversize frame')
+      this.#stream.abort(error instanceof Error ? error : new Error(message))
+      this.#options.onAbuse('oversize frame')
       return
     }
-    if (this.queued > HIGH_WATER && !this.paused) {
-      this.paused = true
-      this.stream.pause()
+    if (this.#queued > HIGH_WATER && !this.#paused) {
+      this.#paused = true
+      this.#stream.pause()
     }
-    if (!this.running) void this.drain()
+    if (!this.#running) void this.#drain()
   }
 
-  private async drain(): Promise<void> {
-    this.running = true
+  async #drain(): Promise<void> {
+    this.#running = true
     try {
-      while (this.queued > 0 && this.stream.status === 'open') {
+      while (this.#queued > 0 && this.#stream.status === 'open') {
         // Every frame already here is handed to the store at once, in order, so the engine can
         // commit them together; the replies still go out one per frame, in arrival order.
         const pending: Array<Promise<Reply>> = []
-        while (this.queued > 0 && pending.length < WINDOW) {
-          const frame = this.queue[this.queueHead]!
-          this.queue[this.queueHead++] = undefined as unknown as Uint8Array
-          pending.push(this.handle(frame))
+        while (this.#queued > 0 && pending.length < WINDOW) {
+          const frame = this.#queue[this.#queueHead]!
+          this.#queue[this.#queueHead++] = undefined as unknown as Uint8Array
+          pending.push(this.#handle(frame))
         }
-        if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-          this.queue.splice(0, this.queueHead)
-          this.queueHead = 0
+        if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+          this.#queue.splice(0, this.#queueHead)
+          this.#queueHead = 0
         }
-        if (this.paused && this.queued < HIGH_WATER / 2) {
-          this.paused = false
-          this.stream.resume()
+        if (this.#paused && this.#queued < HIGH_WATER / 2) {
+          this.#paused = false
+          this.#stream.resume()
         }
         for (const next of pending) {
           const reply = await next
-          this.writer.write(replyPayload(reply))
+          this.#writer.write(replyPayload(reply))
           if (
             !reply.ok &&
             reply.reason !== NackReason.rateLimited &&
             reply.reason !== NackReason.storeFailed
           ) {
-            if (++this.strikes >= this.options.maxStrikes) {
-              this.writer.flush()
-              this.stream.abort(new Error('too many refused frames'))
-              this.options.onAbuse(`${this.strikes} refused frames`)
+            if (++this.#strikes >= this.#options.maxStrikes) {
+              this.#writer.flush()
+              this.#stream.abort(new Error('too many refused frames'))
+              this.#options.onAbuse(`${this.#strikes} refused frames`)
               return
             }
           }
         }
       }
-      if (this.stream.remoteWriteStatus === 'closed' && this.stream.status === 'open') {
-        this.writer.flush()
-        await this.stream.close().catch(() => undefined)
+      if (this.#stream.remoteWriteStatus === 'closed' && this.#stream.status === 'open') {
+        this.#writer.flush()
+        await this.#stream.close().catch(() => undefined)
       }
     } finally {
-      this.running = false
+      this.#running = false
     }
   }
 
-  private async handle(frame: Uint8Array): Promise<Reply> {
-    if (!this.options.bucket.take()) {
-      this.options.log.warn(
-        `${this.remotePeer}:rate`,
-        { peer: this.remotePeer },
+  async #handle(frame: Uint8Array): Promise<Reply> {
+    if (!this.#options.bucket.take()) {
+      this.#options.log.warn(
+        `${this.#remotePeer}:rate`,
+        { peer: this.#remotePeer },
         'peer exceeds its message rate; refusing',
       )
       return { ok: false, id: idOf(frame), reason: NackReason.rateLimited }
@@ -137,37 +140,37 @@ export class InboundSession {
       envelope = decodeEnvelope(frame)
     } catch (error) {
       const code = isPigeonError(error) ? error.code : 'ENVELOPE_MALFORMED'
-      this.options.log.warn(
-        `${this.remotePeer}:malformed`,
-        { peer: this.remotePeer, code, bytes: frame.length },
+      this.#options.log.warn(
+        `${this.#remotePeer}:malformed`,
+        { peer: this.#remotePeer, code, bytes: frame.length },
         'refused a malformed envelope',
       )
       return { ok: false, id: new Uint8Array(MESSAGE_ID_BYTES), reason: NackReason.malformed }
     }
-    if (envelope.sender !== this.remotePeer) {
-      this.options.log.warn(
-        `${this.remotePeer}:sender`,
-        { peer: this.remotePeer, claimed: envelope.sender },
+    if (envelope.sender !== this.#remotePeer) {
+      this.#options.log.warn(
+        `${this.#remotePeer}:sender`,
+        { peer: this.#remotePeer, claimed: envelope.sender },
         'refused an envelope whose sender is not the connected peer',
       )
       return { ok: false, id: envelope.id, reason: NackReason.senderMismatch }
     }
     try {
-      await this.options.accept(envelope)
+      await this.#options.accept(envelope)
       return { ok: true, id: envelope.id }
     } catch (error) {
       if (isPermanentError(error)) {
         // e.g. addressed to someone else: sending it again cannot help, so say so (NACK 5)
-        this.options.log.warn(
-          `${this.remotePeer}:rejected`,
-          { peer: this.remotePeer, code: error.code },
+        this.#options.log.warn(
+          `${this.#remotePeer}:rejected`,
+          { peer: this.#remotePeer, code: error.code },
           `refused an envelope for good: ${error.message}`,
         )
         return { ok: false, id: envelope.id, reason: NackReason.rejected }
       }
-      this.options.log.warn(
-        `${this.remotePeer}:store`,
-        { peer: this.remotePeer, err: String(error) },
+      this.#options.log.warn(
+        `${this.#remotePeer}:store`,
+        { peer: this.#remotePeer, err: String(error) },
         'could not store an envelope; not acked',
       )
       return { ok: false, id: envelope.id, reason: NackReason.storeFailed }

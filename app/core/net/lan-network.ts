@@ -71,124 +71,127 @@ interface PeerState {
 
 export class LanNetwork implements DeliveryPath {
   readonly name = 'lan' as const
-  private readonly events = new EventEmitter()
-  private readonly peerStates = new Map<string, PeerState>()
-  private readonly greeting = new Map<string, Promise<void>>()
-  private readonly limits: ChatLimits
-  private readonly logger: Logger
-  private inbound: InboundHandler | undefined
-  private myProfile: ProfileBody
-  private node: Libp2p | undefined
-  private chat: ChatService | undefined
-  private fileService: FileService | undefined
-  private port = 0
-  private stopping = false
+  readonly #events = new EventEmitter()
+  readonly #peerStates = new Map<string, PeerState>()
+  readonly #greeting = new Map<string, Promise<void>>()
+  readonly #limits: ChatLimits
+  readonly #logger: Logger
+  #inbound: InboundHandler | undefined
+  #myProfile: ProfileBody
+  #node: Libp2p | undefined
+  #chat: ChatService | undefined
+  #fileService: FileService | undefined
+  #port = 0
+  #stopping = false
 
-  constructor(private readonly init: LanNetworkInit) {
-    this.limits = { ...DEFAULT_CHAT_LIMITS, ...init.limits }
-    this.logger = init.logger ?? silentLogger()
-    this.myProfile = { ...init.profile, version: init.profile.version ?? Date.now() }
-    this.events.setMaxListeners(100)
+  readonly #init: LanNetworkInit
+
+  constructor(init: LanNetworkInit) {
+    this.#init = init
+    this.#limits = { ...DEFAULT_CHAT_LIMITS, ...init.limits }
+    this.#logger = init.logger ?? silentLogger()
+    this.#myProfile = { ...init.profile, version: init.profile.version ?? Date.now() }
+    this.#events.setMaxListeners(100)
   }
 
   get peerId(): string {
-    return this.init.identity.peerId
+    return this.#init.identity.peerId
   }
 
   /** the TCP port actually listened on (remember it for the next start) */
   get listenPort(): number {
-    return this.port
+    return this.#port
   }
 
   get profile(): PeerProfile {
-    return { peerId: this.peerId, ...this.myProfile }
+    return { peerId: this.peerId, ...this.#myProfile }
   }
 
   /** the file service of the running node (a new one per start: it is tied to its libp2p node) */
   get files(): FileService | undefined {
-    return this.fileService
+    return this.#fileService
   }
 
   get libp2p(): Libp2p {
-    if (this.node === undefined)
+    if (this.#node === undefined)
       throw new PigeonError('NODE_NOT_RUNNING', 'The LAN node is not started.')
-    return this.node
+    return this.#node
   }
 
   /** my listen addresses as multiaddr strings, each ending in /p2p/<my PeerId> */
   addresses(): string[] {
-    return this.node?.getMultiaddrs().map((a) => a.toString()) ?? []
+    return this.#node?.getMultiaddrs().map((a) => a.toString()) ?? []
   }
 
   async start(): Promise<void> {
-    if (this.node !== undefined) return
-    this.stopping = false
+    if (this.#node !== undefined) return
+    this.#stopping = false
     const started = await createPigeonNode({
-      identity: this.init.identity,
-      listenPort: this.init.listenPort ?? 0,
-      listenPortRequired: this.init.listenPortRequired,
-      listenHost: this.init.listenHost,
-      mdns: this.init.mdns,
-      pingInterval: this.init.pingInterval,
-      onMdnsPeer: (peer) => this.onMdnsPeer(peer),
+      identity: this.#init.identity,
+      listenPort: this.#init.listenPort ?? 0,
+      listenPortRequired: this.#init.listenPortRequired,
+      listenHost: this.#init.listenHost,
+      mdns: this.#init.mdns,
+      pingInterval: this.#init.pingInterval,
+      onMdnsPeer: (peer) => this.#onMdnsPeer(peer),
       beforeStart: async (libp2p) => {
         const chat = new ChatService(libp2p, {
-          limits: this.limits,
-          logger: this.logger,
-          accept: (remote, envelope) => this.accept(remote, envelope),
+          limits: this.#limits,
+          logger: this.#logger,
+          accept: (remote, envelope) => this.#accept(remote, envelope),
         })
         await chat.start()
-        libp2p.addEventListener('peer:connect', (event) => void this.greet(event.detail))
+        libp2p.addEventListener('peer:connect', (event) => void this.#greet(event.detail))
         libp2p.addEventListener('peer:disconnect', (event) =>
-          this.markOffline(event.detail.toString()),
+          this.#markOffline(event.detail.toString()),
         )
         libp2p.addEventListener('peer:identify', (event) => {
           const peerId = event.detail.peerId.toString()
           if (peerId === this.peerId) return
-          this.stateOf(peerId).listenAddresses = event.detail.listenAddrs.map((a) => a.toString())
+          this.#stateOf(peerId).listenAddresses = event.detail.listenAddrs.map((a) => a.toString())
         })
-        this.chat = chat
-        if (this.init.db !== undefined)
-          this.fileService = createFileService({
+        this.#chat = chat
+        if (this.#init.db !== undefined)
+          this.#fileService = createFileService({
             node: libp2p,
-            db: this.init.db,
-            onClosed: this.init.onFileClosed,
+            db: this.#init.db,
+            onClosed: this.#init.onFileClosed,
           })
       },
     })
-    await this.fileService?.start()
-    this.node = started.libp2p
-    this.port = started.listenPort
+    await this.#fileService?.start()
+    this.#node = started.libp2p
+    this.#port = started.listenPort
     if (started.portFellBack) {
-      this.logger.info(
-        { asked: this.init.listenPort, port: this.port },
+      this.#logger.info(
+        { asked: this.#init.listenPort, port: this.#port },
         'listen port was taken; using another',
       )
     }
-    this.logger.info({ peerId: this.peerId, addresses: this.addresses() }, 'LAN node started')
+    this.#logger.info({ peerId: this.peerId, addresses: this.addresses() }, 'LAN node started')
   }
 
   async stop(): Promise<void> {
-    const node = this.node
+    const node = this.#node
     if (node === undefined) return
-    this.stopping = true
-    await this.chat?.stop().catch(() => undefined)
-    await this.fileService?.stop().catch(() => undefined)
+    this.#stopping = true
+    await this.#chat?.stop().catch(() => undefined)
+    await this.#fileService?.stop().catch(() => undefined)
     // closing every connection is our goodbye: the others see peer:disconnect at once
     await node.stop()
-    this.node = undefined
-    this.chat = undefined
-    this.fileService = undefined
-    for (const state of this.peerStates.values()) {
-      if (state.online) this.markOffline(state.peerId)
+    this.#node = undefined
+    this.#chat = undefined
+    this.#fileService = undefined
+    for (const state of this.#peerStates.values()) {
+      if (state.online) this.#markOffline(state.peerId)
     }
   }
 
   // --- DeliveryPath ---------------------------------------------------------------------------
 
   canReach(peerId: string): boolean {
-    if (this.node === undefined) return false
-    const state = this.peerStates.get(peerId)
+    if (this.#node === undefined) return false
+    const state = this.#peerStates.get(peerId)
     if (state?.online === true) return true
     return (
       state !== undefined &&
@@ -199,12 +202,12 @@ export class LanNetwork implements DeliveryPath {
   }
 
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
-    if (this.chat === undefined)
+    if (this.#chat === undefined)
       throw new PigeonError('PEER_UNREACHABLE', 'The LAN node is not running.')
     if (peerId === this.peerId)
       throw new PigeonError('DELIVERY_REFUSED', 'A message to myself does not travel.')
     try {
-      await this.chat.deliver(peerId, envelope)
+      await this.#chat.deliver(peerId, envelope)
     } catch (error) {
       if (
         isPigeonError(error) &&
@@ -212,7 +215,7 @@ export class LanNetwork implements DeliveryPath {
       ) {
         // until the peer shows a new sign of life, its last mDNS sighting does not make it
         // reachable: the router takes another path instead of dialling into the same silence
-        const state = this.peerStates.get(peerId)
+        const state = this.#peerStates.get(peerId)
         if (state !== undefined) state.failedAt = Date.now()
       }
       throw error
@@ -220,39 +223,39 @@ export class LanNetwork implements DeliveryPath {
   }
 
   onInbound(handler: InboundHandler): void {
-    this.inbound = handler
+    this.#inbound = handler
   }
 
   on<K extends keyof LanEvents>(event: K, listener: (detail: LanEvents[K]) => void): void {
-    this.events.on(event, listener)
+    this.#events.on(event, listener)
   }
 
   off<K extends keyof LanEvents>(event: K, listener: (detail: LanEvents[K]) => void): void {
-    this.events.off(event, listener)
+    this.#events.off(event, listener)
   }
 
   // --- peers and profiles ---------------------------------------------------------------------
 
   peers(): LanPeer[] {
-    return [...this.peerStates.values()].map((state) => ({
+    return [...this.#peerStates.values()].map((state) => ({
       peerId: state.peerId,
       online: state.online,
-      addresses: this.addressesOf(state.peerId),
+      addresses: this.#addressesOf(state.peerId),
       profile: state.profile,
       lastSeen: state.seenAt,
     }))
   }
 
   peerProfile(peerId: string): PeerProfile | undefined {
-    return this.peerStates.get(peerId)?.profile
+    return this.#peerStates.get(peerId)?.profile
   }
 
   /** Changes my profile and sends it to every online peer; the version always grows. */
   async setProfile(profile: Omit<ProfileBody, 'version'> & { version?: number }): Promise<void> {
-    const version = Math.max(this.myProfile.version + 1, profile.version ?? 0)
-    this.myProfile = { name: profile.name, color: profile.color, status: profile.status, version }
-    const online = [...this.peerStates.values()].filter((s) => s.online).map((s) => s.peerId)
-    await Promise.all(online.map((peerId) => this.sendProfile(peerId)))
+    const version = Math.max(this.#myProfile.version + 1, profile.version ?? 0)
+    this.#myProfile = { name: profile.name, color: profile.color, status: profile.status, version }
+    const online = [...this.#peerStates.values()].filter((s) => s.online).map((s) => s.peerId)
+    await Promise.all(online.map((peerId) => this.#sendProfile(peerId)))
   }
 
   /**
@@ -265,7 +268,7 @@ export class LanNetwork implements DeliveryPath {
     const addrs = addresses.map((a) => multiaddr(a.replace(/\/p2p\/[^/]+$/, '')))
     await node.peerStore.merge(id, { multiaddrs: addrs })
     try {
-      await node.dial(id, { signal: AbortSignal.timeout(this.limits.dialTimeoutMs) })
+      await node.dial(id, { signal: AbortSignal.timeout(this.#limits.dialTimeoutMs) })
     } catch (cause) {
       throw new PigeonError(
         'PEER_UNREACHABLE',
@@ -273,8 +276,8 @@ export class LanNetwork implements DeliveryPath {
         { cause },
       )
     }
-    await this.greet(id)
-    if (this.peerStates.get(peerId)?.online !== true) {
+    await this.#greet(id)
+    if (this.#peerStates.get(peerId)?.online !== true) {
       throw new PigeonError(
         'PEER_UNREACHABLE',
         `${peerId} answered but did not open a Pigeon chat.`,
@@ -284,31 +287,31 @@ export class LanNetwork implements DeliveryPath {
 
   // --- internals ------------------------------------------------------------------------------
 
-  private stateOf(peerId: string): PeerState {
-    let state = this.peerStates.get(peerId)
+  #stateOf(peerId: string): PeerState {
+    let state = this.#peerStates.get(peerId)
     if (state === undefined) {
       state = { peerId, online: false, mdnsAddresses: [], listenAddresses: [], seenAt: Date.now() }
-      this.peerStates.set(peerId, state)
+      this.#peerStates.set(peerId, state)
     }
     return state
   }
 
-  private onMdnsPeer(peer: PeerInfo): void {
+  #onMdnsPeer(peer: PeerInfo): void {
     const peerId = peer.id.toString()
-    if (peerId === this.peerId || this.stopping) return
-    const state = this.stateOf(peerId)
+    if (peerId === this.peerId || this.#stopping) return
+    const state = this.#stateOf(peerId)
     state.mdnsAddresses = peer.multiaddrs.map((a) => a.toString())
     state.seenAt = Date.now()
-    const node = this.node
+    const node = this.#node
     // dial at once: the peer is online for us as soon as the connection and chat stream are up
     if (node !== undefined && node.getConnections(peer.id).length === 0) {
       node
         .dial(
           peer.multiaddrs.map((a) => a.encapsulate(`/p2p/${peerId}`)),
-          { signal: AbortSignal.timeout(this.limits.dialTimeoutMs) },
+          { signal: AbortSignal.timeout(this.#limits.dialTimeoutMs) },
         )
         .catch((error: Error) =>
-          this.logger.debug(
+          this.#logger.debug(
             { peer: peerId, err: error.message },
             'dial of an mDNS-discovered peer failed',
           ),
@@ -317,64 +320,64 @@ export class LanNetwork implements DeliveryPath {
   }
 
   /** On every new connection: open our chat stream (proves a Pigeon peer) and send our profile. */
-  private greet(remote: PeerId): Promise<void> {
+  #greet(remote: PeerId): Promise<void> {
     const peerId = remote.toString()
-    const chat = this.chat
-    if (chat === undefined || this.stopping) return Promise.resolve()
-    if (this.peerStates.get(peerId)?.online === true) return Promise.resolve()
-    let greeting = this.greeting.get(peerId)
+    const chat = this.#chat
+    if (chat === undefined || this.#stopping) return Promise.resolve()
+    if (this.#peerStates.get(peerId)?.online === true) return Promise.resolve()
+    let greeting = this.#greeting.get(peerId)
     if (greeting === undefined) {
-      greeting = this.openAndAnnounce(chat, remote).finally(() => this.greeting.delete(peerId))
-      this.greeting.set(peerId, greeting)
+      greeting = this.#openAndAnnounce(chat, remote).finally(() => this.#greeting.delete(peerId))
+      this.#greeting.set(peerId, greeting)
     }
     return greeting
   }
 
-  private async openAndAnnounce(chat: ChatService, remote: PeerId): Promise<void> {
+  async #openAndAnnounce(chat: ChatService, remote: PeerId): Promise<void> {
     const peerId = remote.toString()
     try {
       await chat.session(peerId)
-      const state = this.stateOf(peerId)
+      const state = this.#stateOf(peerId)
       state.seenAt = Date.now()
       if (!state.online && this.libp2p.getConnections(remote).length > 0) {
         state.online = true
-        this.emit('peer:online', { peerId, addresses: this.addressesOf(peerId) })
+        this.#emit('peer:online', { peerId, addresses: this.#addressesOf(peerId) })
       }
-      await this.sendProfile(peerId)
+      await this.#sendProfile(peerId)
     } catch (error) {
-      this.logger.debug(
+      this.#logger.debug(
         { peer: peerId, err: (error as Error).message },
         'connected peer does not speak Pigeon chat',
       )
     }
   }
 
-  private markOffline(peerId: string): void {
-    const state = this.peerStates.get(peerId)
+  #markOffline(peerId: string): void {
+    const state = this.#peerStates.get(peerId)
     if (state?.online !== true) return
     state.online = false
-    this.emit('peer:offline', { peerId })
+    this.#emit('peer:offline', { peerId })
   }
 
-  private async sendProfile(peerId: string): Promise<void> {
+  async #sendProfile(peerId: string): Promise<void> {
     const envelope: Envelope = {
       id: newMessageId(),
       sender: this.peerId,
       to: { peer: peerId },
       sentAt: Date.now(),
       kind: 'profile',
-      profile: { ...this.myProfile },
+      profile: { ...this.#myProfile },
     }
     try {
       await this.deliver(peerId, envelope)
     } catch (error) {
-      this.logger.debug({ peer: peerId, err: (error as Error).message }, 'profile not delivered')
+      this.#logger.debug({ peer: peerId, err: (error as Error).message }, 'profile not delivered')
     }
   }
 
   /** Everything a peer sends passes here after the checks of InboundSession. */
-  private async accept(remote: string, envelope: Envelope): Promise<void> {
-    const state = this.stateOf(remote)
+  async #accept(remote: string, envelope: Envelope): Promise<void> {
+    const state = this.#stateOf(remote)
     state.seenAt = Date.now()
     if ('peer' in envelope.to && envelope.to.peer !== this.peerId) {
       // permanent: no retry makes it mine (NACK 5, docs/protocol.md §6)
@@ -387,19 +390,19 @@ export class LanNetwork implements DeliveryPath {
       const profile: PeerProfile = { peerId: remote, ...envelope.profile }
       if (state.profile === undefined || profile.version > state.profile.version) {
         state.profile = profile
-        this.emit('profile', profile)
+        this.#emit('profile', profile)
       }
       return
     }
-    if (this.inbound === undefined)
+    if (this.#inbound === undefined)
       throw new PigeonError('DELIVERY_REFUSED', 'no inbound handler yet')
-    await this.inbound(envelope, 'lan')
+    await this.#inbound(envelope, 'lan')
   }
 
-  private addressesOf(peerId: string): string[] {
-    const state = this.peerStates.get(peerId)
+  #addressesOf(peerId: string): string[] {
+    const state = this.#peerStates.get(peerId)
     const found = new Set([...(state?.mdnsAddresses ?? []), ...(state?.listenAddresses ?? [])])
-    const node = this.node
+    const node = this.#node
     if (node !== undefined) {
       try {
         for (const connection of node.getConnections(peerIdFromString(peerId))) {
@@ -413,11 +416,11 @@ export class LanNetwork implements DeliveryPath {
     return [...found]
   }
 
-  private emit<K extends keyof LanEvents>(event: K, detail: LanEvents[K]): void {
+  #emit<K extends keyof LanEvents>(event: K, detail: LanEvents[K]): void {
     try {
-      this.events.emit(event, detail)
+      this.#events.emit(event, detail)
     } catch (error) {
-      this.logger.error({ event, err: (error as Error).message }, 'a LAN event listener threw')
+      this.#logger.error({ event, err: (error as Error).message }, 'a LAN event listener threw')
     }
   }
 }

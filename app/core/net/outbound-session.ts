@@ -36,23 +36,26 @@ const NACK_TEXT: Record<NackReason, string> = {
 }
 
 export class OutboundSession {
-  private readonly inFlight: Pending[] = []
-  private inFlightHead = 0
-  private readonly waiting: Pending[] = []
-  private readonly writer: FrameWriter
-  private readonly decoder = new FrameDecoder(REPLY_MAX_BYTES)
-  private sweepTimer: ReturnType<typeof setInterval> | undefined
-  private closedWith: PigeonError | undefined
+  readonly #inFlight: Pending[] = []
+  #inFlightHead = 0
+  readonly #waiting: Pending[] = []
+  readonly #writer: FrameWriter
+  readonly #decoder = new FrameDecoder(REPLY_MAX_BYTES)
+  #sweepTimer: ReturnType<typeof setInterval> | undefined
+  #closedWith: PigeonError | undefined
+
+  readonly #options: OutboundSessionOptions
 
   constructor(
     readonly stream: Stream,
     readonly remotePeer: string,
-    private readonly options: OutboundSessionOptions,
+    options: OutboundSessionOptions,
   ) {
-    this.writer = new FrameWriter(stream)
-    stream.addEventListener('message', (event) => this.onData(event.data))
+    this.#options = options
+    this.#writer = new FrameWriter(stream)
+    stream.addEventListener('message', (event) => this.#onData(event.data))
     stream.addEventListener('close', () =>
-      this.fail(
+      this.#fail(
         new PigeonError(
           'PEER_UNREACHABLE',
           `The connection to ${remotePeer} closed before it acknowledged the message.`,
@@ -63,54 +66,54 @@ export class OutboundSession {
   }
 
   get open(): boolean {
-    return this.closedWith === undefined
+    return this.#closedWith === undefined
   }
 
   get pending(): number {
-    return this.inFlight.length - this.inFlightHead + this.waiting.length
+    return this.#inFlight.length - this.#inFlightHead + this.#waiting.length
   }
 
   /** Sends one encoded envelope; resolves when the peer acked it as stored. */
   send(id: Uint8Array, envelopeBytes: Uint8Array): Promise<void> {
-    if (this.closedWith !== undefined) return Promise.reject(this.closedWith)
+    if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith)
     let entry!: Pending
     const promise = new Promise<void>((resolve, reject) => {
       entry = {
         id,
         frame: envelopeBytes,
-        deadline: Date.now() + this.options.ackTimeoutMs,
+        deadline: Date.now() + this.#options.ackTimeoutMs,
         resolve,
         reject,
       }
     })
-    if (this.inFlight.length - this.inFlightHead < this.options.maxInFlight) this.write(entry)
-    else this.waiting.push(entry)
-    this.sweepTimer ??= setInterval(
-      () => this.sweep(),
-      Math.min(1000, Math.max(50, this.options.ackTimeoutMs / 4)),
+    if (this.#inFlight.length - this.#inFlightHead < this.#options.maxInFlight) this.#write(entry)
+    else this.#waiting.push(entry)
+    this.#sweepTimer ??= setInterval(
+      () => this.#sweep(),
+      Math.min(1000, Math.max(50, this.#options.ackTimeoutMs / 4)),
     )
     return promise
   }
 
   /** Ends the session; anything still unacked fails with PEER_UNREACHABLE (the router retries). */
   close(): void {
-    if (this.closedWith !== undefined) return
-    this.fail(
+    if (this.#closedWith !== undefined) return
+    this.#fail(
       new PigeonError('PEER_UNREACHABLE', `The session with ${this.remotePeer} was closed.`),
     )
   }
 
-  private write(entry: Pending): void {
-    this.inFlight.push(entry)
-    this.writer.write(entry.frame)
+  #write(entry: Pending): void {
+    this.#inFlight.push(entry)
+    this.#writer.write(entry.frame)
   }
 
-  private onData(chunk: Uint8Array | Uint8ArrayList): void {
+  #onData(chunk: Uint8Array | Uint8ArrayList): void {
     try {
-      for (const frame of this.decoder.push(chunk)) this.onReply(decodeReply(frame))
+      for (const frame of this.#decoder.push(chunk)) this.#onReply(decodeReply(frame))
     } catch (error) {
       const reason = error instanceof PigeonError ? error.message : String(error)
-      this.fail(
+      this.#fail(
         new PigeonError(
           'PEER_UNREACHABLE',
           `The peer ${this.remotePeer} broke the chat protocol: ${reason}`,
@@ -119,8 +122,8 @@ export class OutboundSession {
     }
   }
 
-  private onReply(reply: Reply): void {
-    const entry = this.inFlight[this.inFlightHead]
+  #onReply(reply: Reply): void {
+    const entry = this.#inFlight[this.#inFlightHead]
     if (entry === undefined)
       throw new PigeonError('FRAME_INVALID', 'a reply arrived for no message')
     if (!isZero(reply.id) && !sameBytes(reply.id, entry.id)) {
@@ -129,11 +132,11 @@ export class OutboundSession {
         `a reply for ${messageIdToString(reply.id)} arrived out of order`,
       )
     }
-    this.inFlight[this.inFlightHead] = undefined as unknown as Pending
-    this.inFlightHead++
-    if (this.inFlightHead > 1024 && this.inFlightHead * 2 > this.inFlight.length) {
-      this.inFlight.splice(0, this.inFlightHead)
-      this.inFlightHead = 0
+    this.#inFlight[this.#inFlightHead] = undefined as unknown as Pending
+    this.#inFlightHead++
+    if (this.#inFlightHead > 1024 && this.#inFlightHead * 2 > this.#inFlight.length) {
+      this.#inFlight.splice(0, this.#inFlightHead)
+      this.#inFlightHead = 0
     }
     if (reply.ok) entry.resolve()
     else {
@@ -146,44 +149,44 @@ export class OutboundSession {
         ),
       )
     }
-    const next = this.waiting.shift()
-    if (next !== undefined) this.write(next)
+    const next = this.#waiting.shift()
+    if (next !== undefined) this.#write(next)
   }
 
-  private sweep(): void {
-    const oldest = this.inFlight[this.inFlightHead] ?? this.waiting[0]
+  #sweep(): void {
+    const oldest = this.#inFlight[this.#inFlightHead] ?? this.#waiting[0]
     if (oldest === undefined) {
-      clearInterval(this.sweepTimer)
-      this.sweepTimer = undefined
+      clearInterval(this.#sweepTimer)
+      this.#sweepTimer = undefined
       return
     }
     if (oldest.deadline > Date.now()) return
     // The receiver stopped answering: the stream is not worth keeping, everything on it fails
     // and the next delivery opens a fresh one.
-    this.fail(
+    this.#fail(
       new PigeonError(
         'DELIVERY_TIMEOUT',
-        `${this.remotePeer} did not acknowledge within ${this.options.ackTimeoutMs} ms.`,
+        `${this.remotePeer} did not acknowledge within ${this.#options.ackTimeoutMs} ms.`,
       ),
     )
   }
 
-  private fail(error: PigeonError): void {
-    if (this.closedWith !== undefined) return
-    this.closedWith = error
-    clearInterval(this.sweepTimer)
-    this.sweepTimer = undefined
-    const entries = [...this.inFlight.slice(this.inFlightHead), ...this.waiting]
-    this.inFlight.length = 0
-    this.inFlightHead = 0
-    this.waiting.length = 0
+  #fail(error: PigeonError): void {
+    if (this.#closedWith !== undefined) return
+    this.#closedWith = error
+    clearInterval(this.#sweepTimer)
+    this.#sweepTimer = undefined
+    const entries = [...this.#inFlight.slice(this.#inFlightHead), ...this.#waiting]
+    this.#inFlight.length = 0
+    this.#inFlightHead = 0
+    this.#waiting.length = 0
     for (const entry of entries) entry.reject(error)
     if (this.stream.status === 'open') {
       if (error.code === 'PEER_UNREACHABLE' && entries.length === 0)
         void this.stream.close().catch(() => undefined)
       else this.stream.abort(error)
     }
-    this.options.onClose?.()
+    this.#options.onClose?.()
   }
 }
 

@@ -10,7 +10,11 @@ export class GroupCommit<T, R> {
    * @param commit writes all items in one transaction and returns, per item, its result or the
    *   Error that item alone failed with (one bad item must not sink the others)
    */
-  constructor(private readonly commit: (items: T[]) => Array<R | Error>) {}
+  readonly #commit: (items: T[]) => Array<R | Error>
+
+  constructor(commit: (items: T[]) => Array<R | Error>) {
+    this.#commit = commit
+  }
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -27,7 +31,7 @@ export class GroupCommit<T, R> {
     this.#pending = []
     let results: Array<R | Error>
     try {
-      results = this.commit(batch.map((p) => p.item))
+      results = this.#commit(batch.map((p) => p.item))
     } catch (error) {
       for (const p of batch) p.reject(error)
       return

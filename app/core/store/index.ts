@@ -250,11 +250,11 @@ export class Store {
         // may have been lost — it republishes only until it hears), so tell it again, unless
         // that receipt is still on its way
         if (via === 'relay' && !this.outbox.hasReceipt(text.id, text.sender, 'delivered'))
-          this.queueReceipt(text.sender, text.id, 'delivered', now)
+          this.#queueReceipt(text.sender, text.id, 'delivered', now)
         return { inserted, message: stored }
       }
       this.conversations.noteMessage(conversationId, text.id, now, true)
-      if (via === 'relay') this.queueReceipt(text.sender, text.id, 'delivered', now)
+      if (via === 'relay') this.#queueReceipt(text.sender, text.id, 'delivered', now)
       return { inserted, message }
     })
   }
@@ -334,7 +334,7 @@ export class Store {
 
   /** A group change from `to` came through the relay: tell its sender it arrived (applyReceipt). */
   receiptRelayedControl(to: string, controlId: Uint8Array, now: number): void {
-    this.queueReceipt(to, controlId, 'delivered', now)
+    this.#queueReceipt(to, controlId, 'delivered', now)
   }
 
   /** Marks every unread incoming message of a conversation read and queues the read receipts. */
@@ -343,14 +343,14 @@ export class Store {
       const unread = this.messages.unreadIncoming(conversationId)
       for (const message of unread) {
         this.messages.advance(message.id, 'read')
-        this.queueReceipt(message.sender, message.id, 'read', now)
+        this.#queueReceipt(message.sender, message.id, 'read', now)
       }
       this.conversations.clearUnread(conversationId)
       return unread.map((m) => ({ ...m, state: 'read' as const }))
     })
   }
 
-  private queueReceipt(to: string, id: Uint8Array, state: ReceiptState, now: number): void {
+  #queueReceipt(to: string, id: Uint8Array, state: ReceiptState, now: number): void {
     this.outbox.add({ messageId: id, recipient: to, kind: 'receipt', receiptState: state }, now)
   }
 }

@@ -70,23 +70,26 @@ export class MemoryPath implements DeliveryPath {
   #handler: InboundHandler | undefined
   #profile: ProfileBody | undefined
 
+  readonly #network: MemoryNetwork
+
   constructor(
-    private readonly network: MemoryNetwork,
+    network: MemoryNetwork,
     readonly peerId: string,
     readonly name: PathName,
     profile?: ProfileBody,
   ) {
+    this.#network = network
     this.#profile = profile
   }
 
   canReach(peerId: string): boolean {
-    return this.online && this.network.paths.get(peerId)?.online === true
+    return this.online && this.#network.paths.get(peerId)?.online === true
   }
 
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
-    const target = this.network.paths.get(peerId)
+    const target = this.#network.paths.get(peerId)
     const entry = { from: this.peerId, to: peerId, envelope, ok: false }
-    this.network.log.push(entry)
+    this.#network.log.push(entry)
     if (this.gate !== undefined) await this.gate
     if (this.failWhen?.(envelope) === true) {
       throw new PigeonError('DELIVERY_REFUSED', `memory link refused ${envelope.kind}`)
@@ -119,7 +122,7 @@ export class MemoryPath implements DeliveryPath {
   /** My profile changed: every online peer is told (LanNetwork.setProfile). */
   async setProfile(profile: ProfileBody): Promise<void> {
     this.#profile = { ...profile }
-    const online = [...this.network.paths.values()].filter((p) => p !== this && p.online)
+    const online = [...this.#network.paths.values()].filter((p) => p !== this && p.online)
     await Promise.all(online.map((p) => this.announce(p.peerId)))
   }
 

@@ -2,8 +2,8 @@
 // user picked one in settings (kept in localStorage, which both Electron and the browser have).
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import { en } from './en.js'
-import { zhCN } from './zh-CN.js'
+import { en } from './en.dom.js'
+import { zhCN } from './zh-CN.dom.js'
 
 export type LanguageChoice = 'auto' | 'en' | 'zh-CN'
 export const LANGUAGES = ['en', 'zh-CN'] as const

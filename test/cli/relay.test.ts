@@ -3,11 +3,11 @@
 // and a message to an offline peer waits at the relay until it comes back.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connectToDataDir } from '../api/discover.js'
-import type { MessageView } from '../api/contract.js'
-import { eventually } from '../../test/app/support/wait.js'
-import { pigeon, startPigeon, tempDataDir } from '../../test/app/support/cli.js'
-import { startRelayProcess } from '../../test/support/relay-process.js'
+import { connectToDataDir } from '../../app/api/discover.js'
+import type { MessageView } from '../../app/api/contract.js'
+import { eventually } from '../app/support/wait.js'
+import { pigeon, startPigeon, tempDataDir } from '../app/support/cli.js'
+import { startRelayProcess } from '../support/relay-process.js'
 
 async function find(dataDir: string, peer: string, id: string): Promise<MessageView | undefined> {
   return (await (await connectToDataDir(dataDir)).history(peer)).find((m) => m.id === id)

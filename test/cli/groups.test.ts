@@ -3,10 +3,10 @@
 // the relay and an offline member is test/paths/paths.test.ts.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { GroupView, MessageView } from '../api/contract.js'
-import { connectToDataDir } from '../api/discover.js'
-import { eventually } from '../../test/app/support/wait.js'
-import { pigeon, pigeonJson, startPigeon, tempDataDir } from '../../test/app/support/cli.js'
+import type { GroupView, MessageView } from '../../app/api/contract.js'
+import { connectToDataDir } from '../../app/api/discover.js'
+import { eventually } from '../app/support/wait.js'
+import { pigeon, pigeonJson, startPigeon, tempDataDir } from '../app/support/cli.js'
 
 test('group create, send, history, rename, add, remove, leave and list, as the CLI documents them', async (t) => {
   const ada = await startPigeon(t, tempDataDir(t, 'ada'), ['--name', 'Ada'])

@@ -2,7 +2,7 @@
 // it back only where a display still shows it — a monitor unplugged since must not hide the window.
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { Rectangle } from 'electron'
-import { DEFAULT_BOUNDS, MIN_SIZE } from './window-options.js'
+import { DEFAULT_BOUNDS, MIN_SIZE } from './window-options.main.js'
 
 export interface WindowState {
   bounds: Rectangle

@@ -1,4 +1,4 @@
-// English strings. Keys are grouped by screen; zh-CN.ts must have the same keys (its type says so).
+// English strings. Keys are grouped by screen; zh-CN.dom.ts must have the same keys (its type says so).
 export const en = {
   app: { title: 'Pigeon', loading: 'Connecting to your Pigeon…' },
   me: { status: { online: 'Online', away: 'Away', busy: 'Busy' }, settings: 'Settings' },

@@ -6,10 +6,10 @@ import { mkdirSync, truncateSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { loadOrCreateIdentity } from '../core/data-dir.js'
-import { lockDataDir } from '../core/data-dir-lock.js'
-import { Store } from '../core/store/index.js'
-import { pigeon, pigeonVia, tempDataDir } from '../../test/app/support/cli.js'
+import { loadOrCreateIdentity } from '../../app/core/data-dir.js'
+import { lockDataDir } from '../../app/core/data-dir-lock.js'
+import { Store } from '../../app/core/store/index.js'
+import { pigeon, pigeonVia, tempDataDir } from '../app/support/cli.js'
 
 const readOnly = (dir: string): string =>
   `pigeon: Pigeon cannot write ${join(dir, 'lock.db')}: the data dir ${dir} is read-only. Make it writable (remount it read-write, or fix its permissions), or start with --data <a writable dir>. [DATA_DIR_READ_ONLY]\n`

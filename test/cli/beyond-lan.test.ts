@@ -2,10 +2,10 @@
 // pigeon doctor, against real `pigeon start` processes (mDNS off, 127.0.0.1) and a real relay.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connectToDataDir } from '../api/discover.js'
-import { eventually } from '../../test/app/support/wait.js'
-import { pigeon, startPigeon, tempDataDir } from '../../test/app/support/cli.js'
-import { startRelayProcess } from '../../test/support/relay-process.js'
+import { connectToDataDir } from '../../app/api/discover.js'
+import { eventually } from '../app/support/wait.js'
+import { pigeon, startPigeon, tempDataDir } from '../app/support/cli.js'
+import { startRelayProcess } from '../support/relay-process.js'
 
 test('relay set, status and off while the node runs; a bad address is one clear line', async (t) => {
   const relay = await startRelayProcess()

@@ -1,7 +1,7 @@
 // Who may call the IPC handlers: only the main frame of our own window, showing our own page.
 // A subframe, another window, or our window after a (blocked, but belt and braces) navigation
 // elsewhere gets nothing. Pure, so the security test can exercise it.
-import { isAppUrl } from './window-options.js'
+import { isAppUrl } from './window-options.main.js'
 
 export interface SenderFrameLike {
   url: string

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { DEFAULT_BOUNDS, MIN_SIZE } from './window-options.js'
-import { loadWindowState, saveWindowState, visibleOn } from './window-state.js'
-import { trayBitmap } from './tray-icon.js'
+import { DEFAULT_BOUNDS, MIN_SIZE } from './window-options.main.js'
+import { loadWindowState, saveWindowState, visibleOn } from './window-state.main.js'
+import { trayBitmap } from './tray-icon.main.js'
 
 const screen = { x: 0, y: 0, width: 1920, height: 1040 }
 

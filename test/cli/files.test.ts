@@ -9,9 +9,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { listTree, randomFile, sha256File } from '../../test/files/harness.js'
-import { pigeon, pigeonJson, startPigeon, tempDataDir } from '../../test/app/support/cli.js'
-import { eventually } from '../../test/app/support/wait.js'
+import { listTree, randomFile, sha256File } from '../files/harness.js'
+import { pigeon, pigeonJson, startPigeon, tempDataDir } from '../app/support/cli.js'
+import { eventually } from '../app/support/wait.js'
 
 interface TransferJson {
   id: string

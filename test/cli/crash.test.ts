@@ -3,10 +3,10 @@
 // processes, real libp2p over 127.0.0.1, real SQLite files.
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
-import { connectToDataDir } from '../api/discover.js'
-import { eventually } from '../../test/app/support/wait.js'
-import { startPigeon, tempDataDir } from '../../test/app/support/cli.js'
-import { allHistory } from '../../test/support/crash-trial.js'
+import { connectToDataDir } from '../../app/api/discover.js'
+import { eventually } from '../app/support/wait.js'
+import { startPigeon, tempDataDir } from '../app/support/cli.js'
+import { allHistory } from '../support/crash-trial.js'
 
 const N = 1_000
 

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import type { MessageView, MeView } from '../api/contract.js'
-import { connectToDataDir } from '../api/discover.js'
-import { eventually } from '../../test/app/support/wait.js'
-import { pigeon, pigeonJson, startPigeon, tempDataDir } from '../../test/app/support/cli.js'
+import type { MessageView, MeView } from '../../app/api/contract.js'
+import { connectToDataDir } from '../../app/api/discover.js'
+import { eventually } from '../app/support/wait.js'
+import { pigeon, pigeonJson, startPigeon, tempDataDir } from '../app/support/cli.js'
 
 test('two nodes chat through the CLI: send, history with states, search, status, errors', async (t) => {
   const aDir = tempDataDir(t, 'ada')

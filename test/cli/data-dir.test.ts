@@ -6,14 +6,8 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileS
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { generateIdentity } from '../../shared/identity.js'
-import type { ApiEndpoint, MessageView } from '../api/contract.js'
-import {
-  pigeon,
-  pigeonJson,
-  pigeonVia,
-  startPigeon,
-  tempDataDir,
-} from '../../test/app/support/cli.js'
+import type { ApiEndpoint, MessageView } from '../../app/api/contract.js'
+import { pigeon, pigeonJson, pigeonVia, startPigeon, tempDataDir } from '../app/support/cli.js'
 
 const endpointOf = (dir: string): ApiEndpoint =>
   JSON.parse(readFileSync(join(dir, 'api.json'), 'utf8')) as ApiEndpoint

@@ -1,5 +1,5 @@
 // 简体中文. Same keys as en.ts; the Strings type makes a missing key a compile error.
-import type { Strings } from './en.js'
+import type { Strings } from './en.dom.js'
 
 export const zhCN: Strings = {
   app: { title: '飞鸽 Pigeon', loading: '正在连接你的 Pigeon…' },
