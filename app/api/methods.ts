@@ -10,6 +10,7 @@
 // MESSAGE_TOO_LONG, on every transport alike.
 import { LIMITS } from '../../shared/limits.js'
 import { PEER_STATUSES } from '../../shared/status.js'
+import { TRANSFER_STATES } from '../../shared/transfer-state.js'
 import { s, type Infer, type Schema } from './schema.js'
 
 // ---- the views: plain JSON, no Node, no classes (the renderer imports these types) ----
@@ -107,16 +108,7 @@ const hexId = s.string({ pattern: '^[0-9a-f]{32}$' })
 
 /** offered → accepted → transferring ⇄ paused → done; or failed (resumable), declined, cancelled
  * (docs/protocol.md §10 "In the app") */
-const transferState = s.oneOf(
-  'offered',
-  'accepted',
-  'transferring',
-  'paused',
-  'done',
-  'failed',
-  'declined',
-  'cancelled',
-)
+const transferState = s.oneOf(...TRANSFER_STATES)
 
 export const transferView = s.object({
   /** the transfer id, 32 hex digits (`pigeon accept <id>`) */

@@ -1,20 +1,13 @@
 // Transfers, incoming and outgoing (schema 7): one row per offered file or folder, its state and
 // how far it got. The state only changes through TransferService (app/core/files/transfers.ts).
 import type { Database, Statement } from 'better-sqlite3'
+import type { TransferState } from '../../../shared/transfer-state.js'
 
-export const TRANSFER_STATES = [
-  'offered',
-  'accepted',
-  'transferring',
-  'paused',
-  'done',
-  'failed',
-  'declined',
-  'cancelled',
-] as const
-export type TransferState = (typeof TRANSFER_STATES)[number]
-/** states a transfer never leaves */
-export const FINAL_STATES: ReadonlySet<TransferState> = new Set(['done', 'declined', 'cancelled'])
+export {
+  FINAL_STATES,
+  TRANSFER_STATES,
+  type TransferState,
+} from '../../../shared/transfer-state.js'
 
 export interface TransferRow {
   id: Uint8Array
