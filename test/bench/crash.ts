@@ -16,14 +16,8 @@ import {
 } from '../support/crash-trial.js'
 
 export async function run(args: string[]): Promise<BenchResult> {
-  // index.ts passes positionals only; our --options are still on the command line
   const { values } = parseArgs({
-    args: [
-      ...args,
-      ...process.argv
-        .slice(2)
-        .filter((a, i, all) => a.startsWith('--') || all[i - 1]?.startsWith('--')),
-    ],
+    args,
     options: {
       trials: { type: 'string', default: '100' },
       messages: { type: 'string', default: '175' },

@@ -34,7 +34,7 @@ async function makeFolder(root: string, files: number): Promise<void> {
 }
 
 export async function run(argv: string[]): Promise<BenchResult> {
-  // `npm run bench -- files 256` moves 256 MiB instead (index.ts passes the positionals on)
+  // `npm run bench -- files 256` moves 256 MiB instead (index.ts passes the arguments after the name on)
   const size = Number(argv[0] ?? 1024) * MiB
   if (!Number.isInteger(size) || size <= 0) throw new Error('usage: npm run bench -- files [MiB]')
   const dir = await mkdtemp(join(tmpdir(), 'pigeon-bench-files-'))

@@ -28,7 +28,10 @@ if (load === undefined) {
   console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--json]`)
   process.exit(2)
 }
-const result = await (await load()).run(positionals.slice(1))
+// the bench gets every argument after its name but --json, options included (`crash --trials 5`)
+const rest = process.argv.slice(2)
+const own = rest.slice(rest.indexOf(name as string) + 1).filter((arg) => arg !== '--json')
+const result = await (await load()).run(own)
 if (values.json === true) console.log(JSON.stringify(result.json))
 else printTable(result)
 process.exit(0)

@@ -214,14 +214,8 @@ async function idleConnections(
 }
 
 export async function run(args: string[]): Promise<BenchResult> {
-  // index.ts passes positionals only; our --options are still on the command line
   const { values } = parseArgs({
-    args: [
-      ...args,
-      ...process.argv
-        .slice(2)
-        .filter((a, i, all) => a.startsWith('--') || all[i - 1]?.startsWith('--')),
-    ],
+    args,
     options: {
       pairs: { type: 'string', default: '10' },
       messages: { type: 'string', default: '2000' },
