@@ -10,22 +10,20 @@
 // - presence: retained, owner-only; the last will marks us offline if the link dies.
 import { EventEmitter } from 'node:events'
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt'
+import { connectOptions } from './connect-options.js'
 import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
-import {
-  isPermanentError,
-  isPigeonError,
-  PigeonError,
-  type PigeonErrorCode,
-} from '../../../shared/errors.js'
-import { isPeerId, type Identity } from '../../../shared/identity.js'
+import { isPermanentError, isPigeonError, PigeonError } from '../../../shared/errors.js'
+import type { Identity } from '../../../shared/identity.js'
 import { createRelayToken } from '../../../shared/relay-token.js'
 import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
 import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js'
 import { withTimeout } from '../../../shared/with-timeout.js'
-import { silentLogger, type Logger } from '../log.js'
-import { decodePresence, encodePresence, OFFLINE_PRESENCE } from './presence.js'
+import { errorText, silentLogger, type Logger } from '../log.js'
+import { encodePresence, OFFLINE_PRESENCE } from './presence.js'
+import { PresenceWatch } from './presence-watch.js'
+import { relayProblem } from './refusal.js'
 import { parseRelayAddress, type RelayAddress } from './url.js'
 
 export type RelayLinkState = 'off' | 'connecting' | 'connected' | 'error'
@@ -64,54 +62,13 @@ export interface RelayLinkInit {
 const UNREACHABLE_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 60_000 }
 const REFUSED_BACKOFF: BackoffPolicy = { baseMs: 10_000, maxMs: 600_000 }
 
-/**
- * What a refused CONNACK means, by return code (docs/protocol.md §5 "Refusals"). The relay chooses
- * the code so that the three things a person can fix are told apart.
- */
-function refusal(
-  code: number,
-  address: RelayAddress,
-): { code: PigeonErrorCode; message: string } | undefined {
-  const at = `The relay at ${address.brokerUrl}`
-  switch (code) {
-    case 1:
-      return {
-        code: 'RELAY_REFUSED',
-        message: `${at} does not speak MQTT 3.1.1; check the address.`,
-      }
-    case 2:
-      return {
-        code: 'RELAY_REFUSED',
-        message: `${at} refused this client's identifier; this is a bug in Pigeon, please report it.`,
-      }
-    case 3:
-      return {
-        code: 'RELAY_UNREACHABLE',
-        message: `${at} is unavailable for now; Pigeon will try again.`,
-      }
-    case 4:
-      return {
-        code: 'TOKEN_WRONG_RELAY',
-        message: `${at} is not the relay ${address.relayId.slice(0, 16)}… named after "#" in the address: the relay id is wrong, or the relay got a new key. Ask its admin for the address pigeon-relay prints at start.`,
-      }
-    case 5:
-      return {
-        code: 'RELAY_REFUSED',
-        message: `${at} refused this identity: it is invite-only and this key has not redeemed an invite, or this computer's clock is more than 2 minutes off.`,
-      }
-    default:
-      return undefined
-  }
-}
-
 export class RelayLink implements DeliveryPath {
   readonly name = 'relay' as const
   readonly address: RelayAddress
   readonly #init: RelayLinkInit
   readonly #events = new EventEmitter()
   readonly #replay = new ReplayGuard()
-  readonly #watched = new Set<string>()
-  readonly #online = new Set<string>()
+  readonly #presence: PresenceWatch
   readonly #log: Logger
   #handler: InboundHandler | undefined
   #client: MqttClient | undefined
@@ -127,6 +84,11 @@ export class RelayLink implements DeliveryPath {
     this.address = parseRelayAddress(init.url)
     this.#profile = init.profile
     this.#log = init.logger ?? silentLogger()
+    this.#presence = new PresenceWatch(init.identity.peerId, this.#log, {
+      profile: (profile) => this.#emit('profile', profile),
+      online: (peerId) => this.#emit('peer:online', { peerId, addresses: [] }),
+      offline: (peerId) => this.#emit('peer:offline', { peerId }),
+    })
     this.#status = { state: 'off', url: this.address.text }
     this.#events.setMaxListeners(50)
   }
@@ -158,8 +120,7 @@ export class RelayLink implements DeliveryPath {
       }
       await client.endAsync(false).catch(() => undefined)
     }
-    for (const peerId of this.#online) this.#emit('peer:offline', { peerId })
-    this.#online.clear()
+    this.#presence.lost()
     this.#setStatus({ state: 'off', url: this.address.text })
   }
 
@@ -191,7 +152,7 @@ export class RelayLink implements DeliveryPath {
       if (isPigeonError(cause)) throw cause
       throw new PigeonError(
         'RELAY_UNREACHABLE',
-        `The relay did not take the message: ${errorWords(cause)}.`,
+        `The relay did not take the message: ${errorText(cause)}.`,
         { cause },
       )
     }
@@ -219,25 +180,18 @@ export class RelayLink implements DeliveryPath {
 
   /** Follows these peers' presence (contacts beyond the LAN). */
   watch(peerIds: Iterable<string>): void {
-    const added: string[] = []
-    for (const peerId of peerIds) {
-      // one topic the relay refuses fails the whole SUBSCRIBE, inbox included: only PeerIds pass
-      if (peerId === this.#init.identity.peerId || this.#watched.has(peerId) || !isPeerId(peerId))
-        continue
-      this.#watched.add(peerId)
-      added.push(peerId)
-    }
+    const added = this.#presence.add(peerIds)
     const client = this.#client
     if (added.length > 0 && client?.connected === true) {
-      client.subscribe(added.map(presenceTopic), { qos: 1 }, (error) => {
+      client.subscribe(added, { qos: 1 }, (error) => {
         if (error)
-          this.#log.warn({ error: errorWords(error) }, 'relay refused a presence subscription')
+          this.#log.warn({ error: errorText(error) }, 'relay refused a presence subscription')
       })
     }
   }
 
   isOnline(peerId: string): boolean {
-    return this.#online.has(peerId)
+    return this.#presence.isOnline(peerId)
   }
 
   async setProfile(profile: ProfileBody): Promise<void> {
@@ -267,23 +221,10 @@ export class RelayLink implements DeliveryPath {
       this.#fail(cause)
       return
     }
-    const client = mqtt.connect(this.address.brokerUrl, {
-      clientId: me,
-      username: me,
-      password: token,
-      protocolVersion: 4,
-      clean: false,
-      reconnectPeriod: 0,
-      connectTimeout: this.#init.connectTimeoutMs ?? 10_000,
-      keepalive: 30,
-      resubscribe: false,
-      will: {
-        topic: presenceTopic(me),
-        payload: Buffer.from(OFFLINE_PRESENCE),
-        qos: 1,
-        retain: true,
-      },
-    })
+    const client = mqtt.connect(
+      this.address.brokerUrl,
+      connectOptions(me, token, this.#init.connectTimeoutMs ?? 10_000),
+    )
     this.#client = client
     // small packets (PUBLISH, PUBACK) must not wait for Nagle + the relay's delayed ACK (~40 ms)
     const socket = client.stream as { setNoDelay?: (on: boolean) => void }
@@ -296,7 +237,7 @@ export class RelayLink implements DeliveryPath {
         (error: unknown) => {
           // not stored: drop the link without acking, so the relay keeps it and resends it
           this.#log.warn(
-            { error: errorWords(error) },
+            { error: errorText(error) },
             'could not store a relayed message; reconnecting to get it again',
           )
           client.end(true)
@@ -314,8 +255,7 @@ export class RelayLink implements DeliveryPath {
       if (this.#client !== client) return
       this.#client = undefined
       client.removeAllListeners('connect')
-      for (const peerId of this.#online) this.#emit('peer:offline', { peerId })
-      this.#online.clear()
+      this.#presence.lost()
       this.#scheduleRetry()
     })
   }
@@ -325,7 +265,7 @@ export class RelayLink implements DeliveryPath {
     this.#refused = false
     const me = this.#init.identity.peerId
     try {
-      await client.subscribeAsync([inboxTopic(me), ...[...this.#watched].map(presenceTopic)], {
+      await client.subscribeAsync([inboxTopic(me), ...this.#presence.topics()], {
         qos: 1,
       })
       await this.#publishPresence(client)
@@ -356,7 +296,7 @@ export class RelayLink implements DeliveryPath {
         // a forged, damaged or replayed message can never become valid: ack it away, log it
         this.#log.warn(
           { code: isPigeonError(error) ? error.code : 'UNKNOWN' },
-          `refused a relayed message: ${errorWords(error)}`,
+          `refused a relayed message: ${errorText(error)}`,
         )
         return
       }
@@ -369,7 +309,7 @@ export class RelayLink implements DeliveryPath {
           // refused for good (addressed to someone else, say): unacked it would come back forever
           this.#log.warn(
             { code: error.code },
-            `refused a relayed message for good: ${errorWords(error)}`,
+            `refused a relayed message for good: ${errorText(error)}`,
           )
           return
         }
@@ -378,8 +318,8 @@ export class RelayLink implements DeliveryPath {
       }
       return
     }
-    if (topic?.kind === 'presence' && this.#watched.has(topic.peerId)) {
-      this.#onPresence(topic.peerId, payload)
+    if (topic?.kind === 'presence' && this.#presence.follows(topic.peerId)) {
+      this.#presence.received(topic.peerId, payload)
       return
     }
     this.#log.debug(
@@ -388,34 +328,13 @@ export class RelayLink implements DeliveryPath {
     )
   }
 
-  #onPresence(peerId: string, payload: Uint8Array): void {
-    let presence
-    try {
-      presence = decodePresence(peerId, payload)
-    } catch (error) {
-      this.#log.warn({ peer: peerId }, `ignored a presence message: ${errorWords(error)}`)
-      return
-    }
-    if (presence.online) {
-      this.#emit('profile', { peerId, ...presence.profile })
-      if (!this.#online.has(peerId)) {
-        this.#online.add(peerId)
-        this.#emit('peer:online', { peerId, addresses: [] })
-      }
-    } else if (this.#online.delete(peerId)) {
-      this.#emit('peer:offline', { peerId })
-    }
-  }
-
   #lastError(error: unknown): void {
-    const code = isPigeonError(error) ? error.code : (error as { code?: unknown }).code
-    const refused = typeof code === 'number' ? refusal(code, this.address) : undefined
-    this.#refused = refused !== undefined && refused.code !== 'RELAY_UNREACHABLE'
-    const problem = refused ?? {
-      code: 'RELAY_UNREACHABLE',
-      message: `Cannot reach the relay at ${this.address.brokerUrl}: ${errorWords(error)}.`,
+    const problem = relayProblem(error, this.address)
+    this.#refused = problem.refused
+    this.#status = {
+      ...this.#status,
+      lastError: { code: problem.code, message: problem.message, at: Date.now() },
     }
-    this.#status = { ...this.#status, lastError: { ...problem, at: Date.now() } }
   }
 
   #fail(error: unknown): void {
@@ -450,12 +369,7 @@ export class RelayLink implements DeliveryPath {
     try {
       this.#events.emit(event, detail)
     } catch (error) {
-      this.#log.error({ event, error: errorWords(error) }, 'a relay link listener threw')
+      this.#log.error({ event, error: errorText(error) }, 'a relay link listener threw')
     }
   }
-}
-
-function errorWords(error: unknown): string {
-  if (error instanceof Error) return error.message
-  return String(error)
 }
