@@ -17,19 +17,13 @@ import {
 import { newMessageId, type Envelope } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { Identity } from '../../../shared/identity.js'
-import { countChars } from '../../../shared/limits.js'
-import { isGroupId, newGroupId } from '../../../shared/topics.js'
+import { newGroupId } from '../../../shared/topics.js'
 import type { PathName } from '../delivery.js'
 import type { Logger } from '../log.js'
 import type { ParkedText } from '../store/groups.js'
-import {
-  groupOfConversation,
-  type GroupOp,
-  type GroupRow,
-  type MessageRow,
-  type Store,
-} from '../store/index.js'
+import { type GroupOp, type GroupRow, type MessageRow, type Store } from '../store/index.js'
 import { acceptGroupDocument } from './accept.js'
+import { checkGroupName, findGroup, groupRecipients, resolveGroup } from './group-refs.js'
 
 export interface GroupServiceOptions {
   store: Store
@@ -71,57 +65,19 @@ export class GroupService {
     return this.#store.groups.get(groupId)
   }
 
-  /**
-   * A group id, `group:<id>`, or the name of exactly one of my groups (case-insensitive); undefined
-   * when nothing matches. Throws GROUP_AMBIGUOUS when several groups have that name.
-   */
+  /** A group id, `group:<id>`, or the name of exactly one of my groups (group-refs.ts). */
   find(ref: string): GroupRow | undefined {
-    const wanted = ref.trim()
-    const id = groupOfConversation(wanted) ?? wanted
-    if (isGroupId(id)) {
-      const group = this.get(id)
-      if (group !== undefined) return group
-    }
-    const lower = wanted.toLowerCase()
-    const matches = this.list().filter((g) => g.name.toLowerCase() === lower)
-    if (matches.length > 1) {
-      const ids = matches.map((g) => g.groupId).join(', ')
-      throw new PigeonError(
-        'GROUP_AMBIGUOUS',
-        `${matches.length} groups are called "${wanted}" (${ids}); use the group id instead.`,
-      )
-    }
-    return matches[0]
+    return findGroup(this.#store.groups, ref)
   }
 
   /** Like find(), but a group that is not found is an error a person can act on. */
   resolve(ref: string): GroupRow {
-    const group = this.find(ref)
-    if (group === undefined) {
-      throw new PigeonError(
-        'GROUP_UNKNOWN',
-        `No group of yours is called "${ref.trim()}"; \`pigeon group list\` shows your groups.`,
-      )
-    }
-    return group
+    return resolveGroup(this.#store.groups, ref)
   }
 
   /** The members a message to the group goes to (everyone but me); throws when I cannot send. */
   recipients(group: GroupRow): string[] {
-    if (!group.joined) {
-      throw new PigeonError(
-        'GROUP_NOT_MEMBER',
-        `You are no longer in group "${group.name}"; its history stays, but nothing can be sent to it.`,
-      )
-    }
-    const others = group.members.filter((m) => m !== this.#me)
-    if (others.length === 0) {
-      throw new PigeonError(
-        'GROUP_EMPTY',
-        `Nobody else is in group "${group.name}"; add someone first (\`pigeon group add\`).`,
-      )
-    }
-    return others
+    return groupRecipients(group, this.#me)
   }
 
   async create(name: string, memberRefs: readonly string[]): Promise<GroupRow> {
@@ -364,22 +320,4 @@ export class GroupService {
 function stripSignature(doc: SignedGroupDocument): GroupDocument {
   const { groupId, name, owner, admins, members, version } = doc
   return { groupId, name, owner, admins: [...admins], members: [...members], version }
-}
-
-/** A group name: 1 to GROUP_LIMITS.maxNameChars characters after trimming, no control characters. */
-export function checkGroupName(name: string): string {
-  const trimmed = typeof name === 'string' ? name.trim() : ''
-  // eslint-disable-next-line no-control-regex
-  const control = /[\u0000-\u001f\u007f]/
-  if (
-    trimmed.length === 0 ||
-    countChars(trimmed) > GROUP_LIMITS.maxNameChars ||
-    control.test(trimmed)
-  ) {
-    throw new PigeonError(
-      'API_BAD_REQUEST',
-      `A group name has 1 to ${GROUP_LIMITS.maxNameChars} characters and no control characters.`,
-    )
-  }
-  return trimmed
 }
