@@ -12,6 +12,7 @@ import type { DeliveryPath } from './delivery.js'
 import { EngineEvents, type MessengerEvents, type PeerState } from './engine-events.js'
 import type { FileService } from './files/file-service.js'
 import { TransferService } from './files/transfers.js'
+import { rememberedRelay } from './relay/setting.js'
 import { GroupService } from './groups/group-service.js'
 import { inboundDispatcher } from './inbound/dispatch.js'
 import { silentLogger, type Logger } from './log.js'
@@ -168,6 +169,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       now,
       files: options.files ?? (() => undefined),
       isOnline: (peerId) => this.#presence.isOnline(peerId),
+      lanReaches: (peerId) => paths.some((p) => p.name !== 'relay' && p.canReach(peerId)),
+      identity: options.identity,
+      relayAddress: () => rememberedRelay(store),
       onTransfer: (view) => this.#events.transfer(view),
       onMessage: (messageId) => {
         const message = store.messages.get(messageId)

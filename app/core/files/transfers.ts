@@ -1,11 +1,12 @@
 // Transfers as the user sees them (docs/protocol.md §10–§11): what I offered and what I was
 // offered, each a row in the transfers table (schema 7) with a file message in the conversation.
 // Sending queues the `file offer` envelope in the outbox like a text (retried and acked the same
-// way; it waits for the LAN, the relay blob path is not built yet). Receiving is accept → pull
-// over /pigeon/file/1.0.0 (FileService.receive) into the download dir; pause and cancel abort the
-// pull and keep the partial data, resume pulls again (only what is not verified on disk).
-// A pull that was running when the node stopped, or whose peer went away, runs again when the
-// peer is reachable.
+// way). To a peer the LAN does not reach, with a relay set, the item first goes to the relay's
+// blob store and the offer follows once it is there (relay-transfers.ts, §12 "In the app").
+// Receiving is accept → pull over /pigeon/file/1.0.0 (FileService.receive), or download the
+// relay blob, into the download dir; pause and cancel abort and keep the partial data, resume
+// fetches only what is not verified on disk. A pull or upload that was running when the node
+// stopped, or whose peer or relay went away, runs again.
 import { mkdir, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
@@ -20,19 +21,19 @@ import { PigeonError } from '../../../shared/errors.js'
 import type { PathName } from '../delivery.js'
 import { errorText, type Logger } from '../log.js'
 import { backoffDelay, DEFAULT_BACKOFF } from '../../../shared/backoff.js'
+import type { Identity } from '../../../shared/identity.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
+import { partialPaths } from './blob-download.js'
 import type { FileCloseOutcome } from './file-frames.js'
-import { PARTIAL_DIR } from './file-receiver.js'
 import type { FileService } from './file-service.js'
+import { prepareOffer } from './prepare-offer.js'
+import { RelayTransfers } from './relay-transfers.js'
+import { hex, progressMeter, type TransferView } from './transfer-progress.js'
 
+export { parseTransferId, PROGRESS_INTERVAL_MS, type TransferView } from './transfer-progress.js'
 export const SETTING_DOWNLOAD_DIR = 'files.downloadDir'
-/** how often a running transfer reports progress */
-export const PROGRESS_INTERVAL_MS = 250
-
-export interface TransferView extends TransferRow {
-  /** bytes per second over the last progress interval; 0 when not moving */
-  rateBytesPerSec: number
-}
+/** how often a sender asks the relay whether its blob was fetched: 1 s, doubling up to 30 s */
+const FETCHED_BACKOFF = { baseMs: 1_000, maxMs: 30_000 }
 
 export interface TransfersInit {
   store: Store
@@ -42,6 +43,11 @@ export interface TransfersInit {
   /** the LAN node's file service; undefined while the LAN node is not running */
   files: () => FileService | undefined
   isOnline: (peerId: string) => boolean
+  /** whether the LAN reaches the peer now (the router's 'lan' path, router/outbox-router.ts) */
+  lanReaches: (peerId: string) => boolean
+  identity: Identity
+  /** the relay address in use, if any (relay/setting.ts) */
+  relayAddress: () => string | undefined
   onTransfer: (view: TransferView) => void
   onMessage: (messageId: Uint8Array) => void
   kick: (recipient: string) => void
@@ -53,26 +59,17 @@ interface Running {
   done: Promise<void>
 }
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-
-export function parseTransferId(text: string): Uint8Array {
-  if (!/^[0-9a-f]{32}$/i.test(text))
-    throw new PigeonError(
-      'FILE_TRANSFER_UNKNOWN',
-      `"${text}" is not a transfer id (32 hex digits); see \`pigeon transfers\`.`,
-    )
-  return new Uint8Array(Buffer.from(text, 'hex'))
-}
-
 export class TransferService {
   readonly #init: TransfersInit
   readonly #running = new Map<string, Running>()
   /** interrupted pulls waiting to try again, and how often each failed in a row */
   readonly #retries = new Map<string, { timer: NodeJS.Timeout; failures: number }>()
+  readonly #relay: RelayTransfers
   #stopping = false
 
   constructor(init: TransfersInit) {
     this.#init = init
+    this.#relay = new RelayTransfers({ ...init, db: init.store.db })
   }
 
   list(): TransferView[] {
@@ -95,15 +92,22 @@ export class TransferService {
     return typeof set === 'string' && set !== '' ? set : join(homedir(), 'Downloads', 'Pigeon')
   }
 
-  /** One offer per path (a file or a folder), each queued like a text; returns the new rows. */
+  /**
+   * One offer per path (a file or a folder), each queued like a text; returns the new rows. To a
+   * peer off the LAN, with a relay set, the item is uploaded first and its offer held until then.
+   */
   async send(peer: string, paths: readonly string[]): Promise<TransferRow[]> {
     const { store, me, now, kick } = this.#init
     if (peer === me)
       throw new PigeonError('PEER_UNKNOWN', 'That PeerId is yours; send to someone else.')
-    const files = this.#files()
+    const relayed = !this.#init.lanReaches(peer) && this.#relay.available()
+    const files = relayed ? this.#init.files() : this.#files()
     const rows: TransferRow[] = []
     for (const path of paths) {
-      const { offer } = await files.offer(peer, path)
+      // the LAN offer too, when the LAN node runs: the receiver may pull it either way
+      const prepared =
+        files === undefined ? await prepareOffer(path) : await files.offer(peer, path)
+      const { offer } = prepared
       const at = now()
       const envelope: Envelope = {
         id: newMessageId(at),
@@ -126,6 +130,11 @@ export class TransferService {
           },
           at,
         )
+        // the offer goes out only once the relay holds the blob (#upload queues it then)
+        if (relayed) {
+          store.outbox.removeText(envelope.id, peer)
+          this.#relay.begin(prepared, path, [peer])
+        }
         store.transfers.add(
           {
             id,
@@ -134,7 +143,7 @@ export class TransferService {
             direction: 'out',
             name: offer.name,
             size: offer.size,
-            state: 'offered',
+            state: relayed ? 'transferring' : 'offered',
             offer: encodeEnvelope(envelope),
           },
           at,
@@ -142,6 +151,7 @@ export class TransferService {
       })
       this.#init.onMessage(envelope.id)
       rows.push(this.#changed(id, {}))
+      if (relayed) this.#upload(id)
     }
     kick(peer)
     return rows
@@ -150,7 +160,7 @@ export class TransferService {
   /** The envelope the outbox sends for a file message of mine (router/outbox-router.ts). */
   envelopeFor(messageId: Uint8Array): Envelope | undefined {
     const row = this.#init.store.transfers.byMessage(messageId)
-    return row === undefined ? undefined : decodeEnvelope(row.offer)
+    return row === undefined ? undefined : this.#relay.envelope(decodeEnvelope(row.offer))
   }
 
   /** An offer arrived (inbound/file-offer.ts): stored with its file message, once. */
@@ -158,8 +168,8 @@ export class TransferService {
     const { store, now } = this.#init
     const id = envelope.file.transferId
     if (id === undefined) {
-      // a relay blob offer (docs/protocol.md §10): this build pulls only over the LAN
-      this.#init.log.warn(`ignored a relay file offer from ${envelope.sender}: not supported yet`)
+      // every offer names its transfer (docs/protocol.md §10): the blob path needs it as well
+      this.#init.log.warn(`ignored a file offer without a transfer id from ${envelope.sender}`)
       return
     }
     const at = now()
@@ -227,13 +237,22 @@ export class TransferService {
     const row = this.get(id)
     if (FINAL_STATES.has(row.state))
       throw new PigeonError('FILE_TRANSFER_STATE', `Transfer ${hex(id)} is ${row.state} already.`)
+    await this.#abort(id, 'cancelled')
     if (row.direction === 'out') {
       this.#init.files()?.withdraw(id)
+      if (this.#relay.isRelayed(id)) {
+        this.#init.store.outbox.removeText(row.messageId, row.peer)
+        this.#relay
+          .withdraw(id)
+          .catch((error) => this.#warn(error, `could not withdraw ${hex(id)}`))
+      }
       return this.#changed(id, { state: 'cancelled' })
     }
-    await this.#abort(id, 'cancelled')
-    if (row.targetPath !== null)
-      await rm(join(row.targetPath, PARTIAL_DIR, hex(id)), { recursive: true, force: true })
+    if (row.targetPath !== null) {
+      const partial = partialPaths(row.targetPath, id)
+      await rm(partial.root, { recursive: true, force: true })
+      await rm(partial.index, { force: true })
+    }
     this.#tellSender(row, 'cancelled')
     return this.#changed(id, { state: 'cancelled' })
   }
@@ -252,32 +271,48 @@ export class TransferService {
     if (files === undefined) return
     files
       .close(row.peer, row.id, outcome)
-      .catch((error) =>
-        this.#init.log.warn(
-          { err: errorText(error) },
-          `could not tell ${row.peer} about ${hex(row.id)}`,
-        ),
-      )
+      .catch((error) => this.#warn(error, `could not tell ${row.peer} about ${hex(row.id)}`))
+  }
+
+  #warn(error: unknown, what: string): void {
+    this.#init.log.warn({ err: errorText(error) }, what)
   }
 
   /** The peer is reachable (again): pulls of it that were interrupted run again. */
   peerReachable(peerId: string): void {
     if (this.#stopping || this.#init.files() === undefined) return
     for (const row of this.#init.store.transfers.inState('transferring'))
-      if (row.direction === 'in' && row.peer === peerId && !this.#running.has(hex(row.id)))
-        try {
-          this.#run(row.id)
-        } catch (error) {
-          this.#init.log.warn({ err: errorText(error) }, `transfer ${hex(row.id)} did not resume`)
-        }
+      if (row.direction === 'in' && row.peer === peerId) this.#restart(row)
   }
 
-  /** At start: every pull that was running when the node stopped runs again. */
+  /** At start: every pull, download and upload that was running when the node stopped runs again. */
   resumeInterrupted(): void {
     this.#stopping = false
-    for (const row of this.#init.store.transfers.all())
-      if (row.direction === 'in' && (row.state === 'transferring' || row.state === 'accepted'))
-        this.peerReachable(row.peer)
+    for (const row of this.#init.store.transfers.all()) {
+      if (row.direction === 'out' && this.#relay.isRelayed(row.id)) {
+        if (row.state === 'transferring') this.#restart(row)
+        else if (row.state === 'offered') this.#watchFetched(row.id, 0)
+      } else if (row.direction === 'in' && ['transferring', 'accepted'].includes(row.state)) {
+        if (this.#isBlob(row)) this.#restart(row)
+        else this.peerReachable(row.peer)
+      }
+    }
+  }
+
+  #isBlob(row: TransferRow): boolean {
+    const envelope = decodeEnvelope(row.offer)
+    return envelope.kind === 'file-offer' && envelope.file.blobId !== undefined
+  }
+
+  /** runs an interrupted transfer again, unless it runs already */
+  #restart(row: TransferRow): void {
+    if (this.#stopping || this.#running.has(hex(row.id))) return
+    try {
+      if (row.direction === 'out') this.#upload(row.id)
+      else this.#run(row.id)
+    } catch (error) {
+      this.#warn(error, `transfer ${hex(row.id)} did not resume`)
+    }
   }
 
   /** Ends the running pulls; they stay 'transferring' and run again after the next start. */
@@ -323,62 +358,98 @@ export class TransferService {
     await running.done
   }
 
-  /** Starts the pull in the background; returns the row as it is now ('transferring'). */
+  /** Starts the pull or download in the background; returns the row as it is now ('transferring'). */
   #run(id: Uint8Array): TransferRow {
-    const key = hex(id)
     const row = this.get(id)
-    const files = this.#files()
     const envelope = decodeEnvelope(row.offer)
     if (envelope.kind !== 'file-offer' || row.targetPath === null)
       throw new PigeonError(
         'FILE_TRANSFER_STATE',
-        `Transfer ${key} has no offer or no target to resume.`,
+        `Transfer ${hex(id)} has no offer or no target to resume.`,
       )
-    const controller = new AbortController()
-    let last = { at: this.#init.now(), bytes: row.bytesDone }
-    let lastEmit = 0
-    const progress = (bytesDone: number): void => {
-      const at = this.#init.now()
-      if (at - lastEmit < PROGRESS_INTERVAL_MS) return
-      const rate = at > last.at ? ((bytesDone - last.bytes) * 1000) / (at - last.at) : 0
-      last = { at, bytes: bytesDone }
-      lastEmit = at
-      this.#emit(
-        this.#init.store.transfers.update(id, { state: 'transferring', bytesDone }, at)!,
-        Math.max(0, rate),
-      )
-    }
+    const offer = envelope.file
     const targetDir = row.targetPath
-    const done = files
-      .receive({
-        from: row.peer,
-        offer: envelope.file,
-        targetDir,
-        signal: controller.signal,
-        onProgress: (p) => progress(p.bytesDone),
-      })
+    const viaRelay = offer.blobId !== undefined
+    const files = viaRelay ? undefined : this.#files()
+    return this.#background(row, async (signal, onProgress) => {
+      const result =
+        files === undefined
+          ? await this.#relay.download(offer, targetDir, signal, onProgress)
+          : await files.receive({
+              from: row.peer,
+              offer,
+              targetDir,
+              signal,
+              onProgress: (p) => onProgress(p.bytesDone),
+            })
+      // the relay forgets the blob once every recipient said this (docs/relay.md "File blobs")
+      if (viaRelay)
+        this.#relay.received(offer).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
+      this.#tellSender(row, 'done')
+      this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
+    })
+  }
+
+  /** Uploads (or resumes uploading) the relay blob of my offer; then the offer goes out. */
+  #upload(id: Uint8Array): TransferRow {
+    const row = this.get(id)
+    const envelope = decodeEnvelope(row.offer)
+    if (envelope.kind !== 'file-offer') throw new PigeonError('FILE_TRANSFER_STATE', 'No offer.')
+    return this.#background(row, async (signal, onProgress) => {
+      await this.#relay.upload(envelope.file, signal, onProgress)
+      const { store, now, kick } = this.#init
+      store.outbox.add({ messageId: row.messageId, recipient: row.peer, kind: 'text' }, now())
+      this.#changed(id, { state: 'offered', bytesDone: row.size })
+      kick(row.peer)
+      this.#watchFetched(id, 0)
+    })
+  }
+
+  /**
+   * Runs `work` with an abort signal and a progress callback. Paused or cancelled: the caller
+   * sets the state; stopping: it stays 'transferring'. A peer or relay that cannot be reached:
+   * it runs again later; anything else fails the transfer, with the code and sentence.
+   */
+  #background(
+    row: TransferRow,
+    work: (signal: AbortSignal, onProgress: (bytesDone: number) => void) => Promise<void>,
+  ): TransferRow {
+    const { id } = row
+    const key = hex(id)
+    const controller = new AbortController()
+    const onProgress = progressMeter(this.#init.now, row.bytesDone, (bytesDone, rate) =>
+      this.#emit(
+        this.#init.store.transfers.update(
+          id,
+          { state: 'transferring', bytesDone },
+          this.#init.now(),
+        )!,
+        rate,
+      ),
+    )
+    const done = work(controller.signal, onProgress)
       .then(
-        (result) => {
-          this.#retries.delete(key)
-          this.#tellSender(row, 'done')
-          this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
-        },
+        () => void this.#retries.delete(key),
         (error: unknown) => {
           if (controller.signal.aborted) {
-            const reason = controller.signal.reason
-            // paused or cancelled: the caller sets the state; stopping: it stays 'transferring'
-            if (reason === 'stopping') this.#changed(id, { state: 'transferring' })
+            if (controller.signal.reason === 'stopping')
+              this.#changed(id, { state: 'transferring' })
             return
           }
+          const code = (error as PigeonError).code
           const message = error instanceof Error ? error.message : String(error)
-          // the peer went away (or is not back yet): the pull runs again when it is reachable
-          if (
-            !this.#init.isOnline(row.peer) ||
-            (error as PigeonError).code === 'PEER_UNREACHABLE'
-          ) {
+          const gone =
+            code === 'RELAY_UNREACHABLE' ||
+            code === 'PEER_UNREACHABLE' ||
+            (row.direction === 'in' && !this.#isBlob(row) && !this.#init.isOnline(row.peer))
+          if (gone) {
             this.#changed(id, { state: 'transferring', error: message })
             this.#retryLater(id)
-          } else this.#changed(id, { state: 'failed', error: message })
+          } else
+            this.#changed(id, {
+              state: 'failed',
+              error: code === undefined ? message : `${code}: ${message}`,
+            })
         },
       )
       .finally(() => this.#running.delete(key))
@@ -387,8 +458,42 @@ export class TransferService {
   }
 
   /**
+   * Mine, through the relay: done once the relay no longer has the blob before its expiry — it
+   * deletes it only when every recipient fetched it (docs/protocol.md §12 "In the app").
+   */
+  #watchFetched(id: Uint8Array, failures: number): void {
+    const key = `fetched:${hex(id)}`
+    clearTimeout(this.#retries.get(key)?.timer)
+    const timer = setTimeout(
+      () => {
+        if (this.#stopping || this.#init.store.transfers.get(id)?.state !== 'offered') return
+        this.#relay.fetched(id).then(
+          (answer) => {
+            if (this.#init.store.transfers.get(id)?.state !== 'offered') return
+            if (answer === 'waiting') return this.#watchFetched(id, failures + 1)
+            this.#retries.delete(key)
+            this.#init.files()?.withdraw(id)
+            if (answer === 'fetched') this.#changed(id, { state: 'done' })
+            else
+              this.#changed(id, {
+                state: 'failed',
+                error:
+                  'BLOB_NOT_FOUND: The relay dropped the file at its expiry before the receiver fetched it; send it again.',
+              })
+          },
+          () => this.#watchFetched(id, failures + 1),
+        )
+      },
+      backoffDelay(failures, FETCHED_BACKOFF),
+    )
+    timer.unref()
+    this.#retries.set(key, { timer, failures })
+  }
+
+  /**
    * The peer still looks online but the pull could not reach it (a dial timed out, the stream
-   * broke): try again on the outbox's back-off, unless the peer's presence brings it back first.
+   * broke), or the relay could not be reached: try again on the outbox's back-off, unless the
+   * peer's presence brings it back first.
    */
   #retryLater(id: Uint8Array): void {
     const key = hex(id)
@@ -397,8 +502,7 @@ export class TransferService {
     const timer = setTimeout(
       () => {
         const row = this.#init.store.transfers.get(id)
-        if (this.#stopping || row?.state !== 'transferring' || this.#running.has(key)) return
-        this.peerReachable(row.peer)
+        if (row?.state === 'transferring') this.#restart(row)
       },
       backoffDelay(failures - 1, DEFAULT_BACKOFF),
     )
