@@ -15,6 +15,10 @@ import { uploadBlob } from './blob-upload.js'
 import { BlobUploads } from './blob-uploads.js'
 import { RelayBlobs, SETTING_BLOB_URL } from './relay-blobs.js'
 import type { PreparedOffer } from './prepare-offer.js'
+import type { TransferJobs } from './transfer-jobs.js'
+
+/** how often a sender asks the relay whether its blob was fetched: 1 s, doubling up to 30 s */
+const FETCHED_BACKOFF = { baseMs: 1_000, maxMs: 30_000 }
 
 export interface RelayTransfersInit {
   store: Store
@@ -142,5 +146,33 @@ export class RelayTransfers {
         ? 'expired'
         : 'fetched'
     }
+  }
+
+  /**
+   * Asks the relay, on FETCHED_BACKOFF, whether the blob was fetched, while `waiting()` holds;
+   * `settle` gets the answer once it is not 'waiting'.
+   */
+  watch(
+    transferId: Uint8Array,
+    jobs: TransferJobs,
+    waiting: () => boolean,
+    settle: (answer: 'fetched' | 'expired') => void,
+    failures = 0,
+  ): void {
+    const again = (): void => this.watch(transferId, jobs, waiting, settle, failures + 1)
+    const key = `fetched:${Buffer.from(transferId).toString('hex')}`
+    jobs.later(
+      key,
+      failures,
+      () => {
+        if (!waiting()) return
+        this.fetched(transferId).then((answer) => {
+          if (!waiting()) return
+          if (answer === 'waiting') again()
+          else settle(answer)
+        }, again)
+      },
+      FETCHED_BACKOFF,
+    )
   }
 }

@@ -12,7 +12,6 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import {
   decodeEnvelope,
-  encodeEnvelope,
   newMessageId,
   type Envelope,
   type EnvelopeOf,
@@ -20,7 +19,7 @@ import {
 import { PigeonError } from '../../../shared/errors.js'
 import type { PathName } from '../delivery.js'
 import { errorText, type Logger } from '../log.js'
-import { backoffDelay, DEFAULT_BACKOFF } from '../../../shared/backoff.js'
+import { DEFAULT_BACKOFF } from '../../../shared/backoff.js'
 import type { Identity } from '../../../shared/identity.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
 import { partialPaths } from './blob-download.js'
@@ -28,12 +27,13 @@ import type { FileCloseOutcome } from './file-frames.js'
 import type { FileService } from './file-service.js'
 import { prepareOffer } from './prepare-offer.js'
 import { RelayTransfers } from './relay-transfers.js'
-import { hex, progressMeter, type TransferView } from './transfer-progress.js'
+import { queueOffer, storeOffer } from './offer-rows.js'
+import { incomingIn, isBlobOffer, knownTransfer } from './transfer-checks.js'
+import { TransferJobs } from './transfer-jobs.js'
+import { hex, type TransferView } from './transfer-progress.js'
 
 export { parseTransferId, PROGRESS_INTERVAL_MS, type TransferView } from './transfer-progress.js'
 export const SETTING_DOWNLOAD_DIR = 'files.downloadDir'
-/** how often a sender asks the relay whether its blob was fetched: 1 s, doubling up to 30 s */
-const FETCHED_BACKOFF = { baseMs: 1_000, maxMs: 30_000 }
 
 export interface TransfersInit {
   store: Store
@@ -54,22 +54,32 @@ export interface TransfersInit {
   log: Logger
 }
 
-interface Running {
-  controller: AbortController
-  done: Promise<void>
-}
-
 export class TransferService {
   readonly #init: TransfersInit
-  readonly #running = new Map<string, Running>()
-  /** interrupted pulls waiting to try again, and how often each failed in a row */
-  readonly #retries = new Map<string, { timer: NodeJS.Timeout; failures: number }>()
   readonly #relay: RelayTransfers
-  #stopping = false
+  readonly #jobs: TransferJobs
 
   constructor(init: TransfersInit) {
     this.#init = init
     this.#relay = new RelayTransfers({ ...init, db: init.store.db })
+    this.#jobs = new TransferJobs({
+      now: init.now,
+      changed: (id, change) => this.#changed(id, change),
+      progress: (id, bytesDone, rate) =>
+        this.#emit(
+          init.store.transfers.update(id, { state: 'transferring', bytesDone }, init.now())!,
+          rate,
+        ),
+      // the peer or the relay went away (or is not back yet): it runs again when reachable
+      retryable: (row, error) => {
+        const code = (error as PigeonError).code
+        if (code === 'RELAY_UNREACHABLE' || code === 'PEER_UNREACHABLE') return true
+        return row.direction === 'in' && !isBlobOffer(row) && !init.isOnline(row.peer)
+      },
+      restart: (row) => this.#restart(row),
+      current: (id) => init.store.transfers.get(id),
+      backoff: DEFAULT_BACKOFF,
+    })
   }
 
   list(): TransferView[] {
@@ -77,13 +87,7 @@ export class TransferService {
   }
 
   get(id: Uint8Array): TransferRow {
-    const row = this.#init.store.transfers.get(id)
-    if (row === undefined)
-      throw new PigeonError(
-        'FILE_TRANSFER_UNKNOWN',
-        `No transfer ${hex(id)}; see \`pigeon transfers\`.`,
-      )
-    return row
+    return knownTransfer(this.#init.store.transfers.get(id), id)
   }
 
   /** The download dir: the setting files.downloadDir, else ~/Downloads/Pigeon. */
@@ -109,7 +113,7 @@ export class TransferService {
         files === undefined ? await prepareOffer(path) : await files.offer(peer, path)
       const { offer } = prepared
       const at = now()
-      const envelope: Envelope = {
+      const envelope: EnvelopeOf<'file-offer'> = {
         id: newMessageId(at),
         sender: me,
         to: { peer },
@@ -118,37 +122,9 @@ export class TransferService {
         file: offer,
       }
       const id = offer.transferId!
-      store.transaction(() => {
-        store.queueOutgoing(
-          {
-            id: envelope.id,
-            sender: me,
-            recipient: peer,
-            sentAt: at,
-            text: offer.name,
-            kind: 'file',
-          },
-          at,
-        )
-        // the offer goes out only once the relay holds the blob (#upload queues it then)
-        if (relayed) {
-          store.outbox.removeText(envelope.id, peer)
-          this.#relay.begin(prepared, path, [peer])
-        }
-        store.transfers.add(
-          {
-            id,
-            messageId: envelope.id,
-            peer,
-            direction: 'out',
-            name: offer.name,
-            size: offer.size,
-            state: relayed ? 'transferring' : 'offered',
-            offer: encodeEnvelope(envelope),
-          },
-          at,
-        )
-      })
+      // through the relay, the offer goes out only once the blob is up (#upload queues it then)
+      const hold = relayed ? { onHold: () => this.#relay.begin(prepared, path, [peer]) } : undefined
+      queueOffer(store, envelope, peer, hold)
       this.#init.onMessage(envelope.id)
       rows.push(this.#changed(id, {}))
       if (relayed) this.#upload(id)
@@ -172,34 +148,7 @@ export class TransferService {
       this.#init.log.warn(`ignored a file offer without a transfer id from ${envelope.sender}`)
       return
     }
-    const at = now()
-    const inserted = store.transaction(() => {
-      const { inserted } = store.storeInbound(
-        {
-          id: envelope.id,
-          sender: envelope.sender,
-          sentAt: envelope.sentAt,
-          text: envelope.file.name,
-          kind: 'file',
-        },
-        via,
-        at,
-      )
-      if (!inserted) return false
-      return store.transfers.add(
-        {
-          id,
-          messageId: envelope.id,
-          peer: envelope.sender,
-          direction: 'in',
-          name: envelope.file.name,
-          size: envelope.file.size,
-          state: 'offered',
-          offer: encodeEnvelope(envelope),
-        },
-        at,
-      )
-    })
+    const inserted = storeOffer(store, envelope, via, now())
     if (!inserted) return
     this.#init.onMessage(envelope.id)
     this.#emit(this.get(id), 0)
@@ -222,7 +171,7 @@ export class TransferService {
 
   async pause(id: Uint8Array): Promise<TransferRow> {
     this.#incoming(id, ['accepted', 'transferring'], 'a running one can be paused')
-    await this.#abort(id, 'paused')
+    await this.#jobs.abort(id, 'paused')
     return this.#changed(id, { state: 'paused' })
   }
 
@@ -237,7 +186,7 @@ export class TransferService {
     const row = this.get(id)
     if (FINAL_STATES.has(row.state))
       throw new PigeonError('FILE_TRANSFER_STATE', `Transfer ${hex(id)} is ${row.state} already.`)
-    await this.#abort(id, 'cancelled')
+    await this.#jobs.abort(id, 'cancelled')
     if (row.direction === 'out') {
       this.#init.files()?.withdraw(id)
       if (this.#relay.isRelayed(id)) {
@@ -280,33 +229,28 @@ export class TransferService {
 
   /** The peer is reachable (again): pulls of it that were interrupted run again. */
   peerReachable(peerId: string): void {
-    if (this.#stopping || this.#init.files() === undefined) return
+    if (this.#jobs.stopping || this.#init.files() === undefined) return
     for (const row of this.#init.store.transfers.inState('transferring'))
       if (row.direction === 'in' && row.peer === peerId) this.#restart(row)
   }
 
   /** At start: every pull, download and upload that was running when the node stopped runs again. */
   resumeInterrupted(): void {
-    this.#stopping = false
+    this.#jobs.resume()
     for (const row of this.#init.store.transfers.all()) {
       if (row.direction === 'out' && this.#relay.isRelayed(row.id)) {
         if (row.state === 'transferring') this.#restart(row)
-        else if (row.state === 'offered') this.#watchFetched(row.id, 0)
+        else if (row.state === 'offered') this.#watchFetched(row.id)
       } else if (row.direction === 'in' && ['transferring', 'accepted'].includes(row.state)) {
-        if (this.#isBlob(row)) this.#restart(row)
+        if (isBlobOffer(row)) this.#restart(row)
         else this.peerReachable(row.peer)
       }
     }
   }
 
-  #isBlob(row: TransferRow): boolean {
-    const envelope = decodeEnvelope(row.offer)
-    return envelope.kind === 'file-offer' && envelope.file.blobId !== undefined
-  }
-
   /** runs an interrupted transfer again, unless it runs already */
   #restart(row: TransferRow): void {
-    if (this.#stopping || this.#running.has(hex(row.id))) return
+    if (this.#jobs.stopping || this.#jobs.isRunning(row.id)) return
     try {
       if (row.direction === 'out') this.#upload(row.id)
       else this.#run(row.id)
@@ -317,12 +261,7 @@ export class TransferService {
 
   /** Ends the running pulls; they stay 'transferring' and run again after the next start. */
   async stop(): Promise<void> {
-    this.#stopping = true
-    for (const retry of this.#retries.values()) clearTimeout(retry.timer)
-    this.#retries.clear()
-    const running = [...this.#running.values()]
-    for (const r of running) r.controller.abort('stopping')
-    await Promise.all(running.map((r) => r.done))
+    await this.#jobs.stop()
   }
 
   #files(): FileService {
@@ -335,27 +274,8 @@ export class TransferService {
     return files
   }
 
-  /** A transfer offered to me, in one of `states` (else FILE_TRANSFER_STATE: only `what`). */
   #incoming(id: Uint8Array, states: readonly TransferState[], what: string): TransferRow {
-    const row = this.get(id)
-    if (row.direction !== 'in')
-      throw new PigeonError(
-        'FILE_TRANSFER_STATE',
-        `Transfer ${hex(id)} is one you sent; only its receiver can do that.`,
-      )
-    if (!states.includes(row.state))
-      throw new PigeonError(
-        'FILE_TRANSFER_STATE',
-        `Transfer ${hex(id)} is ${row.state}; only ${what}.`,
-      )
-    return row
-  }
-
-  async #abort(id: Uint8Array, reason: TransferState): Promise<void> {
-    const running = this.#running.get(hex(id))
-    if (running === undefined) return
-    running.controller.abort(reason)
-    await running.done
+    return incomingIn(this.get(id), states, what)
   }
 
   /** Starts the pull or download in the background; returns the row as it is now ('transferring'). */
@@ -371,7 +291,7 @@ export class TransferService {
     const targetDir = row.targetPath
     const viaRelay = offer.blobId !== undefined
     const files = viaRelay ? undefined : this.#files()
-    return this.#background(row, async (signal, onProgress) => {
+    return this.#jobs.start(row, async (signal, onProgress) => {
       const result =
         files === undefined
           ? await this.#relay.download(offer, targetDir, signal, onProgress)
@@ -395,119 +315,32 @@ export class TransferService {
     const row = this.get(id)
     const envelope = decodeEnvelope(row.offer)
     if (envelope.kind !== 'file-offer') throw new PigeonError('FILE_TRANSFER_STATE', 'No offer.')
-    return this.#background(row, async (signal, onProgress) => {
+    return this.#jobs.start(row, async (signal, onProgress) => {
       await this.#relay.upload(envelope.file, signal, onProgress)
       const { store, now, kick } = this.#init
       store.outbox.add({ messageId: row.messageId, recipient: row.peer, kind: 'text' }, now())
       this.#changed(id, { state: 'offered', bytesDone: row.size })
       kick(row.peer)
-      this.#watchFetched(id, 0)
+      this.#watchFetched(id)
     })
-  }
-
-  /**
-   * Runs `work` with an abort signal and a progress callback. Paused or cancelled: the caller
-   * sets the state; stopping: it stays 'transferring'. A peer or relay that cannot be reached:
-   * it runs again later; anything else fails the transfer, with the code and sentence.
-   */
-  #background(
-    row: TransferRow,
-    work: (signal: AbortSignal, onProgress: (bytesDone: number) => void) => Promise<void>,
-  ): TransferRow {
-    const { id } = row
-    const key = hex(id)
-    const controller = new AbortController()
-    const onProgress = progressMeter(this.#init.now, row.bytesDone, (bytesDone, rate) =>
-      this.#emit(
-        this.#init.store.transfers.update(
-          id,
-          { state: 'transferring', bytesDone },
-          this.#init.now(),
-        )!,
-        rate,
-      ),
-    )
-    const done = work(controller.signal, onProgress)
-      .then(
-        () => void this.#retries.delete(key),
-        (error: unknown) => {
-          if (controller.signal.aborted) {
-            if (controller.signal.reason === 'stopping')
-              this.#changed(id, { state: 'transferring' })
-            return
-          }
-          const code = (error as PigeonError).code
-          const message = error instanceof Error ? error.message : String(error)
-          const gone =
-            code === 'RELAY_UNREACHABLE' ||
-            code === 'PEER_UNREACHABLE' ||
-            (row.direction === 'in' && !this.#isBlob(row) && !this.#init.isOnline(row.peer))
-          if (gone) {
-            this.#changed(id, { state: 'transferring', error: message })
-            this.#retryLater(id)
-          } else
-            this.#changed(id, {
-              state: 'failed',
-              error: code === undefined ? message : `${code}: ${message}`,
-            })
-        },
-      )
-      .finally(() => this.#running.delete(key))
-    this.#running.set(key, { controller, done })
-    return this.#changed(id, { state: 'transferring' })
   }
 
   /**
    * Mine, through the relay: done once the relay no longer has the blob before its expiry — it
    * deletes it only when every recipient fetched it (docs/protocol.md §12 "In the app").
    */
-  #watchFetched(id: Uint8Array, failures: number): void {
-    const key = `fetched:${hex(id)}`
-    clearTimeout(this.#retries.get(key)?.timer)
-    const timer = setTimeout(
-      () => {
-        if (this.#stopping || this.#init.store.transfers.get(id)?.state !== 'offered') return
-        this.#relay.fetched(id).then(
-          (answer) => {
-            if (this.#init.store.transfers.get(id)?.state !== 'offered') return
-            if (answer === 'waiting') return this.#watchFetched(id, failures + 1)
-            this.#retries.delete(key)
-            this.#init.files()?.withdraw(id)
-            if (answer === 'fetched') this.#changed(id, { state: 'done' })
-            else
-              this.#changed(id, {
-                state: 'failed',
-                error:
-                  'BLOB_NOT_FOUND: The relay dropped the file at its expiry before the receiver fetched it; send it again.',
-              })
-          },
-          () => this.#watchFetched(id, failures + 1),
-        )
-      },
-      backoffDelay(failures, FETCHED_BACKOFF),
-    )
-    timer.unref()
-    this.#retries.set(key, { timer, failures })
-  }
-
-  /**
-   * The peer still looks online but the pull could not reach it (a dial timed out, the stream
-   * broke), or the relay could not be reached: try again on the outbox's back-off, unless the
-   * peer's presence brings it back first.
-   */
-  #retryLater(id: Uint8Array): void {
-    const key = hex(id)
-    const failures = (this.#retries.get(key)?.failures ?? 0) + 1
-    clearTimeout(this.#retries.get(key)?.timer)
-    const timer = setTimeout(
-      () => {
-        const row = this.#init.store.transfers.get(id)
-        if (row?.state === 'transferring') this.#restart(row)
-      },
-      backoffDelay(failures - 1, DEFAULT_BACKOFF),
-    )
-    timer.unref()
-    this.#retries.set(key, { timer, failures })
+  #watchFetched(id: Uint8Array): void {
+    const offered = (): boolean => this.#init.store.transfers.get(id)?.state === 'offered'
+    this.#relay.watch(id, this.#jobs, offered, (answer) => {
+      this.#init.files()?.withdraw(id)
+      if (answer === 'fetched') this.#changed(id, { state: 'done' })
+      else
+        this.#changed(id, {
+          state: 'failed',
+          error:
+            'BLOB_NOT_FOUND: The relay dropped the file at its expiry before the receiver fetched it; send it again.',
+        })
+    })
   }
 
   #changed(id: Uint8Array, change: Parameters<Store['transfers']['update']>[1]): TransferRow {
