@@ -269,7 +269,7 @@ export class TransferService {
     if (files === undefined)
       throw new PigeonError(
         'NODE_NOT_RUNNING',
-        'The LAN node is not running; files move only over the LAN for now.',
+        'The LAN node is not running, and this file can move only over the LAN (a relay carries files only to peers off the LAN, when one is set); start the node.',
       )
     return files
   }
