@@ -32,6 +32,7 @@ import type {
   MessageRow,
   SettingValue,
   Store,
+  TransferRow,
 } from './store/index.js'
 
 export type { ConversationTarget } from './references.js'
@@ -333,6 +334,18 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    */
   send(ref: string, text: string): MessageRow {
     return this.#outgoing.text(this.resolveConversation(ref), text)
+  }
+
+  /** Offers files or folders to a peer or to a group's members (app/core/files/transfers.ts). */
+  async sendFiles(ref: string, paths: readonly string[]): Promise<TransferRow[]> {
+    const target = this.resolveConversation(ref)
+    return target.kind === 'group'
+      ? await this.transfers.sendToGroup(
+          target.group.groupId,
+          this.#groups.recipients(target.group),
+          paths,
+        )
+      : await this.transfers.send(target.peerId, paths)
   }
 
   /** Marks a conversation read and queues read receipts to the senders. */

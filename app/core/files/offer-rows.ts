@@ -6,42 +6,41 @@ import { encodeEnvelope, type Envelope, type EnvelopeOf } from '../../../shared/
 import type { PathName } from '../delivery.js'
 import type { Store } from '../store/index.js'
 
-/** My offer to `peer`; `held`: its outbox row waits (queued by the caller once the blob is up). */
+/** whom an offer of mine is for: a peer, or a group's members (each gets its own outbox row) */
+export type OfferTarget = { peer: string } | { group: string; members: readonly string[] }
+
+/**
+ * My offer; `held`: the outbox rows of these recipients wait (the caller queues them once the
+ * blob is up). The transfer row's peer is the peer, or the group id.
+ */
 export function queueOffer(
   store: Store,
   envelope: EnvelopeOf<'file-offer'>,
-  peer: string,
-  held: { onHold: () => void } | undefined,
+  target: OfferTarget,
+  held: { recipients: readonly string[]; onHold: () => void } | undefined,
 ): void {
   const { file } = envelope
+  const base = { id: envelope.id, sender: envelope.sender, sentAt: envelope.sentAt }
+  const message = { ...base, text: file.name, kind: 'file' as const }
   store.transaction(() => {
-    store.queueOutgoing(
-      {
-        id: envelope.id,
-        sender: envelope.sender,
-        recipient: peer,
-        sentAt: envelope.sentAt,
-        text: file.name,
-        kind: 'file',
-      },
-      envelope.sentAt,
-    )
+    if ('peer' in target) store.queueOutgoing({ ...message, recipient: target.peer }, base.sentAt)
+    else store.queueGroupText({ ...message, groupId: target.group }, target.members, base.sentAt)
     if (held !== undefined) {
-      store.outbox.removeText(envelope.id, peer)
+      for (const recipient of held.recipients) store.outbox.removeText(envelope.id, recipient)
       held.onHold()
     }
     store.transfers.add(
       {
         id: file.transferId!,
         messageId: envelope.id,
-        peer,
+        peer: 'peer' in target ? target.peer : target.group,
         direction: 'out',
         name: file.name,
         size: file.size,
         state: held === undefined ? 'offered' : 'transferring',
         offer: encodeEnvelope(envelope as Envelope),
       },
-      envelope.sentAt,
+      base.sentAt,
     )
   })
 }
@@ -61,6 +60,7 @@ export function storeOffer(
         sentAt: envelope.sentAt,
         text: envelope.file.name,
         kind: 'file',
+        groupId: 'group' in envelope.to ? envelope.to.group : undefined,
       },
       via,
       at,

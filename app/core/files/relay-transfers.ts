@@ -88,25 +88,21 @@ export class RelayTransfers {
     return this.uploads.get(transferId) !== undefined
   }
 
-  /** Uploads (or resumes uploading) the blob; resolves once the relay holds all of it. */
+  /** Uploads (or resumes uploading) the blob; resolves with its recipients once the relay holds all of it. */
   async upload(
     offer: FileOfferBody,
     signal: AbortSignal,
     onProgress: (bytesDone: number) => void,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const upload = this.uploads.get(offer.transferId!)
     if (upload === undefined)
       throw new PigeonError('FILE_TRANSFER_UNKNOWN', 'This transfer has no relay upload.')
-    if (upload.uploadedAt !== null) return
-    await uploadBlob({
-      blobs: this.blobs(),
-      uploads: this.uploads,
-      upload,
-      offer,
-      signal,
-      onProgress,
-    })
-    this.uploads.uploaded(upload.transferId, this.#init.now())
+    if (upload.uploadedAt === null) {
+      const blobs = this.blobs()
+      await uploadBlob({ blobs, uploads: this.uploads, upload, offer, signal, onProgress })
+      this.uploads.uploaded(upload.transferId, this.#init.now())
+    }
+    return upload.recipients
   }
 
   download(

@@ -39,3 +39,8 @@ export function isBlobOffer(row: TransferRow): boolean {
   const envelope = decodeEnvelope(row.offer)
   return envelope.kind === 'file-offer' && envelope.file.blobId !== undefined
 }
+
+/** whether the offer went to a group (its row's peer is the group id) */
+export function isGroupOffer(row: TransferRow): boolean {
+  return 'group' in decodeEnvelope(row.offer).to
+}

@@ -27,8 +27,8 @@ import type { FileCloseOutcome } from './file-frames.js'
 import type { FileService } from './file-service.js'
 import { prepareOffer } from './prepare-offer.js'
 import { RelayTransfers } from './relay-transfers.js'
-import { queueOffer, storeOffer } from './offer-rows.js'
-import { incomingIn, isBlobOffer, knownTransfer } from './transfer-checks.js'
+import { queueOffer, storeOffer, type OfferTarget } from './offer-rows.js'
+import { incomingIn, isBlobOffer, isGroupOffer, knownTransfer } from './transfer-checks.js'
 import { TransferJobs } from './transfer-jobs.js'
 import { hex, type TransferView } from './transfer-progress.js'
 
@@ -101,35 +101,56 @@ export class TransferService {
    * peer off the LAN, with a relay set, the item is uploaded first and its offer held until then.
    */
   async send(peer: string, paths: readonly string[]): Promise<TransferRow[]> {
-    const { store, me, now, kick } = this.#init
-    if (peer === me)
+    if (peer === this.#init.me)
       throw new PigeonError('PEER_UNKNOWN', 'That PeerId is yours; send to someone else.')
-    const relayed = !this.#init.lanReaches(peer) && this.#relay.available()
+    return await this.#offer({ peer }, [peer], paths)
+  }
+
+  /**
+   * To a group: one offer per path for all its members (but me). The LAN pulls directly; the
+   * members the LAN does not reach share one relay blob, its key in each one's sealed offer.
+   */
+  async sendToGroup(
+    groupId: string,
+    members: readonly string[],
+    paths: readonly string[],
+  ): Promise<TransferRow[]> {
+    if (members.length === 0)
+      throw new PigeonError('GROUP_NOT_MEMBER', 'The group has no other member to send to.')
+    return await this.#offer({ group: groupId, members }, members, paths)
+  }
+
+  async #offer(
+    target: OfferTarget,
+    members: readonly string[],
+    paths: readonly string[],
+  ): Promise<TransferRow[]> {
+    const { store, me, now, kick } = this.#init
+    const remote = members.filter((member) => !this.#init.lanReaches(member))
+    const relayed = remote.length > 0 && this.#relay.available()
     const files = relayed ? this.#init.files() : this.#files()
     const rows: TransferRow[] = []
     for (const path of paths) {
       // the LAN offer too, when the LAN node runs: the receiver may pull it either way
       const prepared =
-        files === undefined ? await prepareOffer(path) : await files.offer(peer, path)
-      const { offer } = prepared
+        files === undefined ? await prepareOffer(path) : await files.offer(members.join(' '), path)
       const at = now()
       const envelope: EnvelopeOf<'file-offer'> = {
         id: newMessageId(at),
         sender: me,
-        to: { peer },
+        to: 'peer' in target ? { peer: target.peer } : { group: target.group },
         sentAt: at,
         kind: 'file-offer',
-        file: offer,
+        file: prepared.offer,
       }
-      const id = offer.transferId!
       // through the relay, the offer goes out only once the blob is up (#upload queues it then)
-      const hold = relayed ? { onHold: () => this.#relay.begin(prepared, path, [peer]) } : undefined
-      queueOffer(store, envelope, peer, hold)
+      const onHold = (): void => this.#relay.begin(prepared, path, remote)
+      queueOffer(store, envelope, target, relayed ? { recipients: remote, onHold } : undefined)
       this.#init.onMessage(envelope.id)
-      rows.push(this.#changed(id, {}))
-      if (relayed) this.#upload(id)
+      rows.push(this.#changed(prepared.offer.transferId!, {}))
+      if (relayed) this.#upload(prepared.offer.transferId!)
     }
-    kick(peer)
+    for (const member of members) kick(member)
     return rows
   }
 
@@ -209,9 +230,25 @@ export class TransferService {
   /** The receiver of one of my offers is finished with it (CLOSE, docs/protocol.md §11). */
   closedByReceiver(id: Uint8Array, peer: string, outcome: FileCloseOutcome): void {
     const row = this.#init.store.transfers.get(id)
-    if (row === undefined || row.direction !== 'out' || row.peer !== peer) return
-    if (FINAL_STATES.has(row.state)) return
-    this.#changed(id, { state: outcome, bytesDone: outcome === 'done' ? row.size : undefined })
+    if (row === undefined || row.direction !== 'out' || FINAL_STATES.has(row.state)) return
+    if (isGroupOffer(row)) void this.#groupDone(row)
+    else if (row.peer === peer)
+      this.#changed(id, { state: outcome, bytesDone: outcome === 'done' ? row.size : undefined })
+  }
+
+  /**
+   * A group offer of mine is done once every member the LAN served has closed it (the file
+   * service withdraws each as it does) and, if there is a blob, the relay deleted it (every other
+   * member fetched it).
+   */
+  async #groupDone(row: TransferRow): Promise<void> {
+    const remote = this.#relay.uploads.get(row.id)?.recipients ?? []
+    const lanLeft = (this.#init.files()?.offeredTo(row.id) ?? []).filter((p) => !remote.includes(p))
+    if (lanLeft.length > 0) return
+    const fetched =
+      !this.#relay.isRelayed(row.id) || (await this.#relay.fetched(row.id)) === 'fetched'
+    if (fetched && !FINAL_STATES.has(this.get(row.id).state))
+      this.#changed(row.id, { state: 'done', bytesDone: row.size })
   }
 
   /** Best effort: the sender stops serving it; if it is unreachable its offer simply stays. */
@@ -289,7 +326,9 @@ export class TransferService {
       )
     const offer = envelope.file
     const targetDir = row.targetPath
-    const viaRelay = offer.blobId !== undefined
+    // a relay offer from a sender the LAN reaches now is pulled directly (a group's LAN members)
+    const lan = this.#init.files() !== undefined && this.#init.lanReaches(row.peer)
+    const viaRelay = offer.blobId !== undefined && !lan
     const files = viaRelay ? undefined : this.#files()
     return this.#jobs.start(row, async (signal, onProgress) => {
       const result =
@@ -316,11 +355,12 @@ export class TransferService {
     const envelope = decodeEnvelope(row.offer)
     if (envelope.kind !== 'file-offer') throw new PigeonError('FILE_TRANSFER_STATE', 'No offer.')
     return this.#jobs.start(row, async (signal, onProgress) => {
-      await this.#relay.upload(envelope.file, signal, onProgress)
+      const recipients = await this.#relay.upload(envelope.file, signal, onProgress)
       const { store, now, kick } = this.#init
-      store.outbox.add({ messageId: row.messageId, recipient: row.peer, kind: 'text' }, now())
+      for (const recipient of recipients)
+        store.outbox.add({ messageId: row.messageId, recipient, kind: 'text' }, now())
       this.#changed(id, { state: 'offered', bytesDone: row.size })
-      kick(row.peer)
+      for (const recipient of recipients) kick(recipient)
       this.#watchFetched(id)
     })
   }
@@ -332,6 +372,9 @@ export class TransferService {
   #watchFetched(id: Uint8Array): void {
     const offered = (): boolean => this.#init.store.transfers.get(id)?.state === 'offered'
     this.#relay.watch(id, this.#jobs, offered, (answer) => {
+      const row = this.get(id)
+      // a group's LAN members may still be pulling: #groupDone waits for them
+      if (answer === 'fetched' && isGroupOffer(row)) return void this.#groupDone(row)
       this.#init.files()?.withdraw(id)
       if (answer === 'fetched') this.#changed(id, { state: 'done' })
       else
