@@ -181,9 +181,23 @@ export async function* encryptBlob(
   source: AsyncIterable<Uint8Array>,
   header: BlobHeader = makeBlobHeader(),
 ): AsyncGenerator<Uint8Array> {
-  const cryptoKey = await importKey(key, 'encrypt')
   yield header.bytes
-  let index = 0
+  yield* encryptChunks(key, header, source)
+}
+
+/**
+ * The sealed chunks from `fromChunk` on, for plaintext that starts at byte fromChunk · chunkBytes
+ * (no header): the same bytes encryptBlob gives there, so an upload cut at any byte resumes with
+ * the same key and header (docs/protocol.md §12 "In the app").
+ */
+export async function* encryptChunks(
+  key: Uint8Array,
+  header: BlobHeader,
+  source: AsyncIterable<Uint8Array>,
+  fromChunk = 0,
+): AsyncGenerator<Uint8Array> {
+  const cryptoKey = await importKey(key, 'encrypt')
+  let index = fromChunk
   for await (const { bytes, last } of units(source, header.chunkBytes)) {
     const params = gcmParams(header, index++, last)
     yield new Uint8Array(await crypto.subtle.encrypt(params, cryptoKey, bytes))

@@ -241,7 +241,7 @@ export class LocalApi implements MessengerApi {
   }
 
   async sendFiles(peer: string, paths: string[]): Promise<TransferView[]> {
-    const rows = await this.#messenger.transfers.send(this.#messenger.resolvePeer(peer), paths)
+    const rows = await this.#messenger.sendFiles(peer, paths)
     return rows.map((row) => transferView({ ...row, rateBytesPerSec: 0 }))
   }
 

@@ -115,7 +115,7 @@ export const transferView = s.object({
   id: hexId,
   /** its file message in the conversation */
   message: hexId,
-  /** the other side: whom I offered it to, or who offered it to me */
+  /** the other side: whom I offered it to (a group id for a file sent to a group), or who offered it to me */
   peer: peerId,
   /** the file's or folder's name */
   name: s.string(),

@@ -12,6 +12,7 @@ import type { DeliveryPath } from './delivery.js'
 import { EngineEvents, type MessengerEvents, type PeerState } from './engine-events.js'
 import type { FileService } from './files/file-service.js'
 import { TransferService } from './files/transfers.js'
+import { rememberedRelay } from './relay/setting.js'
 import { GroupService } from './groups/group-service.js'
 import { inboundDispatcher } from './inbound/dispatch.js'
 import { silentLogger, type Logger } from './log.js'
@@ -31,6 +32,7 @@ import type {
   MessageRow,
   SettingValue,
   Store,
+  TransferRow,
 } from './store/index.js'
 
 export type { ConversationTarget } from './references.js'
@@ -168,6 +170,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       now,
       files: options.files ?? (() => undefined),
       isOnline: (peerId) => this.#presence.isOnline(peerId),
+      lanReaches: (peerId) => paths.some((p) => p.name !== 'relay' && p.canReach(peerId)),
+      identity: options.identity,
+      relayAddress: () => rememberedRelay(store),
       onTransfer: (view) => this.#events.transfer(view),
       onMessage: (messageId) => {
         const message = store.messages.get(messageId)
@@ -329,6 +334,18 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    */
   send(ref: string, text: string): MessageRow {
     return this.#outgoing.text(this.resolveConversation(ref), text)
+  }
+
+  /** Offers files or folders to a peer or to a group's members (app/core/files/transfers.ts). */
+  async sendFiles(ref: string, paths: readonly string[]): Promise<TransferRow[]> {
+    const target = this.resolveConversation(ref)
+    return target.kind === 'group'
+      ? await this.transfers.sendToGroup(
+          target.group.groupId,
+          this.#groups.recipients(target.group),
+          paths,
+        )
+      : await this.transfers.send(target.peerId, paths)
   }
 
   /** Marks a conversation read and queues read receipts to the senders. */

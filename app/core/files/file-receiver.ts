@@ -113,8 +113,8 @@ function lanOffer(offer: FileOfferBody): { transferId: Uint8Array; chunkSize: nu
   return { transferId: offer.transferId, chunkSize: offer.chunkSize }
 }
 
-/** Checks a fetched or inline index against the offer that announced it. */
-function checkIndex(index: FileIndex, offer: FileOfferBody, chunkSize: number): void {
+/** Checks a fetched or inline index against the offer that announced it (also the relay path, blob-download.ts). */
+export function checkIndex(index: FileIndex, offer: FileOfferBody, chunkSize: number): void {
   for (const entry of index.entries) checkEntry(entry, chunkSize)
   const total = index.entries.reduce((sum, entry) => sum + entry.size, 0)
   if (offer.directory === true) {
@@ -421,7 +421,8 @@ export async function receiveTransfer(options: ReceiveOptions): Promise<ReceiveR
   }
 }
 
-function inlineIndex(offer: FileOfferBody): FileIndex {
+/** the index of a file whose offer carries its chunk hashes itself (also blob-bundle.ts) */
+export function inlineIndex(offer: FileOfferBody): FileIndex {
   const entry: FileEntry = {
     path: offer.name,
     directory: false,

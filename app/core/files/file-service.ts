@@ -68,7 +68,8 @@ export class FileService {
   }
 
   /**
-   * Hashes the file or folder and records it as offered to `peer`; returns the offer body for
+   * Hashes the file or folder and records it as offered to `peer` (a group's members:
+   * space-separated PeerIds); returns the offer body for
    * the `file offer` envelope (docs/protocol.md §10) that the caller sends on the chat path.
    */
   async offer(
@@ -92,6 +93,11 @@ export class FileService {
   /** Stops serving a transfer (done, declined, cancelled). */
   withdraw(transferId: Uint8Array): void {
     this.#offers.withdraw(transferId)
+  }
+
+  /** the peers a transfer is still offered to: a group's members that have not closed it */
+  offeredTo(transferId: Uint8Array): string[] {
+    return this.#offers.peers(transferId)
   }
 
   /** Pulls an offered transfer into targetDir; call again with the same arguments to resume. */
@@ -137,7 +143,8 @@ export class FileService {
     stream.addEventListener('close', () => this.#serving.delete(stream))
     const peer = connection.remotePeer.toString()
     serveFileStream(stream, peer, this.#offers, this.counters, (transferId, outcome) => {
-      this.#offers.withdraw(transferId)
+      // a group's other members may still pull it
+      this.#offers.withdraw(transferId, peer)
       this.#init.onClosed?.(transferId, peer, outcome)
     })
   }

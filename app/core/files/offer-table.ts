@@ -1,11 +1,13 @@
 // The transfers I offered (store migration 006; docs/protocol.md §11): /pigeon/file/1.0.0 serves
-// a file only if its transfer is here and only to the peer named in the row. Rows outlive a
-// restart so that a receiver can resume later; withdraw() ends a transfer (done, cancelled).
+// a file only if its transfer is here and only to a peer named in the row (one, or a group's
+// members, space-separated: a PeerId has no space). Rows outlive a restart so that a receiver can
+// resume later; withdraw() ends a transfer (done, cancelled), for one peer or for all.
 import type { Database } from 'better-sqlite3'
 import { decodeFileIndex, type FileIndex } from '../../../shared/file-index.js'
 
 export interface OfferedTransfer {
   transferId: Uint8Array
+  /** the peer it is offered to; a group's members, space-separated */
   peer: string
   /** the offered file, or the folder the index's paths are relative to */
   sourcePath: string
@@ -75,11 +77,30 @@ export class OfferTable {
       }
       this.#cache.set(key, offer)
     }
-    return offer.peer === peer ? offer : undefined
+    return offer.peer.split(' ').includes(peer) ? offer : undefined
   }
 
-  withdraw(transferId: Uint8Array): void {
+  /** Ends the transfer for `peer` (the others it is offered to keep it), or for everyone. */
+  withdraw(transferId: Uint8Array, peer?: string): void {
+    const key = Buffer.from(transferId).toString('hex')
+    const offer = peer === undefined ? undefined : this.get(transferId, peer)
+    const rest = offer?.peer.split(' ').filter((p) => p !== peer) ?? []
+    if (offer !== undefined && rest.length > 0) {
+      this.#db
+        .prepare('UPDATE file_offers SET peer = ? WHERE transfer_id = ?')
+        .run(rest.join(' '), Buffer.from(transferId))
+      this.#cache.set(key, { ...offer, peer: rest.join(' ') })
+      return
+    }
     this.#db.prepare('DELETE FROM file_offers WHERE transfer_id = ?').run(Buffer.from(transferId))
-    this.#cache.delete(Buffer.from(transferId).toString('hex'))
+    this.#cache.delete(key)
+  }
+
+  /** the peers a transfer is still offered to (none once withdrawn) */
+  peers(transferId: Uint8Array): string[] {
+    const row = this.#db
+      .prepare('SELECT peer FROM file_offers WHERE transfer_id = ?')
+      .get(Buffer.from(transferId)) as { peer: string } | undefined
+    return row === undefined ? [] : row.peer.split(' ')
   }
 }

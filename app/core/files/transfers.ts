@@ -1,17 +1,17 @@
 // Transfers as the user sees them (docs/protocol.md §10–§11): what I offered and what I was
 // offered, each a row in the transfers table (schema 7) with a file message in the conversation.
 // Sending queues the `file offer` envelope in the outbox like a text (retried and acked the same
-// way; it waits for the LAN, the relay blob path is not built yet). Receiving is accept → pull
-// over /pigeon/file/1.0.0 (FileService.receive) into the download dir; pause and cancel abort the
-// pull and keep the partial data, resume pulls again (only what is not verified on disk).
-// A pull that was running when the node stopped, or whose peer went away, runs again when the
-// peer is reachable.
+// way). To a peer the LAN does not reach, with a relay set, the item first goes to the relay's
+// blob store and the offer follows once it is there (relay-transfers.ts, §12 "In the app").
+// Receiving is accept → pull over /pigeon/file/1.0.0 (FileService.receive), or download the
+// relay blob, into the download dir; pause and cancel abort and keep the partial data, resume
+// fetches only what is not verified on disk. A pull or upload that was running when the node
+// stopped, or whose peer or relay went away, runs again.
 import { mkdir, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import {
   decodeEnvelope,
-  encodeEnvelope,
   newMessageId,
   type Envelope,
   type EnvelopeOf,
@@ -19,20 +19,21 @@ import {
 import { PigeonError } from '../../../shared/errors.js'
 import type { PathName } from '../delivery.js'
 import { errorText, type Logger } from '../log.js'
-import { backoffDelay, DEFAULT_BACKOFF } from '../../../shared/backoff.js'
+import { DEFAULT_BACKOFF } from '../../../shared/backoff.js'
+import type { Identity } from '../../../shared/identity.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
+import { partialPaths } from './blob-download.js'
 import type { FileCloseOutcome } from './file-frames.js'
-import { PARTIAL_DIR } from './file-receiver.js'
 import type { FileService } from './file-service.js'
+import { prepareOffer } from './prepare-offer.js'
+import { RelayTransfers } from './relay-transfers.js'
+import { queueOffer, storeOffer, type OfferTarget } from './offer-rows.js'
+import { incomingIn, isBlobOffer, isGroupOffer, knownTransfer } from './transfer-checks.js'
+import { TransferJobs } from './transfer-jobs.js'
+import { hex, type TransferView } from './transfer-progress.js'
 
+export { parseTransferId, PROGRESS_INTERVAL_MS, type TransferView } from './transfer-progress.js'
 export const SETTING_DOWNLOAD_DIR = 'files.downloadDir'
-/** how often a running transfer reports progress */
-export const PROGRESS_INTERVAL_MS = 250
-
-export interface TransferView extends TransferRow {
-  /** bytes per second over the last progress interval; 0 when not moving */
-  rateBytesPerSec: number
-}
 
 export interface TransfersInit {
   store: Store
@@ -42,37 +43,43 @@ export interface TransfersInit {
   /** the LAN node's file service; undefined while the LAN node is not running */
   files: () => FileService | undefined
   isOnline: (peerId: string) => boolean
+  /** whether the LAN reaches the peer now (the router's 'lan' path, router/outbox-router.ts) */
+  lanReaches: (peerId: string) => boolean
+  identity: Identity
+  /** the relay address in use, if any (relay/setting.ts) */
+  relayAddress: () => string | undefined
   onTransfer: (view: TransferView) => void
   onMessage: (messageId: Uint8Array) => void
   kick: (recipient: string) => void
   log: Logger
 }
 
-interface Running {
-  controller: AbortController
-  done: Promise<void>
-}
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-
-export function parseTransferId(text: string): Uint8Array {
-  if (!/^[0-9a-f]{32}$/i.test(text))
-    throw new PigeonError(
-      'FILE_TRANSFER_UNKNOWN',
-      `"${text}" is not a transfer id (32 hex digits); see \`pigeon transfers\`.`,
-    )
-  return new Uint8Array(Buffer.from(text, 'hex'))
-}
-
 export class TransferService {
   readonly #init: TransfersInit
-  readonly #running = new Map<string, Running>()
-  /** interrupted pulls waiting to try again, and how often each failed in a row */
-  readonly #retries = new Map<string, { timer: NodeJS.Timeout; failures: number }>()
-  #stopping = false
+  readonly #relay: RelayTransfers
+  readonly #jobs: TransferJobs
 
   constructor(init: TransfersInit) {
     this.#init = init
+    this.#relay = new RelayTransfers({ ...init, db: init.store.db })
+    this.#jobs = new TransferJobs({
+      now: init.now,
+      changed: (id, change) => this.#changed(id, change),
+      progress: (id, bytesDone, rate) =>
+        this.#emit(
+          init.store.transfers.update(id, { state: 'transferring', bytesDone }, init.now())!,
+          rate,
+        ),
+      // the peer or the relay went away (or is not back yet): it runs again when reachable
+      retryable: (row, error) => {
+        const code = (error as PigeonError).code
+        if (code === 'RELAY_UNREACHABLE' || code === 'PEER_UNREACHABLE') return true
+        return row.direction === 'in' && !isBlobOffer(row) && !init.isOnline(row.peer)
+      },
+      restart: (row) => this.#restart(row),
+      current: (id) => init.store.transfers.get(id),
+      backoff: DEFAULT_BACKOFF,
+    })
   }
 
   list(): TransferView[] {
@@ -80,13 +87,7 @@ export class TransferService {
   }
 
   get(id: Uint8Array): TransferRow {
-    const row = this.#init.store.transfers.get(id)
-    if (row === undefined)
-      throw new PigeonError(
-        'FILE_TRANSFER_UNKNOWN',
-        `No transfer ${hex(id)}; see \`pigeon transfers\`.`,
-      )
-    return row
+    return knownTransfer(this.#init.store.transfers.get(id), id)
   }
 
   /** The download dir: the setting files.downloadDir, else ~/Downloads/Pigeon. */
@@ -95,62 +96,68 @@ export class TransferService {
     return typeof set === 'string' && set !== '' ? set : join(homedir(), 'Downloads', 'Pigeon')
   }
 
-  /** One offer per path (a file or a folder), each queued like a text; returns the new rows. */
+  /**
+   * One offer per path (a file or a folder), each queued like a text; returns the new rows. To a
+   * peer off the LAN, with a relay set, the item is uploaded first and its offer held until then.
+   */
   async send(peer: string, paths: readonly string[]): Promise<TransferRow[]> {
-    const { store, me, now, kick } = this.#init
-    if (peer === me)
+    if (peer === this.#init.me)
       throw new PigeonError('PEER_UNKNOWN', 'That PeerId is yours; send to someone else.')
-    const files = this.#files()
+    return await this.#offer({ peer }, [peer], paths)
+  }
+
+  /**
+   * To a group: one offer per path for all its members (but me). The LAN pulls directly; the
+   * members the LAN does not reach share one relay blob, its key in each one's sealed offer.
+   */
+  async sendToGroup(
+    groupId: string,
+    members: readonly string[],
+    paths: readonly string[],
+  ): Promise<TransferRow[]> {
+    if (members.length === 0)
+      throw new PigeonError('GROUP_NOT_MEMBER', 'The group has no other member to send to.')
+    return await this.#offer({ group: groupId, members }, members, paths)
+  }
+
+  async #offer(
+    target: OfferTarget,
+    members: readonly string[],
+    paths: readonly string[],
+  ): Promise<TransferRow[]> {
+    const { store, me, now, kick } = this.#init
+    const remote = members.filter((member) => !this.#init.lanReaches(member))
+    const relayed = remote.length > 0 && this.#relay.available()
+    const files = relayed ? this.#init.files() : this.#files()
     const rows: TransferRow[] = []
     for (const path of paths) {
-      const { offer } = await files.offer(peer, path)
+      // the LAN offer too, when the LAN node runs: the receiver may pull it either way
+      const prepared =
+        files === undefined ? await prepareOffer(path) : await files.offer(members.join(' '), path)
       const at = now()
-      const envelope: Envelope = {
+      const envelope: EnvelopeOf<'file-offer'> = {
         id: newMessageId(at),
         sender: me,
-        to: { peer },
+        to: 'peer' in target ? { peer: target.peer } : { group: target.group },
         sentAt: at,
         kind: 'file-offer',
-        file: offer,
+        file: prepared.offer,
       }
-      const id = offer.transferId!
-      store.transaction(() => {
-        store.queueOutgoing(
-          {
-            id: envelope.id,
-            sender: me,
-            recipient: peer,
-            sentAt: at,
-            text: offer.name,
-            kind: 'file',
-          },
-          at,
-        )
-        store.transfers.add(
-          {
-            id,
-            messageId: envelope.id,
-            peer,
-            direction: 'out',
-            name: offer.name,
-            size: offer.size,
-            state: 'offered',
-            offer: encodeEnvelope(envelope),
-          },
-          at,
-        )
-      })
+      // through the relay, the offer goes out only once the blob is up (#upload queues it then)
+      const onHold = (): void => this.#relay.begin(prepared, path, remote)
+      queueOffer(store, envelope, target, relayed ? { recipients: remote, onHold } : undefined)
       this.#init.onMessage(envelope.id)
-      rows.push(this.#changed(id, {}))
+      rows.push(this.#changed(prepared.offer.transferId!, {}))
+      if (relayed) this.#upload(prepared.offer.transferId!)
     }
-    kick(peer)
+    for (const member of members) kick(member)
     return rows
   }
 
   /** The envelope the outbox sends for a file message of mine (router/outbox-router.ts). */
   envelopeFor(messageId: Uint8Array): Envelope | undefined {
     const row = this.#init.store.transfers.byMessage(messageId)
-    return row === undefined ? undefined : decodeEnvelope(row.offer)
+    return row === undefined ? undefined : this.#relay.envelope(decodeEnvelope(row.offer))
   }
 
   /** An offer arrived (inbound/file-offer.ts): stored with its file message, once. */
@@ -158,38 +165,11 @@ export class TransferService {
     const { store, now } = this.#init
     const id = envelope.file.transferId
     if (id === undefined) {
-      // a relay blob offer (docs/protocol.md §10): this build pulls only over the LAN
-      this.#init.log.warn(`ignored a relay file offer from ${envelope.sender}: not supported yet`)
+      // every offer names its transfer (docs/protocol.md §10): the blob path needs it as well
+      this.#init.log.warn(`ignored a file offer without a transfer id from ${envelope.sender}`)
       return
     }
-    const at = now()
-    const inserted = store.transaction(() => {
-      const { inserted } = store.storeInbound(
-        {
-          id: envelope.id,
-          sender: envelope.sender,
-          sentAt: envelope.sentAt,
-          text: envelope.file.name,
-          kind: 'file',
-        },
-        via,
-        at,
-      )
-      if (!inserted) return false
-      return store.transfers.add(
-        {
-          id,
-          messageId: envelope.id,
-          peer: envelope.sender,
-          direction: 'in',
-          name: envelope.file.name,
-          size: envelope.file.size,
-          state: 'offered',
-          offer: encodeEnvelope(envelope),
-        },
-        at,
-      )
-    })
+    const inserted = storeOffer(store, envelope, via, now())
     if (!inserted) return
     this.#init.onMessage(envelope.id)
     this.#emit(this.get(id), 0)
@@ -212,7 +192,7 @@ export class TransferService {
 
   async pause(id: Uint8Array): Promise<TransferRow> {
     this.#incoming(id, ['accepted', 'transferring'], 'a running one can be paused')
-    await this.#abort(id, 'paused')
+    await this.#jobs.abort(id, 'paused')
     return this.#changed(id, { state: 'paused' })
   }
 
@@ -227,13 +207,22 @@ export class TransferService {
     const row = this.get(id)
     if (FINAL_STATES.has(row.state))
       throw new PigeonError('FILE_TRANSFER_STATE', `Transfer ${hex(id)} is ${row.state} already.`)
+    await this.#jobs.abort(id, 'cancelled')
     if (row.direction === 'out') {
       this.#init.files()?.withdraw(id)
+      if (this.#relay.isRelayed(id)) {
+        this.#init.store.outbox.removeText(row.messageId, row.peer)
+        this.#relay
+          .withdraw(id)
+          .catch((error) => this.#warn(error, `could not withdraw ${hex(id)}`))
+      }
       return this.#changed(id, { state: 'cancelled' })
     }
-    await this.#abort(id, 'cancelled')
-    if (row.targetPath !== null)
-      await rm(join(row.targetPath, PARTIAL_DIR, hex(id)), { recursive: true, force: true })
+    if (row.targetPath !== null) {
+      const partial = partialPaths(row.targetPath, id)
+      await rm(partial.root, { recursive: true, force: true })
+      await rm(partial.index, { force: true })
+    }
     this.#tellSender(row, 'cancelled')
     return this.#changed(id, { state: 'cancelled' })
   }
@@ -241,9 +230,25 @@ export class TransferService {
   /** The receiver of one of my offers is finished with it (CLOSE, docs/protocol.md §11). */
   closedByReceiver(id: Uint8Array, peer: string, outcome: FileCloseOutcome): void {
     const row = this.#init.store.transfers.get(id)
-    if (row === undefined || row.direction !== 'out' || row.peer !== peer) return
-    if (FINAL_STATES.has(row.state)) return
-    this.#changed(id, { state: outcome, bytesDone: outcome === 'done' ? row.size : undefined })
+    if (row === undefined || row.direction !== 'out' || FINAL_STATES.has(row.state)) return
+    if (isGroupOffer(row)) void this.#groupDone(row)
+    else if (row.peer === peer)
+      this.#changed(id, { state: outcome, bytesDone: outcome === 'done' ? row.size : undefined })
+  }
+
+  /**
+   * A group offer of mine is done once every member the LAN served has closed it (the file
+   * service withdraws each as it does) and, if there is a blob, the relay deleted it (every other
+   * member fetched it).
+   */
+  async #groupDone(row: TransferRow): Promise<void> {
+    const remote = this.#relay.uploads.get(row.id)?.recipients ?? []
+    const lanLeft = (this.#init.files()?.offeredTo(row.id) ?? []).filter((p) => !remote.includes(p))
+    if (lanLeft.length > 0) return
+    const fetched =
+      !this.#relay.isRelayed(row.id) || (await this.#relay.fetched(row.id)) === 'fetched'
+    if (fetched && !FINAL_STATES.has(this.get(row.id).state))
+      this.#changed(row.id, { state: 'done', bytesDone: row.size })
   }
 
   /** Best effort: the sender stops serving it; if it is unreachable its offer simply stays. */
@@ -252,42 +257,48 @@ export class TransferService {
     if (files === undefined) return
     files
       .close(row.peer, row.id, outcome)
-      .catch((error) =>
-        this.#init.log.warn(
-          { err: errorText(error) },
-          `could not tell ${row.peer} about ${hex(row.id)}`,
-        ),
-      )
+      .catch((error) => this.#warn(error, `could not tell ${row.peer} about ${hex(row.id)}`))
+  }
+
+  #warn(error: unknown, what: string): void {
+    this.#init.log.warn({ err: errorText(error) }, what)
   }
 
   /** The peer is reachable (again): pulls of it that were interrupted run again. */
   peerReachable(peerId: string): void {
-    if (this.#stopping || this.#init.files() === undefined) return
+    if (this.#jobs.stopping || this.#init.files() === undefined) return
     for (const row of this.#init.store.transfers.inState('transferring'))
-      if (row.direction === 'in' && row.peer === peerId && !this.#running.has(hex(row.id)))
-        try {
-          this.#run(row.id)
-        } catch (error) {
-          this.#init.log.warn({ err: errorText(error) }, `transfer ${hex(row.id)} did not resume`)
-        }
+      if (row.direction === 'in' && row.peer === peerId) this.#restart(row)
   }
 
-  /** At start: every pull that was running when the node stopped runs again. */
+  /** At start: every pull, download and upload that was running when the node stopped runs again. */
   resumeInterrupted(): void {
-    this.#stopping = false
-    for (const row of this.#init.store.transfers.all())
-      if (row.direction === 'in' && (row.state === 'transferring' || row.state === 'accepted'))
-        this.peerReachable(row.peer)
+    this.#jobs.resume()
+    for (const row of this.#init.store.transfers.all()) {
+      if (row.direction === 'out' && this.#relay.isRelayed(row.id)) {
+        if (row.state === 'transferring') this.#restart(row)
+        else if (row.state === 'offered') this.#watchFetched(row.id)
+      } else if (row.direction === 'in' && ['transferring', 'accepted'].includes(row.state)) {
+        if (isBlobOffer(row)) this.#restart(row)
+        else this.peerReachable(row.peer)
+      }
+    }
+  }
+
+  /** runs an interrupted transfer again, unless it runs already */
+  #restart(row: TransferRow): void {
+    if (this.#jobs.stopping || this.#jobs.isRunning(row.id)) return
+    try {
+      if (row.direction === 'out') this.#upload(row.id)
+      else this.#run(row.id)
+    } catch (error) {
+      this.#warn(error, `transfer ${hex(row.id)} did not resume`)
+    }
   }
 
   /** Ends the running pulls; they stay 'transferring' and run again after the next start. */
   async stop(): Promise<void> {
-    this.#stopping = true
-    for (const retry of this.#retries.values()) clearTimeout(retry.timer)
-    this.#retries.clear()
-    const running = [...this.#running.values()]
-    for (const r of running) r.controller.abort('stopping')
-    await Promise.all(running.map((r) => r.done))
+    await this.#jobs.stop()
   }
 
   #files(): FileService {
@@ -295,115 +306,84 @@ export class TransferService {
     if (files === undefined)
       throw new PigeonError(
         'NODE_NOT_RUNNING',
-        'The LAN node is not running; files move only over the LAN for now.',
+        'The LAN node is not running, and this file can move only over the LAN (a relay carries files only to peers off the LAN, when one is set); start the node.',
       )
     return files
   }
 
-  /** A transfer offered to me, in one of `states` (else FILE_TRANSFER_STATE: only `what`). */
   #incoming(id: Uint8Array, states: readonly TransferState[], what: string): TransferRow {
-    const row = this.get(id)
-    if (row.direction !== 'in')
-      throw new PigeonError(
-        'FILE_TRANSFER_STATE',
-        `Transfer ${hex(id)} is one you sent; only its receiver can do that.`,
-      )
-    if (!states.includes(row.state))
-      throw new PigeonError(
-        'FILE_TRANSFER_STATE',
-        `Transfer ${hex(id)} is ${row.state}; only ${what}.`,
-      )
-    return row
+    return incomingIn(this.get(id), states, what)
   }
 
-  async #abort(id: Uint8Array, reason: TransferState): Promise<void> {
-    const running = this.#running.get(hex(id))
-    if (running === undefined) return
-    running.controller.abort(reason)
-    await running.done
-  }
-
-  /** Starts the pull in the background; returns the row as it is now ('transferring'). */
+  /** Starts the pull or download in the background; returns the row as it is now ('transferring'). */
   #run(id: Uint8Array): TransferRow {
-    const key = hex(id)
     const row = this.get(id)
-    const files = this.#files()
     const envelope = decodeEnvelope(row.offer)
     if (envelope.kind !== 'file-offer' || row.targetPath === null)
       throw new PigeonError(
         'FILE_TRANSFER_STATE',
-        `Transfer ${key} has no offer or no target to resume.`,
+        `Transfer ${hex(id)} has no offer or no target to resume.`,
       )
-    const controller = new AbortController()
-    let last = { at: this.#init.now(), bytes: row.bytesDone }
-    let lastEmit = 0
-    const progress = (bytesDone: number): void => {
-      const at = this.#init.now()
-      if (at - lastEmit < PROGRESS_INTERVAL_MS) return
-      const rate = at > last.at ? ((bytesDone - last.bytes) * 1000) / (at - last.at) : 0
-      last = { at, bytes: bytesDone }
-      lastEmit = at
-      this.#emit(
-        this.#init.store.transfers.update(id, { state: 'transferring', bytesDone }, at)!,
-        Math.max(0, rate),
-      )
-    }
+    const offer = envelope.file
     const targetDir = row.targetPath
-    const done = files
-      .receive({
-        from: row.peer,
-        offer: envelope.file,
-        targetDir,
-        signal: controller.signal,
-        onProgress: (p) => progress(p.bytesDone),
-      })
-      .then(
-        (result) => {
-          this.#retries.delete(key)
-          this.#tellSender(row, 'done')
-          this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
-        },
-        (error: unknown) => {
-          if (controller.signal.aborted) {
-            const reason = controller.signal.reason
-            // paused or cancelled: the caller sets the state; stopping: it stays 'transferring'
-            if (reason === 'stopping') this.#changed(id, { state: 'transferring' })
-            return
-          }
-          const message = error instanceof Error ? error.message : String(error)
-          // the peer went away (or is not back yet): the pull runs again when it is reachable
-          if (
-            !this.#init.isOnline(row.peer) ||
-            (error as PigeonError).code === 'PEER_UNREACHABLE'
-          ) {
-            this.#changed(id, { state: 'transferring', error: message })
-            this.#retryLater(id)
-          } else this.#changed(id, { state: 'failed', error: message })
-        },
-      )
-      .finally(() => this.#running.delete(key))
-    this.#running.set(key, { controller, done })
-    return this.#changed(id, { state: 'transferring' })
+    // a relay offer from a sender the LAN reaches now is pulled directly (a group's LAN members)
+    const lan = this.#init.files() !== undefined && this.#init.lanReaches(row.peer)
+    const viaRelay = offer.blobId !== undefined && !lan
+    const files = viaRelay ? undefined : this.#files()
+    return this.#jobs.start(row, async (signal, onProgress) => {
+      const result =
+        files === undefined
+          ? await this.#relay.download(offer, targetDir, signal, onProgress)
+          : await files.receive({
+              from: row.peer,
+              offer,
+              targetDir,
+              signal,
+              onProgress: (p) => onProgress(p.bytesDone),
+            })
+      // the relay forgets the blob once every recipient said this (docs/relay.md "File blobs")
+      if (viaRelay)
+        this.#relay.received(offer).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
+      this.#tellSender(row, 'done')
+      this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
+    })
+  }
+
+  /** Uploads (or resumes uploading) the relay blob of my offer; then the offer goes out. */
+  #upload(id: Uint8Array): TransferRow {
+    const row = this.get(id)
+    const envelope = decodeEnvelope(row.offer)
+    if (envelope.kind !== 'file-offer') throw new PigeonError('FILE_TRANSFER_STATE', 'No offer.')
+    return this.#jobs.start(row, async (signal, onProgress) => {
+      const recipients = await this.#relay.upload(envelope.file, signal, onProgress)
+      const { store, now, kick } = this.#init
+      for (const recipient of recipients)
+        store.outbox.add({ messageId: row.messageId, recipient, kind: 'text' }, now())
+      this.#changed(id, { state: 'offered', bytesDone: row.size })
+      for (const recipient of recipients) kick(recipient)
+      this.#watchFetched(id)
+    })
   }
 
   /**
-   * The peer still looks online but the pull could not reach it (a dial timed out, the stream
-   * broke): try again on the outbox's back-off, unless the peer's presence brings it back first.
+   * Mine, through the relay: done once the relay no longer has the blob before its expiry — it
+   * deletes it only when every recipient fetched it (docs/protocol.md §12 "In the app").
    */
-  #retryLater(id: Uint8Array): void {
-    const key = hex(id)
-    const failures = (this.#retries.get(key)?.failures ?? 0) + 1
-    clearTimeout(this.#retries.get(key)?.timer)
-    const timer = setTimeout(
-      () => {
-        const row = this.#init.store.transfers.get(id)
-        if (this.#stopping || row?.state !== 'transferring' || this.#running.has(key)) return
-        this.peerReachable(row.peer)
-      },
-      backoffDelay(failures - 1, DEFAULT_BACKOFF),
-    )
-    timer.unref()
-    this.#retries.set(key, { timer, failures })
+  #watchFetched(id: Uint8Array): void {
+    const offered = (): boolean => this.#init.store.transfers.get(id)?.state === 'offered'
+    this.#relay.watch(id, this.#jobs, offered, (answer) => {
+      const row = this.get(id)
+      // a group's LAN members may still be pulling: #groupDone waits for them
+      if (answer === 'fetched' && isGroupOffer(row)) return void this.#groupDone(row)
+      this.#init.files()?.withdraw(id)
+      if (answer === 'fetched') this.#changed(id, { state: 'done' })
+      else
+        this.#changed(id, {
+          state: 'failed',
+          error:
+            'BLOB_NOT_FOUND: The relay dropped the file at its expiry before the receiver fetched it; send it again.',
+        })
+    })
   }
 
   #changed(id: Uint8Array, change: Parameters<Store['transfers']['update']>[1]): TransferRow {

@@ -39,7 +39,9 @@ export function inboundDispatcher(init: InboundDispatchInit): InboundHandler {
     const groupId = 'group' in envelope.to ? envelope.to.group : undefined
     const forMe =
       groupId !== undefined
-        ? envelope.kind === 'text' || envelope.kind === 'group-control'
+        ? envelope.kind === 'text' ||
+          envelope.kind === 'group-control' ||
+          envelope.kind === 'file-offer'
         : 'peer' in envelope.to && envelope.to.peer === init.me
     if (!forMe) {
       const to = groupId === undefined ? 'someone else' : `group ${groupId}`

@@ -338,9 +338,9 @@ export class OutboxRouter {
    */
   async #attempt(recipient: string, envelope: Envelope, viaRelay: boolean): Promise<Outcome> {
     for (const path of this.#paths) {
-      // a LAN file offer is only worth the LAN: the relay blob path is not built yet
-      // (docs/protocol.md §10), so it waits until the peer is on the LAN
-      const lanOnly = envelope.kind === 'file-offer'
+      // a LAN file offer is only worth the LAN; one with a relay blob (docs/protocol.md §12)
+      // goes either way
+      const lanOnly = isLanOnlyOffer(envelope)
       if ((path.name === 'relay' && (!viaRelay || lanOnly)) || !path.canReach(recipient)) continue
       try {
         const ms = this.#timeoutMs
@@ -366,9 +366,9 @@ export class OutboxRouter {
     this.#log.warn({ err: errorText(error) }, `delivery to ${recipient} failed`)
   }
 
-  /** A LAN file offer while only the relay reaches the peer (the relay blob path is not built). */
+  /** A LAN-only file offer while only the relay reaches the peer. */
   #waitsForLan(recipient: string, envelope: Envelope | { permanent: unknown }): boolean {
-    if (!('kind' in envelope) || envelope.kind !== 'file-offer') return false
+    if (!('kind' in envelope) || !isLanOnlyOffer(envelope)) return false
     return !this.#paths.some((path) => path.name !== 'relay' && path.canReach(recipient))
   }
 
@@ -437,6 +437,11 @@ function windowItems(rows: OutboxRow[], now: number): OutboxRow[][] {
     else items.push([row])
   }
   return items
+}
+
+/** a file offer without a relay blob: the receiver can only pull it over the LAN */
+function isLanOnlyOffer(envelope: Envelope): boolean {
+  return envelope.kind === 'file-offer' && envelope.file.blobId === undefined
 }
 
 function reasonOf(error: unknown): string {

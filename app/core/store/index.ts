@@ -60,6 +60,8 @@ export interface OutgoingGroupText {
   groupId: string
   sentAt: number
   text: string
+  /** 'file': a file offer to the group (docs/protocol.md §10); default 'text' */
+  kind?: 'text' | 'file'
 }
 
 export class Store {
