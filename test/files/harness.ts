@@ -8,7 +8,11 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import BetterSqlite3 from 'better-sqlite3'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { createFileService, type FileService } from '../../app/core/files/index.js'
+import {
+  createFileService,
+  type FileService,
+  type FileServiceInit,
+} from '../../app/core/files/index.js'
 import { migrate } from '../../app/core/store/migrate.js'
 import { migrations } from '../../app/core/store/migrations/index.js'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
@@ -22,7 +26,13 @@ export interface FilePeer {
 }
 
 export async function startFilePeer(
-  options: { identity?: Identity; db?: BetterSqlite3.Database; listen?: string } = {},
+  options: {
+    identity?: Identity
+    db?: BetterSqlite3.Database
+    listen?: string
+    /** the file service's data channel and logger (docs/protocol.md §13) */
+    files?: Pick<FileServiceInit, 'dataChannel' | 'log'>
+  } = {},
 ): Promise<FilePeer> {
   const identity = options.identity ?? (await generateIdentity())
   const node = await createLibp2p({
@@ -34,7 +44,7 @@ export async function startFilePeer(
   })
   const db = options.db ?? new BetterSqlite3(':memory:')
   migrate(db, migrations)
-  const files = createFileService({ node, db })
+  const files = createFileService({ node, db, ...options.files })
   await files.start()
   return {
     identity,
