@@ -3,7 +3,7 @@
 import { createHash, randomFillSync } from 'node:crypto'
 import { open, readdir, readFile, lstat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { noise } from '@chainsafe/libp2p-noise'
+import { noise, pureJsCrypto } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import BetterSqlite3 from 'better-sqlite3'
@@ -32,6 +32,8 @@ export async function startFilePeer(
     listen?: string
     /** the file service's data channel and logger (docs/protocol.md §13) */
     files?: Pick<FileServiceInit, 'dataChannel' | 'log'>
+    /** Noise with its pure-JS ChaCha20-Poly1305, as in Electron, whose BoringSSL has none */
+    noiseJs?: boolean
   } = {},
 ): Promise<FilePeer> {
   const identity = options.identity ?? (await generateIdentity())
@@ -39,7 +41,7 @@ export async function startFilePeer(
     privateKey: identity.privateKey,
     addresses: { listen: [options.listen ?? '/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(options.noiseJs === true ? { crypto: pureJsCrypto } : {})],
     streamMuxers: [yamux()],
   })
   const db = options.db ?? new BetterSqlite3(':memory:')
