@@ -53,6 +53,7 @@ export class DataChannel implements FileConduit {
   #ended = false
   #failure: Error | undefined
   #full = false
+  #corked = false
   #wakeReader: (() => void) | undefined
   #drainWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = []
 
@@ -90,14 +91,22 @@ export class DataChannel implements FileConduit {
     cipher.setAAD(this.#aad(counter, length))
     const header = Buffer.allocUnsafe(RECORD_HEADER_BYTES)
     header.writeUInt32BE(length)
-    this.#socket.cork()
+    // frames sent in one tick (the receiver's REQUESTs and CREDITs for many small files) leave
+    // in one write: the socket is corked until the tick ends
+    if (!this.#corked) {
+      this.#corked = true
+      this.#socket.cork()
+      process.nextTick(() => {
+        this.#corked = false
+        this.#socket.uncork()
+      })
+    }
     this.#socket.write(header)
     for (const piece of data instanceof Uint8Array ? [data] : data) {
       this.#socket.write(cipher.update(piece))
     }
     cipher.final()
     const ok = this.#socket.write(cipher.getAuthTag())
-    this.#socket.uncork()
     this.recordsSent++
     if (!ok) this.#full = true
     return ok

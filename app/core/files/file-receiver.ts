@@ -6,8 +6,7 @@
 // or damaged chunks are requested. Memory is bounded by the credit granted (LIMITS.fileCreditChunks
 // chunks), whatever the size.
 import { createHash } from 'node:crypto'
-import { constants } from 'node:fs'
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
+import { mkdir, rename, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PigeonError } from '../../../shared/errors.js'
 import type { FileOfferBody } from '../../../shared/envelope.js'
@@ -17,8 +16,8 @@ import type { FileConduit } from './file-conduit.js'
 import { creditFrame, requestFrame } from './file-frames.js'
 import {
   diskError,
+  openPartial,
   removeIfEmpty,
-  verifyOnDisk,
   wholeFileHash,
   type ChunkRange,
 } from './partial-files.js'
@@ -127,23 +126,16 @@ export async function receiveTransfer(options: ReceiveOptions): Promise<ReceiveR
           const segments = segmentsOf(entry)
           const parent = segments.slice(0, -1)
           // each directory is checked for links and made once; the file itself is opened
-          // O_NOFOLLOW, so a link planted in its place fails with ELOOP (FILE_SYMLINK)
+          // O_NOFOLLOW (openPartial), so a link planted in its place fails with ELOOP (FILE_SYMLINK)
           if (!readyDirs.has(parent.join('/'))) {
             await refuseSymlinks(partialRoot, parent)
             await mkdir(join(partialRoot, ...parent), { recursive: true })
             readyDirs.add(parent.join('/'))
           }
           const path = join(partialRoot, ...segments)
-          const handle = await open(
-            path,
-            constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW,
-            0o644,
-          ).catch((error: unknown) => {
-            throw diskError(error, path)
-          })
+          const { handle, ranges, kept } = await openPartial(path, entry, chunkSize)
           const plan: Plan = { entry, index: i, handle, ranges: [], fresh: true }
           openPlans.push(plan)
-          const { ranges, kept } = await verifyOnDisk(handle, entry, chunkSize)
           plan.ranges = ranges
           plan.fresh = kept === 0
           bytesDone += kept

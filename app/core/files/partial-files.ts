@@ -2,7 +2,8 @@
 // partial file already holds, verified chunk by chunk against the offered hashes; a file's
 // whole SHA-256 read back; disk errors as sentences with their code (the partial data is kept).
 import { createHash } from 'node:crypto'
-import { readdir, rmdir, type FileHandle } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, readdir, rmdir, type FileHandle } from 'node:fs/promises'
 import { PigeonError } from '../../../shared/errors.js'
 import {
   chunkCount,
@@ -89,4 +90,33 @@ export async function wholeFileHash(
 
 export async function removeIfEmpty(dir: string): Promise<void> {
   if ((await readdir(dir).catch(() => ['?'])).length === 0) await rmdir(dir).catch(() => undefined)
+}
+
+/**
+ * Opens (never through a link: O_NOFOLLOW, so a planted link fails with ELOOP) the partial file
+ * of `entry` and says what it still needs. A file made just now needs everything and is not
+ * read back: one system call fewer per file, which a folder of many small files feels.
+ */
+export async function openPartial(
+  path: string,
+  entry: FileEntry,
+  chunkSize: number,
+): Promise<{ handle: FileHandle; ranges: ChunkRange[]; kept: number }> {
+  const flags = constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW
+  try {
+    const handle = await open(path, flags | constants.O_EXCL, 0o644)
+    const chunks = chunkCount(entry.size, chunkSize)
+    return { handle, ranges: chunks === 0 ? [] : [{ first: 0, count: chunks }], kept: 0 }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw diskError(error, path)
+  }
+  const handle = await open(path, flags, 0o644).catch((error: unknown) => {
+    throw diskError(error, path)
+  })
+  try {
+    return { handle, ...(await verifyOnDisk(handle, entry, chunkSize)) }
+  } catch (error) {
+    await handle.close().catch(() => undefined)
+    throw error
+  }
 }
