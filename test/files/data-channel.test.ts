@@ -18,7 +18,9 @@ import { isPigeonError } from '../../shared/errors.js'
 import { channelKeys } from '../../app/core/files/data-channel-handshake.js'
 import {
   channelFrame,
+  channelOpenFrame,
   creditFrame,
+  decodeControl,
   decodeSenderFrame,
   FILE_PROTOCOL,
 } from '../../app/core/files/file-frames.js'
@@ -53,6 +55,17 @@ after(async () => {
   await bob?.stop()
   await alice?.stop()
   await rm(dir, { recursive: true, force: true })
+})
+
+test('CHANNEL is 49 bytes and CHANNEL_OPEN 35, and both round-trip', () => {
+  const transferId = new Uint8Array(randomBytes(16))
+  const secret = new Uint8Array(randomBytes(32))
+  const request = channelFrame(transferId, secret).subarray(1)
+  assert.equal(request.length, 49)
+  assert.deepEqual(decodeControl(request), { type: 'channel', transferId, secret })
+  const open = channelOpenFrame(40_123, secret).subarray(1)
+  assert.equal(open.length, 35)
+  assert.deepEqual(decodeSenderFrame(open), { type: 'channel-open', port: 40_123, secret })
 })
 
 test('a file moves over the data channel and arrives verified', async () => {

@@ -43,6 +43,8 @@ export class DataChannel implements FileConduit {
   /** records sent and received, for the bench and the tests */
   recordsSent = 0
   recordsReceived = 0
+  /** settles once the connection is gone, whichever way */
+  readonly closed: Promise<void>
 
   readonly #init: DataChannelInit
   readonly #socket: Socket
@@ -60,6 +62,7 @@ export class DataChannel implements FileConduit {
   constructor(init: DataChannelInit) {
     this.#init = init
     this.#socket = init.socket
+    this.closed = new Promise((resolve) => this.#socket.once('close', () => resolve()))
     this.#socket.setNoDelay(true)
     this.#socket.on('data', (data: Buffer) => this.#onData(data))
     this.#socket.on('end', () => {

@@ -199,6 +199,7 @@ export class FileService {
               log: this.#log,
               onChannel: (channel) => {
                 this.#serving.add(channel)
+                void channel.closed.then(() => this.#serving.delete(channel))
                 this.channels++
                 serveFileStream(channel, serve)
               },
