@@ -117,6 +117,12 @@ export type PigeonErrorCode =
   | 'FILE_TRANSFER_FAILED'
   | 'FILE_TRANSFER_STATE'
   | 'FILE_TARGET_UNWRITABLE'
+  | 'FILE_DISK_FULL'
+  // the LAN data channel (app/core/files/data-channel*.ts; docs/protocol.md §13)
+  | 'FILE_CHANNEL_AUTH'
+  | 'FILE_CHANNEL_FRAME'
+  | 'FILE_CHANNEL_PEER'
+  | 'FILE_CHANNEL_TRUNCATED'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode

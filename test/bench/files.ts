@@ -3,11 +3,16 @@
 // (test/files/file-peer.ts), disk to disk, in the same run:
 //   raw TCP          the reference: the file piped into a socket and out into a file
 //   libp2p stream    TCP + Noise + yamux, the file sent in 1 MiB pieces, send()/onDrain()
-//   Pigeon           /pigeon/file/1.0.0: credit, per-chunk SHA-256 before each write, the whole
-//                    file's SHA-256, partial file and rename (docs/protocol.md §11)
-// plus each side's RSS growth during the Pigeon transfer, and the resume overhead: the receiver
-// is killed with SIGKILL at half, restarted with the same identity and store, and resumes; the
-// chunks the sender sent twice are counted.
+//   Pigeon           /pigeon/file/1.0.0 keying the data channel (AES-256-GCM over plain TCP,
+//                    docs/protocol.md §13) that carries it: credit, per-chunk SHA-256 before
+//                    each write, the whole file's SHA-256, partial file and rename (§11)
+//   Electron, Noise  Pigeon kept on the libp2p stream with Noise's pure-JS ChaCha20-Poly1305 —
+//                    what Electron (BoringSSL has no ChaCha20-Poly1305) would get on libp2p alone;
+//                    its data channel's AES-256-GCM is BoringSSL's native one: the Pigeon row
+// plus each side's RSS growth during the Pigeon transfer; the resume overhead (the receiver is
+// killed with SIGKILL at half, restarted with the same identity and store, and resumes; the
+// chunks the sender sent twice are counted); a folder of 10,000 4-KiB files against
+// tar | raw TCP | tar x; and the relay path (test/bench/files-relay.ts) for min(200, MiB) MiB.
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,11 +20,15 @@ import { LIMITS } from '../../shared/limits.js'
 import { randomFile } from '../files/harness.js'
 import { createLan, type LanHost } from '../support/netns.js'
 import { PeerProcess } from '../support/peer-process.js'
+import { filesReport } from './files-report.js'
+import { relayBlobThroughput } from './files-relay.js'
 import type { BenchResult } from './table.js'
 
 const MiB = 1024 * 1024
 const SENDER_PORT = 7500
 const RECEIVER_PORT = 7501
+const JS_SENDER_PORT = 7502
+const JS_RECEIVER_PORT = 7503
 const RAW_PORT = 7600
 const FOLDER_FILES = 10_000
 
@@ -62,7 +71,6 @@ export async function run(argv: string[]): Promise<BenchResult> {
   try {
     const source = join(dir, 'source.bin')
     await randomFile(source, size)
-    const mibPerS = (ms: number): number => size / MiB / (ms / 1000)
 
     step('raw TCP')
     await a.peer.request('raw-serve', { path: source, port: RAW_PORT })
@@ -98,9 +106,35 @@ export async function run(argv: string[]): Promise<BenchResult> {
     )
     const rssA = await a.peer.request('rss')
     const rssB = await b.peer.request('rss')
+    const channels = Number((await a.peer.request('counters')).channels)
     if ((await stat(String(pigeon.path))).size !== size)
       throw new Error('the received file has the wrong size')
     await rm(join(dir, 'in'), { recursive: true })
+
+    step('Electron cipher: Pigeon on the libp2p stream, Noise with pure-JS ChaCha20-Poly1305')
+    const jsArgs = { noiseJs: true, dataChannel: false }
+    const c = await startPeer(hostA, { port: JS_SENDER_PORT, ...jsArgs })
+    const d = await startPeer(hostB, { port: JS_RECEIVER_PORT, ...jsArgs })
+    let noiseJs: Record<string, unknown>
+    try {
+      const jsOffer = await c.peer.request('offer', { peer: d.id, path: source }, long)
+      noiseJs = await d.peer.request(
+        'receive',
+        {
+          from: c.id,
+          addr: `/ip4/${hostA.address}/tcp/${JS_SENDER_PORT}/p2p/${c.id}`,
+          envelope: jsOffer.envelope,
+          target: join(dir, 'in-js'),
+        },
+        long,
+      )
+      if (Number((await c.peer.request('counters')).channels) !== 0)
+        throw new Error('the Noise-JS pair used a data channel')
+    } finally {
+      c.peer.kill()
+      d.peer.kill()
+    }
+    await rm(join(dir, 'in-js'), { recursive: true })
 
     step('resume')
     // resume: SIGKILL at half, restart with the same identity and store, pull the rest
@@ -150,60 +184,33 @@ export async function run(argv: string[]): Promise<BenchResult> {
       long,
     )
 
-    const json = {
-      file_mib: size / MiB,
-      raw_tcp_mib_s: round(mibPerS(Number(raw.ms))),
-      libp2p_stream_mib_s: round(mibPerS(Number(p2p.ms))),
-      file_mib_s: round(mibPerS(Number(pigeon.ms))),
-      file_ratio_raw: round(Number(raw.ms) / Number(pigeon.ms)),
-      libp2p_ratio_raw: round(Number(raw.ms) / Number(p2p.ms)),
-      rss_growth_mib: round(
-        Math.max(
-          Number(rssA.peakMiB) - Number(rssA.baseMiB),
-          Number(rssB.peakMiB) - Number(rssB.baseMiB),
-        ),
-      ),
-      sender_rss_growth_mib: round(Number(rssA.peakMiB) - Number(rssA.baseMiB)),
-      receiver_rss_growth_mib: round(Number(rssB.peakMiB) - Number(rssB.baseMiB)),
-      resume_resent_chunks: round(resentChunks),
-      offer_hash_mib_s: round(mibPerS(offerMs)),
-      folder_s: round(Number(folderIn.ms) / 1000),
-      tar_raw_s: round(Number(tar.ms) / 1000),
-      folder_offer_s: round(folderOfferMs / 1000),
-    }
-    return {
-      title: `Files: one ${size / MiB} MiB file between two network namespaces (veth + bridge), disk to disk`,
-      columns: ['path', 'MiB/s', 'ratio to raw TCP', 'target'],
-      rows: [
-        ['raw TCP (reference)', json.raw_tcp_mib_s, '1.00', ''],
-        [
-          'bare libp2p stream (TCP + Noise + yamux)',
-          json.libp2p_stream_mib_s,
-          json.libp2p_ratio_raw.toFixed(2),
-          '',
-        ],
-        ['Pigeon /pigeon/file/1.0.0', json.file_mib_s, json.file_ratio_raw.toFixed(2), '≥ 0.50'],
-        ['sender RSS growth (MiB)', json.sender_rss_growth_mib, '', '< 64'],
-        ['receiver RSS growth (MiB)', json.receiver_rss_growth_mib, '', '< 64'],
-        ['chunks re-sent after kill -9 at 50%', json.resume_resent_chunks, '', '≤ 2'],
-        ['offer: hashing the file (MiB/s)', json.offer_hash_mib_s, '', ''],
-      ],
+    step('relay')
+    const relayMib = Math.min(200, size / MiB)
+    const relay = await relayBlobThroughput(relayMib)
 
-      notes: [
-        `Folder of ${FOLDER_FILES.toLocaleString('en-US')} files of 4 KiB in 100 directories: Pigeon ${json.folder_s} s (offer, hashing them: ${json.folder_offer_s} s more), tar c | raw TCP | tar x ${json.tar_raw_s} s — ratio ${(json.folder_s / json.tar_raw_s).toFixed(2)} (target ≤ 3).`,
-        `Chunks of ${LIMITS.fileChunkBytes / MiB} MiB, receiver credit ${LIMITS.fileCreditChunks} chunks. Each path reads the same file (in the page cache) and writes a new one; raw TCP has no encryption, no framing and no hashing.`,
-        'The Noise cipher here is ChaCha20-Poly1305 as Node provides it; Electron (BoringSSL) has none natively (electron#24024), so the Electron figure needs a data channel with a native cipher (docs/protocol.md §11).',
-      ],
-      json,
-    }
+    return filesReport({
+      size,
+      folderFiles: FOLDER_FILES,
+      relayMib,
+      ms: {
+        raw: Number(raw.ms),
+        p2p: Number(p2p.ms),
+        pigeon: Number(pigeon.ms),
+        noiseJs: Number(noiseJs.ms),
+        offer: offerMs,
+        folder: Number(folderIn.ms),
+        tar: Number(tar.ms),
+        folderOffer: folderOfferMs,
+      },
+      rss: { sender: rssA, receiver: rssB },
+      channels,
+      resentChunks,
+      relayMiBs: relay.relayMiBs,
+    })
   } finally {
     a.peer.kill()
     b.peer.kill()
     await lan.destroy()
     await rm(dir, { recursive: true, force: true })
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100
 }

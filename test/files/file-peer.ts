@@ -2,11 +2,12 @@
 // the files bench (test/bench/files.ts) so that each side is its own process (RSS per side, and a
 // kill -9 of the receiver). Not a test file. Each side can also move the same file over raw TCP and
 // over a bare libp2p stream, the references measured in the same run.
-//   argv[2]: { port, identityFile, dbFile }
+//   argv[2]: { port, identityFile, dbFile, noiseJs?, dataChannel? (default true) }
 //   stdout: {event:'ready', peerId}   {reply, ok, …}   {event:'progress', bytesDone}
 //   stdin:  {req, cmd:'offer', peer, path} → {envelope (base64)}
 //           {req, cmd:'receive', from, addr, envelope, target, abortAt?} → {ms, bytesReceived}
-//           {req, cmd:'counters'} → {bytesSent}   {req, cmd:'rss'} → {baseMiB, peakMiB} (resets the peak)
+//           {req, cmd:'last-progress'} → {bytesDone} (the last receive's, also after it failed)
+//           {req, cmd:'counters'} → {bytesSent, chunksSent, channels}   {req, cmd:'rss'} → {baseMiB, peakMiB} (resets the peak)
 //           {req, cmd:'raw-serve', path, port}    {req, cmd:'raw-fetch', host, port, target} → {ms, bytes}
 //           {req, cmd:'tar-serve', dir, name, port} {req, cmd:'tar-fetch', host, port, target} → {ms}
 //           {req, cmd:'p2p-serve', path}          {req, cmd:'p2p-fetch', from, addr, target} → {ms, bytes}
@@ -39,6 +40,8 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   port?: number
   identityFile?: string
   dbFile?: string
+  noiseJs?: boolean
+  dataChannel?: boolean
 }
 const out = (line: object): void => {
   process.stdout.write(`${JSON.stringify(line)}\n`)
@@ -54,6 +57,8 @@ else {
 const peer = await startFilePeer({
   identity,
   listen: `/ip4/0.0.0.0/tcp/${args.port ?? 0}`,
+  noiseJs: args.noiseJs === true,
+  files: { dataChannel: args.dataChannel === false ? false : {} },
   ...(args.dbFile !== undefined && { db: new BetterSqlite3(args.dbFile) }),
 })
 
@@ -63,6 +68,7 @@ setInterval(() => {
 }, 20).unref()
 const MiB = 1024 * 1024
 let base = process.memoryUsage.rss()
+let lastBytesDone = 0
 
 async function dialAddr(addr: string): Promise<void> {
   await peer.node.dial(multiaddr(addr))
@@ -94,6 +100,7 @@ async function handle(command: Record<string, unknown>): Promise<object> {
         offer: envelope.file,
         targetDir: String(command.target),
         onProgress: ({ bytesDone, bytesTotal }) => {
+          lastBytesDone = bytesDone
           // the bench kill -9s this process once it reports half
           if (abortAt > 0 && bytesDone >= abortAt * bytesTotal && lastReport < abortAt * bytesTotal)
             out({ event: 'progress', bytesDone })
@@ -106,10 +113,13 @@ async function handle(command: Record<string, unknown>): Promise<object> {
         path: result.path,
       }
     }
+    case 'last-progress':
+      return { bytesDone: lastBytesDone }
     case 'counters':
       return {
         bytesSent: peer.files.counters.bytesSent,
         chunksSent: peer.files.counters.chunksSent,
+        channels: peer.files.channels,
       }
     case 'rss': {
       const result = {

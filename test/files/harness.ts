@@ -3,12 +3,16 @@
 import { createHash, randomFillSync } from 'node:crypto'
 import { open, readdir, readFile, lstat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { noise } from '@chainsafe/libp2p-noise'
+import { noise, pureJsCrypto } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import BetterSqlite3 from 'better-sqlite3'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { createFileService, type FileService } from '../../app/core/files/index.js'
+import {
+  createFileService,
+  type FileService,
+  type FileServiceInit,
+} from '../../app/core/files/index.js'
 import { migrate } from '../../app/core/store/migrate.js'
 import { migrations } from '../../app/core/store/migrations/index.js'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
@@ -22,19 +26,27 @@ export interface FilePeer {
 }
 
 export async function startFilePeer(
-  options: { identity?: Identity; db?: BetterSqlite3.Database; listen?: string } = {},
+  options: {
+    identity?: Identity
+    db?: BetterSqlite3.Database
+    listen?: string
+    /** the file service's data channel and logger (docs/protocol.md §13) */
+    files?: Pick<FileServiceInit, 'dataChannel' | 'log'>
+    /** Noise with its pure-JS ChaCha20-Poly1305, as in Electron, whose BoringSSL has none */
+    noiseJs?: boolean
+  } = {},
 ): Promise<FilePeer> {
   const identity = options.identity ?? (await generateIdentity())
   const node = await createLibp2p({
     privateKey: identity.privateKey,
     addresses: { listen: [options.listen ?? '/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(options.noiseJs === true ? { crypto: pureJsCrypto } : {})],
     streamMuxers: [yamux()],
   })
   const db = options.db ?? new BetterSqlite3(':memory:')
   migrate(db, migrations)
-  const files = createFileService({ node, db })
+  const files = createFileService({ node, db, ...options.files })
   await files.start()
   return {
     identity,

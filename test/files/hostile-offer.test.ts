@@ -13,7 +13,13 @@ import { isPigeonError, type PigeonErrorCode } from '../../shared/errors.js'
 import type { FileOfferBody } from '../../shared/envelope.js'
 import { encodeFileIndex, sha256, type FileEntry } from '../../shared/file-index.js'
 import { FrameDecoder } from '../../app/core/net/framing.js'
-import { dataFrame, decodeControl, FILE_PROTOCOL } from '../../app/core/files/file-frames.js'
+import {
+  dataFrame,
+  decodeControl,
+  errorFrame,
+  FILE_PROTOCOL,
+  FileErrorReason,
+} from '../../app/core/files/file-frames.js'
 import { PARTIAL_DIR } from '../../app/core/files/file-receiver.js'
 import { OfferTable } from '../../app/core/files/offer-table.js'
 import { connect, startFilePeer, type FilePeer } from './harness.js'
@@ -191,6 +197,9 @@ async function mallory(reply: (length: number, entry: number) => Uint8Array): Pr
         const control = decodeControl(frame)
         if (control.type === 'request')
           stream.send(dataFrame(control.first, reply(1000, control.entry)))
+        // no data channel (docs/protocol.md §13): the receiver pulls on this stream at once
+        if (control.type === 'channel')
+          stream.send(errorFrame(FileErrorReason.noChannel, 'no channel'))
       }
     })
   })
@@ -277,7 +286,7 @@ test('a full disk is a clear error, the partial data is kept, and a resume with 
   t.after(() => execFileAsync('umount', ['-l', target]).catch(() => undefined))
   await assert.rejects(
     bob.files.receive({ from: alice.identity.peerId, offer, targetDir: target }),
-    refusedWith('FILE_TARGET_UNWRITABLE'),
+    refusedWith('FILE_DISK_FULL'),
   )
   const partial = join(
     target,

@@ -4,7 +4,7 @@
 // take no bytes (they are in the index). Sender and receiver read the same list from here.
 import type { FileOfferBody } from '../../../shared/envelope.js'
 import { decodeFileIndex, type FileEntry } from '../../../shared/file-index.js'
-import { inlineIndex } from './file-receiver.js'
+import { inlineIndex } from './receive-index.js'
 import { LIMITS } from '../../../shared/limits.js'
 
 /** the bytes of the index that starts the plaintext: 0 for an offer with inline hashes */

@@ -3,7 +3,9 @@
 //   receiver → sender   REQUEST = 0x01 | transfer id (16) | entry (4) | first chunk (4) | count (4)
 //                       CREDIT  = 0x02 | bytes (4)
 //                       CLOSE   = 0x03 | transfer id (16) | outcome (1)
+//                       CHANNEL = 0x04 | transfer id (16) | receiver's secret (32)
 //   sender → receiver   DATA    = 0x10 | chunk (4) | the chunk's bytes
+//                       CHANNEL_OPEN = 0x11 | port (2) | sender's secret (32)
 //                       ERROR   = 0x1f | reason (1) | a UTF-8 sentence
 // Numbers are big-endian.
 import { Uint8ArrayList } from 'uint8arraylist'
@@ -17,13 +19,19 @@ const REQUEST = 0x01
 const CREDIT = 0x02
 const CLOSE = 0x03
 const CLOSE_BYTES = 1 + TRANSFER_ID_BYTES + 1
+const CHANNEL = 0x04
+const CHANNEL_BYTES = 1 + TRANSFER_ID_BYTES + 32
 const DATA = 0x10
+const CHANNEL_OPEN = 0x11
+const CHANNEL_OPEN_BYTES = 1 + 2 + 32
+/** each side's share of a data channel's key (docs/protocol.md §13) */
+export const CHANNEL_SECRET_BYTES = 32
 const ERROR = 0x1f
 const REQUEST_BYTES = 1 + TRANSFER_ID_BYTES + 12
 /** the DATA frame's bytes before the chunk */
 export const DATA_HEADER_BYTES = 5
 /** the largest frame a receiver sends: a sender refuses a longer prefix before reading it */
-export const MAX_CONTROL_FRAME_BYTES = REQUEST_BYTES
+export const MAX_CONTROL_FRAME_BYTES = CHANNEL_BYTES
 
 /** Why a sender refused a request (ERROR's reason byte). */
 export const FileErrorReason = {
@@ -33,6 +41,8 @@ export const FileErrorReason = {
   badRange: 2,
   /** the offered file changed or went away on the sender's disk */
   sourceChanged: 3,
+  /** the sender has no data channel for this stream: keep pulling on it (docs/protocol.md §13) */
+  noChannel: 4,
 } as const
 export type FileErrorReason = (typeof FileErrorReason)[keyof typeof FileErrorReason]
 
@@ -51,8 +61,10 @@ export type ControlFrame =
   | ({ type: 'request' } & FileRequest)
   | { type: 'credit'; bytes: number }
   | { type: 'close'; transferId: Uint8Array; outcome: FileCloseOutcome }
+  | { type: 'channel'; transferId: Uint8Array; secret: Uint8Array }
 export type SenderFrame =
   | { type: 'data'; chunk: number; bytes: Uint8Array }
+  | { type: 'channel-open'; port: number; secret: Uint8Array }
   | { type: 'error'; reason: number; message: string }
 
 export function requestFrame(request: FileRequest): Uint8ArrayList {
@@ -80,6 +92,24 @@ export function closeFrame(transferId: Uint8Array, outcome: FileCloseOutcome): U
   body[0] = CLOSE
   body.set(transferId, 1)
   body[1 + TRANSFER_ID_BYTES] = FileCloseOutcome[outcome]
+  return encodeFrame(body)
+}
+
+/** asks the sender for a data channel for this transfer (docs/protocol.md §13) */
+export function channelFrame(transferId: Uint8Array, secret: Uint8Array): Uint8ArrayList {
+  const body = new Uint8Array(CHANNEL_BYTES)
+  body[0] = CHANNEL
+  body.set(transferId, 1)
+  body.set(secret, 1 + TRANSFER_ID_BYTES)
+  return encodeFrame(body)
+}
+
+/** the sender listens for the data channel on `port` of the address this stream reached */
+export function channelOpenFrame(port: number, secret: Uint8Array): Uint8ArrayList {
+  const body = new Uint8Array(CHANNEL_OPEN_BYTES)
+  body[0] = CHANNEL_OPEN
+  new DataView(body.buffer).setUint16(1, port)
+  body.set(secret, 3)
   return encodeFrame(body)
 }
 
@@ -123,9 +153,15 @@ export function decodeControl(frame: Uint8Array): ControlFrame {
     if (outcome !== undefined)
       return { type: 'close', transferId: frame.slice(1, 1 + TRANSFER_ID_BYTES), outcome }
   }
+  if (frame.length === CHANNEL_BYTES && frame[0] === CHANNEL)
+    return {
+      type: 'channel',
+      transferId: frame.slice(1, 1 + TRANSFER_ID_BYTES),
+      secret: frame.slice(1 + TRANSFER_ID_BYTES),
+    }
   throw new PigeonError(
     'FRAME_INVALID',
-    'The peer sent a file-protocol frame that is not a request, credit or close.',
+    'The peer sent a file-protocol frame that is not a request, credit, close or channel request.',
   )
 }
 
@@ -135,6 +171,13 @@ export function decodeSenderFrame(frame: Uint8Array): SenderFrame {
       type: 'data',
       chunk: new DataView(frame.buffer, frame.byteOffset, 5).getUint32(1),
       bytes: frame.subarray(DATA_HEADER_BYTES),
+    }
+  }
+  if (frame.length === CHANNEL_OPEN_BYTES && frame[0] === CHANNEL_OPEN) {
+    return {
+      type: 'channel-open',
+      port: new DataView(frame.buffer, frame.byteOffset, 3).getUint16(1),
+      secret: frame.slice(3),
     }
   }
   if (frame.length >= 2 && frame[0] === ERROR) {
@@ -148,4 +191,15 @@ export function decodeSenderFrame(frame: Uint8Array): SenderFrame {
     'FRAME_INVALID',
     'The sender sent a file-protocol frame that is neither data nor an error.',
   )
+}
+
+/** An ERROR frame as the receiver's error (docs/protocol.md §11 reasons). */
+export function senderRefusal(frame: { reason: number; message: string }): PigeonError {
+  const code =
+    frame.reason === FileErrorReason.unknownTransfer
+      ? 'FILE_TRANSFER_UNKNOWN'
+      : frame.reason === FileErrorReason.sourceChanged
+        ? 'FILE_SOURCE_CHANGED'
+        : 'FILE_TRANSFER_FAILED'
+  return new PigeonError(code, `The sender refused: ${frame.message.slice(0, 300)}`)
 }

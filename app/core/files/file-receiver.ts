@@ -1,39 +1,28 @@
 // The receiver's side of a LAN transfer (docs/protocol.md §11): pulls the offered file or folder
-// over one /pigeon/file/1.0.0 stream into `<target>/.pigeon-partial/<transfer id>/`, checks each
+// over one /pigeon/file/1.0.0 stream (or the data channel agreed on it, §13) into `<target>/.pigeon-partial/<transfer id>/`, checks each
 // chunk's SHA-256 before writing it and each file's SHA-256 once it is whole, and only then moves
 // the item to `<target>/<name>` (or `name (1).ext`: nothing is overwritten). A second call with the
 // same offer and target resumes: what is on disk is verified chunk by chunk and only the missing
 // or damaged chunks are requested. Memory is bounded by the credit granted (LIMITS.fileCreditChunks
 // chunks), whatever the size.
 import { createHash } from 'node:crypto'
-import { constants } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, rmdir, type FileHandle } from 'node:fs/promises'
+import { mkdir, rename, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Stream } from '@libp2p/interface'
 import { PigeonError } from '../../../shared/errors.js'
 import type { FileOfferBody } from '../../../shared/envelope.js'
-import {
-  checkEntry,
-  chunkCount,
-  chunkLength,
-  decodeFileIndex,
-  INDEX_ENTRY,
-  SHA256_BYTES,
-  sha256,
-  type FileEntry,
-  type FileIndex,
-} from '../../../shared/file-index.js'
+import { chunkLength, SHA256_BYTES, type FileEntry } from '../../../shared/file-index.js'
 import { LIMITS } from '../../../shared/limits.js'
-import { FrameDecoder } from '../net/framing.js'
+import type { FileConduit } from './file-conduit.js'
+import { creditFrame, requestFrame } from './file-frames.js'
 import {
-  creditFrame,
-  DATA_HEADER_BYTES,
-  decodeSenderFrame,
-  FileErrorReason,
-  requestFrame,
-  type SenderFrame,
-} from './file-frames.js'
-import { checkIndexPaths, checkOfferName, refuseSymlinks } from './safe-path.js'
+  diskError,
+  openPartial,
+  removeIfEmpty,
+  wholeFileHash,
+  type ChunkRange,
+} from './partial-files.js'
+import { checkIndex, fetchIndex, FrameReader, hex, inlineIndex, lanOffer } from './receive-index.js'
+import { refuseSymlinks } from './safe-path.js'
 import { uniqueName } from './unique-name.js'
 
 export const PARTIAL_DIR = '.pigeon-partial'
@@ -49,8 +38,8 @@ export interface ReceiveOptions {
   offer: FileOfferBody
   /** the directory the file or folder lands in */
   targetDir: string
-  /** opens a /pigeon/file/1.0.0 stream to the offering peer */
-  openStream: () => Promise<Stream>
+  /** opens a /pigeon/file/1.0.0 stream to the offering peer, or the data channel it agreed (§13) */
+  openStream: () => Promise<FileConduit>
   onProgress?: (progress: ReceiveProgress) => void
   /** pause or cancel: the stream is aborted and the partial data kept for a resume */
   signal?: AbortSignal
@@ -67,170 +56,9 @@ interface Plan {
   entry: FileEntry
   index: number
   handle: FileHandle
-  ranges: Array<{ first: number; count: number }>
+  ranges: ChunkRange[]
   /** true when nothing of it was on disk: its whole-file hash is computed as it arrives */
   fresh: boolean
-}
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-
-function failed(message: string, cause?: unknown): PigeonError {
-  return new PigeonError('FILE_TRANSFER_FAILED', message, { cause })
-}
-
-/** A disk error as a sentence; the partial data stays for a resume. */
-function diskError(error: unknown, where: string): unknown {
-  const code = (error as NodeJS.ErrnoException).code
-  if (code === 'ENOSPC')
-    return new PigeonError(
-      'FILE_TARGET_UNWRITABLE',
-      `The disk holding ${where} is full; free some space and resume (what arrived is kept).`,
-      { cause: error },
-    )
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-    return new PigeonError(
-      'FILE_TARGET_UNWRITABLE',
-      `${where} cannot be written (${code}); choose another folder or fix its permissions.`,
-      { cause: error },
-    )
-  if (code === 'ELOOP')
-    return new PigeonError(
-      'FILE_SYMLINK',
-      `${where} is a symbolic link; Pigeon does not write through links.`,
-      { cause: error },
-    )
-  return error
-}
-
-/** The offer's LAN fields, checked; the index comes from the offer itself or from the sender. */
-function lanOffer(offer: FileOfferBody): { transferId: Uint8Array; chunkSize: number } {
-  if (offer.transferId === undefined || offer.chunkSize === undefined)
-    throw new PigeonError(
-      'FILE_OFFER_INVALID',
-      'The offer has no LAN transfer; it can only be fetched through the relay.',
-    )
-  checkOfferName(offer.name)
-  return { transferId: offer.transferId, chunkSize: offer.chunkSize }
-}
-
-/** Checks a fetched or inline index against the offer that announced it (also the relay path, blob-download.ts). */
-export function checkIndex(index: FileIndex, offer: FileOfferBody, chunkSize: number): void {
-  for (const entry of index.entries) checkEntry(entry, chunkSize)
-  const total = index.entries.reduce((sum, entry) => sum + entry.size, 0)
-  if (offer.directory === true) {
-    checkIndexPaths(index.entries)
-    if (total !== offer.size)
-      throw new PigeonError(
-        'FILE_SIZE_MISMATCH',
-        `The folder is offered as ${offer.size} bytes but its files add up to ${total}; the offer is refused.`,
-      )
-    return
-  }
-  const only = index.entries[0]
-  if (
-    index.entries.length !== 1 ||
-    only === undefined ||
-    only.directory ||
-    only.path !== offer.name ||
-    only.size !== offer.size ||
-    hex(only.sha256) !== hex(offer.sha256)
-  ) {
-    throw new PigeonError(
-      'FILE_OFFER_INVALID',
-      "The transfer's index does not describe the offered file.",
-    )
-  }
-}
-
-class FrameReader {
-  readonly #iterator: AsyncIterator<SenderFrame>
-
-  constructor(stream: Stream, chunkSize: number) {
-    const decoder = new FrameDecoder(chunkSize + DATA_HEADER_BYTES)
-    this.#iterator = (async function* () {
-      for await (const data of stream)
-        for (const frame of decoder.push(data)) yield decodeSenderFrame(frame)
-    })()
-  }
-
-  /** the next DATA frame, which must be chunk `chunk` of `length` bytes */
-  async data(chunk: number, length: number, what: string): Promise<Uint8Array> {
-    const next = await this.#iterator.next()
-    if (next.done === true)
-      throw failed(
-        `The sender closed the transfer before all of ${what} arrived; resume it to continue.`,
-      )
-    const frame = next.value
-    if (frame.type === 'error') {
-      const code =
-        frame.reason === FileErrorReason.unknownTransfer
-          ? 'FILE_TRANSFER_UNKNOWN'
-          : frame.reason === FileErrorReason.sourceChanged
-            ? 'FILE_SOURCE_CHANGED'
-            : 'FILE_TRANSFER_FAILED'
-      throw new PigeonError(code, `The sender refused: ${frame.message.slice(0, 300)}`)
-    }
-    if (frame.chunk !== chunk)
-      throw failed(`The sender sent chunk ${frame.chunk} of ${what} where chunk ${chunk} was due.`)
-    if (frame.bytes.length > length)
-      throw new PigeonError(
-        'FILE_TOO_MANY_BYTES',
-        `The sender sent more bytes for ${what} than it offered; the transfer is stopped.`,
-      )
-    if (frame.bytes.length < length)
-      throw new PigeonError(
-        'FILE_SIZE_MISMATCH',
-        `The sender sent fewer bytes for ${what} than it offered.`,
-      )
-    return frame.bytes
-  }
-}
-
-/** Verifies what a partial file already holds; returns the ranges still missing and the bytes kept. */
-async function verifyOnDisk(
-  handle: FileHandle,
-  entry: FileEntry,
-  chunkSize: number,
-): Promise<{ ranges: Plan['ranges']; kept: number }> {
-  const size = (await handle.stat()).size
-  if (size > entry.size) await handle.truncate(entry.size)
-  const chunks = chunkCount(entry.size, chunkSize)
-  const ranges: Plan['ranges'] = []
-  let kept = 0
-  const buffer = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(1, size)))
-  for (let i = 0; i < chunks; i++) {
-    const length = chunkLength(entry.size, chunkSize, i)
-    let good = false
-    if ((i + 1) * chunkSize <= size || i * chunkSize + length <= size) {
-      const { bytesRead } = await handle.read(buffer, 0, length, i * chunkSize)
-      const digest = createHash('sha256').update(buffer.subarray(0, bytesRead)).digest()
-      good =
-        bytesRead === length &&
-        digest.equals(entry.chunkHashes.subarray(i * SHA256_BYTES, (i + 1) * SHA256_BYTES))
-    }
-    if (good) {
-      kept += length
-      continue
-    }
-    const last = ranges.at(-1)
-    if (last !== undefined && last.first + last.count === i) last.count++
-    else ranges.push({ first: i, count: 1 })
-  }
-  return { ranges, kept }
-}
-
-async function wholeFileHash(
-  handle: FileHandle,
-  size: number,
-  chunkSize: number,
-): Promise<Uint8Array> {
-  const hash = createHash('sha256')
-  const buffer = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(1, size)))
-  for (let offset = 0; offset < size; offset += chunkSize) {
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(chunkSize, size - offset), offset)
-    hash.update(buffer.subarray(0, bytesRead))
-  }
-  return new Uint8Array(hash.digest())
 }
 
 export async function receiveTransfer(options: ReceiveOptions): Promise<ReceiveResult> {
@@ -298,23 +126,16 @@ export async function receiveTransfer(options: ReceiveOptions): Promise<ReceiveR
           const segments = segmentsOf(entry)
           const parent = segments.slice(0, -1)
           // each directory is checked for links and made once; the file itself is opened
-          // O_NOFOLLOW, so a link planted in its place fails with ELOOP (FILE_SYMLINK)
+          // O_NOFOLLOW (openPartial), so a link planted in its place fails with ELOOP (FILE_SYMLINK)
           if (!readyDirs.has(parent.join('/'))) {
             await refuseSymlinks(partialRoot, parent)
             await mkdir(join(partialRoot, ...parent), { recursive: true })
             readyDirs.add(parent.join('/'))
           }
           const path = join(partialRoot, ...segments)
-          const handle = await open(
-            path,
-            constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW,
-            0o644,
-          ).catch((error: unknown) => {
-            throw diskError(error, path)
-          })
+          const { handle, ranges, kept } = await openPartial(path, entry, chunkSize)
           const plan: Plan = { entry, index: i, handle, ranges: [], fresh: true }
           openPlans.push(plan)
-          const { ranges, kept } = await verifyOnDisk(handle, entry, chunkSize)
           plan.ranges = ranges
           plan.fresh = kept === 0
           bytesDone += kept
@@ -419,46 +240,4 @@ export async function receiveTransfer(options: ReceiveOptions): Promise<ReceiveR
     await Promise.allSettled([...pending])
     for (const plan of openPlans) await plan.handle.close().catch(() => undefined)
   }
-}
-
-/** the index of a file whose offer carries its chunk hashes itself (also blob-bundle.ts) */
-export function inlineIndex(offer: FileOfferBody): FileIndex {
-  const entry: FileEntry = {
-    path: offer.name,
-    directory: false,
-    size: offer.size,
-    sha256: offer.sha256,
-    chunkHashes: offer.chunkHashes ?? new Uint8Array(0),
-  }
-  if (offer.mtime !== undefined) entry.mtime = offer.mtime
-  return { entries: [entry] }
-}
-
-async function fetchIndex(
-  offer: FileOfferBody,
-  reader: FrameReader,
-  stream: Stream,
-  transferId: Uint8Array,
-  chunkSize: number,
-): Promise<FileIndex> {
-  const size = offer.indexSize!
-  const chunks = chunkCount(size, chunkSize)
-  if (chunks > 0)
-    stream.send(requestFrame({ transferId, entry: INDEX_ENTRY, first: 0, count: chunks }))
-  const bytes = new Uint8Array(size)
-  for (let i = 0; i < chunks; i++) {
-    const length = chunkLength(size, chunkSize, i)
-    bytes.set(await reader.data(i, length, 'the index'), i * chunkSize)
-    stream.send(creditFrame(length))
-  }
-  if (hex(sha256(bytes)) !== hex(offer.indexSha256!))
-    throw new PigeonError(
-      'FILE_OFFER_INVALID',
-      "The transfer's index does not match the SHA-256 in the offer.",
-    )
-  return decodeFileIndex(bytes, chunkSize)
-}
-
-async function removeIfEmpty(dir: string): Promise<void> {
-  if ((await readdir(dir).catch(() => ['?'])).length === 0) await rmdir(dir).catch(() => undefined)
 }

@@ -6,9 +6,10 @@
 // from disk. Memory per stream: one chunk being read, plus what yamux holds in its window.
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import { chunkCount, chunkLength, INDEX_ENTRY, type FileEntry } from '../../../shared/file-index.js'
 import { FrameDecoder } from '../net/framing.js'
+import type { FileConduit } from './file-conduit.js'
 import {
   dataFrame,
   decodeControl,
@@ -35,13 +36,18 @@ class Refusal extends Error {
   }
 }
 
-export function serveFileStream(
-  stream: Stream,
-  remotePeer: string,
-  offers: OfferTable,
-  counters: SenderCounters,
-  onClose: (transferId: Uint8Array, outcome: FileCloseOutcome) => void = () => undefined,
-): void {
+export interface ServeOptions {
+  remotePeer: string
+  offers: OfferTable
+  counters: SenderCounters
+  onClose?: (transferId: Uint8Array, outcome: FileCloseOutcome) => void
+  /** answers CHANNEL (docs/protocol.md §13); absent: ERROR reason 4, pull on this stream */
+  onChannel?: (transferId: Uint8Array, secret: Uint8Array) => Promise<Uint8ArrayList>
+}
+
+/** Serves one /pigeon/file/1.0.0 stream or data channel (both carry §11's frames). */
+export function serveFileStream(stream: FileConduit, options: ServeOptions): void {
+  const { remotePeer, offers, counters } = options
   const decoder = new FrameDecoder(MAX_CONTROL_FRAME_BYTES)
   const requests: FileRequest[] = []
   let credit = 0
@@ -57,30 +63,41 @@ export function serveFileStream(
     while (!ready() && !closed) await new Promise<void>((resolve) => (wake = resolve))
   }
 
-  stream.addEventListener('message', (event) => {
+  const answerChannel = async (transferId: Uint8Array, secret: Uint8Array): Promise<void> => {
+    // a channel only for a transfer offered to this peer; anyone else learns nothing (reason 1)
+    const reply =
+      offers.get(transferId, remotePeer) === undefined
+        ? errorFrame(FileErrorReason.unknownTransfer, 'No such transfer was offered to you.')
+        : options.onChannel === undefined
+          ? errorFrame(FileErrorReason.noChannel, 'No data channel; pull on this stream.')
+          : await options.onChannel(transferId, secret)
+    if (!closed) stream.send(reply)
+  }
+
+  // the reader: control frames as they come; its end is the receiver closing its side (it has
+  // everything, or it moved to a data channel): finish what is queued, then close ours
+  void (async () => {
     try {
-      for (const frame of decoder.push(event.data)) {
-        const control = decodeControl(frame)
-        if (control.type === 'credit') credit += control.bytes
-        else if (control.type === 'request') requests.push(control)
-        // only the peer it was offered to can close it (anyone else learns nothing: reason 1)
-        else if (offers.get(control.transferId, remotePeer) !== undefined)
-          onClose(control.transferId, control.outcome)
+      for await (const data of stream) {
+        for (const frame of decoder.push(data)) {
+          const control = decodeControl(frame)
+          if (control.type === 'credit') credit += control.bytes
+          else if (control.type === 'request') requests.push(control)
+          else if (control.type === 'channel')
+            void answerChannel(control.transferId, control.secret)
+          // only the peer it was offered to can close it (anyone else learns nothing: reason 1)
+          else if (offers.get(control.transferId, remotePeer) !== undefined)
+            options.onClose?.(control.transferId, control.outcome)
+        }
+        notify()
       }
+      remoteDone = true
     } catch (error) {
+      closed = true
       stream.abort(error as Error)
     }
     notify()
-  })
-  // the receiver closes its side once it has everything: finish what is queued, then close ours
-  stream.addEventListener('remoteCloseWrite', () => {
-    remoteDone = true
-    notify()
-  })
-  stream.addEventListener('close', () => {
-    closed = true
-    notify()
-  })
+  })()
 
   const send = async (frame: ReturnType<typeof dataFrame>): Promise<void> => {
     if (!stream.send(frame)) await stream.onDrain()

@@ -4,9 +4,13 @@
 // a target directory (file-receiver.ts).
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Database } from 'better-sqlite3'
 import { PigeonError } from '../../../shared/errors.js'
 import type { FileOfferBody } from '../../../shared/envelope.js'
+import { silentLogger, type Logger } from '../log.js'
+import { answerChannel, openChannel } from './data-channel-handshake.js'
+import type { FileConduit } from './file-conduit.js'
 import { closeFrame, FILE_PROTOCOL, type FileCloseOutcome } from './file-frames.js'
 import { receiveTransfer, type ReceiveProgress, type ReceiveResult } from './file-receiver.js'
 import { serveFileStream, type SenderCounters } from './file-sender.js'
@@ -26,6 +30,14 @@ export interface FileServiceInit {
    * offer is withdrawn before this is called
    */
   onClosed?: (transferId: Uint8Array, peer: string, outcome: FileCloseOutcome) => void
+  /**
+   * the data channel (docs/protocol.md §13): `host` is the address its ephemeral ports listen
+   * on (default: every address of the peer's family, as libp2p's own `0.0.0.0` listener);
+   * false: serve and pull on the libp2p stream only
+   */
+  dataChannel?: { host?: string } | false
+  /** refused data-channel connections are logged here with their code */
+  log?: Logger
 }
 
 export interface ReceiveRequest {
@@ -39,14 +51,18 @@ export interface ReceiveRequest {
 
 export class FileService {
   readonly counters: SenderCounters = { bytesSent: 0, chunksSent: 0 }
+  /** data-channel connections accepted (before they proved the key), for the tests and the bench */
+  channels = 0
   readonly #offers: OfferTable
-  readonly #serving = new Set<Stream>()
+  readonly #serving = new Set<FileConduit>()
+  readonly #log: Logger
 
   readonly #init: FileServiceInit
 
   constructor(init: FileServiceInit) {
     this.#init = init
     this.#offers = new OfferTable(init.db)
+    this.#log = init.log ?? silentLogger()
   }
 
   async start(): Promise<void> {
@@ -107,7 +123,20 @@ export class FileService {
       targetDir: request.targetDir,
       onProgress: request.onProgress,
       signal: request.signal,
-      openStream: () => this.#dial(request.from, request.signal),
+      openStream: async () => {
+        const { stream, remoteAddr } = await this.#dialWithAddress(request.from, request.signal)
+        if (this.#init.dataChannel === false || request.offer.transferId === undefined)
+          return stream
+        return openChannel({
+          stream,
+          host: ipOf(remoteAddr),
+          transferId: request.offer.transferId,
+          chunkSize: request.offer.chunkSize ?? 0,
+          receiver: this.#init.node.peerId.toString(),
+          sender: request.from,
+          log: this.#log,
+        })
+      },
     })
   }
 
@@ -124,11 +153,19 @@ export class FileService {
   }
 
   async #dial(peer: string, signal?: AbortSignal): Promise<Stream> {
+    return (await this.#dialWithAddress(peer, signal)).stream
+  }
+
+  async #dialWithAddress(
+    peer: string,
+    signal?: AbortSignal,
+  ): Promise<{ stream: Stream; remoteAddr: Multiaddr }> {
     const timeout = AbortSignal.timeout(this.#init.dialTimeoutMs ?? 5_000)
+    const options = { signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) }
     try {
-      return await this.#init.node.dialProtocol(peerIdFromString(peer), FILE_PROTOCOL, {
-        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-      })
+      const connection = await this.#init.node.dial(peerIdFromString(peer), options)
+      const stream = await connection.newStream(FILE_PROTOCOL, options)
+      return { stream, remoteAddr: connection.remoteAddr }
     } catch (cause) {
       throw new PigeonError(
         'PEER_UNREACHABLE',
@@ -142,12 +179,46 @@ export class FileService {
     this.#serving.add(stream)
     stream.addEventListener('close', () => this.#serving.delete(stream))
     const peer = connection.remotePeer.toString()
-    serveFileStream(stream, peer, this.#offers, this.counters, (transferId, outcome) => {
-      // a group's other members may still pull it
-      this.#offers.withdraw(transferId, peer)
-      this.#init.onClosed?.(transferId, peer, outcome)
+    const peerHost = ipOf(connection.remoteAddr)
+    const serve = {
+      remotePeer: peer,
+      offers: this.#offers,
+      counters: this.counters,
+      onClose: (transferId: Uint8Array, outcome: FileCloseOutcome) => {
+        // a group's other members may still pull it
+        this.#offers.withdraw(transferId, peer)
+        this.#init.onClosed?.(transferId, peer, outcome)
+      },
+    }
+    const channelInit = this.#init.dataChannel
+    serveFileStream(stream, {
+      ...serve,
+      ...(channelInit !== false &&
+        peerHost !== undefined && {
+          onChannel: (transferId, secret) =>
+            answerChannel({
+              host: channelInit?.host ?? (peerHost.includes(':') ? '::' : '0.0.0.0'),
+              peerHost,
+              transferId,
+              receiverSecret: secret,
+              receiver: peer,
+              sender: this.#init.node.peerId.toString(),
+              log: this.#log,
+              onChannel: (channel) => {
+                this.#serving.add(channel)
+                void channel.closed.then(() => this.#serving.delete(channel))
+                this.channels++
+                serveFileStream(channel, serve)
+              },
+            }),
+        }),
     })
   }
+}
+
+/** the IP address of a TCP multiaddr (the data channel's host), if it has one */
+function ipOf(address: Multiaddr): string | undefined {
+  return address.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value
 }
 
 /** The factory the node composition calls once the store and the libp2p node exist. */

@@ -156,6 +156,7 @@ export class LanNetwork implements DeliveryPath {
             node: libp2p,
             db: this.#init.db,
             onClosed: this.#init.onFileClosed,
+            log: this.#logger,
           })
       },
     })
