@@ -46,7 +46,7 @@ export const peerView = s.object({
   addresses: s.array(s.string()),
   /** ms; null when never seen */
   lastSeen: s.nullable(s.number()),
-  /** from its profile (docs/protocol.md §4); null when it announced none */
+  /** from its profile (docs/protocol.md §2); null when it announced none */
   workgroup: s.nullable(s.string()),
   host: s.nullable(s.string()),
   /** eight hex digits of its key, "3f2a 91c0": tells two peers of one name apart (§13) */

@@ -55,7 +55,7 @@ export interface MessengerOptions {
   /** the display name when none is stored yet; `name` replaces a stored one */
   defaultName?: string
   name?: string
-  /** my workgroup and host name (docs/protocol.md §4); undefined keeps the stored ones */
+  /** my workgroup and host name (docs/protocol.md §2); undefined keeps the stored ones */
   workgroup?: string
   host?: string
   /**

@@ -22,7 +22,7 @@ export class References {
 
   /**
    * A PeerId, a display name that exactly one known peer has, or `name@host` (the host name its
-   * profile announces, docs/protocol.md §4) when a name is shared; case-insensitive.
+   * profile announces, docs/protocol.md §2) when a name is shared; case-insensitive.
    */
   peer(ref: string): string {
     const wanted = ref.trim()

@@ -26,7 +26,7 @@ export interface MeRow {
   color: number
   status: PeerStatus
   version: number
-  /** the workgroup (department) I am listed under, null when none (docs/protocol.md §4) */
+  /** the workgroup (department) I am listed under, null when none (docs/protocol.md §2) */
   workgroup: string | null
   /** the host name peers see beside my name */
   host: string | null

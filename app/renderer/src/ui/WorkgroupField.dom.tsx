@@ -1,5 +1,5 @@
 // Settings: the workgroup (department) I am listed under on everyone's LAN list
-// (docs/protocol.md §4); saved into my profile, which every path announces.
+// (docs/protocol.md §2); saved into my profile, which every path announces.
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LIMITS } from '../../../api/contract.js'
