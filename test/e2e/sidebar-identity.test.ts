@@ -191,3 +191,25 @@ test('the workgroup set in Settings reaches the others', async () => {
     )
   }, 'Bob at hostA sees Alice in Design')
 })
+
+test('in 简体中文 the list and the warnings are Chinese', async () => {
+  const page = alice.page
+  await page.getByTestId('language').selectOption('zh-CN')
+  await page.getByTestId('close-settings').click()
+  await page.getByTestId('peer-filter').waitFor(WAIT)
+  assert.equal(
+    await page.getByTestId('peer-filter').getAttribute('placeholder'),
+    '筛选联系人、群组、主机',
+  )
+  await lanRow('hostB').click()
+  const warning = page.locator('.conversation-header').getByTestId('identity-warning')
+  await warning.waitFor(WAIT)
+  assert.match(await warning.innerText(), /这不是你验证过的 Bob/)
+  assert.match(
+    await page.locator('[data-workgroup=""] [data-testid=workgroup-toggle]').innerText(),
+    /未分组/,
+  )
+  await page.screenshot({ path: join(SHOTS, 'identity-zh.png') })
+  await page.getByTestId('open-settings').click()
+  await page.getByTestId('language').selectOption('en')
+})
