@@ -240,7 +240,7 @@ peerCommand
 program
   .command('send')
   .description(
-    'send a message; prints its id (peer = PeerId, or a display name unique among known peers; or a group)',
+    'send a message; prints its id (peer = PeerId, a display name unique among known peers or name@host; or a group)',
   )
   .argument('<peer>')
   .argument('<text...>')
