@@ -85,12 +85,18 @@ const body = fc.oneof(
   }),
   fc.record({
     kind: fc.constant('profile' as const),
-    profile: fc.record({
-      name: fc.string({ maxLength: 20 }),
-      color: fc.integer({ min: 0, max: 0xffffff }),
-      status: fc.constantFrom('online' as const, 'away' as const, 'busy' as const),
-      version: fc.nat(),
-    }),
+    profile: fc.record(
+      {
+        name: fc.string({ maxLength: 20 }),
+        color: fc.integer({ min: 0, max: 0xffffff }),
+        status: fc.constantFrom('online' as const, 'away' as const, 'busy' as const),
+        version: fc.nat(),
+        // optional (docs/protocol.md §2): an older sender leaves them out
+        workgroup: fc.string({ maxLength: 20 }),
+        host: fc.string({ maxLength: 40 }),
+      },
+      { requiredKeys: ['name', 'color', 'status', 'version'] },
+    ),
   }),
   fc.record({ kind: fc.constant('typing' as const), typing: fc.boolean() }),
 )
@@ -296,4 +302,34 @@ test('text fields are strict UTF-8 on the way in and out: nothing is dropped, re
       code('ENVELOPE_INVALID_FIELD'),
     )
   }
+})
+
+test("a profile's workgroup and host travel when present, are absent when not, and have limits", () => {
+  const profile = (extra: object): Envelope =>
+    ({
+      ...text(),
+      kind: 'profile',
+      profile: { name: 'Bob', color: 1, status: 'online', version: 2, ...extra },
+    }) as Envelope
+  const both = decodeEnvelope(encodeEnvelope(profile({ workgroup: '研发部', host: 'hostA' })))
+  assert.deepEqual(both.kind === 'profile' && both.profile, {
+    name: 'Bob',
+    color: 1,
+    status: 'online',
+    version: 2,
+    workgroup: '研发部',
+    host: 'hostA',
+  })
+  const none = decodeEnvelope(encodeEnvelope(profile({})))
+  assert.deepEqual(none.kind === 'profile' && Object.keys(none.profile).sort(), [
+    'color',
+    'name',
+    'status',
+    'version',
+  ])
+  assert.throws(
+    () => encodeEnvelope(profile({ workgroup: 'x'.repeat(65) })),
+    code('ENVELOPE_OVERSIZE'),
+  )
+  assert.throws(() => encodeEnvelope(profile({ host: 'h'.repeat(254) })), code('ENVELOPE_OVERSIZE'))
 })

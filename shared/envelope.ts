@@ -73,6 +73,9 @@ export interface ProfileBody {
   color: number
   status: PeerStatus
   version: number
+  /** optional (docs/protocol.md §4): absent from older senders */
+  workgroup?: string
+  host?: string
 }
 
 interface EnvelopeBase {
@@ -271,6 +274,8 @@ function validate(envelope: Envelope): void {
     }
     case 'profile':
       checkName(envelope.profile.name, 'display name')
+      checkName(envelope.profile.workgroup ?? '', 'workgroup', LIMITS.workgroupChars)
+      checkName(envelope.profile.host ?? '', 'host name', LIMITS.hostChars)
       checkUint(envelope.profile.version, 'profile version')
       if (
         !Number.isInteger(envelope.profile.color) ||
@@ -369,6 +374,8 @@ function toPb(envelope: Envelope): pb.Envelope {
         color: p.color,
         status: statusToPb[p.status],
         version: BigInt(p.version),
+        workgroup: p.workgroup === undefined ? undefined : toUtf8(p.workgroup, 'workgroup'),
+        host: p.host === undefined ? undefined : toUtf8(p.host, 'host name'),
       }
       break
     }
@@ -528,16 +535,17 @@ function fromPb(m: pb.Envelope): Envelope {
   }
   if (m.profile !== undefined) {
     const p = m.profile
-    return {
-      ...base,
-      kind: 'profile',
-      profile: {
-        name: fromUtf8(p.name, 'display name'),
-        color: p.color,
-        status: member(p.status, statusToPb, 'status'),
-        version: bigToNumber(p.version, 'profile version'),
-      },
+    const profile: ProfileBody = {
+      name: fromUtf8(p.name, 'display name'),
+      color: p.color,
+      status: member(p.status, statusToPb, 'status'),
+      version: bigToNumber(p.version, 'profile version'),
     }
+    const workgroup = optionalUtf8(p.workgroup, 'workgroup')
+    if (workgroup !== undefined) profile.workgroup = workgroup
+    const host = optionalUtf8(p.host, 'host name')
+    if (host !== undefined) profile.host = host
+    return { ...base, kind: 'profile', profile }
   }
   return { ...base, kind: 'typing', typing: m.typing!.typing }
 }

@@ -12,6 +12,10 @@ export const LIMITS = {
   receiptIds: 256,
   /** a display name (profile) */
   nameChars: 64,
+  /** a workgroup or department (profile), optional */
+  workgroupChars: 64,
+  /** a host name (profile): a DNS name's 253 characters */
+  hostChars: 253,
   /** a group's name: the group document and the group-control envelope both carry it */
   groupNameChars: 64,
   /** members of a group, owner included: the group-control envelope lists them all */

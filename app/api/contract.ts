@@ -17,6 +17,7 @@ import type {
   messageView,
   peerView,
   relayStatusView,
+  safetyNumberView,
   transferView,
 } from './methods.js'
 import type { Infer } from './schema.js'
@@ -31,6 +32,7 @@ export type RelayStatusView = Infer<typeof relayStatusView>
 export type TransferView = Infer<typeof transferView>
 export type DoctorFinding = Infer<typeof doctorFinding>
 export type ContactLinkView = Infer<typeof contactLinkView>
+export type SafetyNumberView = Infer<typeof safetyNumberView>
 export type HistoryQuery = Infer<typeof historyQuery>
 export type PeerStatus = MeView['status']
 export type PathName = PeerView['paths'][number]

@@ -4,6 +4,7 @@ import { messageIdFromString, messageIdToString } from '../../shared/envelope.js
 import { PigeonError } from '../../shared/errors.js'
 import { parseTransferId, type TransferView as TransferView_ } from '../core/files/transfers.js'
 import type { Messenger, PeerState } from '../core/messenger.js'
+import { keyFingerprint } from '../core/verify/fingerprint.js'
 import {
   groupConversationId,
   type ConversationRow,
@@ -25,6 +26,7 @@ import type {
   PeerStatus,
   PeerView,
   RelayStatusView,
+  SafetyNumberView,
   SettingValue,
   TransferView,
   Unsubscribe,
@@ -74,6 +76,10 @@ export function peerView(peer: PeerState): PeerView {
     paths: peer.online,
     addresses: peer.addresses,
     lastSeen: peer.lastSeen,
+    workgroup: peer.workgroup,
+    host: peer.host,
+    fingerprint: keyFingerprint(peer.peerId),
+    verified: peer.verifiedAt !== null,
   }
 }
 
@@ -192,7 +198,11 @@ export class LocalApi implements MessengerApi {
     await this.#messenger.typing(peer, typing)
   }
 
-  async setProfile(change: { name?: string; color?: number }): Promise<MeView> {
+  async setProfile(change: {
+    name?: string
+    color?: number
+    workgroup?: string | null
+  }): Promise<MeView> {
     return this.#meView(await this.#messenger.setProfile(change))
   }
 
@@ -238,6 +248,25 @@ export class LocalApi implements MessengerApi {
 
   async forgetPeer(peer: string): Promise<{ forgotten: boolean }> {
     return { forgotten: this.#messenger.forgetPeer(this.#messenger.resolvePeer(peer)) }
+  }
+
+  async safetyNumber(peer: string): Promise<SafetyNumberView> {
+    const n = this.#messenger.verification.safetyNumber(this.#messenger.resolvePeer(peer))
+    return {
+      peerId: n.peerId,
+      safetyNumber: n.digits,
+      groups: n.groups,
+      qr: n.qr,
+      verified: n.verified,
+    }
+  }
+
+  async setVerified(peer: string, verified: boolean): Promise<PeerView> {
+    const peerId = this.#messenger.resolvePeer(peer)
+    this.#messenger.verification.setVerified(peerId, verified)
+    const state = this.#messenger.peer(peerId)
+    if (state === undefined) throw new PigeonError('API_INTERNAL', 'The peer was not saved.')
+    return peerView(state)
   }
 
   async sendFiles(peer: string, paths: string[]): Promise<TransferView[]> {

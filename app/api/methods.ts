@@ -26,6 +26,10 @@ export const meView = s.object({
   color: s.integer(0, 0xffffff),
   status: peerStatus,
   version: s.number(),
+  /** the workgroup (department) I am listed under; null when none */
+  workgroup: s.nullable(s.string()),
+  /** the host name peers see beside my name */
+  host: s.nullable(s.string()),
   /** where peers can reach me (multiaddrs ending in /p2p/<peerId>) */
   addresses: s.array(s.string()),
 })
@@ -42,6 +46,13 @@ export const peerView = s.object({
   addresses: s.array(s.string()),
   /** ms; null when never seen */
   lastSeen: s.nullable(s.number()),
+  /** from its profile (docs/protocol.md §2); null when it announced none */
+  workgroup: s.nullable(s.string()),
+  host: s.nullable(s.string()),
+  /** eight hex digits of its key, "3f2a 91c0": tells two peers of one name apart (§14) */
+  fingerprint: s.string(),
+  /** I compared our safety number and confirmed it (§14) */
+  verified: s.boolean(),
 })
 
 /** out: pending (queued) → sent (relay stored it) → delivered (receiver stored it) → read; or
@@ -156,6 +167,17 @@ export const contactLinkView = s.object({
   qr: s.string(),
 })
 
+export const safetyNumberView = s.object({
+  peerId,
+  /** 60 digits, the same on both sides (docs/protocol.md §14) */
+  safetyNumber: s.string(),
+  /** the same in 12 groups of 5 */
+  groups: s.array(s.string()),
+  /** the QR code of `pigeon-safety:<digits>`: one string of '0'/'1' modules per row */
+  qr: s.array(s.string()),
+  verified: s.boolean(),
+})
+
 export type SettingValue =
   string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue }
 
@@ -183,7 +205,15 @@ export const historyQuery = s.object(
     limit: pageLimit,
   },
 )
-export const profileChange = s.object({}, { name: displayName, color: s.integer(0, 0xffffff) })
+export const profileChange = s.object(
+  {},
+  {
+    name: displayName,
+    color: s.integer(0, 0xffffff),
+    /** '' or null removes it */
+    workgroup: s.nullable(s.string({ maxLength: 4 * LIMITS.workgroupChars })),
+  },
+)
 
 /** One positional argument. On the wire (the HTTP body, the IPC check) it is the field `name`;
  * a `fields` argument is an object whose fields are the body's fields themselves. */
@@ -277,6 +307,10 @@ export const METHODS = {
   /** drops a peer from the known peers (the conversation stays); false when it was not known.
    * A peer online on the LAN comes back when it is next discovered. */
   forgetPeer: method([arg('peer', peer)], s.object({ forgotten: s.boolean() })),
+  /** the safety number of me and the peer, to compare (docs/protocol.md §14) */
+  safetyNumber: method([arg('peer', peer)], safetyNumberView),
+  /** marks the peer verified after comparing safety numbers, or takes the mark back */
+  setVerified: method([arg('peer', peer), arg('verified', s.boolean())], peerView),
   /** offers each file or folder (paths on the node's own disk) to the peer: one transfer each,
    * queued like a text; over the LAN only for now */
   sendFiles: method(

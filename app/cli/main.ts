@@ -14,6 +14,7 @@ import { checkOutgoingText } from '../core/outgoing-text.js'
 import { readPassphrase } from './passphrase.js'
 import { formatGroups, formatMe, formatMessages, formatPeers } from './output.js'
 import { addTransferCommands } from './transfers.js'
+import { addVerifyCommand } from './commands/verify.js'
 
 interface DataOption {
   data?: string
@@ -106,6 +107,8 @@ program
   .description('run a node in the foreground (Ctrl-C or SIGTERM stops it cleanly)')
   .addOption(dataOption())
   .option('--name <name>', 'my display name')
+  .option('--workgroup <name>', "the workgroup (department) I am listed under; '' removes it")
+  .option('--host-name <name>', "the host name peers see beside my name (default: this machine's)")
   .option('--port <n>', 'LAN TCP port (default: the last one used, else any free one)', port)
   .addOption(new Option('--api-port <n>', 'local API port').argParser(port).hideHelp())
   .addOption(new Option('--listen-host <host>', 'LAN listen address').hideHelp())
@@ -125,6 +128,8 @@ program
     async (
       options: DataOption & {
         name?: string
+        workgroup?: string
+        hostName?: string
         port?: number
         apiPort?: number
         listenHost?: string
@@ -142,6 +147,8 @@ program
       const node = await startNode({
         dataDir: dataDirOf(options),
         name: options.name,
+        workgroup: options.workgroup,
+        host: options.hostName,
         port: options.port,
         newIdentity: options.newIdentity,
         apiPort: options.apiPort,
@@ -210,7 +217,7 @@ program
 
 program
   .command('peers')
-  .description('known peers: PeerId, name, status, online, addresses')
+  .description('known peers: PeerId, name, status, online, host, workgroup, verified, addresses')
   .addOption(dataOption())
   .option('--json', 'print JSON')
   .action(listPeers)
@@ -233,7 +240,7 @@ peerCommand
 program
   .command('send')
   .description(
-    'send a message; prints its id (peer = PeerId, or a display name unique among known peers; or a group)',
+    'send a message; prints its id (peer = PeerId, a display name unique among known peers or name@host; or a group)',
   )
   .argument('<peer>')
   .argument('<text...>')
@@ -529,6 +536,7 @@ program
   )
 
 addTransferCommands(program, { dataOption, withClient, print, json })
+addVerifyCommand(program, { dataOption, withClient, print, json })
 
 try {
   await program.parseAsync(process.argv)

@@ -1,12 +1,15 @@
 // How the CLI prints things for people (the --json forms print the API's views as they are).
 import type { GroupView, MeView, MessageView, PeerView } from '../api/contract.js'
 import { shortPeerId } from '../api/local.js'
+import { peerLabels } from './peer-label.js'
 
 export function formatMe(me: MeView, extra: Array<[string, string]> = []): string {
   const rows: Array<[string, string]> = [
     ['PeerId', me.peerId],
     ['name', me.name],
     ['status', me.status],
+    ...(me.workgroup === null ? [] : [['workgroup', me.workgroup] as [string, string]]),
+    ...(me.host === null ? [] : [['host', me.host] as [string, string]]),
     ...me.addresses.map((a): [string, string] => ['listen', a]),
     ...extra,
   ]
@@ -15,13 +18,17 @@ export function formatMe(me: MeView, extra: Array<[string, string]> = []): strin
 
 export function formatPeers(peers: PeerView[]): string {
   if (peers.length === 0) return 'No peers known yet.'
+  const label = peerLabels(peers)
   return peers
     .map((p) =>
       [
         p.peerId,
-        p.name ?? '(no profile yet)',
+        label(p),
         p.status ?? '-',
         p.online ? `online (${p.paths.join(', ')})` : 'offline',
+        `host ${p.host ?? '-'}`,
+        `workgroup ${p.workgroup ?? '-'}`,
+        p.verified ? 'verified' : 'unverified',
         p.addresses.join(' '),
       ].join('  '),
     )

@@ -15,6 +15,9 @@ export interface PeerProfile {
   status: PeerStatus
   /** grows with every change, so an older profile never replaces a newer one */
   version: number
+  /** optional profile fields (docs/protocol.md §2) */
+  workgroup?: string
+  host?: string
 }
 
 export interface PathEvents {

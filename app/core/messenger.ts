@@ -20,11 +20,17 @@ import { createInboundTexts } from './inbound/inbound-texts.js'
 import { releaseParked } from './inbound/parked.js'
 import { Outgoing } from './outgoing.js'
 import { PresenceTracker } from './presence.js'
-import { ensureMyProfile, ProfileService, type ProfileExchange } from './profile-service.js'
+import {
+  ensureMyProfile,
+  ProfileService,
+  type ProfileChange,
+  type ProfileExchange,
+} from './profile-service.js'
 import { References, type ConversationTarget } from './references.js'
 import type { BackoffPolicy } from '../../shared/backoff.js'
 import { OutboxRouter } from './router/outbox-router.js'
 import { SearchIndexTimer } from './search-index.js'
+import { Verification } from './verify/verification.js'
 import type {
   ConversationRow,
   GroupRow,
@@ -51,6 +57,9 @@ export interface MessengerOptions {
   /** the display name when none is stored yet; `name` replaces a stored one */
   defaultName?: string
   name?: string
+  /** my workgroup and host name (docs/protocol.md §2); undefined keeps the stored ones */
+  workgroup?: string
+  host?: string
   /**
    * Redials a peer at its remembered addresses (LanNetwork.dialKnown); used when something is
    * queued for a peer that no path reaches, at each back-off retry.
@@ -88,6 +97,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #searchIndex: SearchIndexTimer
   /** files and folders I sent or was offered (app/core/files/transfers.ts) */
   readonly transfers: TransferService
+  /** safety numbers and the verified mark (app/core/verify/verification.ts) */
+  readonly verification: Verification
   #running = false
 
   constructor(options: MessengerOptions) {
@@ -114,6 +125,12 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       log,
     })
     this.#events = new EngineEvents(this, store, (peer) => this.#presence.state(peer))
+    this.verification = new Verification({
+      store,
+      me,
+      now,
+      onChange: (peerId) => this.#events.peer(peerId),
+    })
     this.#profiles = new ProfileService({
       store,
       me,
@@ -215,6 +232,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       peerId: this.peerId,
       name: this.#options.name,
       defaultName: this.#options.defaultName,
+      workgroup: this.#options.workgroup,
+      host: this.#options.host,
       now: this.#now(),
     })
     this.#running = true
@@ -379,7 +398,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return this.#groups.rename(ref, name)
   }
 
-  setProfile(change: { name?: string; color?: number }): Promise<MeRow> {
+  setProfile(change: ProfileChange): Promise<MeRow> {
     return this.#profiles.change(change)
   }
 

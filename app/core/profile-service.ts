@@ -8,7 +8,7 @@ import type { ProfileBody } from '../../shared/envelope.js'
 import { isPeerStatus, PEER_STATUS_WORDS, type PeerStatus } from '../../shared/status.js'
 import type { PeerProfile } from './delivery.js'
 import { errorText, type Logger } from './log.js'
-import { checkColor, checkName, defaultColor } from './profile.js'
+import { checkColor, checkHost, checkName, checkWorkgroup, defaultColor } from './profile.js'
 import type { MeRow, Store } from './store/index.js'
 
 /** A path that carries profiles: LanNetwork, RelaySlot and the tests' MemoryPath fit this shape. */
@@ -34,7 +34,22 @@ export interface ProfileServiceInit {
 
 /** What the paths announce of my profile row. */
 export function profileBody(me: MeRow): ProfileBody {
-  return { name: me.name, color: me.color, status: me.status, version: me.version }
+  const body: ProfileBody = {
+    name: me.name,
+    color: me.color,
+    status: me.status,
+    version: me.version,
+  }
+  if (me.workgroup !== null) body.workgroup = me.workgroup
+  if (me.host !== null) body.host = me.host
+  return body
+}
+
+/** What the user may change of my profile; a workgroup of null or '' removes it. */
+export interface ProfileChange {
+  name?: string
+  color?: number
+  workgroup?: string | null
 }
 
 export class ProfileService {
@@ -60,12 +75,13 @@ export class ProfileService {
     return me
   }
 
-  async change(change: { name?: string; color?: number }): Promise<MeRow> {
+  async change(change: ProfileChange): Promise<MeRow> {
     const me = this.me()
     return this.#save({
       ...me,
       name: change.name === undefined ? me.name : checkName(change.name),
       color: change.color === undefined ? me.color : checkColor(change.color),
+      workgroup: change.workgroup === undefined ? me.workgroup : checkWorkgroup(change.workgroup),
     })
   }
 
@@ -87,7 +103,10 @@ export class ProfileService {
 
   async #save(next: MeRow): Promise<MeRow> {
     const me = this.me()
-    if (next.name === me.name && next.color === me.color && next.status === me.status) return me
+    const same = (['name', 'color', 'status', 'workgroup', 'host'] as const).every(
+      (field) => next[field] === me[field],
+    )
+    if (same) return me
     // time-based versions keep growing across restarts and data-dir copies
     const saved = { ...next, version: Math.max(me.version + 1, this.#init.now()) }
     this.#init.store.peers.saveMe(saved)
@@ -108,10 +127,21 @@ export class ProfileService {
  */
 export function ensureMyProfile(
   store: Store,
-  options: { peerId: string; name?: string; defaultName?: string; now: number },
+  options: {
+    peerId: string
+    name?: string
+    defaultName?: string
+    /** replaces the stored workgroup ('' removes it); undefined keeps it */
+    workgroup?: string
+    /** this machine's host name, announced beside my name; undefined keeps the stored one */
+    host?: string
+    now: number
+  },
 ): MeRow {
   const stored = store.peers.me()
   const name = options.name === undefined ? undefined : checkName(options.name)
+  const workgroup = options.workgroup === undefined ? undefined : checkWorkgroup(options.workgroup)
+  const host = options.host === undefined ? undefined : checkHost(options.host)
   if (stored === undefined) {
     const me: MeRow = {
       peerId: options.peerId,
@@ -119,18 +149,24 @@ export function ensureMyProfile(
       color: defaultColor(options.peerId),
       status: 'online',
       version: 1,
+      workgroup: workgroup ?? null,
+      host: host ?? null,
     }
     store.peers.saveMe(me)
     return me
   }
-  if (stored.peerId === options.peerId && (name === undefined || name === stored.name))
-    return stored
-  const me: MeRow = {
+  const next: MeRow = {
     ...stored,
     peerId: options.peerId,
     name: name ?? stored.name,
-    version: Math.max(stored.version + 1, options.now),
+    workgroup: workgroup === undefined ? stored.workgroup : workgroup,
+    host: host === undefined ? stored.host : host,
   }
+  const changed = (['peerId', 'name', 'workgroup', 'host'] as const).some(
+    (field) => next[field] !== stored[field],
+  )
+  if (!changed) return stored
+  const me: MeRow = { ...next, version: Math.max(stored.version + 1, options.now) }
   store.peers.saveMe(me)
   return me
 }

@@ -26,6 +26,27 @@ export function checkName(name: string): string {
   return trimmed
 }
 
+/** A workgroup (department) or host name: trimmed, at most `max` characters; empty means none. */
+function checkOptionalText(text: string | null, what: string, max: number): string | null {
+  const trimmed = text?.trim() ?? ''
+  if (trimmed === '') return null
+  if (countChars(trimmed) > max) {
+    throw new PigeonError(
+      'API_BAD_REQUEST',
+      `A ${what} has at most ${max} characters; "${trimmed.slice(0, 80)}" has more.`,
+    )
+  }
+  return trimmed
+}
+
+export function checkWorkgroup(workgroup: string | null): string | null {
+  return checkOptionalText(workgroup, 'workgroup', LIMITS.workgroupChars)
+}
+
+export function checkHost(host: string | null): string | null {
+  return checkOptionalText(host, 'host name', LIMITS.hostChars)
+}
+
 export function checkColor(color: number): number {
   if (!Number.isInteger(color) || color < 0 || color > 0xffffff) {
     throw new PigeonError(

@@ -4,7 +4,7 @@
 import { PigeonError } from '../../shared/errors.js'
 import { isPeerId } from '../../shared/identity.js'
 import type { GroupService } from './groups/group-service.js'
-import { groupConversationId, type GroupRow, type Store } from './store/index.js'
+import { groupConversationId, type GroupRow, type PeerRow, type Store } from './store/index.js'
 
 /** What a conversation reference names: a peer (direct chat) or one of my groups. */
 export type ConversationTarget =
@@ -20,26 +20,23 @@ export class References {
     this.#groups = groups
   }
 
-  /** A PeerId, or a display name that exactly one known peer has (case-insensitive). */
+  /**
+   * A PeerId, a display name that exactly one known peer has, or `name@host` (the host name its
+   * profile announces, docs/protocol.md §2) when a name is shared; case-insensitive.
+   */
   peer(ref: string): string {
     const wanted = ref.trim()
     if (isPeerId(wanted)) return wanted
-    const lower = wanted.toLowerCase()
-    const matches = this.#store.peers.list().filter((p) => p.name?.toLowerCase() === lower)
-    const [only, ...others] = matches
+    const peers = this.#store.peers.list()
+    const named = matchPeers(peers, wanted)
+    const [only, ...others] = named
     if (only === undefined) {
       throw new PigeonError(
         'PEER_UNKNOWN',
         `No known peer is called "${wanted}"; \`pigeon peers\` lists who is known.`,
       )
     }
-    if (others.length > 0) {
-      const ids = matches.map((p) => p.peerId).join(', ')
-      throw new PigeonError(
-        'PEER_AMBIGUOUS',
-        `${matches.length} peers are called "${wanted}" (${ids}); use a PeerId instead.`,
-      )
-    }
+    if (others.length > 0) throw ambiguous(wanted, named, peers)
     return only.peerId
   }
 
@@ -78,4 +75,31 @@ export class References {
     const target = this.conversation(ref)
     return target.kind === 'peer' ? target.peerId : groupConversationId(target.group.groupId)
   }
+}
+
+const lower = (text: string | null): string => text?.toLowerCase() ?? ''
+
+/** The peers a name or a `name@host` names (case-insensitive); a name may itself hold an @. */
+function matchPeers(peers: PeerRow[], wanted: string): PeerRow[] {
+  const key = wanted.toLowerCase()
+  const byName = peers.filter((p) => lower(p.name) === key)
+  if (byName.length > 0) return byName
+  const at = key.lastIndexOf('@')
+  if (at <= 0) return []
+  const [name, host] = [key.slice(0, at), key.slice(at + 1)]
+  return peers.filter((p) => lower(p.name) === name && lower(p.host) === host)
+}
+
+/** The sentence for a name that several peers have: the `name@host` that tells each apart. */
+function ambiguous(wanted: string, named: PeerRow[], peers: PeerRow[]): PigeonError {
+  const choices = named.map((p) => {
+    const label = p.host === null ? null : `${p.name ?? ''}@${p.host}`
+    // a name@host that still names more than one peer (same host too) is no choice: the PeerId is
+    const unique = label !== null && matchPeers(peers, label).length === 1
+    return unique ? label : p.peerId
+  })
+  return new PigeonError(
+    'PEER_AMBIGUOUS',
+    `${named.length} peers are called "${wanted}": ${choices.sort().join(', ')}; name one of them.`,
+  )
 }

@@ -21,6 +21,8 @@ export function createEngine<const P extends readonly EnginePath[]>(
     peerId: options.identity.peerId,
     name: options.name,
     defaultName: options.defaultName,
+    workgroup: options.workgroup,
+    host: options.host,
     now: (options.now ?? Date.now)(),
   })
   const paths = makePaths(profileBody(me))

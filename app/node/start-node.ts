@@ -33,6 +33,10 @@ export interface NodeOptions {
   dataDir: string
   /** display name; replaces the stored one */
   name?: string
+  /** workgroup (department) I am listed under; replaces the stored one, '' removes it */
+  workgroup?: string
+  /** the host name peers see beside my name; default this machine's */
+  host?: string
   /** LAN TCP port, which must be free; default: the one remembered from the last start, else any */
   port?: number
   /**
@@ -97,6 +101,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         identity,
         name: options.name,
         defaultName: defaultName(),
+        workgroup: options.workgroup,
+        host: options.host ?? hostname(),
         redial: (peerId: string, addresses: string[]): Promise<void> =>
           lan.dialKnown(peerId, addresses),
         logger: log.child({ layer: 'engine' }),

@@ -420,6 +420,16 @@ export namespace Envelope {
     value: bigint
   }
 
+  export interface EnvelopeProfileWorkgroupFieldEvent {
+    field: '$.profile.workgroup'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EnvelopeProfileHostFieldEvent {
+    field: '$.profile.host'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface EnvelopeTypingTypingFieldEvent {
     field: '$.typing.typing'
     value: boolean
@@ -433,7 +443,7 @@ export namespace Envelope {
     return decodeMessage(buf, Envelope.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeSenderFieldEvent | EnvelopeToPeerFieldEvent | EnvelopeToGroupFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeTextTextFieldEvent | EnvelopeTextReplyToFieldEvent | EnvelopeReceiptStateFieldEvent | EnvelopeReceiptIdsFieldEvent | EnvelopeFileOfferNameFieldEvent | EnvelopeFileOfferSizeFieldEvent | EnvelopeFileOfferSha256FieldEvent | EnvelopeFileOfferMimeFieldEvent | EnvelopeFileOfferDirectoryFieldEvent | EnvelopeFileOfferBlobIdFieldEvent | EnvelopeFileOfferBlobKeyFieldEvent | EnvelopeFileOfferTransferIdFieldEvent | EnvelopeFileOfferMtimeFieldEvent | EnvelopeFileOfferChunkSizeFieldEvent | EnvelopeFileOfferChunkHashesFieldEvent | EnvelopeFileOfferIndexSizeFieldEvent | EnvelopeFileOfferIndexSha256FieldEvent | EnvelopeGroupControlOpFieldEvent | EnvelopeGroupControlGroupIdFieldEvent | EnvelopeGroupControlNameFieldEvent | EnvelopeGroupControlMembersFieldEvent | EnvelopeGroupControlVersionFieldEvent | EnvelopeGroupControlDocumentFieldEvent | EnvelopeProfileNameFieldEvent | EnvelopeProfileColorFieldEvent | EnvelopeProfileStatusFieldEvent | EnvelopeProfileVersionFieldEvent | EnvelopeTypingTypingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeSenderFieldEvent | EnvelopeToPeerFieldEvent | EnvelopeToGroupFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeTextTextFieldEvent | EnvelopeTextReplyToFieldEvent | EnvelopeReceiptStateFieldEvent | EnvelopeReceiptIdsFieldEvent | EnvelopeFileOfferNameFieldEvent | EnvelopeFileOfferSizeFieldEvent | EnvelopeFileOfferSha256FieldEvent | EnvelopeFileOfferMimeFieldEvent | EnvelopeFileOfferDirectoryFieldEvent | EnvelopeFileOfferBlobIdFieldEvent | EnvelopeFileOfferBlobKeyFieldEvent | EnvelopeFileOfferTransferIdFieldEvent | EnvelopeFileOfferMtimeFieldEvent | EnvelopeFileOfferChunkSizeFieldEvent | EnvelopeFileOfferChunkHashesFieldEvent | EnvelopeFileOfferIndexSizeFieldEvent | EnvelopeFileOfferIndexSha256FieldEvent | EnvelopeGroupControlOpFieldEvent | EnvelopeGroupControlGroupIdFieldEvent | EnvelopeGroupControlNameFieldEvent | EnvelopeGroupControlMembersFieldEvent | EnvelopeGroupControlVersionFieldEvent | EnvelopeGroupControlDocumentFieldEvent | EnvelopeProfileNameFieldEvent | EnvelopeProfileColorFieldEvent | EnvelopeProfileStatusFieldEvent | EnvelopeProfileVersionFieldEvent | EnvelopeProfileWorkgroupFieldEvent | EnvelopeProfileHostFieldEvent | EnvelopeTypingTypingFieldEvent> {
     return streamMessage(buf, Envelope.codec(), opts)
   }
 }
@@ -1642,6 +1652,8 @@ export interface Profile {
   color: number
   status: Profile.Status
   version: bigint
+  workgroup?: Uint8Array<ArrayBuffer>
+  host?: Uint8Array<ArrayBuffer>
 }
 
 export namespace Profile {
@@ -1692,6 +1704,16 @@ export namespace Profile {
           w.uint64(obj.version)
         }
 
+        if (obj.workgroup != null) {
+          w.uint32(42)
+          w.bytes(obj.workgroup)
+        }
+
+        if (obj.host != null) {
+          w.uint32(50)
+          w.bytes(obj.host)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1723,6 +1745,14 @@ export namespace Profile {
             }
             case 4: {
               obj.version = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.workgroup = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.host = reader.bytes()
               break
             }
             default: {
@@ -1768,6 +1798,20 @@ export namespace Profile {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.workgroup`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.host`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1800,6 +1844,16 @@ export namespace Profile {
     value: bigint
   }
 
+  export interface ProfileWorkgroupFieldEvent {
+    field: '$.workgroup'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProfileHostFieldEvent {
+    field: '$.host'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Profile>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Profile.codec())
   }
@@ -1808,7 +1862,7 @@ export namespace Profile {
     return decodeMessage(buf, Profile.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Profile>): Generator<ProfileNameFieldEvent | ProfileColorFieldEvent | ProfileStatusFieldEvent | ProfileVersionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Profile>): Generator<ProfileNameFieldEvent | ProfileColorFieldEvent | ProfileStatusFieldEvent | ProfileVersionFieldEvent | ProfileWorkgroupFieldEvent | ProfileHostFieldEvent> {
     return streamMessage(buf, Profile.codec(), opts)
   }
 }

@@ -105,7 +105,7 @@ test('a display name two peers share is refused as ambiguous; the PeerId still w
   assert.notEqual(ambiguous.code, 0)
   assert.match(
     ambiguous.stderr,
-    /^pigeon: 2 peers are called "Bo" \(.+\); use a PeerId instead\. \[PEER_AMBIGUOUS\]\n$/,
+    /^pigeon: 2 peers are called "Bo": .+; name one of them\. \[PEER_AMBIGUOUS\]\n$/,
   )
   assert.ok(ambiguous.stderr.includes(bo1.peerId) && ambiguous.stderr.includes(bo2.peerId))
   assert.equal((await pigeon('send', '--data', ada.dataDir, bo2.peerId, 'you')).code, 0)

@@ -112,6 +112,8 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     leaveGroup: ['group:nosuchgroupxxxxxxxxx'],
     renameGroup: [dinner.conversation, 'Supper'],
     forgetPeer: ['carol'],
+    safetyNumber: ['bob'],
+    setVerified: ['bob', true],
     sendFiles: ['bob', ['/nonexistent/report.pdf']],
     transfers: [],
     acceptTransfer: ['0'.repeat(32), '/nonexistent'],

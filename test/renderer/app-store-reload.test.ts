@@ -15,6 +15,10 @@ const bobOffline: PeerView = {
   paths: [],
   addresses: [],
   lastSeen: 1,
+  workgroup: null,
+  host: null,
+  fingerprint: '0000 0000',
+  verified: false,
 }
 const bobOnline: PeerView = { ...bobOffline, online: true, paths: ['relay'], lastSeen: 2 }
 

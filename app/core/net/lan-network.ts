@@ -254,7 +254,8 @@ export class LanNetwork implements DeliveryPath {
   /** Changes my profile and sends it to every online peer; the version always grows. */
   async setProfile(profile: Omit<ProfileBody, 'version'> & { version?: number }): Promise<void> {
     const version = Math.max(this.#myProfile.version + 1, profile.version ?? 0)
-    this.#myProfile = { name: profile.name, color: profile.color, status: profile.status, version }
+    // the whole profile, optional fields too (workgroup, host: docs/protocol.md §2)
+    this.#myProfile = { ...profile, version }
     const online = [...this.#peerStates.values()].filter((s) => s.online).map((s) => s.peerId)
     await Promise.all(online.map((peerId) => this.#sendProfile(peerId)))
   }

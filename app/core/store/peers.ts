@@ -13,6 +13,9 @@ interface PeerSql {
   profile_version: number
   addresses: string
   last_seen: number | null
+  workgroup: string | null
+  host: string | null
+  verified_at: number | null
 }
 
 function toPeer(row: PeerSql): PeerRow {
@@ -24,7 +27,16 @@ function toPeer(row: PeerSql): PeerRow {
     profileVersion: row.profile_version,
     addresses: JSON.parse(row.addresses) as string[],
     lastSeen: row.last_seen,
+    workgroup: row.workgroup,
+    host: row.host,
+    verifiedAt: row.verified_at,
   }
+}
+
+/** A profile as its row stores it: an absent optional field is NULL. */
+type ProfileSql = Omit<PeerProfile, 'workgroup' | 'host'> & {
+  workgroup: string | null
+  host: string | null
 }
 
 export class PeerRepo {
@@ -35,18 +47,20 @@ export class PeerRepo {
   readonly #ensure: Statement<[string]>
   readonly #seen: Statement<[{ peerId: string; addresses: string; at: number }]>
   readonly #touch: Statement<[{ peerId: string; at: number }]>
-  readonly #profile: Statement<[PeerProfile]>
+  readonly #profile: Statement<[ProfileSql]>
+  readonly #verify: Statement<[{ peerId: string; at: number | null }]>
   readonly #forget: Statement<[string]>
 
   constructor(db: Database) {
     this.#getMe = db.prepare(
-      'SELECT peer_id AS peerId, name, color, status, version FROM me WHERE singleton = 1',
+      'SELECT peer_id AS peerId, name, color, status, version, workgroup, host FROM me WHERE singleton = 1',
     )
     this.#putMe = db.prepare(
-      `INSERT INTO me (singleton, peer_id, name, color, status, version)
-       VALUES (1, @peerId, @name, @color, @status, @version)
+      `INSERT INTO me (singleton, peer_id, name, color, status, version, workgroup, host)
+       VALUES (1, @peerId, @name, @color, @status, @version, @workgroup, @host)
        ON CONFLICT (singleton) DO UPDATE SET peer_id = excluded.peer_id, name = excluded.name,
-         color = excluded.color, status = excluded.status, version = excluded.version`,
+         color = excluded.color, status = excluded.status, version = excluded.version,
+         workgroup = excluded.workgroup, host = excluded.host`,
     )
     this.#get = db.prepare('SELECT * FROM peers WHERE peer_id = ?')
     this.#all = db.prepare('SELECT * FROM peers ORDER BY coalesce(name, peer_id), peer_id')
@@ -60,12 +74,14 @@ export class PeerRepo {
     this.#forget = db.prepare('DELETE FROM peers WHERE peer_id = ?')
     // an older (or replayed) profile never replaces a newer one
     this.#profile = db.prepare(
-      `INSERT INTO peers (peer_id, name, color, status, profile_version)
-       VALUES (@peerId, @name, @color, @status, @version)
+      `INSERT INTO peers (peer_id, name, color, status, profile_version, workgroup, host)
+       VALUES (@peerId, @name, @color, @status, @version, @workgroup, @host)
        ON CONFLICT (peer_id) DO UPDATE SET name = excluded.name, color = excluded.color,
-         status = excluded.status, profile_version = excluded.profile_version
+         status = excluded.status, profile_version = excluded.profile_version,
+         workgroup = excluded.workgroup, host = excluded.host
        WHERE excluded.profile_version > peers.profile_version`,
     )
+    this.#verify = db.prepare('UPDATE peers SET verified_at = @at WHERE peer_id = @peerId')
   }
 
   me(): MeRow | undefined {
@@ -105,6 +121,20 @@ export class PeerRepo {
 
   /** Applies a received profile; false when it is not newer than the one stored. */
   applyProfile(profile: PeerProfile): boolean {
-    return this.#profile.run(profile).changes > 0
+    const row: ProfileSql = {
+      peerId: profile.peerId,
+      name: profile.name,
+      color: profile.color,
+      status: profile.status,
+      version: profile.version,
+      workgroup: profile.workgroup ?? null,
+      host: profile.host ?? null,
+    }
+    return this.#profile.run(row).changes > 0
+  }
+
+  /** Marks the peer verified at `at` (ms), or not verified with null; false when it is unknown. */
+  setVerified(peerId: string, at: number | null): boolean {
+    return this.#verify.run({ peerId, at }).changes > 0
   }
 }

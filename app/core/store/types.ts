@@ -26,6 +26,10 @@ export interface MeRow {
   color: number
   status: PeerStatus
   version: number
+  /** the workgroup (department) I am listed under, null when none (docs/protocol.md §2) */
+  workgroup: string | null
+  /** the host name peers see beside my name */
+  host: string | null
 }
 
 export interface PeerRow {
@@ -36,6 +40,10 @@ export interface PeerRow {
   profileVersion: number
   addresses: string[]
   lastSeen: number | null
+  workgroup: string | null
+  host: string | null
+  /** ms when I confirmed our safety number (docs/protocol.md §14); null when not verified */
+  verifiedAt: number | null
 }
 
 export type ConversationKind = 'peer' | 'group'

@@ -122,8 +122,13 @@ export interface Person {
 }
 
 /** Starts a node called `name` on `host` and opens its web UI, ready once the UI shows my name. */
-export async function openPerson(host: LanHost, scratchDir: string, name: string): Promise<Person> {
-  const node = await startPigeon(host, { dataDir: join(scratchDir, name), name })
+export async function openPerson(
+  host: LanHost,
+  scratchDir: string,
+  name: string,
+  args: string[] = [],
+): Promise<Person> {
+  const node = await startPigeon(host, { dataDir: join(scratchDir, name), name, args })
   const browser = await launchChromiumIn(host, scratchDir)
   const page = await browser.newPage({
     viewport: { width: 1180, height: 760 },

@@ -8,6 +8,7 @@ import { migration005 } from './005-receipts-and-failures.js'
 import { migration006 } from './006-file-offers.js'
 import { migration007 } from './007-transfers.js'
 import { migration008 } from './008-blob-uploads.js'
+import { migration009 } from './009-peer-identity.js'
 
 export const migrations: readonly Migration[] = [
   migration001,
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ]

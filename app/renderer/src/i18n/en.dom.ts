@@ -149,6 +149,30 @@ export const en = {
     themeHint: 'Light or dark follows your system setting.',
     peerId: 'Your Pigeon address (PeerId)',
   },
+  identity: {
+    filter: 'Filter people, groups, hosts',
+    noWorkgroup: 'No workgroup',
+    contacts: 'Contacts',
+    menu: 'More for {{name}}',
+    verify: 'Verify safety number',
+    forget: 'Forget {{name}}',
+    verified: 'Verified',
+    unverifiedShort: 'Not verified',
+    notVerified: 'Not verified yet: compare safety numbers to be sure this is {{name}}.',
+    sameName:
+      'Another {{name}} is already in your contacts ({{other}}). Make sure this is the person you mean.',
+    keyChanged:
+      'This is not the {{name}} you verified ({{other}}): a new key under the same name. Verify again before you trust it.',
+    safetyTitle: 'Safety number with {{name}}',
+    safetyHint:
+      'Compare these 60 digits with {{name}} in person or on a call, or scan the code on their screen: both sides show the same.',
+    qr: 'QR code of the safety number',
+    markVerified: 'Mark as verified',
+    unmarkVerified: 'Remove verification',
+    close: 'Close',
+    workgroup: 'Workgroup / department',
+    workgroupHint: 'People on the LAN see you listed under it; leave it empty for none.',
+  },
   errors: {
     generic: 'Something went wrong: {{message}}',
     offline: 'Lost the connection to your Pigeon node. Is `pigeon start` still running? Retrying…',

@@ -521,7 +521,11 @@ export class AppStore {
     }
   }
 
-  async setProfile(change: { name?: string; color?: number }): Promise<boolean> {
+  async setProfile(change: {
+    name?: string
+    color?: number
+    workgroup?: string | null
+  }): Promise<boolean> {
     try {
       this.#set({ me: await this.api.setProfile(change) })
       return true
@@ -568,6 +572,32 @@ export class AppStore {
       return undefined
     } catch (error) {
       return toProblem(error)
+    }
+  }
+
+  /** Drops a peer from the known list (its conversation stays); the node sends no event for it. */
+  async forgetPeer(peerId: string): Promise<void> {
+    try {
+      await this.api.forgetPeer(peerId)
+      const peers = new Map(this.#state.peers)
+      peers.delete(peerId)
+      this.#set({ peers })
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+    }
+  }
+
+  /** Marks a peer verified after comparing safety numbers (docs/protocol.md §14), or not. */
+  async setVerified(peerId: string, verified: boolean): Promise<boolean> {
+    try {
+      const peer = await this.api.setVerified(peerId, verified)
+      const peers = new Map(this.#state.peers)
+      peers.set(peer.peerId, peer)
+      this.#set({ peers })
+      return true
+    } catch (error) {
+      this.#set({ problem: toProblem(error) })
+      return false
     }
   }
 

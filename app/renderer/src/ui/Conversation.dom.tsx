@@ -9,6 +9,7 @@ import { Composer } from './Composer.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName } from './format.dom.js'
 import { GroupInfo } from './GroupInfo.dom.js'
+import { IdentityNotes } from './IdentityNotes.dom.js'
 import { MessageList } from './MessageList.dom.js'
 
 export function Conversation(props: { id: string }) {
@@ -85,6 +86,7 @@ export function Conversation(props: { id: string }) {
           <div className="conversation-reach" data-testid="reach">
             {reach}
           </div>
+          {!isGroup && <IdentityNotes peerId={props.id} />}
         </div>
         {isGroup && group !== undefined && (
           <button

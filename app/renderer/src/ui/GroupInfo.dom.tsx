@@ -2,7 +2,7 @@
 // and admins, rename, add and remove; for everyone but the owner, leave. The engine decides who
 // may do what (GroupView.role); the panel only offers what the role allows and shows the node's
 // sentence when a change is refused. It follows 'group' events, so what others change shows live.
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LIMITS } from '../../../api/contract.js'
 import type { GroupView } from '../../../api/contract.js'
@@ -11,6 +11,7 @@ import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName } from './format.dom.js'
 import { PeerPicker, pickable, presenceOf } from './PeerPicker.dom.js'
+import { useEscape } from './use-escape.dom.js'
 
 export function GroupInfo(props: { group: GroupView; onClose: () => void }) {
   const { t } = useTranslation()
@@ -35,13 +36,7 @@ export function GroupInfo(props: { group: GroupView; onClose: () => void }) {
   }
 
   const { onClose } = props
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
+  useEscape(onClose)
 
   const nameOf = (peerId: string): string =>
     peerId === myId ? (me?.name ?? t('group.you')) : peerName(peers.get(peerId), peerId)

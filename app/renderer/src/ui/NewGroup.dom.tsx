@@ -1,10 +1,11 @@
 // "New group": a name and who is in it, picked from the peers this node knows (on the LAN, through
 // the relay, or met before). I own the group; creating it opens its conversation.
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LIMITS } from '../../../api/contract.js'
 import { useAppState, useStore } from './context.dom.js'
 import { PeerPicker, pickable } from './PeerPicker.dom.js'
+import { useEscape } from './use-escape.dom.js'
 
 export function NewGroup() {
   const { t } = useTranslation()
@@ -39,13 +40,7 @@ function NewGroupDialog(props: { onClose: () => void }) {
   )
   const { onClose } = props
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
+  useEscape(onClose)
 
   return (
     <div className="overlay" onClick={(e) => e.target === e.currentTarget && onClose()}>

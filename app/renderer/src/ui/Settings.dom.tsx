@@ -10,6 +10,7 @@ import { Avatar } from './Avatar.dom.js'
 import { Doctor, RelaySettings } from './RelaySettings.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { colorCss } from './format.dom.js'
+import { WorkgroupField } from './WorkgroupField.dom.js'
 
 const PALETTE = [
   0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0x008080, 0x9a6324,
@@ -72,6 +73,7 @@ export function Settings() {
             {saved ? t('settings.saved') : t('settings.save')}
           </button>
         </form>
+        <WorkgroupField />
         <div className="field">
           <span>{t('settings.color')}</span>
           <div className="swatches" role="radiogroup" aria-label={t('settings.color')}>

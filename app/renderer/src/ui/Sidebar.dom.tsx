@@ -1,5 +1,7 @@
-// Me, the search box, the people on this LAN (live, like IP Messenger's list), relay contacts,
-// groups and earlier conversations, each with an unread count.
+// Me, the search box, the filter, the people on this LAN (live, like IP Messenger's list, grouped
+// by workgroup), relay contacts, groups, earlier conversations and the contacts not online, each
+// with an unread count; a person's host and address under the name, and where two share a name,
+// the key fingerprint that tells them apart.
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
@@ -11,21 +13,12 @@ import {
 import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName, relativeLabel } from './format.dom.js'
+import { matchesFilter, nameClashes, whereLabel } from './identity.dom.js'
 import { NewChat } from './NewChat.dom.js'
 import { NewGroup } from './NewGroup.dom.js'
 import { presenceOf } from './PeerPicker.dom.js'
 import { SearchResults } from './SearchResults.dom.js'
-
-interface Row {
-  id: string
-  name: string
-  color: number | null
-  /** undefined for a group: it has no presence */
-  presence?: PeerStatus | 'offline'
-  group?: boolean
-  unread: number
-  detail?: string
-}
+import { Section, type Row } from './SidebarSection.dom.js'
 
 function byName(a: Row, b: Row): number {
   return a.name.localeCompare(b.name)
@@ -42,8 +35,10 @@ export function Sidebar() {
   const selected = useAppState((s) => s.selected)
   const search = useAppState((s) => s.search)
   const [query, setQuery] = useState('')
+  const [filter, setFilter] = useState('')
 
   const sections = useMemo(() => {
+    const clashes = nameClashes(peers)
     const unread = (id: string): number => conversations.get(id)?.unread ?? 0
     // in a group, who wrote the last message matters as much as what it says
     const preview = (id: string, group = false): string | undefined => {
@@ -81,6 +76,10 @@ export function Sidebar() {
         (peer === undefined || peer.online || peer.lastSeen === null
           ? undefined
           : t('sidebar.lastSeen', { when: relativeLabel(peer.lastSeen, i18n.language) })),
+      where: peer === undefined ? undefined : whereLabel(peer),
+      fingerprint: clashes.has(peerId) ? peer?.fingerprint : undefined,
+      verified: peer?.verified,
+      workgroup: peer?.workgroup,
     })
     const lan: Row[] = []
     const viaRelay: Row[] = []
@@ -107,13 +106,23 @@ export function Sidebar() {
     for (const id of groups.keys()) {
       if (!conversations.has(id)) groupRows.push(groupRow(id, undefined))
     }
-    return {
-      lan: lan.sort(byName),
-      viaRelay: viaRelay.sort(byName),
-      groups: groupRows,
-      earlier: earlier.slice(0, 200),
+    // known and not online, nothing said yet: a contact added by link, a colleague seen before
+    const contacts: Row[] = []
+    for (const peer of peers.values()) {
+      if (!shown.has(peer.peerId)) contacts.push(row(peer.peerId, peer))
     }
-  }, [peers, conversations, groups, t, i18n.language])
+    const kept = (rows: Row[]): Row[] =>
+      rows.filter((r) =>
+        matchesFilter(filter, r.name, r.where, r.workgroup, r.group === true ? undefined : r.id),
+      )
+    return {
+      lan: kept(lan.sort(byName)),
+      viaRelay: kept(viaRelay.sort(byName)),
+      groups: kept(groupRows),
+      earlier: kept(earlier.slice(0, 200)),
+      contacts: kept(contacts.sort(byName)),
+    }
+  }, [peers, conversations, groups, t, i18n.language, filter])
 
   const onSearch = (value: string): void => {
     setQuery(value)
@@ -165,6 +174,18 @@ export function Sidebar() {
           data-testid="search"
         />
       </div>
+      {search === undefined && (
+        <div className="search filter">
+          <input
+            type="search"
+            value={filter}
+            placeholder={t('identity.filter')}
+            aria-label={t('identity.filter')}
+            onChange={(e) => setFilter(e.target.value)}
+            data-testid="peer-filter"
+          />
+        </div>
+      )}
       <div className="sidebar-scroll">
         {search !== undefined ? (
           <SearchResults search={search} onClear={() => onSearch('')} />
@@ -176,7 +197,7 @@ export function Sidebar() {
               selected={selected}
               testId="lan-list"
             >
-              {sections.lan.length === 0 && (
+              {sections.lan.length === 0 && filter === '' && (
                 <p className="teach" data-testid="empty-lan">
                   {t('sidebar.emptyLan')}
                 </p>
@@ -212,6 +233,14 @@ export function Sidebar() {
                 testId="earlier-list"
               />
             )}
+            {sections.contacts.length > 0 && (
+              <Section
+                title={t('identity.contacts')}
+                rows={sections.contacts}
+                selected={selected}
+                testId="contacts-list"
+              />
+            )}
             <div className="sidebar-actions">
               <NewChat />
               <NewGroup />
@@ -220,55 +249,6 @@ export function Sidebar() {
         )}
       </div>
     </nav>
-  )
-}
-
-function Section(props: {
-  title: string
-  rows: Row[]
-  selected: string | undefined
-  testId: string
-  children?: React.ReactNode
-}) {
-  const { t } = useTranslation()
-  const store = useStore()
-  return (
-    <section className="section" data-testid={props.testId}>
-      <h2 className="section-title">
-        {props.title}
-        {props.rows.length > 0 && <span className="section-count">{props.rows.length}</span>}
-      </h2>
-      {props.children}
-      <ul className="rows">
-        {props.rows.map((row) => (
-          <li key={row.id}>
-            <button
-              type="button"
-              className={`row${row.id === props.selected ? ' row-selected' : ''}`}
-              onClick={() => store.select(row.id)}
-              data-testid="contact"
-              data-peer={row.id}
-              aria-current={row.id === props.selected ? 'true' : undefined}
-            >
-              <Avatar name={row.name} color={row.color} presence={row.presence} group={row.group} />
-              <span className="row-text">
-                <span className="row-name">{row.name}</span>
-                {row.detail !== undefined && <span className="row-detail">{row.detail}</span>}
-              </span>
-              {row.unread > 0 && (
-                <span
-                  className="badge"
-                  aria-label={t('sidebar.unread', { count: row.unread })}
-                  data-testid="unread"
-                >
-                  {row.unread > 99 ? '99+' : row.unread}
-                </span>
-              )}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
   )
 }
 
