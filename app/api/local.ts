@@ -43,6 +43,9 @@ export function messageView(row: MessageRow): MessageView {
     state: row.state,
     path: row.path,
     failure: row.failure,
+    replyTo: row.replyTo == null ? null : messageIdToString(row.replyTo),
+    mentions: row.mentions ?? [],
+    recalledAt: row.recalledAt ?? null,
   }
 }
 
@@ -180,8 +183,21 @@ export class LocalApi implements MessengerApi {
     return this.#messenger.search(text, limit).map(messageView)
   }
 
-  async send(peer: string, text: string): Promise<MessageView> {
-    return messageView(this.#messenger.send(peer, text))
+  async send(
+    peer: string,
+    text: string,
+    options: { replyTo?: string; mentions?: string[] } = {},
+  ): Promise<MessageView> {
+    const replyTo = options.replyTo === undefined ? undefined : parseId(options.replyTo)
+    return messageView(this.#messenger.send(peer, text, { replyTo, mentions: options.mentions }))
+  }
+
+  async recall(id: string): Promise<MessageView> {
+    return messageView(this.#messenger.recall(parseId(id)))
+  }
+
+  async mute(peer: string, muted: boolean): Promise<ConversationView> {
+    return this.#conversationView(this.#messenger.mute(peer, muted))
   }
 
   async markRead(peer: string): Promise<{ read: number }> {
@@ -331,6 +347,8 @@ export class LocalApi implements MessengerApi {
       unread: c.unread,
       lastMessage: last === undefined ? null : messageView(last),
       lastActivityAt: c.lastActivityAt,
+      muted: c.muted,
+      mentions: c.mentions,
     }
   }
 }

@@ -17,7 +17,9 @@ import { inboundDispatcher } from './inbound/dispatch.js'
 import { silentLogger, type Logger } from './log.js'
 import { createInboundTexts } from './inbound/inbound-texts.js'
 import { releaseParked } from './inbound/parked.js'
-import { Outgoing } from './outgoing.js'
+import { Outgoing, type TextOptions } from './outgoing.js'
+import { recallMine } from './store/recalls.js'
+import { PigeonError } from '../../shared/errors.js'
 import { PresenceTracker } from './presence.js'
 import { ensureMyProfile, ProfileService, type ProfileExchange } from './profile-service.js'
 import { References, type ConversationTarget } from './references.js'
@@ -185,6 +187,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         if (!this.#presence.isOnline(peerId)) this.#router.wake(peerId)
       },
       context: {
+        me,
         store,
         now,
         groups: this.#groups,
@@ -327,8 +330,38 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    * Stores the message (pending) with its outbox rows, then lets the router deliver it: to a peer,
    * or to a group — one copy per member, each sealed to that member (docs/protocol.md §8).
    */
-  send(ref: string, text: string): MessageRow {
-    return this.#outgoing.text(this.resolveConversation(ref), text)
+  send(ref: string, text: string, options?: TextOptions): MessageRow {
+    return this.#outgoing.text(this.resolveConversation(ref), text, options)
+  }
+
+  /**
+   * Takes back a text of mine within LIMITS.recallMs of sending it: its text goes here and a
+   * recall goes to each recipient through the outbox (store/recalls.ts, docs/protocol.md §2).
+   */
+  recall(id: Uint8Array): MessageRow {
+    const { message, recipients } = recallMine(this.#store, id, this.peerId, this.#now())
+    this.#events.state(message)
+    this.#events.conversation(message.conversationId)
+    for (const recipient of recipients) this.#router.kick(recipient)
+    return message
+  }
+
+  /** Mutes (or unmutes) a conversation: no notification, except for a mention of me. */
+  mute(ref: string, muted: boolean): ConversationRow {
+    const target = this.resolveConversation(ref)
+    const id =
+      target.kind === 'peer'
+        ? this.#store.conversations.ensurePeer(target.peerId)
+        : this.#store.conversations.ensureGroup(target.group.groupId)
+    this.#store.conversations.setMuted(id, muted)
+    this.#events.conversation(id)
+    const row = this.#store.conversations.get(id)
+    if (row === undefined)
+      throw new PigeonError(
+        'PEER_UNKNOWN',
+        'There is no conversation with them yet; say hello first.',
+      )
+    return row
   }
 
   /** Marks a conversation read and queues read receipts to the senders. */

@@ -8,6 +8,7 @@ import type { InboundContext, KindHandler } from './context.js'
 import { fileOffer } from './file-offer.js'
 import { groupControl } from './group-control.js'
 import { profile } from './profile.js'
+import { recall } from './recall.js'
 import { receipt } from './receipt.js'
 import { text } from './text.js'
 import { typing } from './typing.js'
@@ -21,6 +22,7 @@ const HANDLERS: Handlers = {
   'group-control': groupControl,
   profile,
   typing,
+  recall,
 }
 
 export interface InboundDispatchInit {
@@ -39,7 +41,9 @@ export function inboundDispatcher(init: InboundDispatchInit): InboundHandler {
     const groupId = 'group' in envelope.to ? envelope.to.group : undefined
     const forMe =
       groupId !== undefined
-        ? envelope.kind === 'text' || envelope.kind === 'group-control'
+        ? envelope.kind === 'text' ||
+          envelope.kind === 'group-control' ||
+          envelope.kind === 'recall'
         : 'peer' in envelope.to && envelope.to.peer === init.me
     if (!forMe) {
       const to = groupId === undefined ? 'someone else' : `group ${groupId}`

@@ -13,7 +13,7 @@ test('007 adds transfers, keeps file_offers, and refuses an unknown state or dir
      VALUES (?, 'peer', '/home/a/photo.jpg', 0, 1048576, x'0a00', 1)`,
   ).run(Buffer.alloc(16, 7))
 
-  assert.deepEqual(migrate(db, migrations), [7])
+  assert.deepEqual(migrate(db, migrations.slice(0, 7)), [7])
   assert.equal(schemaVersion(db), 7)
   assert.equal((db.prepare('SELECT count(*) AS n FROM file_offers').get() as { n: number }).n, 1)
   const add = db.prepare(

@@ -7,6 +7,7 @@ import { migration004 } from './004-groups.js'
 import { migration005 } from './005-receipts-and-failures.js'
 import { migration006 } from './006-file-offers.js'
 import { migration007 } from './007-transfers.js'
+import { migration008 } from './008-everyday.js'
 
 export const migrations: readonly Migration[] = [
   migration001,
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ]
