@@ -8,6 +8,7 @@ import {
   type ConversationView,
   type PeerView,
 } from '../../../api/contract.js'
+import { ConversationBadges } from './ConversationBadges.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName, relativeLabel } from './format.dom.js'
@@ -255,6 +256,7 @@ function Section(props: {
                 <span className="row-name">{row.name}</span>
                 {row.detail !== undefined && <span className="row-detail">{row.detail}</span>}
               </span>
+              <ConversationBadges id={row.id} />
               {row.unread > 0 && (
                 <span
                   className="badge"
