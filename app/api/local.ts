@@ -261,6 +261,11 @@ export class LocalApi implements MessengerApi {
     return rows.map((row) => transferView({ ...row, rateBytesPerSec: 0 }))
   }
 
+  async sendTextAsFile(peer: string, text: string): Promise<TransferView[]> {
+    const rows = await this.#messenger.sendTextAsFile(peer, text)
+    return rows.map((row) => this.#transfer(row))
+  }
+
   async transfers(): Promise<TransferView[]> {
     return this.#messenger.transfers.list().map(transferView)
   }

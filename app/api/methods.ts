@@ -311,6 +311,11 @@ export const METHODS = {
     [arg('peer', peer), arg('paths', s.array(localPath, { minItems: 1, maxItems: 256 }))],
     s.array(transferView),
   ),
+  /** a text too long for a message, offered as a .txt file the node writes into its data dir */
+  sendTextAsFile: method(
+    [arg('peer', peer), arg('text', s.string({ minLength: 1, maxLength: 64 * 1024 }))],
+    s.array(transferView),
+  ),
   /** every transfer, both directions, oldest first */
   transfers: method([], s.array(transferView)),
   /** starts pulling an offered transfer into `dir` (default: the setting files.downloadDir, else

@@ -19,6 +19,7 @@ import { createInboundTexts } from './inbound/inbound-texts.js'
 import { releaseParked } from './inbound/parked.js'
 import { Outgoing, type TextOptions } from './outgoing.js'
 import { recallMine } from './store/recalls.js'
+import { writeTextFile } from './files/text-file.js'
 import { PigeonError } from '../../shared/errors.js'
 import { PresenceTracker } from './presence.js'
 import { ensureMyProfile, ProfileService, type ProfileExchange } from './profile-service.js'
@@ -33,6 +34,7 @@ import type {
   MessageRow,
   SettingValue,
   Store,
+  TransferRow,
 } from './store/index.js'
 
 export type { ConversationTarget } from './references.js'
@@ -67,6 +69,8 @@ export interface MessengerOptions {
   logger?: Logger
   /** the LAN node's file service while it runs (LanNetwork.files); without it no file moves */
   files?: () => FileService | undefined
+  /** where texts sent as .txt files are written (files/text-file.ts); without it they cannot be */
+  textFilesDir?: string
 }
 
 export const HISTORY_MAX_LIMIT = LIMITS.historyPage
@@ -344,6 +348,15 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     this.#events.conversation(message.conversationId)
     for (const recipient of recipients) this.#router.kick(recipient)
     return message
+  }
+
+  /** A text too long for a message, offered to a peer as a .txt file (files/text-file.ts). */
+  async sendTextAsFile(ref: string, text: string): Promise<TransferRow[]> {
+    const peerId = this.resolvePeer(ref)
+    const dir = this.#options.textFilesDir
+    if (dir === undefined)
+      throw new PigeonError('API_NOT_FOUND', 'This node keeps no files of its own; split the text.')
+    return await this.transfers.send(peerId, [writeTextFile(dir, text, this.#now())])
   }
 
   /** Mutes (or unmutes) a conversation: no notification, except for a mention of me. */

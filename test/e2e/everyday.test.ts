@@ -224,10 +224,21 @@ test('a text over the limit says so and offers what to do, instead of a bare err
   await alice.page.getByTestId('composer').fill('长'.repeat(6000))
   assert.match(
     await alice.page.getByTestId('long-text').innerText(WAIT),
-    /This text is 17\.6 KiB|more than one message holds/,
+    /^This text is 18\.0 kB: more than one message holds \(16\.4 kB\)\. Split it, or send it as a \.txt file\./,
   )
   assert.equal(await alice.page.getByTestId('send').isDisabled(), true)
-  await alice.page.getByTestId('composer').fill('')
+  await alice.page.getByTestId('send-as-file').click()
+  // the node wrote the text into a file and offers it to Bob like any file
+  await alice.page
+    .locator('[data-testid=message][data-direction=out]', { hasText: /message-.*\.txt/ })
+    .waitFor(WAIT)
+  await bob.page
+    .locator('[data-testid=contact]', { hasText: 'Alice' })
+    .first()
+    .locator('.row-detail', { hasText: /message-.*\.txt/ })
+    .waitFor(WAIT)
+  assert.equal(await alice.page.getByTestId('composer').inputValue(), '')
+  await alice.page.getByTestId('long-text').waitFor({ ...WAIT, state: 'detached' })
 })
 
 test('language, theme and a draft live in the node: a restarted browser mode keeps them', async () => {

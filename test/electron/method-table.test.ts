@@ -115,6 +115,7 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     renameGroup: [dinner.conversation, 'Supper'],
     forgetPeer: ['carol'],
     sendFiles: ['bob', ['/nonexistent/report.pdf']],
+    sendTextAsFile: ['bob', 'a long text'],
     transfers: [],
     acceptTransfer: ['0'.repeat(32), '/nonexistent'],
     declineTransfer: ['0'.repeat(32)],

@@ -169,7 +169,7 @@ export const en = {
     tooLong:
       'This text is {{size}}: more than one message holds ({{limit}}). Split it, or send it as a .txt file.',
     tooLongNoFiles:
-      'This text is {{size}}: more than one message holds ({{limit}}). Split it into smaller messages; sending it as a file works once the other person is on this LAN.',
+      'This text is {{size}}: more than one message holds ({{limit}}). Split it into smaller messages (a group, or a text this long, cannot go as a file).',
     sendAsFile: 'Send as a .txt file',
     theme: { system: 'Same as the system', light: 'Light', dark: 'Dark' },
   },

@@ -159,7 +159,7 @@ export const zhCN: Strings = {
     busy: '忙碌',
     tooLong: '这段文字有 {{size}}，超过一条消息的上限（{{limit}}）。请拆分，或作为 .txt 文件发送。',
     tooLongNoFiles:
-      '这段文字有 {{size}}，超过一条消息的上限（{{limit}}）。请拆成几条发送；对方在本局域网时可以作为文件发送。',
+      '这段文字有 {{size}}，超过一条消息的上限（{{limit}}）。请拆成几条发送（群组或这么长的文字不能作为文件发送）。',
     sendAsFile: '作为 .txt 文件发送',
     theme: { system: '跟随系统', light: '浅色', dark: '深色' },
   },

@@ -122,7 +122,14 @@ export function Composer(props: {
           </button>
         </div>
       )}
-      <LongText text={text} />
+      <LongText
+        text={text}
+        peer={props.members === undefined ? conversationId : undefined}
+        onSent={() => {
+          setText('')
+          draft.changed('')
+        }}
+      />
       <MentionList matches={mentions.matches} active={mentions.active} onPick={pickMention} />
       <form
         className="composer"
