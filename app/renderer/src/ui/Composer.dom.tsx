@@ -1,7 +1,7 @@
 // Enter sends, Shift+Enter starts a new line; Enter that confirms an IME candidate (typing Chinese)
 // does neither. Typing notifications are throttled and end on send or after a pause; a group gets
 // none (the engine would not send them: one envelope per member per pause).
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
 import type { MessageView } from '../../../api/contract.js'
@@ -101,8 +101,17 @@ export function Composer(props: {
     const next = mentions.pick(member, text, el?.selectionStart ?? text.length)
     setText(next.text)
     draft.changed(next.text)
-    requestAnimationFrame(() => el?.setSelectionRange(next.caret, next.caret))
+    caretTo.current = next.caret
   }
+  // the caret goes after the picked name in the same commit as the text, before another key
+  // can land where it was
+  const caretTo = useRef<number | undefined>(undefined)
+  useLayoutEffect(() => {
+    const at = caretTo.current
+    if (at === undefined) return
+    caretTo.current = undefined
+    area.current?.setSelectionRange(at, at)
+  }, [text])
 
   return (
     <>

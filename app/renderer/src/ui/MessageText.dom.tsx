@@ -4,8 +4,10 @@
 // shell.openExternal for http and https only (app/main/main.main.ts, isSafeExternalUrl).
 import type { ReactNode } from 'react'
 
-// http(s) up to whitespace; punctuation that usually ends a sentence is not part of the link
-const LINK = /https?:\/\/[^\s<>"]*[^\s<>".,;:!?'")\]}，。！？；：）】」』]/giu
+// http(s) up to whitespace or full-width punctuation (Chinese text runs on without spaces); the
+// ASCII punctuation that usually ends a sentence is not part of the link either
+const LINK =
+  /https?:\/\/[^\s<>"，。！？；：、（）【】「」『』]*[^\s<>".,;:!?'")\]}，。！？；：、（）【】「」『』]/giu
 
 export type Segment =
   | { kind: 'text'; text: string }
