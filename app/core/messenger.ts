@@ -361,19 +361,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   /** Mutes (or unmutes) a conversation: no notification, except for a mention of me. */
   mute(ref: string, muted: boolean): ConversationRow {
-    const target = this.resolveConversation(ref)
-    const id =
-      target.kind === 'peer'
-        ? this.#store.conversations.ensurePeer(target.peerId)
-        : this.#store.conversations.ensureGroup(target.group.groupId)
-    this.#store.conversations.setMuted(id, muted)
-    this.#events.conversation(id)
-    const row = this.#store.conversations.get(id)
-    if (row === undefined)
-      throw new PigeonError(
-        'PEER_UNKNOWN',
-        'There is no conversation with them yet; say hello first.',
-      )
+    const row = this.#store.conversations.setMuted(this.resolveConversation(ref), muted)
+    this.#events.conversation(row.id)
     return row
   }
 

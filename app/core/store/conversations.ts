@@ -103,8 +103,17 @@ export class ConversationRepo {
     this.#clearUnread.run(id)
   }
 
-  setMuted(id: string, muted: boolean): void {
+  /** Mutes or unmutes the conversation with a peer or group, made if it had none yet. */
+  setMuted(
+    target: { kind: 'peer'; peerId: string } | { kind: 'group'; group: { groupId: string } },
+    muted: boolean,
+  ): ConversationRow {
+    const id =
+      target.kind === 'peer'
+        ? this.ensurePeer(target.peerId)
+        : this.ensureGroup(target.group.groupId)
     this.#mute.run(muted ? 1 : 0, id)
+    return toConversation(this.#get.get(id)!)
   }
 
   /** an unread text that mentions me arrived (cleared with the unread count) */
