@@ -55,6 +55,14 @@ const body = fc.oneof(
     kind: fc.constant('text' as const),
     text: fc.string({ unit: 'grapheme', maxLength: 200 }),
   }),
+  // a reply that mentions people (docs/protocol.md §2, §8)
+  fc.record({
+    kind: fc.constant('text' as const),
+    text: fc.string({ unit: 'grapheme', maxLength: 50 }),
+    replyTo: id,
+    mentions: fc.subarray(peers, { minLength: 1 }),
+  }),
+  fc.record({ kind: fc.constant('recall' as const), recall: fc.record({ id }) }),
   fc.record({
     kind: fc.constant('receipt' as const),
     state: fc.constantFrom('delivered' as const, 'read' as const),
@@ -209,7 +217,10 @@ test('missing fields, unknown kinds and oversize input get their own codes', () 
   assert.throws(
     () =>
       decodeEnvelope(
-        pb.Envelope.encode({ ...valid, text: { text: new TextEncoder().encode(long) } }),
+        pb.Envelope.encode({
+          ...valid,
+          text: { text: new TextEncoder().encode(long), mentions: [] },
+        }),
       ),
     code('ENVELOPE_OVERSIZE'),
   )
@@ -259,7 +270,7 @@ test('a 20-character text message stays compact on the wire', () => {
 test('text fields are strict UTF-8 on the way in and out: nothing is dropped, replaced or let through', () => {
   const valid = pb.Envelope.decode(encodeEnvelope(text()))
   const withText = (bytes: number[]): Uint8Array =>
-    pb.Envelope.encode({ ...valid, text: { text: new Uint8Array(bytes) } })
+    pb.Envelope.encode({ ...valid, text: { text: new Uint8Array(bytes), mentions: [] } })
   // a stray byte (protons-runtime decoded 61 ff 62 as "a\ufffd" and lost the b), an overlong NUL,
   // UTF-8-encoded surrogates (lone, and as a pair), a cut-off sequence, a code point above U+10FFFF
   for (const bad of [

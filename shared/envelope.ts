@@ -33,7 +33,8 @@ export const GROUP_ID_BYTES = 16
 const KEY_BYTES = 32
 const SHA256_BYTES = 32
 
-export type Kind = 'text' | 'receipt' | 'file-offer' | 'group-control' | 'profile' | 'typing'
+export type Kind =
+  'text' | 'receipt' | 'file-offer' | 'group-control' | 'profile' | 'typing' | 'recall'
 export type Recipient = { peer: string } | { group: string }
 export type ReceiptState = 'delivered' | 'read'
 export type GroupOp = 'create' | 'add' | 'remove' | 'leave' | 'rename'
@@ -90,12 +91,20 @@ interface EnvelopeBase {
 
 export type Envelope = EnvelopeBase &
   (
-    | { kind: 'text'; text: string; replyTo?: Uint8Array }
+    | {
+        kind: 'text'
+        text: string
+        replyTo?: Uint8Array
+        /** group members (PeerIds) the text mentions with @ (docs/protocol.md §8) */
+        mentions?: string[]
+      }
     | { kind: 'receipt'; state: ReceiptState; ids: Uint8Array[] }
     | { kind: 'file-offer'; file: FileOfferBody }
     | { kind: 'group-control'; control: GroupControlBody }
     | { kind: 'profile'; profile: ProfileBody }
     | { kind: 'typing'; typing: boolean }
+    /** the sender takes back its text `id`; sentAt is when it did (docs/protocol.md §2 "Recall") */
+    | { kind: 'recall'; recall: { id: Uint8Array } }
   )
 
 export type EnvelopeOf<K extends Kind> = Extract<Envelope, { kind: K }>
@@ -242,6 +251,11 @@ function validate(envelope: Envelope): void {
     case 'text':
       checkText(envelope.text)
       if (envelope.replyTo !== undefined) checkId(envelope.replyTo, 'replied-to id')
+      if ((envelope.mentions?.length ?? 0) > ENVELOPE_LIMITS.maxGroupMembers)
+        throw oversize(`A text mentions at most ${ENVELOPE_LIMITS.maxGroupMembers} people.`)
+      return
+    case 'recall':
+      checkId(envelope.recall.id, 'recalled id')
       return
     case 'receipt':
       if (envelope.ids.length === 0)
@@ -314,7 +328,11 @@ function toPb(envelope: Envelope): pb.Envelope {
       out.text = {
         text: toUtf8(envelope.text, 'message text'),
         replyTo: envelope.replyTo as Uint8Array<ArrayBuffer> | undefined,
+        mentions: (envelope.mentions ?? []).map(keyOf),
       }
+      break
+    case 'recall':
+      out.recall = { id: envelope.recall.id as Uint8Array<ArrayBuffer> }
       break
     case 'receipt':
       out.receipt = {
@@ -453,9 +471,15 @@ function fromPb(m: pb.Envelope): Envelope {
     throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no sender.')
   if (m.sentAt === 0n)
     throw new PigeonError('ENVELOPE_MISSING_FIELD', 'The message has no send time.')
-  const bodies = [m.text, m.receipt, m.fileOffer, m.groupControl, m.profile, m.typing].filter(
-    (b) => b !== undefined,
-  )
+  const bodies = [
+    m.text,
+    m.receipt,
+    m.fileOffer,
+    m.groupControl,
+    m.profile,
+    m.typing,
+    m.recall,
+  ].filter((b) => b !== undefined)
   if (bodies.length === 0)
     throw new PigeonError(
       'ENVELOPE_UNKNOWN_KIND',
@@ -487,7 +511,13 @@ function fromPb(m: pb.Envelope): Envelope {
       kind: 'text',
       text: fromUtf8(m.text.text, 'message text'),
       ...(m.text.replyTo !== undefined && { replyTo: m.text.replyTo }),
+      ...(m.text.mentions.length > 0 && {
+        mentions: m.text.mentions.map((key) => peerFromKey(key, 'mentioned')),
+      }),
     }
+  }
+  if (m.recall !== undefined) {
+    return { ...base, kind: 'recall', recall: { id: m.recall.id } }
   }
   if (m.receipt !== undefined) {
     return {
@@ -564,6 +594,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
       limits: {
         receipt: { ids: ENVELOPE_LIMITS.maxReceiptIds },
         groupControl: { members: ENVELOPE_LIMITS.maxGroupMembers },
+        text: { mentions: ENVELOPE_LIMITS.maxGroupMembers },
       },
     })
   } catch (cause) {

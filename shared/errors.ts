@@ -38,6 +38,10 @@ export type PigeonErrorCode =
   | 'PEER_UNKNOWN'
   | 'PEER_AMBIGUOUS'
   | 'MESSAGE_TOO_LONG'
+  // the everyday actions: reply, recall (docs/protocol.md §2 "Recall")
+  | 'MESSAGE_UNKNOWN'
+  | 'RECALL_TOO_LATE'
+  | 'RECALL_NOT_ALLOWED'
   | 'NODE_NOT_RUNNING'
   | 'API_UNAUTHORIZED'
   | 'API_BAD_REQUEST'

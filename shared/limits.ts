@@ -49,6 +49,8 @@ export const LIMITS = {
    * instead (docs/protocol.md §2 "Time").
    */
   clockSkewMs: 5 * 60_000,
+  /** how long after sending a text its sender may recall it, by the sender's clock (docs/protocol.md §2 "Recall") */
+  recallMs: 2 * 60_000,
   maxMessageAgeMs: 30 * 24 * 60 * 60_000,
 } as const
 

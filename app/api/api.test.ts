@@ -294,7 +294,7 @@ test('a request that fails its schema is answered with a sentence about the fiel
     [
       'send',
       { peer: 'bob', text: 'hi', extra: 1 },
-      '"extra" is not a field of a send request; it takes peer, text.',
+      '"extra" is not a field of a send request; it takes peer, text, replyTo, mentions.',
     ],
     [
       'me',

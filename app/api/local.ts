@@ -45,6 +45,9 @@ export function messageView(row: MessageRow): MessageView {
     state: row.state,
     path: row.path,
     failure: row.failure,
+    replyTo: row.replyTo == null ? null : messageIdToString(row.replyTo),
+    mentions: row.mentions ?? [],
+    recalledAt: row.recalledAt ?? null,
   }
 }
 
@@ -186,8 +189,21 @@ export class LocalApi implements MessengerApi {
     return this.#messenger.search(text, limit).map(messageView)
   }
 
-  async send(peer: string, text: string): Promise<MessageView> {
-    return messageView(this.#messenger.send(peer, text))
+  async send(
+    peer: string,
+    text: string,
+    options: { replyTo?: string; mentions?: string[] } = {},
+  ): Promise<MessageView> {
+    const replyTo = options.replyTo === undefined ? undefined : parseId(options.replyTo)
+    return messageView(this.#messenger.send(peer, text, { replyTo, mentions: options.mentions }))
+  }
+
+  async recall(id: string): Promise<MessageView> {
+    return messageView(this.#messenger.recall(parseId(id)))
+  }
+
+  async mute(peer: string, muted: boolean): Promise<ConversationView> {
+    return this.#conversationView(this.#messenger.mute(peer, muted))
   }
 
   async markRead(peer: string): Promise<{ read: number }> {
@@ -272,6 +288,11 @@ export class LocalApi implements MessengerApi {
   async sendFiles(peer: string, paths: string[]): Promise<TransferView[]> {
     const rows = await this.#messenger.sendFiles(peer, paths)
     return rows.map((row) => transferView({ ...row, rateBytesPerSec: 0 }))
+  }
+
+  async sendTextAsFile(peer: string, text: string): Promise<TransferView[]> {
+    const rows = await this.#messenger.sendTextAsFile(peer, text)
+    return rows.map((row) => this.#transfer(row))
   }
 
   async transfers(): Promise<TransferView[]> {
@@ -360,6 +381,8 @@ export class LocalApi implements MessengerApi {
       unread: c.unread,
       lastMessage: last === undefined ? null : messageView(last),
       lastActivityAt: c.lastActivityAt,
+      muted: c.muted,
+      mentions: c.mentions,
     }
   }
 }

@@ -79,6 +79,12 @@ export const messageView = s.object({
   path: s.nullable(pathName),
   /** state 'failed': why, a sentence for the user; null otherwise */
   failure: s.nullable(s.string()),
+  /** the message this one answers (its id); null when none */
+  replyTo: s.nullable(s.string({ pattern: '^[0-9a-f]{32}$' })),
+  /** in a group: the members it mentions */
+  mentions: s.array(peerId),
+  /** ms, when its sender recalled it (text is then null); null when not recalled */
+  recalledAt: s.nullable(s.number()),
 })
 
 export const conversationView = s.object({
@@ -94,6 +100,10 @@ export const conversationView = s.object({
   unread: s.number(),
   lastMessage: s.nullable(messageView),
   lastActivityAt: s.nullable(s.number()),
+  /** no notifications, except for a mention of me */
+  muted: s.boolean(),
+  /** unread messages that mention me (a group's @ badge) */
+  mentions: s.number(),
 })
 
 export const groupView = s.object({
@@ -205,6 +215,16 @@ export const historyQuery = s.object(
     limit: pageLimit,
   },
 )
+/** what a text may carry besides its words */
+export const sendOptions = s.object(
+  {},
+  {
+    /** the message it answers, one of this conversation (its id) */
+    replyTo: s.string({ pattern: '^[0-9a-fA-F]{32}$' }),
+    /** in a group: members it mentions (PeerIds); others are dropped */
+    mentions: s.array(peerId, { maxItems: LIMITS.groupMembers }),
+  },
+)
 export const profileChange = s.object(
   {},
   {
@@ -269,9 +289,17 @@ export const METHODS = {
   ),
   /** stored and queued at once (state pending); delivery follows as message-state events */
   send: method(
-    [arg('peer', peer), arg('text', s.string({ minLength: 1, maxLength: LIMITS.envelopeBytes }))],
+    [
+      arg('peer', peer),
+      arg('text', s.string({ minLength: 1, maxLength: LIMITS.envelopeBytes })),
+      fields('options', sendOptions, true),
+    ],
     messageView,
   ),
+  /** takes back a text of mine within 2 minutes of sending it (docs/protocol.md §2 "Recall") */
+  recall: method([arg('id', hexId)], messageView),
+  /** no notifications for a conversation (a mention of me still notifies), or again with false */
+  mute: method([arg('peer', peer), arg('muted', s.boolean())], conversationView),
   markRead: method([arg('peer', peer)], s.object({ read: s.number() })),
   typing: method([arg('peer', peer), arg('typing', s.boolean())], s.none()),
   setProfile: method([fields('change', profileChange)], meView),
@@ -315,6 +343,11 @@ export const METHODS = {
    * queued like a text; over the LAN only for now */
   sendFiles: method(
     [arg('peer', peer), arg('paths', s.array(localPath, { minItems: 1, maxItems: 256 }))],
+    s.array(transferView),
+  ),
+  /** a text too long for a message, offered as a .txt file the node writes into its data dir */
+  sendTextAsFile: method(
+    [arg('peer', peer), arg('text', s.string({ minLength: 1, maxLength: 64 * 1024 }))],
     s.array(transferView),
   ),
   /** every transfer, both directions, oldest first */

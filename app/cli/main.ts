@@ -15,6 +15,7 @@ import { readPassphrase } from './passphrase.js'
 import { formatGroups, formatMe, formatMessages, formatPeers } from './output.js'
 import { addTransferCommands } from './transfers.js'
 import { addVerifyCommand } from './commands/verify.js'
+import { addEverydayCommands, readTextFromStdin } from './commands/everyday.js'
 
 interface DataOption {
   data?: string
@@ -75,6 +76,9 @@ function messagesJson(messages: MessageView[]): unknown[] {
     received_at: m.receivedAt,
     state: m.state,
     path: m.path,
+    reply_to: m.replyTo,
+    mentions: m.mentions,
+    recalled_at: m.recalledAt,
   }))
 }
 
@@ -243,10 +247,11 @@ program
     'send a message; prints its id (peer = PeerId, a display name unique among known peers or name@host; or a group)',
   )
   .argument('<peer>')
-  .argument('<text...>')
+  .argument('<text...>', 'the message; a lone - reads it from stdin')
   .addOption(dataOption())
-  .action((peer: string, words: string[], options: DataOption) => {
-    const text = words.join(' ')
+  .action(async (peer: string, words: string[], options: DataOption) => {
+    const text =
+      words.length === 1 && words[0] === '-' ? await readTextFromStdin() : words.join(' ')
     checkOutgoingText(text)
     return withClient(options, async (client) => print((await client.send(peer, text)).id))
   })
@@ -537,6 +542,7 @@ program
 
 addTransferCommands(program, { dataOption, withClient, print, json })
 addVerifyCommand(program, { dataOption, withClient, print, json })
+addEverydayCommands(program, { dataOption, withClient, print, json })
 
 try {
   await program.parseAsync(process.argv)

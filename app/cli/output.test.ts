@@ -16,6 +16,9 @@ test('history shows a failed message with the reason it can never be delivered',
     state: 'failed',
     path: null,
     failure: 'bob-peer refused message 0: the peer will never accept it.',
+    replyTo: null,
+    mentions: [],
+    recalledAt: null,
   }
   const names = new Map([['bob-peer', 'Bob']])
   const lines = formatMessages(

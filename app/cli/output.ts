@@ -58,7 +58,10 @@ export function formatMessages(
       const how = m.path === null ? m.state : `${m.state}/${m.path}`
       // a message that can never be delivered says why, on its own line
       const why = m.state === 'failed' && m.failure !== null ? `\n    not sent: ${m.failure}` : ''
-      return `${time(m.sentAt)}  ${m.id}  ${flow}  [${how}]  ${m.text ?? ''}${why}`
+      // a recalled message shows that it was, never its words (docs/protocol.md §2 "Recall")
+      const text = m.recalledAt !== null ? '(recalled)' : (m.text ?? '')
+      const reply = m.replyTo === null ? '' : `↪ ${m.replyTo.slice(0, 8)}  `
+      return `${time(m.sentAt)}  ${m.id}  ${flow}  [${how}]  ${reply}${text}${why}`
     })
     .join('\n')
 }

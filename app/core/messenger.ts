@@ -18,7 +18,10 @@ import { inboundDispatcher } from './inbound/dispatch.js'
 import { silentLogger, type Logger } from './log.js'
 import { createInboundTexts } from './inbound/inbound-texts.js'
 import { releaseParked } from './inbound/parked.js'
-import { Outgoing } from './outgoing.js'
+import { Outgoing, type TextOptions } from './outgoing.js'
+import { recallMine } from './store/recalls.js'
+import { writeTextFile } from './files/text-file.js'
+import { PigeonError } from '../../shared/errors.js'
 import { PresenceTracker } from './presence.js'
 import {
   ensureMyProfile,
@@ -76,6 +79,8 @@ export interface MessengerOptions {
   logger?: Logger
   /** the LAN node's file service while it runs (LanNetwork.files); without it no file moves */
   files?: () => FileService | undefined
+  /** where texts sent as .txt files are written (files/text-file.ts); without it they cannot be */
+  textFilesDir?: string
 }
 
 export const HISTORY_MAX_LIMIT = LIMITS.historyPage
@@ -207,6 +212,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         if (!this.#presence.isOnline(peerId)) this.#router.wake(peerId)
       },
       context: {
+        me,
         store,
         now,
         groups: this.#groups,
@@ -351,8 +357,36 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    * Stores the message (pending) with its outbox rows, then lets the router deliver it: to a peer,
    * or to a group — one copy per member, each sealed to that member (docs/protocol.md §8).
    */
-  send(ref: string, text: string): MessageRow {
-    return this.#outgoing.text(this.resolveConversation(ref), text)
+  send(ref: string, text: string, options?: TextOptions): MessageRow {
+    return this.#outgoing.text(this.resolveConversation(ref), text, options)
+  }
+
+  /**
+   * Takes back a text of mine within LIMITS.recallMs of sending it: its text goes here and a
+   * recall goes to each recipient through the outbox (store/recalls.ts, docs/protocol.md §2).
+   */
+  recall(id: Uint8Array): MessageRow {
+    const { message, recipients } = recallMine(this.#store, id, this.peerId, this.#now())
+    this.#events.state(message)
+    this.#events.conversation(message.conversationId)
+    for (const recipient of recipients) this.#router.kick(recipient)
+    return message
+  }
+
+  /** A text too long for a message, offered to a peer as a .txt file (files/text-file.ts). */
+  async sendTextAsFile(ref: string, text: string): Promise<TransferRow[]> {
+    const peerId = this.resolvePeer(ref)
+    const dir = this.#options.textFilesDir
+    if (dir === undefined)
+      throw new PigeonError('API_NOT_FOUND', 'This node keeps no files of its own; split the text.')
+    return await this.transfers.send(peerId, [writeTextFile(dir, text, this.#now())])
+  }
+
+  /** Mutes (or unmutes) a conversation: no notification, except for a mention of me. */
+  mute(ref: string, muted: boolean): ConversationRow {
+    const row = this.#store.conversations.setMuted(this.resolveConversation(ref), muted)
+    this.#events.conversation(row.id)
+    return row
   }
 
   /** Offers files or folders to a peer or to a group's members (app/core/files/transfers.ts). */

@@ -9,7 +9,7 @@ import { errorText, type Logger } from './log.js'
 import { checkOutgoingText } from './outgoing-text.js'
 import type { PresenceTracker } from './presence.js'
 import type { ConversationTarget } from './references.js'
-import type { MessageRow, Store } from './store/index.js'
+import { groupConversationId, type MessageRow, type Store } from './store/index.js'
 
 export interface OutgoingInit {
   store: Store
@@ -24,6 +24,14 @@ export interface OutgoingInit {
   log: Logger
 }
 
+/** What a text may carry besides its words (docs/protocol.md §2, §8). */
+export interface TextOptions {
+  /** the message it answers: one of this conversation */
+  replyTo?: Uint8Array
+  /** in a group: members it mentions (PeerIds); others are dropped */
+  mentions?: readonly string[]
+}
+
 export class Outgoing {
   readonly #init: OutgoingInit
 
@@ -32,9 +40,26 @@ export class Outgoing {
   }
 
   /** To a peer, or to a group: one copy per member, each sealed to that member (docs/protocol.md §8). */
-  text(target: ConversationTarget, text: string): MessageRow {
+  text(target: ConversationTarget, text: string, options: TextOptions = {}): MessageRow {
     const { store, me, events, kick } = this.#init
     checkOutgoingText(text)
+    const conversationId =
+      target.kind === 'group' ? groupConversationId(target.group.groupId) : target.peerId
+    const replyTo = options.replyTo
+    if (replyTo !== undefined && store.messages.get(replyTo)?.conversationId !== conversationId)
+      throw new PigeonError(
+        'MESSAGE_UNKNOWN',
+        'The message you reply to is not in this conversation; reply to one of its messages.',
+      )
+    const extra = {
+      ...(replyTo !== undefined && { replyTo }),
+      ...(target.kind === 'group' &&
+        (options.mentions?.length ?? 0) > 0 && {
+          mentions: [...new Set(options.mentions)].filter(
+            (m) => m !== me && target.group.members.includes(m),
+          ),
+        }),
+    }
     const now = this.#init.now()
     const id = newMessageId(now)
     let message: MessageRow
@@ -42,7 +67,7 @@ export class Outgoing {
     if (target.kind === 'group') {
       recipients = this.#init.groups.recipients(target.group)
       message = store.queueGroupText(
-        { id, sender: me, groupId: target.group.groupId, sentAt: now, text },
+        { id, sender: me, groupId: target.group.groupId, sentAt: now, text, ...extra },
         recipients,
         now,
       )
@@ -51,7 +76,7 @@ export class Outgoing {
         throw new PigeonError('PEER_UNKNOWN', 'That PeerId is yours; send to someone else.')
       recipients = [target.peerId]
       message = store.queueOutgoing(
-        { id, sender: me, recipient: target.peerId, sentAt: now, text },
+        { id, sender: me, recipient: target.peerId, sentAt: now, text, ...extra },
         now,
       )
     }

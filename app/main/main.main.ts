@@ -41,6 +41,7 @@ import {
 } from './ipc-channels.main.js'
 import { invokeCall, parseCall } from './ipc-schema.main.js'
 import { isTrustedSender } from './sender.main.js'
+import { notifyDecision } from '../../shared/notify.js'
 import { trayBitmap } from './tray-icon.main.js'
 import {
   APP_ENTRY,
@@ -239,14 +240,22 @@ function createTray(api: LocalApi): void {
 function notifyIncoming(running: RunningNode): void {
   running.messenger.on('message', (row) => {
     if (row.direction !== 'in' || mainWindow === undefined || mainWindow.isFocused()) return
-    if (running.messenger.getSetting('ui.notifications') === false || !Notification.isSupported())
-      return
+    if (!Notification.isSupported()) return
+    // muted, Busy (shared/notify.ts)
+    const decision = notifyDecision({
+      enabled: running.messenger.getSetting('ui.notifications') !== false,
+      muted: running.messenger.conversations().some((c) => c.id === row.conversationId && c.muted),
+      mentionsMe: row.mentions?.includes(running.messenger.peerId) === true,
+      myStatus: running.messenger.me().status,
+    })
+    if (decision === 'none') return
     const sender = running.messenger.peer(row.sender)?.name ?? 'Pigeon'
     const groupId = groupOfConversation(row.conversationId)
     const group = groupId === undefined ? undefined : running.messenger.groupById(groupId)
     const notification = new Notification({
       title: group === undefined ? sender : `${sender} · ${group.name}`,
       body: (row.text ?? '').slice(0, 200),
+      silent: decision === 'quiet',
     })
     notification.on('click', () => {
       showWindow()

@@ -107,6 +107,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
           lan.dialKnown(peerId, addresses),
         logger: log.child({ layer: 'engine' }),
         files: (): FileService | undefined => lan.files,
+        textFilesDir: join(dataDir, 'sent-texts'),
       },
       // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3)
       (profile) => [

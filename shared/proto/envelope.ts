@@ -15,6 +15,7 @@ export interface Envelope {
   groupControl?: GroupControl
   profile?: Profile
   typing?: Typing
+  recall?: Recall
 }
 
 export namespace Envelope {
@@ -80,6 +81,11 @@ export namespace Envelope {
         if (obj.typing != null) {
           w.uint32(106)
           Typing.codec().encode(obj.typing, w)
+        }
+
+        if (obj.recall != null) {
+          w.uint32(114)
+          Recall.codec().encode(obj.recall, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -151,6 +157,12 @@ export namespace Envelope {
             case 13: {
               obj.typing = Typing.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.typing
+              })
+              break
+            }
+            case 14: {
+              obj.recall = Recall.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.recall
               })
               break
             }
@@ -246,6 +258,13 @@ export namespace Envelope {
 
               break
             }
+            case 14: {
+              yield * Recall.codec().stream(reader, reader.uint32(), `${prefix}.recall`, {
+                limits: opts.limits?.recall
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -290,6 +309,12 @@ export namespace Envelope {
 
   export interface EnvelopeTextReplyToFieldEvent {
     field: '$.text.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EnvelopeTextMentionsFieldEvent {
+    field: '$.text.mentions[]'
+    index: number
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -435,6 +460,11 @@ export namespace Envelope {
     value: boolean
   }
 
+  export interface EnvelopeRecallIdFieldEvent {
+    field: '$.recall.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Envelope>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Envelope.codec())
   }
@@ -443,7 +473,7 @@ export namespace Envelope {
     return decodeMessage(buf, Envelope.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeSenderFieldEvent | EnvelopeToPeerFieldEvent | EnvelopeToGroupFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeTextTextFieldEvent | EnvelopeTextReplyToFieldEvent | EnvelopeReceiptStateFieldEvent | EnvelopeReceiptIdsFieldEvent | EnvelopeFileOfferNameFieldEvent | EnvelopeFileOfferSizeFieldEvent | EnvelopeFileOfferSha256FieldEvent | EnvelopeFileOfferMimeFieldEvent | EnvelopeFileOfferDirectoryFieldEvent | EnvelopeFileOfferBlobIdFieldEvent | EnvelopeFileOfferBlobKeyFieldEvent | EnvelopeFileOfferTransferIdFieldEvent | EnvelopeFileOfferMtimeFieldEvent | EnvelopeFileOfferChunkSizeFieldEvent | EnvelopeFileOfferChunkHashesFieldEvent | EnvelopeFileOfferIndexSizeFieldEvent | EnvelopeFileOfferIndexSha256FieldEvent | EnvelopeGroupControlOpFieldEvent | EnvelopeGroupControlGroupIdFieldEvent | EnvelopeGroupControlNameFieldEvent | EnvelopeGroupControlMembersFieldEvent | EnvelopeGroupControlVersionFieldEvent | EnvelopeGroupControlDocumentFieldEvent | EnvelopeProfileNameFieldEvent | EnvelopeProfileColorFieldEvent | EnvelopeProfileStatusFieldEvent | EnvelopeProfileVersionFieldEvent | EnvelopeProfileWorkgroupFieldEvent | EnvelopeProfileHostFieldEvent | EnvelopeTypingTypingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeSenderFieldEvent | EnvelopeToPeerFieldEvent | EnvelopeToGroupFieldEvent | EnvelopeSentAtFieldEvent | EnvelopeTextTextFieldEvent | EnvelopeTextReplyToFieldEvent | EnvelopeTextMentionsFieldEvent | EnvelopeReceiptStateFieldEvent | EnvelopeReceiptIdsFieldEvent | EnvelopeFileOfferNameFieldEvent | EnvelopeFileOfferSizeFieldEvent | EnvelopeFileOfferSha256FieldEvent | EnvelopeFileOfferMimeFieldEvent | EnvelopeFileOfferDirectoryFieldEvent | EnvelopeFileOfferBlobIdFieldEvent | EnvelopeFileOfferBlobKeyFieldEvent | EnvelopeFileOfferTransferIdFieldEvent | EnvelopeFileOfferMtimeFieldEvent | EnvelopeFileOfferChunkSizeFieldEvent | EnvelopeFileOfferChunkHashesFieldEvent | EnvelopeFileOfferIndexSizeFieldEvent | EnvelopeFileOfferIndexSha256FieldEvent | EnvelopeGroupControlOpFieldEvent | EnvelopeGroupControlGroupIdFieldEvent | EnvelopeGroupControlNameFieldEvent | EnvelopeGroupControlMembersFieldEvent | EnvelopeGroupControlVersionFieldEvent | EnvelopeGroupControlDocumentFieldEvent | EnvelopeProfileNameFieldEvent | EnvelopeProfileColorFieldEvent | EnvelopeProfileStatusFieldEvent | EnvelopeProfileVersionFieldEvent | EnvelopeProfileWorkgroupFieldEvent | EnvelopeProfileHostFieldEvent | EnvelopeTypingTypingFieldEvent | EnvelopeRecallIdFieldEvent> {
     return streamMessage(buf, Envelope.codec(), opts)
   }
 }
@@ -451,6 +481,7 @@ export namespace Envelope {
 export interface Text {
   text: Uint8Array<ArrayBuffer>
   replyTo?: Uint8Array<ArrayBuffer>
+  mentions: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Text {
@@ -473,12 +504,20 @@ export namespace Text {
           w.bytes(obj.replyTo)
         }
 
+        if (obj.mentions != null && obj.mentions.length > 0) {
+          for (const value of obj.mentions) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          text: uint8ArrayAlloc(0)
+          text: uint8ArrayAlloc(0),
+          mentions: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -495,6 +534,14 @@ export namespace Text {
               obj.replyTo = reader.bytes()
               break
             }
+            case 3: {
+              if (opts.limits?.mentions != null && obj.mentions.length === opts.limits.mentions) {
+                throw new MaxLengthError('Decode error - repeated field "mentions" had too many elements')
+              }
+
+              obj.mentions.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -504,6 +551,10 @@ export namespace Text {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          mentions: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -522,6 +573,21 @@ export namespace Text {
                 field: `${prefix}.replyTo`,
                 value: reader.bytes()
               }
+              break
+            }
+            case 3: {
+              if (opts.limits?.mentions != null && obj.mentions === opts.limits.mentions) {
+                throw new MaxLengthError('Streaming decode error - repeated field "mentions" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.mentions[]`,
+                index: obj.mentions,
+                value: reader.bytes()
+              }
+
+              obj.mentions++
+
               break
             }
             default: {
@@ -546,6 +612,12 @@ export namespace Text {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface TextMentionsFieldEvent {
+    field: '$.mentions[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Text>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Text.codec())
   }
@@ -554,7 +626,7 @@ export namespace Text {
     return decodeMessage(buf, Text.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Generator<TextTextFieldEvent | TextReplyToFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Generator<TextTextFieldEvent | TextReplyToFieldEvent | TextMentionsFieldEvent> {
     return streamMessage(buf, Text.codec(), opts)
   }
 }
@@ -1953,5 +2025,94 @@ export namespace Typing {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Typing>): Generator<TypingTypingFieldEvent> {
     return streamMessage(buf, Typing.codec(), opts)
+  }
+}
+
+export interface Recall {
+  id: Uint8Array<ArrayBuffer>
+}
+
+export namespace Recall {
+  let _codec: Codec<Recall>
+
+  export const codec = (): Codec<Recall> => {
+    if (_codec == null) {
+      _codec = message<Recall>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RecallIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Recall>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Recall.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Recall>): Recall {
+    return decodeMessage(buf, Recall.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Recall>): Generator<RecallIdFieldEvent> {
+    return streamMessage(buf, Recall.codec(), opts)
   }
 }

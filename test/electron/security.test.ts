@@ -212,7 +212,11 @@ test('IPC validation refuses anything outside the contract', () => {
   refused('setSetting', ['ui.x', 10n], 'not JSON')
   assert.equal(({} as Record<string, unknown>).polluted, undefined)
 
-  assert.deepEqual(parseCall('send', ['bob', '你好']), { method: 'send', args: ['bob', '你好'] })
+  // send's options are a fields argument: it reaches the API as an object, empty when not given
+  assert.deepEqual(parseCall('send', ['bob', '你好']), {
+    method: 'send',
+    args: ['bob', '你好', {}],
+  })
   assert.deepEqual(parseCall('history', ['bob', { before: 'a'.repeat(32), limit: 200 }]), {
     method: 'history',
     args: ['bob', { before: 'a'.repeat(32), limit: 200 }],

@@ -29,6 +29,9 @@ const failed: MessageView = {
   path: null,
   direction: 'out',
   failure: reason,
+  replyTo: null,
+  mentions: [],
+  recalledAt: null,
 }
 
 function render(message: MessageView, language: string): string {

@@ -26,6 +26,9 @@ const message: MessageView = {
   state: 'delivered',
   path: 'lan',
   failure: null,
+  replyTo: null,
+  mentions: [],
+  recalledAt: null,
 }
 const offered: TransferView = {
   id: 'a'.repeat(32),

@@ -11,6 +11,8 @@ import type { Store } from '../store/index.js'
 import type { InboundTexts } from './inbound-texts.js'
 
 export interface InboundContext {
+  /** my PeerId (a text that mentions it counts for the @ badge) */
+  me: string
   store: Store
   now: () => number
   groups: GroupService

@@ -8,6 +8,7 @@ import type { InboundContext, KindHandler } from './context.js'
 import { fileOffer } from './file-offer.js'
 import { groupControl } from './group-control.js'
 import { profile } from './profile.js'
+import { recall } from './recall.js'
 import { receipt } from './receipt.js'
 import { text } from './text.js'
 import { typing } from './typing.js'
@@ -21,6 +22,7 @@ const HANDLERS: Handlers = {
   'group-control': groupControl,
   profile,
   typing,
+  recall,
 }
 
 export interface InboundDispatchInit {
@@ -41,7 +43,8 @@ export function inboundDispatcher(init: InboundDispatchInit): InboundHandler {
       groupId !== undefined
         ? envelope.kind === 'text' ||
           envelope.kind === 'group-control' ||
-          envelope.kind === 'file-offer'
+          envelope.kind === 'file-offer' ||
+          envelope.kind === 'recall'
         : 'peer' in envelope.to && envelope.to.peer === init.me
     if (!forMe) {
       const to = groupId === undefined ? 'someone else' : `group ${groupId}`

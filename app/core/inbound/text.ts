@@ -16,7 +16,17 @@ export const text: KindHandler<'text'> = async (envelope, via, context) => {
     if ((await context.groups.admitText(parked, via)) === 'parked') return
   }
   const { inserted, message } = await context.texts.add({
-    text: { id: envelope.id, sender, sentAt: envelope.sentAt, text: envelope.text, groupId },
+    text: {
+      id: envelope.id,
+      sender,
+      sentAt: envelope.sentAt,
+      text: envelope.text,
+      groupId,
+      ...(envelope.replyTo !== undefined && { replyTo: envelope.replyTo }),
+      ...(envelope.mentions !== undefined && { mentions: envelope.mentions }),
+      // a mention counts in a group only (docs/protocol.md §8)
+      mentionsMe: groupId !== undefined && envelope.mentions?.includes(context.me) === true,
+    },
     via,
     now: context.now(),
   })

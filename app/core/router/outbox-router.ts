@@ -409,12 +409,35 @@ export class OutboxRouter {
       }
     }
     const message = this.#store.messages.get(head.messageId)
-    if (message === undefined || message.text === null) return undefined
-    if (message.kind === 'file') return this.#options.fileOffer?.(message.id)
+    if (message === undefined) return undefined
     // a group message goes to each member separately, sealed to each (docs/protocol.md §3)
     const group = groupOfConversation(message.conversationId)
     const to = group === undefined ? base.to : { group }
-    return { ...base, to, id: message.id, sentAt: message.sentAt, kind: 'text', text: message.text }
+    if (message.recalledAt != null) {
+      // the row of a recalled text carries its recall (store/recalls.ts): a fresh id per attempt,
+      // as for receipts, and the time of the recall, which the recipient checks the window by
+      const recall = { id: message.id }
+      return {
+        ...base,
+        to,
+        id: newMessageId(now),
+        sentAt: message.recalledAt,
+        kind: 'recall',
+        recall,
+      }
+    }
+    if (message.text === null) return undefined
+    if (message.kind === 'file') return this.#options.fileOffer?.(message.id)
+    return {
+      ...base,
+      to,
+      id: message.id,
+      sentAt: message.sentAt,
+      kind: 'text',
+      text: message.text,
+      ...(message.replyTo != null && { replyTo: message.replyTo }),
+      ...(message.mentions != null && { mentions: message.mentions }),
+    }
   }
 }
 

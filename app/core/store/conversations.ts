@@ -10,6 +10,8 @@ interface ConversationSql {
   unread: number
   last_message_id: Uint8Array | null
   last_activity_at: number | null
+  muted: number
+  mentions: number
 }
 
 function toConversation(row: ConversationSql): ConversationRow {
@@ -20,6 +22,8 @@ function toConversation(row: ConversationSql): ConversationRow {
     unread: row.unread,
     lastMessageId: row.last_message_id,
     lastActivityAt: row.last_activity_at,
+    muted: row.muted === 1,
+    mentions: row.mentions,
   }
 }
 
@@ -46,6 +50,8 @@ export class ConversationRepo {
   readonly #all: Statement<[], ConversationSql>
   readonly #bump: Statement<[{ id: string; messageId: Uint8Array; at: number; unread: number }]>
   readonly #clearUnread: Statement<[string]>
+  readonly #mute: Statement<[number, string]>
+  readonly #mentioned: Statement<[string]>
 
   constructor(db: Database) {
     this.#ensure = db.prepare(
@@ -63,7 +69,9 @@ export class ConversationRepo {
          last_activity_at = max(coalesce(last_activity_at, 0), @at)
        WHERE id = @id`,
     )
-    this.#clearUnread = db.prepare('UPDATE conversations SET unread = 0 WHERE id = ?')
+    this.#clearUnread = db.prepare('UPDATE conversations SET unread = 0, mentions = 0 WHERE id = ?')
+    this.#mute = db.prepare('UPDATE conversations SET muted = ? WHERE id = ?')
+    this.#mentioned = db.prepare('UPDATE conversations SET mentions = mentions + 1 WHERE id = ?')
   }
 
   ensurePeer(peerId: string): string {
@@ -93,5 +101,23 @@ export class ConversationRepo {
 
   clearUnread(id: string): void {
     this.#clearUnread.run(id)
+  }
+
+  /** Mutes or unmutes the conversation with a peer or group, made if it had none yet. */
+  setMuted(
+    target: { kind: 'peer'; peerId: string } | { kind: 'group'; group: { groupId: string } },
+    muted: boolean,
+  ): ConversationRow {
+    const id =
+      target.kind === 'peer'
+        ? this.ensurePeer(target.peerId)
+        : this.ensureGroup(target.group.groupId)
+    this.#mute.run(muted ? 1 : 0, id)
+    return toConversation(this.#get.get(id)!)
+  }
+
+  /** an unread text that mentions me arrived (cleared with the unread count) */
+  noteMention(id: string): void {
+    this.#mentioned.run(id)
   }
 }

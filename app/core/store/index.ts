@@ -41,6 +41,10 @@ export interface OutgoingText {
   text: string
   /** 'file': a file message, its text the offered name (app/core/files/transfers.ts) */
   kind?: 'text' | 'file'
+  /** the message it answers (docs/protocol.md §2) */
+  replyTo?: Uint8Array
+  /** group members it mentions (PeerIds) */
+  mentions?: string[]
 }
 
 export interface InboundText {
@@ -52,6 +56,12 @@ export interface InboundText {
   groupId?: string
   /** 'file': a file message, its text the offered name */
   kind?: 'text' | 'file'
+  /** the message it answers (docs/protocol.md §2) */
+  replyTo?: Uint8Array
+  /** group members it mentions (PeerIds) */
+  mentions?: string[]
+  /** it mentions me: counted for the conversation's @ badge */
+  mentionsMe?: boolean
 }
 
 export interface OutgoingGroupText {
@@ -62,6 +72,10 @@ export interface OutgoingGroupText {
   text: string
   /** 'file': a file offer to the group (docs/protocol.md §10); default 'text' */
   kind?: 'text' | 'file'
+  /** the message it answers (docs/protocol.md §2) */
+  replyTo?: Uint8Array
+  /** group members it mentions (PeerIds) */
+  mentions?: string[]
 }
 
 export class Store {
@@ -149,7 +163,7 @@ export class Store {
   }
 
   #insertOutgoing(
-    text: Pick<OutgoingText, 'id' | 'sender' | 'sentAt' | 'text' | 'kind'>,
+    text: Pick<OutgoingText, 'id' | 'sender' | 'sentAt' | 'text' | 'kind' | 'replyTo' | 'mentions'>,
     conversationId: string,
   ): MessageRow {
     const message: MessageRow = {
@@ -164,6 +178,8 @@ export class Store {
       path: null,
       direction: 'out',
       failure: null,
+      replyTo: text.replyTo ?? null,
+      mentions: text.mentions ?? null,
     }
     this.messages.insert(message)
     this.conversations.noteMessage(conversationId, text.id, text.sentAt, false)
@@ -244,6 +260,8 @@ export class Store {
         path: via,
         direction: 'in',
         failure: null,
+        replyTo: text.replyTo ?? null,
+        mentions: text.mentions ?? null,
       }
       const inserted = this.messages.insert(message, place.orderKey)
       if (!inserted) {
@@ -256,6 +274,7 @@ export class Store {
         return { inserted, message: stored }
       }
       this.conversations.noteMessage(conversationId, text.id, now, true)
+      if (text.mentionsMe === true) this.conversations.noteMention(conversationId)
       if (via === 'relay') this.#queueReceipt(text.sender, text.id, 'delivered', now)
       return { inserted, message }
     })
@@ -279,6 +298,8 @@ export class Store {
           continue
         }
         if (message.direction !== 'out') continue
+        // a recall of mine came through the relay: this receipt ends its row (recalls.ts)
+        if (message.recalledAt != null) this.outbox.removeText(id, from)
         if (groupOfConversation(message.conversationId) !== undefined) {
           if (!this.groups.advanceCopy(id, from, state)) continue
           this.outbox.removeText(id, from)

@@ -16,6 +16,9 @@ interface MessageSql {
   path: PathName | null
   direction: Direction
   failure: string | null
+  reply_to: Uint8Array | null
+  mentions: string | null
+  recalled_at: number | null
 }
 
 function toMessage(row: MessageSql): MessageRow {
@@ -31,6 +34,9 @@ function toMessage(row: MessageSql): MessageRow {
     path: row.path,
     direction: row.direction,
     failure: row.failure,
+    replyTo: row.reply_to === null ? null : new Uint8Array(row.reply_to),
+    mentions: row.mentions === null ? null : (JSON.parse(row.mentions) as string[]),
+    recalledAt: row.recalled_at,
   }
 }
 
@@ -63,6 +69,9 @@ export class MessageRepo {
   readonly #indexPending: Statement<[number]>
   readonly #clearPending: Statement<[number]>
   readonly #db: Database
+  readonly #recall: Statement<[{ id: Uint8Array; at: number }]>
+  readonly #unindex: Statement<[Uint8Array]>
+  readonly #unpend: Statement<[Uint8Array]>
 
   constructor(db: Database) {
     this.#db = db
@@ -77,11 +86,16 @@ export class MessageRepo {
       'DELETE FROM fts_pending WHERE message_id IN (SELECT message_id FROM fts_pending ORDER BY message_id LIMIT ?)',
     )
     this.#insert = db.prepare(
-      `INSERT INTO messages (id, conversation_id, sender, sent_at, received_at, kind, text, state, path, direction, failure, order_key)
-       VALUES (@id, @conversationId, @sender, @sentAt, @receivedAt, @kind, @text, @state, @path, @direction, @failure, @orderKey)
+      `INSERT INTO messages (id, conversation_id, sender, sent_at, received_at, kind, text, state, path, direction, failure, order_key, reply_to, mentions, recalled_at)
+       VALUES (@id, @conversationId, @sender, @sentAt, @receivedAt, @kind, @text, @state, @path, @direction, @failure, @orderKey, @replyTo, @mentionsJson, @recalledAt)
        ON CONFLICT (id) DO NOTHING`,
     )
     this.#get = db.prepare('SELECT * FROM messages WHERE id = ?')
+    this.#recall = db.prepare(
+      'UPDATE messages SET text = NULL, recalled_at = @at WHERE id = @id AND recalled_at IS NULL',
+    )
+    this.#unindex = db.prepare('DELETE FROM messages_fts WHERE message_id = ?')
+    this.#unpend = db.prepare('DELETE FROM fts_pending WHERE message_id = ?')
     // history is in order_key order (the id, unless its time was implausible: migration 005);
     // a page before a message starts at that message's place
     this.#latest = db.prepare(
@@ -123,7 +137,16 @@ export class MessageRepo {
    * is its place in history: its id unless the time it claims is implausible (storeInbound).
    */
   insert(message: MessageRow, orderKey: Uint8Array = message.id): boolean {
-    return this.#insert.run({ ...message, orderKey }).changes > 0
+    const mentions = message.mentions ?? []
+    return (
+      this.#insert.run({
+        ...message,
+        orderKey,
+        replyTo: message.replyTo ?? null,
+        mentionsJson: mentions.length === 0 ? null : JSON.stringify(mentions),
+        recalledAt: message.recalledAt ?? null,
+      }).changes > 0
+    )
   }
 
   get(id: Uint8Array): MessageRow | undefined {
@@ -154,6 +177,17 @@ export class MessageRepo {
    */
   fail(id: Uint8Array, reason: string): boolean {
     return this.#fail.run({ id, reason }).changes > 0
+  }
+
+  /**
+   * The text of a recalled message goes, from the row and from the search index, so nothing here
+   * can show or find it again; true when it changed (docs/protocol.md §2 "Recall").
+   */
+  markRecalled(id: Uint8Array, at: number): boolean {
+    if (this.#recall.run({ id, at }).changes === 0) return false
+    this.#unindex.run(id)
+    this.#unpend.run(id)
+    return true
   }
 
   unreadIncoming(conversationId: string): MessageRow[] {

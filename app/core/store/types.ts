@@ -56,6 +56,10 @@ export interface ConversationRow {
   unread: number
   lastMessageId: Uint8Array | null
   lastActivityAt: number | null
+  /** no notification, except for a mention of me (migration 008) */
+  muted: boolean
+  /** unread texts that mention me */
+  mentions: number
 }
 
 export interface MessageRow {
@@ -71,6 +75,12 @@ export interface MessageRow {
   direction: Direction
   /** why it failed (state 'failed'), a sentence for the user; null otherwise */
   failure: string | null
+  /** the message this text answers (migration 008); null or absent: none */
+  replyTo?: Uint8Array | null
+  /** the group members it mentions (PeerIds); null or absent: none */
+  mentions?: string[] | null
+  /** when its sender recalled it (its text is then null); null or absent: not recalled */
+  recalledAt?: number | null
 }
 
 export type OutboxKind = 'text' | 'receipt' | 'control'

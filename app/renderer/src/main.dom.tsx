@@ -9,6 +9,9 @@ import { App } from './ui/App.dom.js'
 import { StoreContext } from './ui/context.dom.js'
 import { peerName } from './ui/format.dom.js'
 import { notifyInBrowser } from './ui/notifications.dom.js'
+import { loadPrefs } from './state/prefs.dom.js'
+import { notifyDecisionFor } from './state/notify.dom.js'
+import { applyTheme, themeChoice } from './ui/theme.dom.js'
 import './ui/styles.css'
 
 async function main(): Promise<void> {
@@ -21,13 +24,21 @@ async function main(): Promise<void> {
     }
   })
   await initI18n()
+  applyTheme(themeChoice())
   const store = new AppStore(connectApi())
+  // language, theme and notifications as the node keeps them (state/prefs.dom.ts)
+  await loadPrefs(store.api).catch(() => undefined)
   store.onIncoming = (message, state) => {
     if (isElectron()) return // Electron's main process notifies natively
+    const decision = notifyDecisionFor(message, state)
+    if (decision === 'none') return
     const sender = peerName(state.peers.get(message.from), message.from)
     const group = state.groups.get(message.conversation)
-    notifyInBrowser(message, group === undefined ? sender : `${sender} · ${group.name}`, () =>
-      store.select(message.conversation),
+    notifyInBrowser(
+      message,
+      group === undefined ? sender : `${sender} · ${group.name}`,
+      () => store.select(message.conversation),
+      { silent: decision === 'quiet' },
     )
   }
   const root = document.getElementById('root')

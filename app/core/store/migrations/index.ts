@@ -9,6 +9,7 @@ import { migration006 } from './006-file-offers.js'
 import { migration007 } from './007-transfers.js'
 import { migration008 } from './008-blob-uploads.js'
 import { migration009 } from './009-peer-identity.js'
+import { migration010 } from './010-everyday.js'
 
 export const migrations: readonly Migration[] = [
   migration001,
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ]

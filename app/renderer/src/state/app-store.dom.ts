@@ -440,9 +440,13 @@ export class AppStore {
     }
   }
 
-  async send(conversationId: string, text: string): Promise<boolean> {
+  async send(
+    conversationId: string,
+    text: string,
+    options?: { replyTo?: string; mentions?: string[] },
+  ): Promise<boolean> {
     try {
-      const message = await this.api.send(conversationId, text)
+      const message = await this.api.send(conversationId, text, options)
       this.#onEvent({ type: 'message', message })
       return true
     } catch (error) {
@@ -603,6 +607,11 @@ export class AppStore {
 
   openSettings(open: boolean): void {
     this.#set({ settingsOpen: open })
+  }
+
+  /** an action's error, in the banner (the everyday actions of ui/MessageMenu.dom.tsx) */
+  report(error: unknown): void {
+    this.#set({ problem: toProblem(error) })
   }
 
   dismissProblem(): void {

@@ -1,10 +1,14 @@
 // Enter sends, Shift+Enter starts a new line; Enter that confirms an IME candidate (typing Chinese)
 // does neither. Typing notifications are throttled and end on send or after a pause; a group gets
 // none (the engine would not send them: one envelope per member per pause).
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
+import type { MessageView } from '../../../api/contract.js'
 import { useStore } from './context.dom.js'
+import { useDraft } from './use-draft.dom.js'
+import { LongText, tooLong } from './LongText.dom.js'
+import { MentionList, mentionsIn, useMentions, type Member } from './MentionPicker.dom.js'
 
 const TYPING_REPEAT_MS = 3000
 const TYPING_IDLE_MS = 4000
@@ -17,6 +21,11 @@ export function Composer(props: {
   typingNotifications?: boolean
   /** the attach button: a direct chat in Electron (local-paths.dom.ts) */
   files?: boolean
+  /** the message being answered (Reply in its menu), and its author's name */
+  replyTo?: { message: MessageView; name: string }
+  onReplyDone?: () => void
+  /** a group's members but me: @ opens a picker of them */
+  members?: readonly Member[]
 }) {
   const { t } = useTranslation()
   const store = useStore()
@@ -29,8 +38,14 @@ export function Composer(props: {
   const conversationId = props.conversationId
   const notifyTyping = props.typingNotifications !== false
 
+  const mentions = useMentions(props.members)
+  const draft = useDraft(conversationId, setText)
+  const replyTo = props.replyTo
   useEffect(() => {
-    setText('')
+    if (replyTo !== undefined) area.current?.focus()
+  }, [replyTo])
+
+  useEffect(() => {
     area.current?.focus()
     return () => {
       clearTimeout(idle.current)
@@ -45,8 +60,10 @@ export function Composer(props: {
     lastTyping.current = 0
   }
 
-  const onChange = (value: string): void => {
+  const onChange = (value: string, caret: number): void => {
     setText(value)
+    draft.changed(value)
+    mentions.update(value, caret)
     if (!notifyTyping) return
     if (value.trim().length === 0) return stopTyping()
     const now = Date.now()
@@ -60,73 +77,158 @@ export function Composer(props: {
 
   const send = async (): Promise<void> => {
     const body = text.replace(/\s+$/u, '')
-    if (body.trim().length === 0) return
+    if (body.trim().length === 0 || tooLong(body)) return
     stopTyping()
     setText('')
-    const ok = await store.send(conversationId, body)
-    if (!ok) setText(body) // keep what the user wrote; the banner says why
+    draft.changed('')
+    const picked = mentionsIn(body, mentions.picked)
+    const options = {
+      ...(replyTo !== undefined && { replyTo: replyTo.message.id }),
+      ...(picked.length > 0 && { mentions: picked }),
+    }
+    const ok = await store.send(conversationId, body, options)
+    if (!ok) {
+      setText(body) // keep what the user wrote; the banner says why
+      draft.changed(body)
+      return
+    }
+    mentions.reset()
+    props.onReplyDone?.()
   }
 
+  const pickMention = (member: Member): void => {
+    const el = area.current
+    const next = mentions.pick(member, text, el?.selectionStart ?? text.length)
+    setText(next.text)
+    draft.changed(next.text)
+    caretTo.current = next.caret
+  }
+  // the caret goes after the picked name in the same commit as the text, before another key
+  // can land where it was
+  const caretTo = useRef<number | undefined>(undefined)
+  useLayoutEffect(() => {
+    const at = caretTo.current
+    if (at === undefined) return
+    caretTo.current = undefined
+    area.current?.setSelectionRange(at, at)
+  }, [text])
+
   return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault()
-        void send()
-      }}
-    >
-      {attach && (
-        <>
-          <input
-            ref={picker}
-            type="file"
-            multiple
-            hidden
-            data-testid="attach-input"
-            onChange={(e) => {
-              const files = e.target.files
-              if (files !== null) void store.sendFiles(conversationId, localPaths(files))
-              e.target.value = ''
-            }}
-          />
+    <>
+      {replyTo !== undefined && (
+        <div className="replying" data-testid="replying">
+          <span className="replying-to">{t('everyday.replyingTo', { name: replyTo.name })}</span>
+          <span className="replying-text">{(replyTo.message.text ?? '').slice(0, 140)}</span>
           <button
             type="button"
-            className="attach"
-            title={t('file.attach')}
-            aria-label={t('file.attach')}
-            disabled={props.disabled}
-            onClick={() => picker.current?.click()}
-            data-testid="attach"
+            className="icon-button"
+            aria-label={t('everyday.cancelReply')}
+            title={t('everyday.cancelReply')}
+            onClick={() => props.onReplyDone?.()}
+            data-testid="cancel-reply"
           >
-            📎
+            ✕
           </button>
-        </>
+        </div>
       )}
-      <textarea
-        ref={area}
-        value={text}
-        rows={Math.min(6, Math.max(1, text.split('\n').length))}
-        placeholder={t('conversation.composer', { name: props.name })}
-        aria-label={t('conversation.composer', { name: props.name })}
-        title={t('conversation.composerHint')}
-        disabled={props.disabled}
-        onChange={(e) => onChange(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing && e.keyCode !== 229) {
-            e.preventDefault()
-            void send()
-          }
+      <LongText
+        text={text}
+        peer={props.members === undefined ? conversationId : undefined}
+        onSent={() => {
+          setText('')
+          draft.changed('')
         }}
-        data-testid="composer"
       />
-      <button
-        type="submit"
-        className="send"
-        disabled={props.disabled === true || text.trim().length === 0}
-        data-testid="send"
+      <MentionList matches={mentions.matches} active={mentions.active} onPick={pickMention} />
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void send()
+        }}
       >
-        {t('conversation.send')}
-      </button>
-    </form>
+        {attach && (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              data-testid="attach-input"
+              onChange={(e) => {
+                const files = e.target.files
+                if (files !== null) void store.sendFiles(conversationId, localPaths(files))
+                e.target.value = ''
+              }}
+            />
+            <button
+              type="button"
+              className="attach"
+              title={t('file.attach')}
+              aria-label={t('file.attach')}
+              disabled={props.disabled}
+              onClick={() => picker.current?.click()}
+              data-testid="attach"
+            >
+              📎
+            </button>
+          </>
+        )}
+        <textarea
+          ref={area}
+          value={text}
+          rows={Math.min(6, Math.max(1, text.split('\n').length))}
+          placeholder={t('conversation.composer', { name: props.name })}
+          aria-label={t('conversation.composer', { name: props.name })}
+          title={t('conversation.composerHint')}
+          disabled={props.disabled}
+          onChange={(e) => onChange(e.target.value, e.target.selectionStart)}
+          onBlur={() => mentions.close()}
+          onKeyDown={(e) => {
+            const choosing = mentions.matches.length > 0
+            if (choosing && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+              e.preventDefault()
+              mentions.move(e.key === 'ArrowDown' ? 1 : -1)
+              return
+            }
+            if (choosing && e.key === 'Escape') {
+              e.preventDefault()
+              mentions.close()
+              return
+            }
+            const member = mentions.matches[mentions.active]
+            if (
+              choosing &&
+              member !== undefined &&
+              (e.key === 'Enter' || e.key === 'Tab') &&
+              !e.nativeEvent.isComposing
+            ) {
+              e.preventDefault()
+              pickMention(member)
+              return
+            }
+            if (e.key === 'Escape' && replyTo !== undefined) props.onReplyDone?.()
+            if (
+              e.key === 'Enter' &&
+              !e.shiftKey &&
+              !e.nativeEvent.isComposing &&
+              e.keyCode !== 229
+            ) {
+              e.preventDefault()
+              void send()
+            }
+          }}
+          data-testid="composer"
+        />
+        <button
+          type="submit"
+          className="send"
+          disabled={props.disabled === true || text.trim().length === 0 || tooLong(text)}
+          data-testid="send"
+        >
+          {t('conversation.send')}
+        </button>
+      </form>
+    </>
   )
 }

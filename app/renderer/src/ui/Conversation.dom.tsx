@@ -1,7 +1,8 @@
 // One conversation: who it is with and how they are reached (or, for a group, its name and
 // members), the history, who is typing, the composer — or, in a group I am no longer in, a line
 // saying so. A group's info panel opens beside the history.
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import type { MessageView } from '../../../api/contract.js'
 import { useTranslation } from 'react-i18next'
 import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
 import { Avatar } from './Avatar.dom.js'
@@ -11,6 +12,7 @@ import { groupColor, peerName } from './format.dom.js'
 import { GroupInfo } from './GroupInfo.dom.js'
 import { IdentityNotes } from './IdentityNotes.dom.js'
 import { MessageList } from './MessageList.dom.js'
+import { MuteButton } from './ConversationBadges.dom.js'
 
 export function Conversation(props: { id: string }) {
   const { t } = useTranslation()
@@ -24,6 +26,18 @@ export function Conversation(props: { id: string }) {
   const focus = useAppState((s) => s.focus)
   const [infoOpen, setInfoOpen] = useState(false)
   const [dragging, setDragging] = useState(false)
+  const [replyTo, setReplyTo] = useState<MessageView | undefined>(undefined)
+  useEffect(() => setReplyTo(undefined), [props.id])
+  const myId = useAppState((s) => s.me?.peerId)
+  const myName = useAppState((s) => s.me?.name)
+  const mentionNameOf = useCallback(
+    (peerId: string) => (peerId === myId ? (myName ?? '') : peerName(peers.get(peerId), peerId)),
+    [peers, myId, myName],
+  )
+  const nameOf = useCallback(
+    (peerId: string) => (peerId === myId ? t('search.you') : peerName(peers.get(peerId), peerId)),
+    [peers, myId, t],
+  )
   const onFocused = useCallback(() => store.focused(), [store])
   const onNearTop = useCallback(() => void store.loadOlder(props.id), [store, props.id])
 
@@ -43,6 +57,18 @@ export function Conversation(props: { id: string }) {
       : peer?.paths.includes('relay') === true
         ? t('conversation.onlineRelay')
         : t('conversation.offline', { name })
+  // Busy and Away as such, before how they are reached (shared/status.ts)
+  const status =
+    !isGroup && peer?.online === true && peer.status !== null && peer.status !== 'online'
+      ? `${t(`everyday.${peer.status}`)} · `
+      : ''
+  const members = useMemo(
+    () =>
+      group?.members
+        .filter((id) => id !== myId)
+        .map((id) => ({ peerId: id, name: peerName(peers.get(id), id) })),
+    [group, myId, peers],
+  )
   // a group I left or was removed from: its history stays, read-only
   const closed = isGroup && group !== undefined && !group.joined
 
@@ -84,10 +110,12 @@ export function Conversation(props: { id: string }) {
             {name}
           </h1>
           <div className="conversation-reach" data-testid="reach">
+            {status}
             {reach}
           </div>
           {!isGroup && <IdentityNotes peerId={props.id} />}
         </div>
+        <MuteButton id={props.id} />
         {isGroup && group !== undefined && (
           <button
             type="button"
@@ -119,6 +147,9 @@ export function Conversation(props: { id: string }) {
               focusId={focus}
               onFocused={onFocused}
               senderOf={isGroup ? senderOf : undefined}
+              nameOf={nameOf}
+              mentionNameOf={mentionNameOf}
+              onReply={setReplyTo}
             />
           )}
           {!isGroup && (
@@ -136,6 +167,11 @@ export function Conversation(props: { id: string }) {
               name={name}
               typingNotifications={!isGroup}
               files={!isGroup}
+              replyTo={
+                replyTo === undefined ? undefined : { message: replyTo, name: nameOf(replyTo.from) }
+              }
+              onReplyDone={() => setReplyTo(undefined)}
+              members={isGroup ? members : undefined}
             />
           )}
         </div>

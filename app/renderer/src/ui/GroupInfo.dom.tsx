@@ -148,7 +148,11 @@ export function GroupInfo(props: { group: GroupView; onClose: () => void }) {
                   ) : null}
                 </span>
                 <span className="row-detail" data-testid="member-presence" data-presence={presence}>
-                  {presence === 'offline' ? t('group.offline') : t('group.online')}
+                  {presence === 'offline'
+                    ? t('group.offline')
+                    : presence === 'online'
+                      ? t('group.online')
+                      : t(`everyday.${presence}`)}
                 </span>
               </span>
               {removable && confirmRemove !== id && (

@@ -8,6 +8,32 @@ import type { MessageView } from '../../../api/contract.js'
 import type { History } from '../state/app-store.dom.js'
 import { FileMessage } from './FileBubble.dom.js'
 import { dayKey, dayLabel, timeLabel } from './format.dom.js'
+import { MessageMenu, menuTriggers, type MenuAt } from './MessageMenu.dom.js'
+import { MessageText } from './MessageText.dom.js'
+
+/** What a row shows about other messages and people: the everyday actions (MessageMenu). */
+export interface RowContext {
+  /** a person's name, "You" for me */
+  nameOf: (peerId: string) => string
+  /** the replied-to message, when it is loaded */
+  quoteOf: (id: string) => MessageView | undefined
+  onMenu: (at: MenuAt) => void
+}
+
+function Quote(props: { id: string; context: RowContext }) {
+  const { t } = useTranslation()
+  const quoted = props.context.quoteOf(props.id)
+  const text =
+    quoted === undefined || quoted.recalledAt !== null ? t('everyday.earlier') : (quoted.text ?? '')
+  return (
+    <div className="quote" data-testid="quote" data-reply-to={props.id}>
+      {quoted !== undefined && (
+        <span className="quote-name">{props.context.nameOf(quoted.from)}</span>
+      )}
+      <span className="quote-text">{text.slice(0, 140)}</span>
+    </div>
+  )
+}
 
 type Row =
   | { kind: 'day'; key: string; label: string }
@@ -80,9 +106,31 @@ export const MessageRow = memo(function MessageRow(props: {
   language: string
   flash: boolean
   senderName?: string
+  context?: RowContext
+  /** the names of the people it mentions, highlighted as @Name */
+  mentionNames?: readonly string[]
 }) {
   const { t } = useTranslation()
   const m = props.message
+  const context = props.context
+  if (m.recalledAt !== null) {
+    // its text is gone on both sides; the line takes its place (docs/protocol.md §2 "Recall")
+    return (
+      <div
+        className="message message-recalled"
+        data-testid="message"
+        data-direction={m.direction}
+        data-id={m.id}
+        data-recalled="true"
+      >
+        <div className="recalled" data-testid="recalled">
+          {m.direction === 'out'
+            ? t('everyday.recalledByMe')
+            : t('everyday.recalledBy', { name: context?.nameOf(m.from) ?? '' })}
+        </div>
+      </div>
+    )
+  }
   return (
     <div
       className={`message message-${m.direction}${props.first ? ' message-first' : ''}${props.flash ? ' message-flash' : ''}`}
@@ -90,16 +138,17 @@ export const MessageRow = memo(function MessageRow(props: {
       data-direction={m.direction}
       data-id={m.id}
     >
-      <div className="bubble">
+      <div className="bubble" {...(context === undefined ? {} : menuTriggers(m, context.onMenu))}>
         {props.senderName !== undefined && (
           <div className="bubble-sender" data-testid="sender" data-peer={m.from}>
             {props.senderName}
           </div>
         )}
+        {m.replyTo !== null && context !== undefined && <Quote id={m.replyTo} context={context} />}
         {m.kind === 'file' ? (
           <FileMessage message={m} />
         ) : (
-          <div className="bubble-text">{m.text}</div>
+          <MessageText text={m.text ?? ''} mentionNames={props.mentionNames} />
         )}
         <div className="bubble-meta">
           {m.path !== null && (
@@ -138,6 +187,12 @@ export function MessageList(props: {
   onFocused?: () => void
   /** in a group: who wrote an inbound message, named above each of their blocks */
   senderOf?: (peerId: string) => string
+  /** a person's name for recall lines and quotes; with it, bubbles have their menu */
+  nameOf?: (peerId: string) => string
+  /** Reply in a message's menu */
+  onReply?: (message: MessageView) => void
+  /** a mentioned person's name as the text spells it (mine too, not "You") */
+  mentionNameOf?: (peerId: string) => string
 }) {
   const { t, i18n } = useTranslation()
   const language = i18n.language
@@ -151,6 +206,15 @@ export function MessageList(props: {
       ),
     [props.history.items, language, t],
   )
+  const [menu, setMenu] = useState<MenuAt | undefined>(undefined)
+  const closeMenu = useCallback(() => setMenu(undefined), [])
+  const loaded = props.history.items
+  const { nameOf, onReply, mentionNameOf } = props
+  const context = useMemo((): RowContext | undefined => {
+    if (nameOf === undefined) return undefined
+    const byId = new Map(loaded.map((m) => [m.id, m]))
+    return { nameOf, quoteOf: (id) => byId.get(id), onMenu: setMenu }
+  }, [loaded, nameOf])
   const scrollRef = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
   const firstKey = useRef<string | undefined>(undefined)
@@ -260,12 +324,21 @@ export function MessageList(props: {
                   language={language}
                   flash={row.key === flash}
                   {...senderProps(props.senderOf, row.message, row.first)}
+                  context={context}
+                  mentionNames={
+                    mentionNameOf === undefined || row.message.mentions.length === 0
+                      ? undefined
+                      : row.message.mentions.map(mentionNameOf)
+                  }
                 />
               )}
             </div>
           )
         })}
       </div>
+      {menu !== undefined && onReply !== undefined && (
+        <MessageMenu at={menu} onClose={closeMenu} onReply={onReply} />
+      )}
     </div>
   )
 }

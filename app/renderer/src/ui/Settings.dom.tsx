@@ -4,7 +4,9 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LIMITS, PEER_STATUSES } from '../../../api/contract.js'
 import type { PeerStatus } from '../../../api/contract.js'
-import { chooseLanguage, languageChoice, type LanguageChoice } from '../i18n/index.dom.js'
+import { languageChoice, type LanguageChoice } from '../i18n/index.dom.js'
+import { setLanguagePref, setThemePref } from '../state/prefs.dom.js'
+import { THEMES, themeChoice, type ThemeChoice } from './theme.dom.js'
 import { notificationsEnabled, setNotificationsEnabled } from './notifications.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { Doctor, RelaySettings } from './RelaySettings.dom.js'
@@ -25,6 +27,7 @@ export function Settings() {
   const [saved, setSaved] = useState(false)
   const [language, setLanguage] = useState<LanguageChoice>(languageChoice())
   const [notify, setNotify] = useState(notificationsEnabled())
+  const [theme, setTheme] = useState<ThemeChoice>(themeChoice())
 
   if (me === undefined) return null
 
@@ -104,6 +107,7 @@ export function Settings() {
           <select
             value={me.status}
             onChange={(e) => void store.setStatus(e.target.value as PeerStatus)}
+            data-testid="settings-status"
           >
             {PEER_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -148,7 +152,8 @@ export function Settings() {
           onChange={(e) => {
             const choice = e.target.value as LanguageChoice
             setLanguage(choice)
-            void chooseLanguage(choice)
+            // kept in the node: a restarted browser mode has a new origin (state/prefs.dom.ts)
+            void setLanguagePref(store.api, choice).catch((error: unknown) => store.report(error))
           }}
           aria-label={t('settings.language')}
           data-testid="language"
@@ -158,7 +163,22 @@ export function Settings() {
           <option value="zh-CN">简体中文</option>
         </select>
         <h2>{t('settings.theme')}</h2>
-        <p className="hint">{t('settings.themeHint')}</p>
+        <select
+          value={theme}
+          onChange={(e) => {
+            const choice = e.target.value as ThemeChoice
+            setTheme(choice)
+            void setThemePref(store.api, choice).catch((error: unknown) => store.report(error))
+          }}
+          aria-label={t('settings.theme')}
+          data-testid="theme"
+        >
+          {THEMES.map((choice) => (
+            <option key={choice} value={choice}>
+              {t(`everyday.theme.${choice}`)}
+            </option>
+          ))}
+        </select>
       </section>
     </main>
   )

@@ -5,6 +5,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PeerStatus } from '../../../api/contract.js'
 import { Avatar } from './Avatar.dom.js'
+import { ConversationBadges } from './ConversationBadges.dom.js'
 import { useStore } from './context.dom.js'
 import { VerifyDialog } from './VerifyDialog.dom.js'
 
@@ -146,6 +147,7 @@ function Rows(props: { rows: Row[]; selected: string | undefined }) {
                 )}
                 {row.detail !== undefined && <span className="row-detail">{row.detail}</span>}
               </span>
+              <ConversationBadges id={row.id} />
               {row.unread > 0 && (
                 <span
                   className="badge"

@@ -9,6 +9,11 @@ export function notificationsEnabled(): boolean {
   return localStorage.getItem(KEY) !== 'off'
 }
 
+/** The node's stored choice (state/prefs.dom.ts): remembered here, no permission asked. */
+export function adoptNotificationsSetting(on: boolean): void {
+  localStorage.setItem(KEY, on ? 'on' : 'off')
+}
+
 export async function setNotificationsEnabled(on: boolean): Promise<void> {
   localStorage.setItem(KEY, on ? 'on' : 'off')
   // in Electron the main process notifies natively; the page itself has no permissions
@@ -22,12 +27,19 @@ export async function setNotificationsEnabled(on: boolean): Promise<void> {
   }
 }
 
-export function notifyInBrowser(message: MessageView, title: string, open: () => void): void {
+export function notifyInBrowser(
+  message: MessageView,
+  title: string,
+  open: () => void,
+  /** silent: I am Busy (shared/notify.ts) */
+  options: { silent?: boolean } = {},
+): void {
   if (!notificationsEnabled() || document.visibilityState === 'visible') return
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return
   const notification = new Notification(title, {
     body: (message.text ?? '').slice(0, 200),
     tag: message.conversation,
+    silent: options.silent === true,
   })
   notification.onclick = () => {
     window.focus()
