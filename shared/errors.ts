@@ -117,6 +117,10 @@ export type PigeonErrorCode =
   | 'FILE_TRANSFER_FAILED'
   | 'FILE_TRANSFER_STATE'
   | 'FILE_TARGET_UNWRITABLE'
+  // the IPMsg bridge (app/core/legacy; docs/protocol.md §13)
+  | 'IPMSG_MALFORMED'
+  | 'IPMSG_OVERSIZE'
+  | 'IPMSG_PORT_IN_USE'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode
