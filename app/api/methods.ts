@@ -30,19 +30,30 @@ export const meView = s.object({
   addresses: s.array(s.string()),
 })
 
-export const peerView = s.object({
-  peerId,
-  /** null until the peer's profile arrived */
-  name: s.nullable(s.string()),
-  color: s.nullable(s.integer(0, 0xffffff)),
-  status: s.nullable(peerStatus),
-  online: s.boolean(),
-  /** the paths that reach it now */
-  paths: s.array(pathName),
-  addresses: s.array(s.string()),
-  /** ms; null when never seen */
-  lastSeen: s.nullable(s.number()),
-})
+export const peerView = s.object(
+  {
+    peerId,
+    /** null until the peer's profile arrived */
+    name: s.nullable(s.string()),
+    color: s.nullable(s.integer(0, 0xffffff)),
+    status: s.nullable(peerStatus),
+    online: s.boolean(),
+    /** the paths that reach it now */
+    paths: s.array(pathName),
+    addresses: s.array(s.string()),
+    /** ms; null when never seen */
+    lastSeen: s.nullable(s.number()),
+  },
+  {
+    /** an IP Messenger / FeiQ / iptux user over the IPMsg bridge: not encrypted, identity not
+     * verified (docs/protocol.md §13) */
+    legacy: s.boolean(),
+    /** legacy: its host name and, while it is on the LAN, its workgroup and address */
+    host: s.string(),
+    group: s.string(),
+    address: s.string(),
+  },
+)
 
 /** out: pending (queued) → sent (relay stored it) → delivered (receiver stored it) → read; or
  * failed (it can never be delivered: failure says why). in: delivered (unread) → read. */

@@ -22,6 +22,7 @@ export function formatPeers(peers: PeerView[]): string {
         p.name ?? '(no profile yet)',
         p.status ?? '-',
         p.online ? `online (${p.paths.join(', ')})` : 'offline',
+        ...(p.legacy === true ? [`IP Messenger user on ${p.host ?? '?'} — not encrypted`] : []),
         p.addresses.join(' '),
       ].join('  '),
     )

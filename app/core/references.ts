@@ -3,6 +3,7 @@
 // failure is a sentence the user can act on (PEER_UNKNOWN / PEER_AMBIGUOUS / GROUP_AMBIGUOUS).
 import { PigeonError } from '../../shared/errors.js'
 import { isPeerId } from '../../shared/identity.js'
+import { isLegacyPeerId } from './legacy/legacy-id.js'
 import type { GroupService } from './groups/group-service.js'
 import { groupConversationId, type GroupRow, type Store } from './store/index.js'
 
@@ -23,7 +24,8 @@ export class References {
   /** A PeerId, or a display name that exactly one known peer has (case-insensitive). */
   peer(ref: string): string {
     const wanted = ref.trim()
-    if (isPeerId(wanted)) return wanted
+    // an IP Messenger user's id (docs/protocol.md §13) is named as exactly as a PeerId
+    if (isPeerId(wanted) || isLegacyPeerId(wanted)) return wanted
     const lower = wanted.toLowerCase()
     const matches = this.#store.peers.list().filter((p) => p.name?.toLowerCase() === lower)
     const [only, ...others] = matches
@@ -45,7 +47,7 @@ export class References {
 
   conversation(ref: string): ConversationTarget {
     const wanted = ref.trim()
-    if (isPeerId(wanted)) return { kind: 'peer', peerId: wanted }
+    if (isPeerId(wanted) || isLegacyPeerId(wanted)) return { kind: 'peer', peerId: wanted }
     const group = this.#groups().find(wanted)
     if (group !== undefined && wanted.startsWith('group:')) return { kind: 'group', group }
     let peerId: string | undefined

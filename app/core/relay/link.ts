@@ -165,9 +165,10 @@ export class RelayLink implements DeliveryPath {
 
   // --- DeliveryPath ---------------------------------------------------------------------------
 
-  canReach(_peerId: string): boolean {
-    // through the relay every peer is reachable: its inbox queues while it is away
-    return this.#client?.connected === true
+  canReach(peerId: string): boolean {
+    // through the relay every Pigeon peer is reachable: its inbox queues while it is away; an
+    // id that is no PeerId (an IP Messenger user, docs/protocol.md §13) has no inbox
+    return this.#client?.connected === true && isPeerId(peerId)
   }
 
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
