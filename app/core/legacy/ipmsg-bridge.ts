@@ -187,8 +187,10 @@ export class IpmsgBridge implements DeliveryPath {
   }
 
   #announce(mode: number): void {
+    // the limited broadcast, as iptux and IP Messenger send it, and each subnet's own
     const to =
-      this.#o.announceTo ?? subnetBroadcasts().map((address) => ({ address, port: IPMSG_PORT }))
+      this.#o.announceTo ??
+      ['255.255.255.255', ...subnetBroadcasts()].map((address) => ({ address, port: IPMSG_PORT }))
     const bytes = this.#packet(this.#entryCommand(mode), this.#myEntry())
     for (const endpoint of to) this.#send(bytes, endpoint)
   }
@@ -243,7 +245,8 @@ export class IpmsgBridge implements DeliveryPath {
 
   async #handle(d: Datagram, from: Endpoint): Promise<void> {
     const { user, host } = d.packet
-    if (user === this.#o.user && host === this.#o.host) return // my own broadcast, heard back
+    // my own broadcasts come back too: they are entries with my PI line, skipped below (the same
+    // login and host name may well be another machine's: namespaces, cloned images)
     switch (d.kind) {
       case 'entry':
       case 'absence': {
