@@ -25,6 +25,8 @@ interface Row {
   group?: boolean
   unread: number
   detail?: string
+  /** an IP Messenger user over the bridge: not encrypted */
+  legacy?: boolean
 }
 
 function byName(a: Row, b: Row): number {
@@ -76,6 +78,7 @@ export function Sidebar() {
       color: peer?.color ?? null,
       presence: presenceOf(peer),
       unread: unread(peerId),
+      legacy: peer?.legacy === true,
       detail:
         preview(peerId) ??
         (peer === undefined || peer.online || peer.lastSeen === null
@@ -252,7 +255,18 @@ function Section(props: {
             >
               <Avatar name={row.name} color={row.color} presence={row.presence} group={row.group} />
               <span className="row-text">
-                <span className="row-name">{row.name}</span>
+                <span className="row-name">
+                  {row.name}
+                  {row.legacy === true && (
+                    <span
+                      className="legacy-badge"
+                      title={t('sidebar.legacyTitle')}
+                      data-testid="legacy"
+                    >
+                      {t('sidebar.legacy')}
+                    </span>
+                  )}
+                </span>
                 {row.detail !== undefined && <span className="row-detail">{row.detail}</span>}
               </span>
               {row.unread > 0 && (
