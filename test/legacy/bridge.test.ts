@@ -195,3 +195,23 @@ test('hostile input is dropped and the node goes on', async () => {
   )
   assert.equal((await peer())?.legacy, true) // still known, its history kept
 })
+
+test('UDP port taken by another IP Messenger: the node starts, the bridge stays off', async () => {
+  const other = new FakeClient('other', 'pc')
+  const taken = await other.bind()
+  const otherDir = mkdtempSync(join(tmpdir(), 'pigeon-ipmsg-taken-'))
+  try {
+    const second = await startNode({
+      dataDir: otherDir,
+      listenHost: '127.0.0.1',
+      mdns: false,
+      ipmsg: { enabled: true, port: taken, host: '127.0.0.1', announceTo: [] },
+    })
+    assert.equal(second.ipmsg.running, false)
+    assert.ok((await second.localApi.me()).peerId.length > 0, 'the node answers')
+    await second.stop()
+  } finally {
+    other.close()
+    rmSync(otherDir, { recursive: true, force: true })
+  }
+})

@@ -11,7 +11,6 @@ import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
 import type { Logger } from '../log.js'
 import { ThrottledLog } from '../net/throttled-log.js'
-import { TokenBucket } from '../net/token-bucket.js'
 import { defaultColor } from '../profile.js'
 import { IPMSG_PORT, Mode, Opt, hasOpt } from './ipmsg-commands.js'
 import { readDatagram, type Datagram } from './ipmsg-datagram.js'
@@ -20,8 +19,10 @@ import { formatAnsweredNo, formatMessage, splitText } from './ipmsg-message.js'
 import { formatPacket } from './ipmsg-packet.js'
 import { LegacyPeers, type LegacyPeer } from './ipmsg-peers.js'
 import { DEFAULT_TIMING, PacketNumbers, PendingSends, type SendTiming } from './ipmsg-sends.js'
+import { SourceRates } from './ipmsg-rate.js'
 import { IpmsgSocket, subnetBroadcasts, type Endpoint } from './ipmsg-socket.js'
 import { withFileNotes } from './ipmsg-file-notes.js'
+import { refuseForLegacy } from './ipmsg-refusals.js'
 import { legacyPeerId } from './legacy-id.js'
 
 type BridgeEvents = PathEvents & { profile: PeerProfile }
@@ -53,7 +54,6 @@ export interface LegacyPeerInfo {
 }
 
 const VERSION = '1'
-const MAX_SOURCES = 4096
 
 export class IpmsgBridge implements DeliveryPath {
   readonly name = 'lan' as const
@@ -64,7 +64,7 @@ export class IpmsgBridge implements DeliveryPath {
   readonly #numbers = new PacketNumbers()
   readonly #sends: PendingSends
   #socket: IpmsgSocket | undefined
-  readonly #buckets = new Map<string, TokenBucket>()
+  readonly #rates: SourceRates
   readonly #warn: ThrottledLog
   #profile: ProfileBody
   #version = 0
@@ -74,6 +74,7 @@ export class IpmsgBridge implements DeliveryPath {
     this.#profile = options.profile
     this.#sends = new PendingSends(options.timing ?? DEFAULT_TIMING)
     this.#warn = new ThrottledLog(options.logger)
+    this.#rates = new SourceRates(options.rate)
   }
 
   /** false when the port was taken: the bridge then stays off (a warning was logged) */
@@ -122,18 +123,7 @@ export class IpmsgBridge implements DeliveryPath {
     if (peer === undefined || !this.running) {
       throw new PigeonError('PEER_UNREACHABLE', `${peerId} is not on the IP Messenger LAN now.`)
     }
-    if ('group' in envelope.to || envelope.kind === 'group-control') {
-      throw new PigeonError(
-        'DELIVERY_REJECTED',
-        'IP Messenger users cannot be in a Pigeon group; the message is not sent to them.',
-      )
-    }
-    if (envelope.kind === 'file-offer') {
-      throw new PigeonError(
-        'DELIVERY_REJECTED',
-        'Files are not sent to IP Messenger users yet; send it to a Pigeon user, or as text.',
-      )
-    }
+    refuseForLegacy(envelope)
     // receipts, typing and profiles have no IPMsg form: nothing to carry (docs/protocol.md §13)
     if (envelope.kind !== 'text') return
     try {
@@ -207,19 +197,8 @@ export class IpmsgBridge implements DeliveryPath {
     this.#emit('peer:offline', { peerId: peer.peerId })
   }
 
-  #allowed(from: Endpoint): boolean {
-    let bucket = this.#buckets.get(from.address)
-    if (bucket === undefined) {
-      if (this.#buckets.size >= MAX_SOURCES) this.#buckets.clear()
-      const { perSecond, burst } = this.#o.rate ?? { perSecond: 20, burst: 60 }
-      bucket = new TokenBucket(perSecond, burst)
-      this.#buckets.set(from.address, bucket)
-    }
-    return bucket.take()
-  }
-
   #onDatagram(bytes: Uint8Array, from: Endpoint): void {
-    if (!this.#allowed(from)) {
+    if (!this.#rates.allow(from.address)) {
       this.#warn.warn(`rate:${from.address}`, { from }, 'IPMsg packets over the rate limit dropped')
       return
     }
