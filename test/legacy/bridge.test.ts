@@ -132,6 +132,40 @@ test('a message to a legacy peer is delivered on its RECVMSG; its own message is
       ),
     'delivered',
   )
+  // READMSG for that packet: the message is read
+  zhang.send(Mode.READMSG, formatAnsweredNo(msg.packet.packetNo), port)
+  await eventually(
+    async () =>
+      (await node.localApi.history(zhangId)).some((m) => m.id === sent.id && m.state === 'read'),
+    'read',
+  )
+  // a text over one packet goes as several, each confirmed, nothing cut
+  const long = '长'.repeat(4000) // 12,000 bytes of UTF-8
+  const before = zhang.heard.length
+  const longSent = await node.localApi.send(zhangId, long)
+  const pieces: string[] = []
+  await until(() => {
+    for (const d of zhang.heard.slice(before)) {
+      if (d.kind === 'message' && !pieces.includes(`${d.packet.packetNo}`)) {
+        pieces.push(`${d.packet.packetNo}`)
+        zhang.send(Mode.RECVMSG, formatAnsweredNo(d.packet.packetNo), port)
+      }
+    }
+    return pieces.length === 2
+  }, 'two SENDMSGs for the long text')
+  const texts = zhang.heard
+    .slice(before)
+    .flatMap((d) => (d.kind === 'message' ? [d] : []))
+    .filter((d, i, all) => all.findIndex((x) => x.packet.packetNo === d.packet.packetNo) === i)
+    .map((d) => d.message.text)
+  assert.equal(texts.join(''), long)
+  await eventually(
+    async () =>
+      (await node.localApi.history(zhangId)).some(
+        (m) => m.id === longSent.id && m.state === 'delivered',
+      ),
+    'the long text delivered',
+  )
   const no = zhang.send(Mode.SENDMSG | Opt.SENDCHECK, Uint8Array.from([...GBK_NIHAO, 0]), port)
   zhang.send(Mode.SENDMSG | Opt.SENDCHECK, Uint8Array.from([...GBK_NIHAO, 0]), port, no) // retransmitted
   await until(
