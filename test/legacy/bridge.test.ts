@@ -249,3 +249,28 @@ test('UDP port taken by another IP Messenger: the node starts, the bridge stays 
     rmSync(otherDir, { recursive: true, force: true })
   }
 })
+
+test('--ipmsg / --no-ipmsg are remembered; without either the bridge is off', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'pigeon-ipmsg-setting-'))
+  const where = { port: 0, host: '127.0.0.1', announceTo: [] }
+  const runs = async (enabled?: boolean): Promise<boolean> => {
+    const n = await startNode({
+      dataDir: home,
+      listenHost: '127.0.0.1',
+      mdns: false,
+      ipmsg: { ...where, enabled },
+    })
+    const running = n.ipmsg.running
+    await n.stop()
+    return running
+  }
+  try {
+    assert.equal(await runs(), false, 'off by default')
+    assert.equal(await runs(true), true)
+    assert.equal(await runs(), true, 'remembered on')
+    assert.equal(await runs(false), false)
+    assert.equal(await runs(), false, 'remembered off')
+  } finally {
+    rmSync(home, { recursive: true, force: true })
+  }
+})

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { after, before, test } from 'node:test'
 import { createLan, type Lan } from '../support/netns.js'
+import { PIGEON_SOURCE } from '../support/entry-points.js'
 import { startNsNode, type NsNode } from '../support/ns-node.js'
 import { eventually } from '../app/support/wait.js'
 import { startIptux, type Iptux } from './iptux.js'
@@ -57,6 +58,19 @@ test(
     const peer = await legacyPeer()
     assert.equal(peer?.name, '老王')
     assert.equal(peer?.address, lan.hosts[1]!.address)
+    assert.equal(peer?.group, '研发部')
+    // the CLI shows it the same way (run in Pigeon's namespace: its API is on that 127.0.0.1)
+    const cli = JSON.parse(
+      await lan.hosts[0]!.exec(process.execPath, [
+        ...PIGEON_SOURCE,
+        'peers',
+        '--json',
+        '--data',
+        pigeon.dataDir,
+      ]),
+    ) as Array<{ peerId: string; legacy?: boolean; host?: string; group?: string }>
+    const listed = cli.find((p) => p.peerId === peer?.peerId)
+    assert.deepEqual([listed?.legacy, listed?.group], [true, '研发部'])
 
     const text = 'Hello 老王, 这是鸽子 🐦'
     const sent = await pigeon.api.send(peer!.peerId, text)
