@@ -127,6 +127,10 @@ export type PigeonErrorCode =
   | 'FILE_CHANNEL_FRAME'
   | 'FILE_CHANNEL_PEER'
   | 'FILE_CHANNEL_TRUNCATED'
+  // the IPMsg bridge (app/core/legacy; docs/protocol.md §15)
+  | 'IPMSG_MALFORMED'
+  | 'IPMSG_OVERSIZE'
+  | 'IPMSG_PORT_IN_USE'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode

@@ -3,6 +3,7 @@
 import { messageIdFromString, messageIdToString } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
 import { parseTransferId, type TransferView as TransferView_ } from '../core/files/transfers.js'
+import { legacyFields, type LegacyPeerLookup } from '../core/legacy/legacy-view.js'
 import type { Messenger, PeerState } from '../core/messenger.js'
 import { keyFingerprint } from '../core/verify/fingerprint.js'
 import {
@@ -69,7 +70,8 @@ export function transferView(row: TransferView_): TransferView {
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
-export function peerView(peer: PeerState): PeerView {
+export function peerView(peer: PeerState, legacy?: LegacyPeerLookup): PeerView {
+  const legacyView = legacyFields(peer.peerId, legacy)
   return {
     peerId: peer.peerId,
     name: peer.name,
@@ -79,10 +81,12 @@ export function peerView(peer: PeerState): PeerView {
     paths: peer.online,
     addresses: peer.addresses,
     lastSeen: peer.lastSeen,
-    workgroup: peer.workgroup,
+    // an IP Messenger user announces its group and host in its entry, not in a profile
+    workgroup: peer.workgroup ?? legacyView.group ?? null,
     host: peer.host,
     fingerprint: keyFingerprint(peer.peerId),
     verified: peer.verifiedAt !== null,
+    ...legacyView,
   }
 }
 
@@ -120,6 +124,8 @@ export interface NodeServices {
   myLink(): Promise<ContactLinkView>
   doctor(peerId?: string): Promise<DoctorFinding[]>
   onRelayStatus(listener: (status: RelayStatusView) => void): () => void
+  /** what the IPMsg bridge knows of a legacy peer now (app/core/legacy) */
+  legacyPeer?: LegacyPeerLookup
 }
 
 function noServices(): never {
@@ -156,7 +162,7 @@ export class LocalApi implements MessengerApi {
     const peerId = await (this.#services ?? noServices()).addContact(link)
     const peer = this.#messenger.peer(peerId)
     if (peer === undefined) throw new PigeonError('API_INTERNAL', 'The contact was not saved.')
-    return peerView(peer)
+    return peerView(peer, this.#services?.legacyPeer)
   }
 
   async myLink(): Promise<ContactLinkView> {
@@ -173,7 +179,7 @@ export class LocalApi implements MessengerApi {
   }
 
   async peers(): Promise<PeerView[]> {
-    return this.#messenger.peers().map(peerView)
+    return this.#messenger.peers().map((p) => peerView(p, this.#services?.legacyPeer))
   }
 
   async conversations(): Promise<ConversationView[]> {
@@ -329,7 +335,8 @@ export class LocalApi implements MessengerApi {
       listener({ type: 'message', message: messageView(row) })
     const onState = (row: MessageRow): void =>
       listener({ type: 'message-state', message: messageView(row) })
-    const onPeer = (peer: PeerState): void => listener({ type: 'peer', peer: peerView(peer) })
+    const onPeer = (peer: PeerState): void =>
+      listener({ type: 'peer', peer: peerView(peer, this.#services?.legacyPeer) })
     const onProfile = (me: MeRow): void => listener({ type: 'profile', me: this.#meView(me) })
     const onTyping = (e: { peerId: string; typing: boolean }): void =>
       listener({ type: 'typing', ...e })

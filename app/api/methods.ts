@@ -34,26 +34,36 @@ export const meView = s.object({
   addresses: s.array(s.string()),
 })
 
-export const peerView = s.object({
-  peerId,
-  /** null until the peer's profile arrived */
-  name: s.nullable(s.string()),
-  color: s.nullable(s.integer(0, 0xffffff)),
-  status: s.nullable(peerStatus),
-  online: s.boolean(),
-  /** the paths that reach it now */
-  paths: s.array(pathName),
-  addresses: s.array(s.string()),
-  /** ms; null when never seen */
-  lastSeen: s.nullable(s.number()),
-  /** from its profile (docs/protocol.md §2); null when it announced none */
-  workgroup: s.nullable(s.string()),
-  host: s.nullable(s.string()),
-  /** eight hex digits of its key, "3f2a 91c0": tells two peers of one name apart (§14) */
-  fingerprint: s.string(),
-  /** I compared our safety number and confirmed it (§14) */
-  verified: s.boolean(),
-})
+export const peerView = s.object(
+  {
+    peerId,
+    /** null until the peer's profile arrived */
+    name: s.nullable(s.string()),
+    color: s.nullable(s.integer(0, 0xffffff)),
+    status: s.nullable(peerStatus),
+    online: s.boolean(),
+    /** the paths that reach it now */
+    paths: s.array(pathName),
+    addresses: s.array(s.string()),
+    /** ms; null when never seen */
+    lastSeen: s.nullable(s.number()),
+    /** from its profile (docs/protocol.md §2); null when it announced none */
+    workgroup: s.nullable(s.string()),
+    host: s.nullable(s.string()),
+    /** eight hex digits of its key, "3f2a 91c0": tells two peers of one name apart (§14) */
+    fingerprint: s.string(),
+    /** I compared our safety number and confirmed it (§14) */
+    verified: s.boolean(),
+  },
+  {
+    /** an IP Messenger / FeiQ / iptux user over the IPMsg bridge: not encrypted, identity not
+     * verified (docs/protocol.md §15) */
+    legacy: s.boolean(),
+    /** legacy: its workgroup and address while it is on the LAN */
+    group: s.string(),
+    address: s.string(),
+  },
+)
 
 /** out: pending (queued) → sent (relay stored it) → delivered (receiver stored it) → read; or
  * failed (it can never be delivered: failure says why). in: delivered (unread) → read. */

@@ -122,6 +122,11 @@ program
     '--relay <address>',
     'relay for peers beyond the LAN (mqtt://host:port#<relayId>; remembered)',
   )
+  .option(
+    '--ipmsg',
+    'talk to IP Messenger, FeiQ and iptux users on UDP 2425 (not encrypted; remembered)',
+  )
+  .option('--no-ipmsg', 'turn the IP Messenger bridge off (remembered)')
   .option('--web', 'also serve the web UI on 127.0.0.1 and print its address')
   .option('--web-port <n>', 'port of the web UI (implies --web; default: any free one)', port)
   .option(
@@ -142,6 +147,7 @@ program
         web?: boolean
         webPort?: number
         relay?: string
+        ipmsg?: boolean
         newIdentity?: boolean
       },
     ) => {
@@ -159,12 +165,15 @@ program
         listenHost: options.listenHost ?? process.env.PIGEON_LISTEN_HOST,
         mdns: options.mdns && process.env.PIGEON_MDNS !== 'off',
         relay: options.relay,
+        ipmsg: { enabled: options.ipmsg },
         connect: options.connect ?? process.env.PIGEON_CONNECT?.split(',').filter((a) => a !== ''),
         logger,
       })
       const stops: Array<() => Promise<void>> = [() => node.stop()]
       const extra: Array<[string, string]> = []
       if (node.relay.url !== undefined) extra.push(['relay', node.relay.url])
+      if (node.ipmsg.running)
+        extra.push(['ipmsg', `UDP ${node.ipmsg.port} (IP Messenger users: not encrypted)`])
       if (options.web === true || options.webPort !== undefined) {
         const { serveWebUi } = await import('../web/serve.js')
         const web = await serveWebUi({

@@ -29,6 +29,7 @@ export function formatPeers(peers: PeerView[]): string {
         `host ${p.host ?? '-'}`,
         `workgroup ${p.workgroup ?? '-'}`,
         p.verified ? 'verified' : 'unverified',
+        ...(p.legacy === true ? [`IP Messenger user on ${p.host ?? '?'} — not encrypted`] : []),
         p.addresses.join(' '),
       ].join('  '),
     )

@@ -3,6 +3,7 @@
 // failure is a sentence the user can act on (PEER_UNKNOWN / PEER_AMBIGUOUS / GROUP_AMBIGUOUS).
 import { PigeonError } from '../../shared/errors.js'
 import { isPeerId } from '../../shared/identity.js'
+import { isLegacyPeerId } from './legacy/legacy-id.js'
 import type { GroupService } from './groups/group-service.js'
 import { groupConversationId, type GroupRow, type PeerRow, type Store } from './store/index.js'
 
@@ -26,7 +27,8 @@ export class References {
    */
   peer(ref: string): string {
     const wanted = ref.trim()
-    if (isPeerId(wanted)) return wanted
+    // an IP Messenger user's id (docs/protocol.md §15) is named as exactly as a PeerId
+    if (isPeerId(wanted) || isLegacyPeerId(wanted)) return wanted
     const peers = this.#store.peers.list()
     const named = matchPeers(peers, wanted)
     const [only, ...others] = named
@@ -42,7 +44,7 @@ export class References {
 
   conversation(ref: string): ConversationTarget {
     const wanted = ref.trim()
-    if (isPeerId(wanted)) return { kind: 'peer', peerId: wanted }
+    if (isPeerId(wanted) || isLegacyPeerId(wanted)) return { kind: 'peer', peerId: wanted }
     const group = this.#groups().find(wanted)
     if (group !== undefined && wanted.startsWith('group:')) return { kind: 'group', group }
     let peerId: string | undefined

@@ -15,6 +15,7 @@ import {
 } from '../core/data-dir.js'
 import { lockDataDir } from '../core/data-dir-lock.js'
 import type { FileService } from '../core/files/index.js'
+import type { IpmsgBridge } from '../core/legacy/ipmsg-bridge.js'
 import type { Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
 import { RelayChoice, rememberedRelay } from '../core/relay/setting.js'
@@ -22,6 +23,7 @@ import { RelaySlot } from '../core/relay/slot.js'
 import { Store } from '../core/store/index.js'
 import { Cleanups } from './cleanups.js'
 import { createEngine } from './engine.js'
+import { createIpmsgBridge, ipmsgEnabled, type IpmsgNodeOptions } from './ipmsg.js'
 import { dialKnownPeers } from './known-peers.js'
 import { wireRelay } from './relay-watch.js'
 import { createNodeServices } from './services.js'
@@ -57,6 +59,8 @@ export interface NodeOptions {
   relay?: string
   /** multiaddrs (…/p2p/<PeerId>) to dial at start, besides the peers remembered in the store */
   connect?: string[]
+  /** the IPMsg bridge (docs/protocol.md §15): on/off (remembered), and where it listens */
+  ipmsg?: IpmsgNodeOptions
   logger?: Logger
 }
 
@@ -66,6 +70,8 @@ export interface RunningNode {
   readonly messenger: Messenger
   readonly lan: LanNetwork
   readonly relay: RelaySlot
+  /** the IPMsg bridge; `running` is false when it is off or its port was taken */
+  readonly ipmsg: IpmsgBridge
   readonly api: ApiServer
   /** the MessengerApi the server serves, for in-process hosts (the Electron main process) */
   readonly localApi: LocalApi
@@ -94,7 +100,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     const port = options.port ?? (typeof remembered === 'number' ? remembered : 0)
     const {
       messenger,
-      paths: [lan, relay],
+      paths: [lan, ipmsg, relay],
     } = createEngine(
       {
         store,
@@ -109,7 +115,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         files: (): FileService | undefined => lan.files,
         textFilesDir: join(dataDir, 'sent-texts'),
       },
-      // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3)
+      // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3); the
+      // IPMsg bridge reaches only IP Messenger users, and the relay only Pigeon peers
       (profile) => [
         createLanNetwork({
           identity,
@@ -123,6 +130,12 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
           profile,
           logger: log.child({ layer: 'lan' }),
         }),
+        createIpmsgBridge(
+          identity.peerId,
+          profile,
+          options.ipmsg ?? {},
+          log.child({ layer: 'ipmsg' }),
+        ),
         // always present, so `pigeon relay set` can switch it on while the node runs
         new RelaySlot({
           identity,
@@ -140,6 +153,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await lan.start()
     cleanups.add(() => lan.stop())
     store.settings.set(SETTING_LAN_PORT, lan.listenPort)
+    if (ipmsgEnabled(store, options.ipmsg?.enabled)) await ipmsg.start()
+    cleanups.add(() => ipmsg.stop())
     // pulls that were running when this node last stopped go on once their sender is reachable
     messenger.transfers.resumeInterrupted()
     wireRelay(relay, messenger, store, log)
@@ -156,7 +171,10 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       relayChoice,
       mdns: options.mdns,
     })
-    const localApi = new LocalApi(messenger, () => lan.addresses(), services)
+    const localApi = new LocalApi(messenger, () => lan.addresses(), {
+      ...services,
+      legacyPeer: (peerId) => ipmsg.info(peerId),
+    })
     const api = await startApiServer({
       api: localApi,
       dataDir,
@@ -173,6 +191,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       messenger,
       lan,
       relay,
+      ipmsg,
       api,
       localApi,
       store,

@@ -6,6 +6,7 @@
 import { encodeEnvelope, newMessageId } from '../../shared/envelope.js'
 import { createLan } from '../support/netns.js'
 import { PeerProcess } from '../support/peer-process.js'
+import { legacyRows } from './legacy-lan.js'
 import { percentile, type BenchResult } from './table.js'
 
 const STARTS = 20
@@ -95,6 +96,10 @@ export async function run(_args: string[]): Promise<BenchResult> {
     const raw = await client.waitForEvent('result', undefined, 120_000)
     server.kill()
     const rawPerS = THROUGHPUT_MESSAGES / (Number(raw.ms) / 1000)
+    a.kill()
+    b.kill()
+    // an IP Messenger user beside them: a real pigeon start --ipmsg and a scripted IPMsg client
+    const legacy = await legacyRows(lan)
 
     const json = {
       discovery_ms_p50: round(percentile(discovery, 50)),
@@ -104,6 +109,7 @@ export async function run(_args: string[]): Promise<BenchResult> {
       msgs_per_s: Math.round(msgsPerS),
       raw_tcp_msgs_per_s: Math.round(rawPerS),
       envelope_bytes: size,
+      ...legacy.json,
     }
     return {
       title: 'LAN: two Pigeon nodes in separate network namespaces (veth + bridge)',
@@ -130,11 +136,13 @@ export async function run(_args: string[]): Promise<BenchResult> {
           '',
           `ratio ${(msgsPerS / rawPerS).toFixed(2)}`,
         ],
+        ...legacy.rows,
       ],
       notes: [
         `Envelope: ${size} bytes (text of ${TEXT.length} chars), ack 17 bytes + 1 length byte; 4096 in flight.`,
         'Discovery: time from the restarted node calling start() to the other node emitting peer:online (mDNS answer → dial → Noise → yamux → chat stream opened).',
         'The receiver stores in memory and has its per-peer rate limit lifted; the engine with SQLite will be slower.',
+        'IPMsg rows: the whole node (SQLite store before RECVMSG) against a scripted client, UDP 2425 in the clear (docs/protocol.md §15).',
       ],
       json,
     }

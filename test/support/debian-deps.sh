@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite starts or drives, where missing (run as root).
 set -euo pipefail
 need=()
-for pkg in chromium mosquitto mosquitto-clients redis-server iproute2 nftables iputils-ping; do
+# iptux, xvfb, xdotool: the real IP Messenger client of test/legacy/iptux.test.ts, its X server and typist
+for pkg in chromium mosquitto mosquitto-clients redis-server iproute2 nftables iputils-ping iptux xvfb xdotool; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -13,7 +13,7 @@ import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt'
 import { connectOptions } from './connect-options.js'
 import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
 import { isPermanentError, isPigeonError, PigeonError } from '../../../shared/errors.js'
-import type { Identity } from '../../../shared/identity.js'
+import { isPeerId, type Identity } from '../../../shared/identity.js'
 import { createRelayToken } from '../../../shared/relay-token.js'
 import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
 import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js'
@@ -126,9 +126,10 @@ export class RelayLink implements DeliveryPath {
 
   // --- DeliveryPath ---------------------------------------------------------------------------
 
-  canReach(_peerId: string): boolean {
-    // through the relay every peer is reachable: its inbox queues while it is away
-    return this.#client?.connected === true
+  canReach(peerId: string): boolean {
+    // through the relay every Pigeon peer is reachable: its inbox queues while it is away; an
+    // id that is no PeerId (an IP Messenger user, docs/protocol.md §15) has no inbox
+    return this.#client?.connected === true && isPeerId(peerId)
   }
 
   async deliver(peerId: string, envelope: Envelope): Promise<void> {

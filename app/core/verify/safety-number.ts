@@ -1,5 +1,5 @@
 // The safety number two people compare to know they hold each other's real key
-// (docs/protocol.md §13): Signal's numeric fingerprint, computed the same way over our keys.
+// (docs/protocol.md §14): Signal's numeric fingerprint, computed the same way over our keys.
 // Each side's half: hash = SHA-512(version ‖ key ‖ stable id ‖ key), then 5,199 more times
 // hash = SHA-512(hash ‖ key); six 5-byte chunks of the result, each big-endian mod 100000, give
 // 30 digits. The two halves sorted and joined are the 60 digits both sides show.

@@ -1,6 +1,6 @@
 // Schema 9: who is who on the LAN. A workgroup (department) and host name travel in the profile
 // (docs/protocol.md §2), mine and each peer's; verified_at is when I compared safety numbers with
-// a peer and confirmed them (docs/protocol.md §13). The PeerId is the key, so a new key is a new
+// a peer and confirmed them (docs/protocol.md §14). The PeerId is the key, so a new key is a new
 // row: verification never carries over to a new identity under the same name.
 import type { Migration } from '../migrate.js'
 

@@ -13,6 +13,8 @@ export const en = {
     unread_other: '{{count}} unread messages',
     offline: 'offline',
     lastSeen: 'last seen {{when}}',
+    legacy: 'IP Messenger',
+    legacyTitle: 'An IP Messenger, FeiQ or iptux user: messages are not encrypted',
     newChat: 'Message someone by address',
     newChatHint:
       'Not on this LAN? Paste their contact link or Pigeon address (both are in their Settings); the relay carries the messages.',
@@ -74,6 +76,8 @@ export const en = {
     typing: '{{name}} is typing…',
     online: 'online on this LAN',
     onlineRelay: 'reachable through the relay',
+    legacy:
+      'IP Messenger user on {{host}}: messages to and from them are not encrypted, and who they are is not verified.',
     offline: 'offline — messages wait in your outbox and go when {{name}} is back',
     today: 'Today',
     yesterday: 'Yesterday',
@@ -140,6 +144,10 @@ export const en = {
     doctorHint: 'Finds out why someone does not appear: multicast (mDNS), firewall, relay, clock.',
     doctorRun: 'Run the checks',
     doctorRunning: 'Checking…',
+    ipmsg: 'IP Messenger, FeiQ and iptux',
+    ipmsgLabel: 'Talk to IP Messenger, FeiQ and iptux users on this LAN (UDP 2425)',
+    ipmsgHint:
+      'Messages to and from them are not encrypted, and who they are is not verified. Takes effect when Pigeon starts again.',
     notifications: 'Notifications',
     notificationsLabel:
       'Show a notification when a message arrives and Pigeon is in the background',

@@ -43,7 +43,7 @@ export function Conversation(props: { id: string }) {
 
   const isGroup = conversation?.kind === 'group' || props.id.startsWith('group:')
   // files and folders dropped here go to the peer: Electron only (local-paths.dom.ts), no groups yet
-  const dropFiles = !isGroup && canSendLocalFiles()
+  const dropFiles = !isGroup && peer?.legacy !== true && canSendLocalFiles()
   const senderOf = useCallback((peerId: string) => peerName(peers.get(peerId), peerId), [peers])
   const name = isGroup
     ? (group?.name ?? conversation?.title ?? props.id.slice(6))
@@ -113,7 +113,12 @@ export function Conversation(props: { id: string }) {
             {status}
             {reach}
           </div>
-          {!isGroup && <IdentityNotes peerId={props.id} />}
+          {peer?.legacy === true && (
+            <div className="conversation-legacy" data-testid="legacy-warning">
+              {t('conversation.legacy', { host: peer.host ?? '?' })}
+            </div>
+          )}
+          {!isGroup && peer?.legacy !== true && <IdentityNotes peerId={props.id} />}
         </div>
         <MuteButton id={props.id} />
         {isGroup && group !== undefined && (

@@ -10,6 +10,7 @@ import { THEMES, themeChoice, type ThemeChoice } from './theme.dom.js'
 import { notificationsEnabled, setNotificationsEnabled } from './notifications.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { Doctor, RelaySettings } from './RelaySettings.dom.js'
+import { IpmsgSettings } from './IpmsgSettings.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { colorCss } from './format.dom.js'
 import { WorkgroupField } from './WorkgroupField.dom.js'
@@ -126,6 +127,7 @@ export function Settings() {
 
       <RelaySettings />
       <Doctor />
+      <IpmsgSettings />
 
       <section className="card">
         <h2>{t('settings.notifications')}</h2>

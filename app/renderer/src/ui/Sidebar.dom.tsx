@@ -71,6 +71,7 @@ export function Sidebar() {
       color: peer?.color ?? null,
       presence: presenceOf(peer),
       unread: unread(peerId),
+      legacy: peer?.legacy === true,
       detail:
         preview(peerId) ??
         (peer === undefined || peer.online || peer.lastSeen === null
@@ -80,6 +81,7 @@ export function Sidebar() {
       fingerprint: clashes.has(peerId) ? peer?.fingerprint : undefined,
       verified: peer?.verified,
       workgroup: peer?.workgroup,
+      legacy: peer?.legacy === true,
     })
     const lan: Row[] = []
     const viaRelay: Row[] = []

@@ -24,6 +24,8 @@ export interface Row {
   fingerprint?: string
   verified?: boolean
   workgroup?: string | null
+  /** an IP Messenger user over the bridge: not encrypted */
+  legacy?: boolean
 }
 
 export function Section(props: {
@@ -124,6 +126,15 @@ function Rows(props: { rows: Row[]; selected: string | undefined }) {
               <span className="row-text">
                 <span className="row-name">
                   {row.name}
+                  {row.legacy === true && (
+                    <span
+                      className="legacy-badge"
+                      title={t('sidebar.legacyTitle')}
+                      data-testid="legacy"
+                    >
+                      {t('sidebar.legacy')}
+                    </span>
+                  )}
                   {row.verified === true && (
                     <span
                       className="verified-mark"

@@ -12,5 +12,7 @@ export function useStore(): AppStore {
 /** Re-renders when the selected part of the snapshot changes (select must return stored values). */
 export function useAppState<T>(select: (state: AppState) => T): T {
   const store = useStore()
-  return useSyncExternalStore(store.subscribe, () => select(store.getState()))
+  const snapshot = (): T => select(store.getState())
+  // the same snapshot for server rendering: tests render components to HTML with react-dom/server
+  return useSyncExternalStore(store.subscribe, snapshot, snapshot)
 }
