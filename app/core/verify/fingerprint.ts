@@ -3,13 +3,14 @@
 // a proof of identity — the safety number is (safety-number.ts).
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
-import { publicKeyFromPeerId } from '../../../shared/identity.js'
+import { isPeerId, publicKeyFromPeerId } from '../../../shared/identity.js'
 
 const cache = new Map<string, string>()
 const CACHE_LIMIT = 4096
 
-/** "3f2a 91c0" */
+/** "3f2a 91c0"; '' for an id without a key (an IP Messenger user, docs/protocol.md §15) */
 export function keyFingerprint(peerId: string): string {
+  if (!isPeerId(peerId)) return ''
   const cached = cache.get(peerId)
   if (cached !== undefined) return cached
   const hex = bytesToHex(sha256(publicKeyFromPeerId(peerId)).subarray(0, 4))
