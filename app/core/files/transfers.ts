@@ -309,9 +309,9 @@ export class TransferService {
               signal,
               onProgress: (p) => onProgress(p.bytesDone),
             })
-      // the relay forgets the blob once every recipient said this (docs/relay.md "File blobs")
-      if (viaRelay)
-        this.#relay.received(offer).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
+      // pulled over the LAN or not, "I have it": the relay forgets the blob once every
+      // recipient said so (docs/relay.md "File blobs")
+      this.#relay.received(offer).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
       this.#tellSender(row, 'done')
       this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
     })
