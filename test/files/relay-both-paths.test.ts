@@ -5,36 +5,17 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { startNode } from '../../app/node/start-node.js'
 import { decodeEnvelope } from '../../shared/envelope.js'
 import { tempDataDir } from '../app/support/cli.js'
 import { eventually } from '../app/support/wait.js'
-import { startRelayProcess } from '../support/relay-process.js'
 import { randomFile, sha256File } from './harness.js'
+import { relayHasNoBlob, relayNode, startTestRelay } from './relay-nodes.js'
 
 test('a relay offer accepted once the LAN reaches the sender is pulled directly, once', async (t: TestContext) => {
-  const relay = await startRelayProcess()
-  t.after(async () => {
-    await relay.stop()
-    relay.cleanup()
-  })
-  const address = `${relay.mqtt}#${relay.relayId}`
-  const start = async (name: string, dataDir: string, connect?: string[]) => {
-    const running = await startNode({
-      mdns: false,
-      listenHost: '127.0.0.1',
-      dataDir,
-      name,
-      relay: address,
-      connect,
-    })
-    running.store.settings.set('files.relayBlobUrl', relay.http)
-    return running
-  }
-  const ada = await start('Ada', tempDataDir(t, 'ada'))
-  t.after(() => ada.stop())
+  const relay = await startTestRelay(t)
+  const ada = await relayNode(t, relay, 'Ada')
   const boDir = tempDataDir(t, 'bo')
-  const first = await start('Bo', boDir)
+  const first = await relayNode(t, relay, 'Bo', { dataDir: boDir, keep: true })
   await eventually(
     async () => [ada, first].every((n) => n.relay.status().state === 'connected'),
     'both on the relay',
@@ -49,8 +30,7 @@ test('a relay offer accepted once the LAN reaches the sender is pulled directly,
   assert.ok(offer.kind === 'file-offer' && offer.file.blobId !== undefined, 'a relay blob offer')
   await first.stop()
 
-  const bo = await start('Bo', boDir, ada.addresses())
-  t.after(() => bo.stop())
+  const bo = await relayNode(t, relay, 'Bo', { dataDir: boDir, connect: ada.addresses() })
   await eventually(
     async () => bo.messenger.peer(ada.peerId)?.online.includes('lan') === true,
     'Ada on the LAN',
@@ -67,9 +47,6 @@ test('a relay offer accepted once the LAN reaches the sender is pulled directly,
     ['notes.bin'],
     'one file message',
   )
-  await eventually(
-    async () => /^pigeon_relay_blobs 0$/m.test(await (await fetch(`${relay.http}/metrics`)).text()),
-    'the blob is gone from the relay',
-  )
+  await eventually(() => relayHasNoBlob(relay), 'the blob is gone from the relay')
   await eventually(async () => ada.store.transfers.get(id)?.state === 'done', 'Ada: done')
 })
