@@ -111,6 +111,12 @@ test('an offline receiver gets a file through a relay blob; both sides survive a
   const views = await adaApi.transfers()
   assert.match(views.find((v) => v.id === big!.id)!.error ?? '', /^BLOB_TOO_LARGE: \S/)
   assert.match(views.find((v) => v.id === second!.id)!.error ?? '', /^BLOB_QUOTA_EXCEEDED: \S/)
+  const messages = await adaApi.history(bo.peerId)
+  assert.deepEqual(
+    [big, second].map((s) => messages.find((m) => m.id === s!.message)?.state),
+    ['failed', 'failed'],
+    'their file messages fail with them',
+  )
 
   // Bo comes online, accepts, and is killed in the middle of the download
   boWire.holdAfter('down', 5 * MiB)

@@ -75,6 +75,11 @@ export class TransferService {
       retryable: (row, error) => isRetryable(row, error, init.isOnline),
       restart: (row) => this.#restart(row),
       current: (id) => init.store.transfers.get(id),
+      // an upload the relay refused: its offer never goes out, so its file message fails too
+      failed: (row, error) => {
+        if (row.direction === 'out' && init.store.messages.fail(row.messageId, error))
+          init.onMessage(row.messageId)
+      },
       backoff: DEFAULT_BACKOFF,
     })
   }
