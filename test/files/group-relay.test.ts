@@ -6,34 +6,15 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { startNode } from '../../app/node/start-node.js'
 import { decodeEnvelope } from '../../shared/envelope.js'
 import { tempDataDir } from '../app/support/cli.js'
 import { eventually } from '../app/support/wait.js'
-import { startRelayProcess } from '../support/relay-process.js'
 import { randomFile, sha256File } from './harness.js'
-
-const base = { mdns: false, listenHost: '127.0.0.1' }
+import { relayHasNoBlob, relayNode, startTestRelay } from './relay-nodes.js'
 
 test('a group file reaches a LAN member directly and a remote member through one relay blob, once each', async (t: TestContext) => {
-  const relay = await startRelayProcess()
-  t.after(async () => {
-    await relay.stop()
-    relay.cleanup()
-  })
-  const address = `${relay.mqtt}#${relay.relayId}`
-  const node = async (name: string, connect?: string[]) => {
-    const running = await startNode({
-      ...base,
-      dataDir: tempDataDir(t, name),
-      name,
-      relay: address,
-      connect,
-    })
-    t.after(() => running.stop())
-    running.store.settings.set('files.relayBlobUrl', relay.http)
-    return running
-  }
+  const relay = await startTestRelay(t)
+  const node = (name: string, connect?: string[]) => relayNode(t, relay, name, { connect })
   const ada = await node('Ada')
   const cy = await node('Cy', ada.addresses())
   const bo = await node('Bo')
@@ -82,9 +63,6 @@ test('a group file reaches a LAN member directly and a remote member through one
     )
     assert.equal(member.store.transfers.all().length, 1, 'one transfer')
   }
-  await eventually(
-    async () => /^pigeon_relay_blobs 0$/m.test(await (await fetch(`${relay.http}/metrics`)).text()),
-    'the blob is gone from the relay',
-  )
+  await eventually(() => relayHasNoBlob(relay), 'the blob is gone from the relay')
   await eventually(async () => ada.store.transfers.get(id)?.state === 'done', 'Ada: done')
 })

@@ -18,10 +18,11 @@ import { startPigeon, tempDataDir, type PigeonProcess } from '../app/support/cli
 import { eventually } from '../app/support/wait.js'
 import { startRelayProcess } from '../support/relay-process.js'
 import { randomFile, sha256File } from './harness.js'
+import { relayHasNoBlob } from './relay-nodes.js'
 import { HoldProxy } from './relay-proxy.js'
 
 const MiB = 1024 * 1024
-const SIZE = 24 * MiB
+const SIZE = 16 * MiB
 const SEALED_CHUNK = BLOB_CHUNK_BYTES + BLOB_TAG_BYTES
 // HTTP request and response heads: well under 1 KiB per request, one request per chunk
 const HEADS = 64 * 1024
@@ -50,7 +51,7 @@ async function transferOf(api: ApiClient, id: string) {
 
 test('an offline receiver gets a file through a relay blob; both sides survive a kill -9 mid-transfer', async (t: TestContext) => {
   const relay = await startRelayProcess({
-    args: ['--blob-max-bytes', String(32 * MiB), '--blob-quota-bytes', String(48 * MiB)],
+    args: ['--blob-max-bytes', String(20 * MiB), '--blob-quota-bytes', String(28 * MiB)],
   })
   t.after(async () => {
     await relay.stop()
@@ -64,8 +65,8 @@ test('an offline receiver gets a file through a relay blob; both sides survive a
   const dir = tempDataDir(t, 'files')
   const source = join(dir, 'main.bin')
   await randomFile(source, SIZE)
-  await randomFile(join(dir, 'big.bin'), 40 * MiB)
-  await randomFile(join(dir, 'second.bin'), 26 * MiB)
+  await randomFile(join(dir, 'big.bin'), 24 * MiB)
+  await randomFile(join(dir, 'second.bin'), 14 * MiB)
   const target = join(dir, 'in')
 
   // Bo connects once (the relay keeps his session and queues for him), then goes offline
@@ -82,10 +83,10 @@ test('an offline receiver gets a file through a relay blob; both sides survive a
   const ada = await startPigeon(t, adaData, adaArgs)
   let adaApi = await connectToDataDir(adaData)
   await adaApi.setSetting('files.relayBlobUrl', adaWire.url)
-  adaWire.holdAfter('up', 10 * MiB)
+  adaWire.holdAfter('up', 6 * MiB)
   const [sent] = await adaApi.sendFiles(bo.peerId, [source])
   assert.equal(sent!.state, 'transferring', 'uploading to the relay first')
-  await eventually(async () => adaWire.held('up'), 'the upload reaches 10 MiB')
+  await eventually(async () => adaWire.held('up'), 'the upload reaches 6 MiB')
   adaApi = await killAndRestart(t, ada, adaWire, adaArgs)
   await eventually(
     async () => (await transferOf(adaApi, sent!.id))?.state === 'offered',
@@ -110,9 +111,15 @@ test('an offline receiver gets a file through a relay blob; both sides survive a
   const views = await adaApi.transfers()
   assert.match(views.find((v) => v.id === big!.id)!.error ?? '', /^BLOB_TOO_LARGE: \S/)
   assert.match(views.find((v) => v.id === second!.id)!.error ?? '', /^BLOB_QUOTA_EXCEEDED: \S/)
+  const messages = await adaApi.history(bo.peerId)
+  assert.deepEqual(
+    [big, second].map((s) => messages.find((m) => m.id === s!.message)?.state),
+    ['failed', 'failed'],
+    'their file messages fail with them',
+  )
 
   // Bo comes online, accepts, and is killed in the middle of the download
-  boWire.holdAfter('down', 8 * MiB)
+  boWire.holdAfter('down', 5 * MiB)
   bo = await startPigeon(t, boData, boArgs)
   boApi = await connectToDataDir(boData)
   await eventually(
@@ -122,9 +129,9 @@ test('an offline receiver gets a file through a relay blob; both sides survive a
   await boApi.acceptTransfer(sent!.id, target)
   const partial = join(target, '.pigeon-partial', sent!.id, 'main.bin')
   await eventually(
-    // 8 MiB on the wire is 7 whole sealed chunks and part of the 8th: once the 7 are written,
+    // 5 MiB on the wire is 4 whole sealed chunks and part of the 5th: once the 4 are written,
     // nothing Bo holds in his buffers is unwritten but the cut chunk
-    async () => boWire.held('down') && (await stat(partial)).size >= 7 * MiB,
+    async () => boWire.held('down') && (await stat(partial)).size >= 4 * MiB,
     'Bo has written what came through',
   )
   const downloadedBefore = boWire.bytes.down
@@ -143,10 +150,7 @@ test('an offline receiver gets a file through a relay blob; both sides survive a
   )
 
   // Bo said he has it: the relay deletes the blob, and that is Ada's durable "done"
-  await eventually(async () => {
-    const metrics = await (await fetch(`${relay.http}/metrics`)).text()
-    return /^pigeon_relay_blobs 0$/m.test(metrics)
-  }, 'the blob is gone from the relay')
+  await eventually(() => relayHasNoBlob(relay), 'the blob is gone from the relay')
   await eventually(
     async () => (await transferOf(adaApi, sent!.id))?.state === 'done',
     'Ada sees it done',

@@ -6,32 +6,17 @@
 import assert from 'node:assert/strict'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { test, type TestContext } from 'node:test'
-import { startNode } from '../../app/node/start-node.js'
+import { test } from 'node:test'
 import { decodeEnvelope } from '../../shared/envelope.js'
 import { tempDataDir } from '../app/support/cli.js'
 import { eventually } from '../app/support/wait.js'
-import { startRelayProcess } from '../support/relay-process.js'
 import { listTree, randomFile } from './harness.js'
-
-const base = { mdns: false, listenHost: '127.0.0.1' }
-
-async function node(t: TestContext, name: string, relay: string, blobUrl: string) {
-  const running = await startNode({ ...base, dataDir: tempDataDir(t, name), name, relay })
-  t.after(() => running.stop())
-  running.store.settings.set('files.relayBlobUrl', blobUrl)
-  return running
-}
+import { relayHasNoBlob, relayNode, startTestRelay } from './relay-nodes.js'
 
 test('a folder reaches a peer off the LAN through one relay blob, verified and equal', async (t) => {
-  const relay = await startRelayProcess()
-  t.after(async () => {
-    await relay.stop()
-    relay.cleanup()
-  })
-  const address = `${relay.mqtt}#${relay.relayId}`
-  const ada = await node(t, 'Ada', address, relay.http)
-  const bo = await node(t, 'Bo', address, relay.http)
+  const relay = await startTestRelay(t)
+  const ada = await relayNode(t, relay, 'Ada')
+  const bo = await relayNode(t, relay, 'Bo')
   const dir = tempDataDir(t, 'folder')
   const source = join(dir, '报告 📁')
   await mkdir(join(source, 'deep', '更深'), { recursive: true })
@@ -53,9 +38,6 @@ test('a folder reaches a peer off the LAN through one relay blob, verified and e
   await bo.messenger.transfers.accept(id, target)
   await eventually(async () => bo.store.transfers.get(id)?.state === 'done', 'Bo has it')
   assert.deepEqual(await listTree(join(target, '报告 📁')), await listTree(source))
-  await eventually(
-    async () => /^pigeon_relay_blobs 0$/m.test(await (await fetch(`${relay.http}/metrics`)).text()),
-    'the blob is gone from the relay',
-  )
+  await eventually(() => relayHasNoBlob(relay), 'the blob is gone from the relay')
   await eventually(async () => ada.store.transfers.get(id)?.state === 'done', 'Ada sees it done')
 })

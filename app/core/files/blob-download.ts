@@ -61,6 +61,13 @@ export function partialPaths(
   return { root, index: `${root}.index` }
 }
 
+/** Deletes what was received of a transfer (cancel): its partial folder and index. */
+export async function removePartial(targetDir: string, transferId: Uint8Array): Promise<void> {
+  const partial = partialPaths(targetDir, transferId)
+  await rm(partial.root, { recursive: true, force: true })
+  await rm(partial.index, { force: true })
+}
+
 function chunkHash(entry: FileEntry, chunk: number): Uint8Array {
   return entry.chunkHashes.subarray(chunk * SHA256_BYTES, (chunk + 1) * SHA256_BYTES)
 }

@@ -9,7 +9,7 @@ import { makeBlobHeader, newBlobKey } from '../../../shared/blob-stream.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { Envelope, FileOfferBody } from '../../../shared/envelope.js'
 import type { Identity } from '../../../shared/identity.js'
-import type { Store } from '../store/index.js'
+import type { Store, TransferRow } from '../store/index.js'
 import { downloadBlob, type DownloadResult } from './blob-download.js'
 import { uploadBlob } from './blob-upload.js'
 import { BlobUploads } from './blob-uploads.js'
@@ -19,6 +19,9 @@ import type { TransferJobs } from './transfer-jobs.js'
 
 /** how often a sender asks the relay whether its blob was fetched: 1 s, doubling up to 30 s */
 const FETCHED_BACKOFF = { baseMs: 1_000, maxMs: 30_000 }
+
+export const BLOB_EXPIRED =
+  'BLOB_NOT_FOUND: The relay dropped the file at its expiry before the receiver fetched it; send it again.'
 
 export interface RelayTransfersInit {
   store: Store
@@ -119,6 +122,15 @@ export class RelayTransfers {
     if (offer.blobId !== undefined) await this.blobs().remove(offer.blobId)
   }
 
+  /** Sender, cancel: the offers not sent yet stay unsent, and the relay drops the blob. */
+  async cancel(row: TransferRow): Promise<void> {
+    const upload = this.uploads.get(row.id)
+    if (upload === undefined) return
+    for (const recipient of upload.recipients)
+      this.#init.store.outbox.removeText(row.messageId, recipient)
+    await this.withdraw(row.id)
+  }
+
   /** Sender: withdraw the blob (cancel). */
   async withdraw(transferId: Uint8Array): Promise<void> {
     const blobId = this.uploads.get(transferId)?.blobId
@@ -170,5 +182,16 @@ export class RelayTransfers {
       },
       FETCHED_BACKOFF,
     )
+  }
+
+  /**
+   * A group offer of mine is done once every member the LAN served has closed it (`served`: the
+   * peers the offer table still serves it to; each CLOSE withdraws one) and, if there is a blob,
+   * the relay deleted it: every member it was sealed to fetched it.
+   */
+  async groupFinished(transferId: Uint8Array, served: readonly string[]): Promise<boolean> {
+    const remote = this.uploads.get(transferId)?.recipients ?? []
+    if (served.some((peer) => !remote.includes(peer))) return false
+    return !this.isRelayed(transferId) || (await this.fetched(transferId)) === 'fetched'
   }
 }

@@ -44,3 +44,14 @@ export function isBlobOffer(row: TransferRow): boolean {
 export function isGroupOffer(row: TransferRow): boolean {
   return 'group' in decodeEnvelope(row.offer).to
 }
+
+/** the peer or the relay went away (or is not back yet): the transfer runs again when reachable */
+export function isRetryable(
+  row: TransferRow,
+  error: unknown,
+  isOnline: (peerId: string) => boolean,
+): boolean {
+  const code = (error as PigeonError).code
+  if (code === 'RELAY_UNREACHABLE' || code === 'PEER_UNREACHABLE') return true
+  return row.direction === 'in' && !isBlobOffer(row) && !isOnline(row.peer)
+}

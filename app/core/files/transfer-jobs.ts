@@ -18,6 +18,8 @@ export interface TransferJobsInit {
   /** runs an interrupted transfer again */
   restart: (row: TransferRow) => void
   current: (id: Uint8Array) => TransferRow | undefined
+  /** the job failed for good (after the row became 'failed'), with the text stored as its error */
+  failed: (row: TransferRow, error: string) => void
   backoff: BackoffPolicy
 }
 
@@ -78,11 +80,11 @@ export class TransferJobs {
           if (this.#init.retryable(row, error)) {
             this.#init.changed(id, { state: 'transferring', error: message })
             this.#retryLater(id)
-          } else
-            this.#init.changed(id, {
-              state: 'failed',
-              error: code === undefined ? message : `${code}: ${message}`,
-            })
+          } else {
+            const text = code === undefined ? message : `${code}: ${message}`
+            this.#init.changed(id, { state: 'failed', error: text })
+            this.#init.failed(row, text)
+          }
         },
       )
       .finally(() => this.#running.delete(key))

@@ -7,28 +7,29 @@
 // relay blob, into the download dir; pause and cancel abort and keep the partial data, resume
 // fetches only what is not verified on disk. A pull or upload that was running when the node
 // stopped, or whose peer or relay went away, runs again.
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import {
-  decodeEnvelope,
-  newMessageId,
-  type Envelope,
-  type EnvelopeOf,
-} from '../../../shared/envelope.js'
+import { decodeEnvelope, type Envelope, type EnvelopeOf } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import type { PathName } from '../delivery.js'
 import { errorText, type Logger } from '../log.js'
 import { DEFAULT_BACKOFF } from '../../../shared/backoff.js'
 import type { Identity } from '../../../shared/identity.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
-import { partialPaths } from './blob-download.js'
+import { removePartial } from './blob-download.js'
 import type { FileCloseOutcome } from './file-frames.js'
 import type { FileService } from './file-service.js'
-import { prepareOffer } from './prepare-offer.js'
-import { RelayTransfers } from './relay-transfers.js'
-import { queueOffer, storeOffer, type OfferTarget } from './offer-rows.js'
-import { incomingIn, isBlobOffer, isGroupOffer, knownTransfer } from './transfer-checks.js'
+import { BLOB_EXPIRED, RelayTransfers } from './relay-transfers.js'
+import { storeOffer, type OfferTarget } from './offer-rows.js'
+import { sendOffer } from './send-offer.js'
+import {
+  incomingIn,
+  isBlobOffer,
+  isGroupOffer,
+  isRetryable,
+  knownTransfer,
+} from './transfer-checks.js'
 import { TransferJobs } from './transfer-jobs.js'
 import { hex, type TransferView } from './transfer-progress.js'
 
@@ -71,13 +72,14 @@ export class TransferService {
           rate,
         ),
       // the peer or the relay went away (or is not back yet): it runs again when reachable
-      retryable: (row, error) => {
-        const code = (error as PigeonError).code
-        if (code === 'RELAY_UNREACHABLE' || code === 'PEER_UNREACHABLE') return true
-        return row.direction === 'in' && !isBlobOffer(row) && !init.isOnline(row.peer)
-      },
+      retryable: (row, error) => isRetryable(row, error, init.isOnline),
       restart: (row) => this.#restart(row),
       current: (id) => init.store.transfers.get(id),
+      // an upload the relay refused: its offer never goes out, so its file message fails too
+      failed: (row, error) => {
+        if (row.direction === 'out' && init.store.messages.fail(row.messageId, error))
+          init.onMessage(row.messageId)
+      },
       backoff: DEFAULT_BACKOFF,
     })
   }
@@ -125,32 +127,19 @@ export class TransferService {
     members: readonly string[],
     paths: readonly string[],
   ): Promise<TransferRow[]> {
-    const { store, me, now, kick } = this.#init
     const remote = members.filter((member) => !this.#init.lanReaches(member))
     const relayed = remote.length > 0 && this.#relay.available()
     const files = relayed ? this.#init.files() : this.#files()
+    const init = { ...this.#init, relay: this.#relay, files }
     const rows: TransferRow[] = []
     for (const path of paths) {
-      // the LAN offer too, when the LAN node runs: the receiver may pull it either way
-      const prepared =
-        files === undefined ? await prepareOffer(path) : await files.offer(members.join(' '), path)
-      const at = now()
-      const envelope: EnvelopeOf<'file-offer'> = {
-        id: newMessageId(at),
-        sender: me,
-        to: 'peer' in target ? { peer: target.peer } : { group: target.group },
-        sentAt: at,
-        kind: 'file-offer',
-        file: prepared.offer,
-      }
       // through the relay, the offer goes out only once the blob is up (#upload queues it then)
-      const onHold = (): void => this.#relay.begin(prepared, path, remote)
-      queueOffer(store, envelope, target, relayed ? { recipients: remote, onHold } : undefined)
-      this.#init.onMessage(envelope.id)
-      rows.push(this.#changed(prepared.offer.transferId!, {}))
-      if (relayed) this.#upload(prepared.offer.transferId!)
+      const sent = await sendOffer(init, target, members, relayed ? remote : undefined, path)
+      this.#init.onMessage(sent.messageId)
+      rows.push(this.#changed(sent.transferId, {}))
+      if (relayed) this.#upload(sent.transferId)
     }
-    for (const member of members) kick(member)
+    for (const member of members) this.#init.kick(member)
     return rows
   }
 
@@ -210,19 +199,10 @@ export class TransferService {
     await this.#jobs.abort(id, 'cancelled')
     if (row.direction === 'out') {
       this.#init.files()?.withdraw(id)
-      if (this.#relay.isRelayed(id)) {
-        this.#init.store.outbox.removeText(row.messageId, row.peer)
-        this.#relay
-          .withdraw(id)
-          .catch((error) => this.#warn(error, `could not withdraw ${hex(id)}`))
-      }
+      this.#relay.cancel(row).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
       return this.#changed(id, { state: 'cancelled' })
     }
-    if (row.targetPath !== null) {
-      const partial = partialPaths(row.targetPath, id)
-      await rm(partial.root, { recursive: true, force: true })
-      await rm(partial.index, { force: true })
-    }
+    if (row.targetPath !== null) await removePartial(row.targetPath, id)
     this.#tellSender(row, 'cancelled')
     return this.#changed(id, { state: 'cancelled' })
   }
@@ -236,18 +216,11 @@ export class TransferService {
       this.#changed(id, { state: outcome, bytesDone: outcome === 'done' ? row.size : undefined })
   }
 
-  /**
-   * A group offer of mine is done once every member the LAN served has closed it (the file
-   * service withdraws each as it does) and, if there is a blob, the relay deleted it (every other
-   * member fetched it).
-   */
+  /** A group offer of mine: done once every member has it (RelayTransfers.groupFinished). */
   async #groupDone(row: TransferRow): Promise<void> {
-    const remote = this.#relay.uploads.get(row.id)?.recipients ?? []
-    const lanLeft = (this.#init.files()?.offeredTo(row.id) ?? []).filter((p) => !remote.includes(p))
-    if (lanLeft.length > 0) return
-    const fetched =
-      !this.#relay.isRelayed(row.id) || (await this.#relay.fetched(row.id)) === 'fetched'
-    if (fetched && !FINAL_STATES.has(this.get(row.id).state))
+    const served = this.#init.files()?.offeredTo(row.id) ?? []
+    if (!(await this.#relay.groupFinished(row.id, served))) return
+    if (!FINAL_STATES.has(this.get(row.id).state))
       this.#changed(row.id, { state: 'done', bytesDone: row.size })
   }
 
@@ -341,9 +314,9 @@ export class TransferService {
               signal,
               onProgress: (p) => onProgress(p.bytesDone),
             })
-      // the relay forgets the blob once every recipient said this (docs/relay.md "File blobs")
-      if (viaRelay)
-        this.#relay.received(offer).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
+      // pulled over the LAN or not, "I have it": the relay forgets the blob once every
+      // recipient said so (docs/relay.md "File blobs")
+      this.#relay.received(offer).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
       this.#tellSender(row, 'done')
       this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
     })
@@ -377,12 +350,7 @@ export class TransferService {
       if (answer === 'fetched' && isGroupOffer(row)) return void this.#groupDone(row)
       this.#init.files()?.withdraw(id)
       if (answer === 'fetched') this.#changed(id, { state: 'done' })
-      else
-        this.#changed(id, {
-          state: 'failed',
-          error:
-            'BLOB_NOT_FOUND: The relay dropped the file at its expiry before the receiver fetched it; send it again.',
-        })
+      else this.#changed(id, { state: 'failed', error: BLOB_EXPIRED })
     })
   }
 
