@@ -63,12 +63,16 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
     while (!ready() && !closed) await new Promise<void>((resolve) => (wake = resolve))
   }
 
+  let channelAsked = false
   const answerChannel = async (transferId: Uint8Array, secret: Uint8Array): Promise<void> => {
-    // a channel only for a transfer offered to this peer; anyone else learns nothing (reason 1)
+    // a channel only for a transfer offered to this peer; anyone else learns nothing (reason 1);
+    // one per stream, so a peer cannot make the sender open port after port
+    const first = !channelAsked
+    channelAsked = true
     const reply =
       offers.get(transferId, remotePeer) === undefined
         ? errorFrame(FileErrorReason.unknownTransfer, 'No such transfer was offered to you.')
-        : options.onChannel === undefined
+        : options.onChannel === undefined || !first
           ? errorFrame(FileErrorReason.noChannel, 'No data channel; pull on this stream.')
           : await options.onChannel(transferId, secret)
     if (!closed) stream.send(reply)
