@@ -1,9 +1,11 @@
-// The sender's end of one /pigeon/file/1.0.0 stream (docs/protocol.md §11): answers the
+// The sender's end of one /pigeon/file/1.0.0 stream, or of the data channel agreed on it
+// (docs/protocol.md §11, §13; both are a FileConduit): answers the
 // receiver's requests in order, one DATA frame per chunk, and never runs ahead of the credit the
 // receiver granted (in bytes). Backpressure is ours to apply: stream.send() queues whatever it is given
 // (yamux's write buffer has no limit by default) and only returns false once the yamux window or
 // the socket is full, so after a false we wait for stream.onDrain() before reading the next chunk
-// from disk. Memory per stream: one chunk being read, plus what yamux holds in its window.
+// from disk (the data channel's send() returns false once the socket's buffer is full, the same
+// rule). Memory per stream: one chunk being read, plus what yamux or the socket holds.
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Uint8ArrayList } from 'uint8arraylist'
