@@ -29,6 +29,9 @@ export interface SenderCounters {
   chunksSent: number
 }
 
+/** requested files opened ahead of the one being sent */
+const PREFETCH_FILES = 8
+
 class Refusal extends Error {
   constructor(
     readonly reason: FileErrorReason,
@@ -109,6 +112,27 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
     if (!stream.send(frame)) await stream.onDrain()
   }
 
+  // the next few requested files are opened (and checked unchanged) while this one is sent, so
+  // a folder of many small files does not wait for the disk once per file
+  const prefetched = new Map<FileRequest, Promise<FileHandle>>()
+  const openFor = (offer: OfferedTransfer, entry: FileEntry, request: FileRequest) => {
+    let opening = prefetched.get(request)
+    if (opening === undefined) {
+      opening = openUnchanged(offer, entry)
+      opening.catch(() => undefined)
+      prefetched.set(request, opening)
+    }
+    return opening
+  }
+  const prefetch = (): void => {
+    for (const next of requests.slice(0, PREFETCH_FILES)) {
+      const offer = offers.get(next.transferId, remotePeer)
+      const entry = next.entry === INDEX_ENTRY ? undefined : offer?.index.entries[next.entry]
+      if (offer !== undefined && entry !== undefined && !entry.directory)
+        void openFor(offer, entry, next)
+    }
+  }
+
   const serve = async (request: FileRequest): Promise<void> => {
     const offer = offers.get(request.transferId, remotePeer)
     if (offer === undefined)
@@ -129,7 +153,10 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
     if (entry === undefined || entry.directory)
       throw new Refusal(FileErrorReason.badRange, 'The transfer has no such file.')
     checkRange(request, chunkCount(entry.size, offer.chunkSize))
-    const handle = await openUnchanged(offer, entry)
+    const opening = openFor(offer, entry, request)
+    prefetched.delete(request)
+    prefetch()
+    const handle = await opening
     try {
       for (let i = request.first; i < request.first + request.count; i++) {
         const length = chunkLength(entry.size, offer.chunkSize, i)
@@ -149,7 +176,7 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
         counters.chunksSent++
       }
     } finally {
-      await handle.close()
+      void handle.close().catch(() => undefined)
     }
   }
 
@@ -173,6 +200,9 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
       } else {
         stream.abort(error as Error)
       }
+    } finally {
+      for (const opening of prefetched.values())
+        void opening.then((handle) => handle.close()).catch(() => undefined)
     }
   })()
 }
