@@ -130,6 +130,24 @@ async function handshake(): Promise<{
   throw new Error('the sender closed the stream')
 }
 
+test('a second CHANNEL on the same stream opens no second port: reason 4', async () => {
+  const { offer } = await alice.files.offer(bob.identity.peerId, source)
+  const stream = await bob.node.dialProtocol(peerIdFromString(alice.identity.peerId), FILE_PROTOCOL)
+  stream.send(channelFrame(offer.transferId!, randomBytes(32)))
+  stream.send(channelFrame(offer.transferId!, randomBytes(32)))
+  const decoder = new FrameDecoder(1000)
+  const replies: string[] = []
+  for await (const data of stream) {
+    for (const frame of decoder.push(data)) {
+      const reply = decodeSenderFrame(frame)
+      replies.push(reply.type === 'error' ? `error ${reply.reason}` : reply.type)
+    }
+    if (replies.length === 2) break
+  }
+  stream.abort(new Error('done'))
+  assert.deepEqual(replies.sort(), ['channel-open', 'error 4'])
+})
+
 /** one record as §13 lays it out, sealed with `key` as record number `counter` */
 function record(
   key: Uint8Array,

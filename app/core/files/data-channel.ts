@@ -7,7 +7,7 @@
 // verified. A length of 0 or above the largest frame this side accepts closes the connection
 // before the body is read. Reading pauses the socket once a few records wait unread (the credit
 // keeps an honest sender far below that), so memory stays bounded whatever the peer sends.
-import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { createCipheriv, createDecipheriv, type DecipherGCM } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { PigeonError, type PigeonErrorCode } from '../../../shared/errors.js'
@@ -56,6 +56,9 @@ export class DataChannel implements FileConduit {
   #failure: Error | undefined
   #full = false
   #corked = false
+  /** the record being received */
+  #record:
+    { length: number; decipher: DecipherGCM; done: number; plain: Uint8ArrayList } | undefined
   #wakeReader: (() => void) | undefined
   #drainWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = []
 
@@ -66,7 +69,7 @@ export class DataChannel implements FileConduit {
     this.#socket.setNoDelay(true)
     this.#socket.on('data', (data: Buffer) => this.#onData(data))
     this.#socket.on('end', () => {
-      if (this.#buffer.byteLength > 0)
+      if (this.#buffer.byteLength > 0 || this.#record !== undefined)
         this.#fail('FILE_CHANNEL_TRUNCATED', 'The peer ended the data channel inside a record.')
       this.#ended = true
       this.#wake()
@@ -161,26 +164,39 @@ export class DataChannel implements FileConduit {
   #onData(data: Buffer): void {
     if (this.#failure !== undefined) return
     this.#buffer.append(data)
-    while (this.#buffer.byteLength >= RECORD_HEADER_BYTES) {
-      const length = this.#buffer.getUint32(0)
-      if (length === 0 || length > this.#init.maxRecordBytes) {
-        this.#fail(
-          'FILE_CHANNEL_FRAME',
-          `The peer announced a data-channel record of ${length} bytes (at most ${this.#init.maxRecordBytes}); the channel is closed.`,
-        )
-        return
+    for (;;) {
+      let record = this.#record
+      if (record === undefined) {
+        if (this.#buffer.byteLength < RECORD_HEADER_BYTES) return
+        const length = this.#buffer.getUint32(0)
+        if (length === 0 || length > this.#init.maxRecordBytes) {
+          this.#fail(
+            'FILE_CHANNEL_FRAME',
+            `The peer announced a data-channel record of ${length} bytes (at most ${this.#init.maxRecordBytes}); the channel is closed.`,
+          )
+          return
+        }
+        this.#buffer.consume(RECORD_HEADER_BYTES)
+        const counter = this.#receiveCounter++
+        const decipher = createDecipheriv('aes-256-gcm', this.#init.keys.receive, nonce(counter))
+        decipher.setAAD(this.#aad(counter, length))
+        record = { length, decipher, done: 0, plain: new Uint8ArrayList() }
+        this.#record = record
       }
-      const end = RECORD_HEADER_BYTES + length + RECORD_TAG_BYTES
-      if (this.#buffer.byteLength < end) return
-      const counter = this.#receiveCounter++
-      const decipher = createDecipheriv('aes-256-gcm', this.#init.keys.receive, nonce(counter))
-      decipher.setAAD(this.#aad(counter, length))
-      decipher.setAuthTag(this.#buffer.subarray(end - RECORD_TAG_BYTES, end))
-      const plain = new Uint8ArrayList()
-      for (const piece of this.#buffer.sublist(RECORD_HEADER_BYTES, end - RECORD_TAG_BYTES))
-        plain.append(decipher.update(piece))
+      // the body is decrypted as it arrives (so the work overlaps the transfer), but nothing of
+      // it is handed on before the tag verified
+      const take = Math.min(record.length - record.done, this.#buffer.byteLength)
+      if (take > 0) {
+        for (const piece of this.#buffer.sublist(0, take))
+          record.plain.append(record.decipher.update(piece))
+        this.#buffer.consume(take)
+        record.done += take
+      }
+      if (record.done < record.length || this.#buffer.byteLength < RECORD_TAG_BYTES) return
+      record.decipher.setAuthTag(this.#buffer.subarray(0, RECORD_TAG_BYTES))
+      this.#buffer.consume(RECORD_TAG_BYTES)
       try {
-        decipher.final()
+        record.decipher.final()
       } catch {
         this.#fail(
           'FILE_CHANNEL_AUTH',
@@ -188,9 +204,9 @@ export class DataChannel implements FileConduit {
         )
         return
       }
-      this.#buffer.consume(end)
+      this.#record = undefined
       if (this.recordsReceived++ === 0) this.#init.onAuthenticated?.()
-      this.#queue.push(plain)
+      this.#queue.push(record.plain)
       if (this.#queue.length >= READ_QUEUE_RECORDS) this.#socket.pause()
       this.#wake()
     }

@@ -182,7 +182,6 @@ export async function receiveTransfer(options: ReceiveOptions): Promise<ReceiveR
               `Chunk ${chunk} of ${JSON.stringify(entry.path)} does not match its offered SHA-256; nothing of it was written. Resume to fetch it again.`,
             )
           }
-          running?.update(bytes)
           const write = handle.write(bytes, 0, length, chunk * chunkSize).then(
             () => {
               stream.send(creditFrame(length))
@@ -196,6 +195,8 @@ export async function receiveTransfer(options: ReceiveOptions): Promise<ReceiveR
           )
           writes.push(write)
           track(write)
+          // the whole file's hash is fed while the write is on its way, not before it
+          running?.update(bytes)
         }
       }
       const streamed = running === undefined ? undefined : new Uint8Array(running.digest())

@@ -1,9 +1,11 @@
-// The sender's end of one /pigeon/file/1.0.0 stream (docs/protocol.md §11): answers the
+// The sender's end of one /pigeon/file/1.0.0 stream, or of the data channel agreed on it
+// (docs/protocol.md §11, §13; both are a FileConduit): answers the
 // receiver's requests in order, one DATA frame per chunk, and never runs ahead of the credit the
 // receiver granted (in bytes). Backpressure is ours to apply: stream.send() queues whatever it is given
 // (yamux's write buffer has no limit by default) and only returns false once the yamux window or
 // the socket is full, so after a false we wait for stream.onDrain() before reading the next chunk
-// from disk. Memory per stream: one chunk being read, plus what yamux holds in its window.
+// from disk (the data channel's send() returns false once the socket's buffer is full, the same
+// rule). Memory per stream: one chunk being read, plus what yamux or the socket holds.
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -26,6 +28,9 @@ export interface SenderCounters {
   bytesSent: number
   chunksSent: number
 }
+
+/** requested files opened ahead of the one being sent */
+const PREFETCH_FILES = 8
 
 class Refusal extends Error {
   constructor(
@@ -63,12 +68,16 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
     while (!ready() && !closed) await new Promise<void>((resolve) => (wake = resolve))
   }
 
+  let channelAsked = false
   const answerChannel = async (transferId: Uint8Array, secret: Uint8Array): Promise<void> => {
-    // a channel only for a transfer offered to this peer; anyone else learns nothing (reason 1)
+    // a channel only for a transfer offered to this peer; anyone else learns nothing (reason 1);
+    // one per stream, so a peer cannot make the sender open port after port
+    const first = !channelAsked
+    channelAsked = true
     const reply =
       offers.get(transferId, remotePeer) === undefined
         ? errorFrame(FileErrorReason.unknownTransfer, 'No such transfer was offered to you.')
-        : options.onChannel === undefined
+        : options.onChannel === undefined || !first
           ? errorFrame(FileErrorReason.noChannel, 'No data channel; pull on this stream.')
           : await options.onChannel(transferId, secret)
     if (!closed) stream.send(reply)
@@ -103,6 +112,27 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
     if (!stream.send(frame)) await stream.onDrain()
   }
 
+  // the next few requested files are opened (and checked unchanged) while this one is sent, so
+  // a folder of many small files does not wait for the disk once per file
+  const prefetched = new Map<FileRequest, Promise<FileHandle>>()
+  const openFor = (offer: OfferedTransfer, entry: FileEntry, request: FileRequest) => {
+    let opening = prefetched.get(request)
+    if (opening === undefined) {
+      opening = openUnchanged(offer, entry)
+      opening.catch(() => undefined)
+      prefetched.set(request, opening)
+    }
+    return opening
+  }
+  const prefetch = (): void => {
+    for (const next of requests.slice(0, PREFETCH_FILES)) {
+      const offer = offers.get(next.transferId, remotePeer)
+      const entry = next.entry === INDEX_ENTRY ? undefined : offer?.index.entries[next.entry]
+      if (offer !== undefined && entry !== undefined && !entry.directory)
+        void openFor(offer, entry, next)
+    }
+  }
+
   const serve = async (request: FileRequest): Promise<void> => {
     const offer = offers.get(request.transferId, remotePeer)
     if (offer === undefined)
@@ -123,7 +153,10 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
     if (entry === undefined || entry.directory)
       throw new Refusal(FileErrorReason.badRange, 'The transfer has no such file.')
     checkRange(request, chunkCount(entry.size, offer.chunkSize))
-    const handle = await openUnchanged(offer, entry)
+    const opening = openFor(offer, entry, request)
+    prefetched.delete(request)
+    prefetch()
+    const handle = await opening
     try {
       for (let i = request.first; i < request.first + request.count; i++) {
         const length = chunkLength(entry.size, offer.chunkSize, i)
@@ -143,7 +176,7 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
         counters.chunksSent++
       }
     } finally {
-      await handle.close()
+      void handle.close().catch(() => undefined)
     }
   }
 
@@ -167,6 +200,9 @@ export function serveFileStream(stream: FileConduit, options: ServeOptions): voi
       } else {
         stream.abort(error as Error)
       }
+    } finally {
+      for (const opening of prefetched.values())
+        void opening.then((handle) => handle.close()).catch(() => undefined)
     }
   })()
 }

@@ -32,7 +32,8 @@ export interface FileServiceInit {
   onClosed?: (transferId: Uint8Array, peer: string, outcome: FileCloseOutcome) => void
   /**
    * the data channel (docs/protocol.md §13): `host` is the address its ephemeral ports listen
-   * on (default: every address of the peer's family, as libp2p's own `0.0.0.0` listener);
+   * on, the one libp2p listens on (default: loopback for a peer on loopback, else every address
+   * of the peer's family, as libp2p's own `0.0.0.0` listener);
    * false: serve and pull on the libp2p stream only
    */
   dataChannel?: { host?: string } | false
@@ -197,7 +198,7 @@ export class FileService {
         peerHost !== undefined && {
           onChannel: (transferId, secret) =>
             answerChannel({
-              host: channelInit?.host ?? (peerHost.includes(':') ? '::' : '0.0.0.0'),
+              host: channelInit?.host ?? defaultChannelHost(peerHost),
               peerHost,
               transferId,
               receiverSecret: secret,
@@ -219,6 +220,16 @@ export class FileService {
 /** the IP address of a TCP multiaddr (the data channel's host), if it has one */
 function ipOf(address: Multiaddr): string | undefined {
   return address.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value
+}
+
+/**
+ * Where a channel port listens when nobody said: loopback for a peer on loopback (tests, two
+ * nodes on one machine), else every address of the peer's family, like libp2p's `0.0.0.0`.
+ */
+function defaultChannelHost(peerHost: string): string {
+  if (peerHost === '::1') return '::1'
+  if (peerHost.startsWith('127.')) return '127.0.0.1'
+  return peerHost.includes(':') ? '::' : '0.0.0.0'
 }
 
 /** The factory the node composition calls once the store and the libp2p node exist. */

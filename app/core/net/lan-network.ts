@@ -157,6 +157,8 @@ export class LanNetwork implements DeliveryPath {
             db: this.#init.db,
             onClosed: this.#init.onFileClosed,
             log: this.#logger,
+            // the data channel's ports listen where libp2p does (docs/protocol.md §13)
+            dataChannel: { host: this.#init.listenHost ?? '0.0.0.0' },
           })
       },
     })
