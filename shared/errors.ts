@@ -117,6 +117,9 @@ export type PigeonErrorCode =
   | 'FILE_TRANSFER_FAILED'
   | 'FILE_TRANSFER_STATE'
   | 'FILE_TARGET_UNWRITABLE'
+  // browser mode's uploads and file links (app/api/uploads.ts, app/api/file-links.ts)
+  | 'FILE_UPLOAD_UNKNOWN'
+  | 'FILE_LINK_INVALID'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode
