@@ -110,6 +110,13 @@ export const en = {
     savedTo: 'Saved to {{path}}',
     attach: 'Send files',
     drop: 'Drop files or folders to send them to {{name}}',
+    attachFolder: 'Send a folder',
+    uploading: 'Preparing {{names}} to send: {{done}} of {{total}}',
+    eta: '{{time}} left',
+    download: 'Download',
+    open: 'Open',
+    showInFolder: 'Show in folder',
+    direction: { in: 'from {{peer}}', out: 'to {{peer}}' },
   },
   settings: {
     title: 'Settings',

@@ -109,6 +109,13 @@ export const zhCN: Strings = {
     savedTo: '已保存到 {{path}}',
     attach: '发送文件',
     drop: '拖放文件或文件夹，发送给 {{name}}',
+    attachFolder: '发送文件夹',
+    uploading: '正在准备发送 {{names}}：{{done}} / {{total}}',
+    eta: '还剩 {{time}}',
+    download: '下载',
+    open: '打开',
+    showInFolder: '在文件夹中显示',
+    direction: { in: '来自 {{peer}}', out: '发给 {{peer}}' },
   },
   settings: {
     title: '设置',

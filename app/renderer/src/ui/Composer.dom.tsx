@@ -3,7 +3,8 @@
 // none (the engine would not send them: one envelope per member per pause).
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
+import { UploadLine } from './UploadLine.dom.js'
+import { canSendFiles, sendPicked } from './send-files.dom.js'
 import { useStore } from './context.dom.js'
 
 const TYPING_REPEAT_MS = 3000
@@ -15,7 +16,7 @@ export function Composer(props: {
   disabled?: boolean
   /** false for a group */
   typingNotifications?: boolean
-  /** the attach button: a direct chat in Electron (local-paths.dom.ts) */
+  /** the attach buttons (files, a folder): a direct chat (send-files.dom.ts) */
   files?: boolean
 }) {
   const { t } = useTranslation()
@@ -25,9 +26,13 @@ export function Composer(props: {
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const area = useRef<HTMLTextAreaElement>(null)
   const picker = useRef<HTMLInputElement>(null)
-  const attach = props.files === true && canSendLocalFiles()
+  const folderPicker = useRef<HTMLInputElement>(null)
+  const attach = props.files === true && canSendFiles()
   const conversationId = props.conversationId
   const notifyTyping = props.typingNotifications !== false
+
+  // React has no prop for it: the folder picker is a file input with webkitdirectory
+  useEffect(() => folderPicker.current?.setAttribute('webkitdirectory', ''), [attach])
 
   useEffect(() => {
     setText('')
@@ -68,65 +73,85 @@ export function Composer(props: {
   }
 
   return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault()
-        void send()
-      }}
-    >
-      {attach && (
-        <>
-          <input
-            ref={picker}
-            type="file"
-            multiple
-            hidden
-            data-testid="attach-input"
-            onChange={(e) => {
-              const files = e.target.files
-              if (files !== null) void store.sendFiles(conversationId, localPaths(files))
-              e.target.value = ''
-            }}
-          />
-          <button
-            type="button"
-            className="attach"
-            title={t('file.attach')}
-            aria-label={t('file.attach')}
-            disabled={props.disabled}
-            onClick={() => picker.current?.click()}
-            data-testid="attach"
-          >
-            📎
-          </button>
-        </>
-      )}
-      <textarea
-        ref={area}
-        value={text}
-        rows={Math.min(6, Math.max(1, text.split('\n').length))}
-        placeholder={t('conversation.composer', { name: props.name })}
-        aria-label={t('conversation.composer', { name: props.name })}
-        title={t('conversation.composerHint')}
-        disabled={props.disabled}
-        onChange={(e) => onChange(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing && e.keyCode !== 229) {
-            e.preventDefault()
-            void send()
-          }
+    <>
+      {attach && <UploadLine conversationId={conversationId} />}
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void send()
         }}
-        data-testid="composer"
-      />
-      <button
-        type="submit"
-        className="send"
-        disabled={props.disabled === true || text.trim().length === 0}
-        data-testid="send"
       >
-        {t('conversation.send')}
-      </button>
-    </form>
+        {attach && (
+          <>
+            {[
+              { ref: picker, kind: 'attach', label: t('file.attach'), icon: '📎' },
+              {
+                ref: folderPicker,
+                kind: 'attach-folder',
+                label: t('file.attachFolder'),
+                icon: '📁',
+              },
+            ].map(({ ref, kind, label, icon }) => (
+              <span key={kind}>
+                <input
+                  ref={ref}
+                  type="file"
+                  multiple
+                  hidden
+                  data-testid={`${kind}-input`}
+                  onChange={(e) => {
+                    const files = e.target.files
+                    if (files !== null && files.length > 0) sendPicked(store, conversationId, files)
+                    e.target.value = ''
+                  }}
+                />
+                <button
+                  type="button"
+                  className="attach"
+                  title={label}
+                  aria-label={label}
+                  disabled={props.disabled}
+                  onClick={() => ref.current?.click()}
+                  data-testid={kind}
+                >
+                  {icon}
+                </button>
+              </span>
+            ))}
+          </>
+        )}
+        <textarea
+          ref={area}
+          value={text}
+          rows={Math.min(6, Math.max(1, text.split('\n').length))}
+          placeholder={t('conversation.composer', { name: props.name })}
+          aria-label={t('conversation.composer', { name: props.name })}
+          title={t('conversation.composerHint')}
+          disabled={props.disabled}
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={(e) => {
+            if (
+              e.key === 'Enter' &&
+              !e.shiftKey &&
+              !e.nativeEvent.isComposing &&
+              e.keyCode !== 229
+            ) {
+              e.preventDefault()
+              void send()
+            }
+          }}
+          data-testid="composer"
+        />
+        <button
+          type="submit"
+          className="send"
+          disabled={props.disabled === true || text.trim().length === 0}
+          data-testid="send"
+        >
+          {t('conversation.send')}
+        </button>
+      </form>
+    </>
   )
 }

@@ -3,13 +3,13 @@
 // saying so. A group's info panel opens beside the history.
 import { useCallback, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { Composer } from './Composer.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { groupColor, peerName } from './format.dom.js'
 import { GroupInfo } from './GroupInfo.dom.js'
 import { MessageList } from './MessageList.dom.js'
+import { canSendFiles, sendDropped } from './send-files.dom.js'
 
 export function Conversation(props: { id: string }) {
   const { t } = useTranslation()
@@ -27,8 +27,8 @@ export function Conversation(props: { id: string }) {
   const onNearTop = useCallback(() => void store.loadOlder(props.id), [store, props.id])
 
   const isGroup = conversation?.kind === 'group' || props.id.startsWith('group:')
-  // files and folders dropped here go to the peer: Electron only (local-paths.dom.ts), no groups yet
-  const dropFiles = !isGroup && canSendLocalFiles()
+  // files and folders dropped here go to the peer (send-files.dom.ts), no groups yet
+  const dropFiles = !isGroup && canSendFiles()
   const senderOf = useCallback((peerId: string) => peerName(peers.get(peerId), peerId), [peers])
   const name = isGroup
     ? (group?.name ?? conversation?.title ?? props.id.slice(6))
@@ -60,7 +60,7 @@ export function Conversation(props: { id: string }) {
         if (!dropFiles) return
         e.preventDefault()
         setDragging(false)
-        void store.sendFiles(props.id, localPaths(e.dataTransfer.files))
+        sendDropped(store, props.id, e.dataTransfer)
       }}
       title={dragging ? t('file.drop', { name }) : undefined}
     >
