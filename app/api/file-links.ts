@@ -42,7 +42,7 @@ export class FileLinks {
 
   /** the page's link to a received file (same origin: /api/… reaches the node through app/web) */
   async link(id: string): Promise<string> {
-    await this.#received(id)
+    await this.#file(id)
     return `/api/file/${id}/${this.#sign(id)}`
   }
 
@@ -53,13 +53,7 @@ export class FileLinks {
         'FILE_LINK_INVALID',
         'This file link is not valid (the node restarted?); reload the page.',
       )
-    const { path, name } = await this.#received(id)
-    const stats = await lstat(path)
-    if (!stats.isFile())
-      throw new PigeonError(
-        'FILE_TRANSFER_STATE',
-        `${name} is a folder; it is in ${path} on this computer.`,
-      )
+    const { path, name, stats } = await this.#file(id)
     const image = inline ? await imageType(path) : undefined
     if (inline && (image === undefined || stats.size > THUMBNAIL_MAX_BYTES))
       throw new PigeonError(
@@ -79,6 +73,18 @@ export class FileLinks {
       },
       body: createReadStream(path),
     }
+  }
+
+  /** a received file (not a folder: a browser downloads files, the folder stays where it is) */
+  async #file(id: string) {
+    const { path, name } = await this.#received(id)
+    const stats = await lstat(path)
+    if (!stats.isFile())
+      throw new PigeonError(
+        'FILE_TRANSFER_STATE',
+        `${name} is a folder; it is in ${path} on this computer.`,
+      )
+    return { path, name, stats }
   }
 
   async #received(id: string): Promise<{ path: string; name: string }> {
