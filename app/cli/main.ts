@@ -2,6 +2,7 @@
 // talks to the running node of its data dir through the local API. Any failure is one line on
 // stderr and a non-zero exit.
 import { homedir } from 'node:os'
+import { resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { isPigeonError } from '../../shared/errors.js'
@@ -115,6 +116,10 @@ program
     '--relay <address>',
     'relay for peers beyond the LAN (mqtt://host:port#<relayId>; remembered)',
   )
+  .option(
+    '--downloads <dir>',
+    "where received files land (remembered; default: the OS download folder's Pigeon)",
+  )
   .option('--web', 'also serve the web UI on 127.0.0.1 and print its address')
   .option('--web-port <n>', 'port of the web UI (implies --web; default: any free one)', port)
   .option(
@@ -134,6 +139,7 @@ program
         webPort?: number
         relay?: string
         newIdentity?: boolean
+        downloads?: string
       },
     ) => {
       const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
@@ -151,6 +157,10 @@ program
         connect: options.connect ?? process.env.PIGEON_CONNECT?.split(',').filter((a) => a !== ''),
         logger,
       })
+      if (options.downloads !== undefined) {
+        const { SETTING_DOWNLOAD_DIR } = await import('../core/files/transfers.js')
+        node.messenger.setSetting(SETTING_DOWNLOAD_DIR, resolve(options.downloads))
+      }
       const stops: Array<() => Promise<void>> = [() => node.stop()]
       const extra: Array<[string, string]> = []
       if (node.relay.url !== undefined) extra.push(['relay', node.relay.url])

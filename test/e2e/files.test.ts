@@ -45,18 +45,16 @@ const fileBubble = (page: Page, name: string) =>
   page.locator('[data-testid=file]', { hasText: name })
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
-/** Sets a node setting through the page's own API access (the token the page holds). */
-async function setSetting(page: Page, key: string, value: string): Promise<void> {
-  // a string: this file has no DOM types, the page does
-  const ok = await page.evaluate(`fetch('/api/setSetting', {
-    method: 'POST',
-    headers: {
-      authorization: 'Bearer ' + sessionStorage.getItem('pigeon.token'),
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(${JSON.stringify({ key, value })}),
-  }).then((answer) => answer.ok)`)
-  assert.ok(ok, `setSetting ${key}`)
+/** Chooses where received files land, in Settings → Files, as a person would. */
+async function chooseDownloadDir(page: Page, dir: string): Promise<void> {
+  await page.getByTestId('open-settings').click()
+  const current = page.getByTestId('download-dir-current')
+  await current.waitFor(WAIT)
+  assert.match(await current.innerText(), /Downloads\/Pigeon|Pigeon/, 'the default is shown')
+  await page.getByTestId('download-dir').fill(dir)
+  await page.getByTestId('download-dir-save').click()
+  await page.getByTestId('download-dir-current').filter({ hasText: dir }).waitFor(WAIT)
+  await page.getByTestId('close-settings').click()
 }
 
 /** Drags a directory (or file) from disk onto the element, as the OS drag and drop does. */
@@ -91,7 +89,7 @@ before(async () => {
   people.push(alice)
   bob = await openPerson(lan.hosts[1]!, scratch, 'Bob')
   people.push(bob)
-  await setSetting(bob.page, 'files.downloadDir', bobDownloads)
+  await chooseDownloadDir(bob.page, bobDownloads)
 })
 
 after(async () => {

@@ -119,6 +119,7 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     cancelTransfer: ['0'.repeat(32)],
     pauseTransfer: ['0'.repeat(32)],
     resumeTransfer: ['0'.repeat(32)],
+    downloadDir: [],
   }
   const outcome = async (
     method: MethodName,

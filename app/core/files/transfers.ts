@@ -7,7 +7,6 @@
 // A pull that was running when the node stopped, or whose peer went away, runs again when the
 // peer is reachable.
 import { mkdir, rm } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import {
   decodeEnvelope,
@@ -21,6 +20,7 @@ import type { PathName } from '../delivery.js'
 import { errorText, type Logger } from '../log.js'
 import { backoffDelay, DEFAULT_BACKOFF } from '../../../shared/backoff.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
+import { defaultDownloadDir } from './download-dir.js'
 import type { FileCloseOutcome } from './file-frames.js'
 import { PARTIAL_DIR } from './file-receiver.js'
 import type { FileService } from './file-service.js'
@@ -89,10 +89,10 @@ export class TransferService {
     return row
   }
 
-  /** The download dir: the setting files.downloadDir, else ~/Downloads/Pigeon. */
+  /** The download dir: the setting files.downloadDir, else the OS one's Pigeon (download-dir.ts). */
   downloadDir(): string {
     const set = this.#init.store.settings.get(SETTING_DOWNLOAD_DIR)
-    return typeof set === 'string' && set !== '' ? set : join(homedir(), 'Downloads', 'Pigeon')
+    return typeof set === 'string' && set !== '' ? set : defaultDownloadDir()
   }
 
   /** One offer per path (a file or a folder), each queued like a text; returns the new rows. */

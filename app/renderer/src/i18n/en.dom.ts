@@ -119,6 +119,9 @@ export const en = {
     direction: { in: 'from {{peer}}', out: 'to {{peer}}' },
   },
   settings: {
+    files: 'Files',
+    downloadDir: 'Save received files in',
+    downloadDirNow: 'Received files go to {{path}}. Leave empty for your Downloads folder.',
     title: 'Settings',
     close: 'Close settings',
     profile: 'Profile',

@@ -118,6 +118,9 @@ export const zhCN: Strings = {
     direction: { in: '来自 {{peer}}', out: '发给 {{peer}}' },
   },
   settings: {
+    files: '文件',
+    downloadDir: '接收的文件保存到',
+    downloadDirNow: '接收的文件保存在 {{path}}。留空则使用“下载”文件夹。',
     title: '设置',
     close: '关闭设置',
     profile: '个人资料',

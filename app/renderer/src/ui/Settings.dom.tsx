@@ -8,6 +8,7 @@ import { chooseLanguage, languageChoice, type LanguageChoice } from '../i18n/ind
 import { notificationsEnabled, setNotificationsEnabled } from './notifications.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { Doctor, RelaySettings } from './RelaySettings.dom.js'
+import { FileSettings } from './FileSettings.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { colorCss } from './format.dom.js'
 
@@ -120,6 +121,7 @@ export function Settings() {
 
       <RelaySettings />
       <Doctor />
+      <FileSettings />
 
       <section className="card">
         <h2>{t('settings.notifications')}</h2>
