@@ -155,3 +155,21 @@ test('an image attached with the button shows inline on the other side and downl
   assert.equal(sha(readFileSync(path)), sha(readFileSync(IMAGE)))
   await bob.page.screenshot({ path: join(SHOTS, 'files-image-inline.png') })
 })
+
+test('the transfers panel lists every transfer with its state', async () => {
+  await bob.page.getByTestId('open-transfers').click(WAIT)
+  const rows = bob.page.getByTestId('transfers').getByTestId('transfer')
+  await rows.first().waitFor(WAIT)
+  assert.deepEqual(
+    await rows.evaluateAll((items) =>
+      items.map((li) => [li.textContent?.includes('pigeon.png'), li.getAttribute('data-state')]),
+    ),
+    [
+      [true, 'done'],
+      [false, 'done'],
+    ],
+  )
+  assert.match(await rows.nth(1).innerText(), /季度报告 📊[\s\S]*from Alice/)
+  await bob.page.screenshot({ path: join(SHOTS, 'files-transfers-panel.png') })
+  await bob.page.getByTestId('open-transfers').click()
+})

@@ -118,6 +118,11 @@ export const en = {
     showInFolder: 'Show in folder',
     direction: { in: 'from {{peer}}', out: 'to {{peer}}' },
   },
+  transfers: {
+    title: 'Transfers',
+    active_one: '{{count}} under way',
+    active_other: '{{count}} under way',
+  },
   settings: {
     files: 'Files',
     downloadDir: 'Save received files in',

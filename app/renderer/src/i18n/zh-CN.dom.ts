@@ -117,6 +117,11 @@ export const zhCN: Strings = {
     showInFolder: '在文件夹中显示',
     direction: { in: '来自 {{peer}}', out: '发给 {{peer}}' },
   },
+  transfers: {
+    title: '文件传输',
+    active_one: '{{count}} 个进行中',
+    active_other: '{{count}} 个进行中',
+  },
   settings: {
     files: '文件',
     downloadDir: '接收的文件保存到',

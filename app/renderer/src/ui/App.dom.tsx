@@ -8,6 +8,7 @@ import { Logo } from './Logo.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { Settings } from './Settings.dom.js'
 import { Sidebar } from './Sidebar.dom.js'
+import { TransfersPanel } from './TransfersPanel.dom.js'
 
 export function problemText(
   problem: Problem,
@@ -119,6 +120,7 @@ export function App() {
       <Sidebar />
       <div className="main">
         <Banner />
+        <TransfersPanel />
         {settingsOpen ? (
           <Settings />
         ) : selected !== undefined ? (
