@@ -120,6 +120,8 @@ export type PigeonErrorCode =
   // browser mode's uploads and file links (app/api/uploads.ts, app/api/file-links.ts)
   | 'FILE_UPLOAD_UNKNOWN'
   | 'FILE_LINK_INVALID'
+  // `pigeon open` on a node started without --web
+  | 'WEB_UI_OFF'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode

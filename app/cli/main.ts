@@ -14,6 +14,7 @@ import { resolveDataDir } from '../core/data-dir.js'
 import { checkOutgoingText } from '../core/outgoing-text.js'
 import { readPassphrase } from './passphrase.js'
 import { formatGroups, formatMe, formatMessages, formatPeers } from './output.js'
+import { addOpenCommand, writeWebEndpoint } from './open.js'
 import { addTransferCommands } from './transfers.js'
 
 interface DataOption {
@@ -121,7 +122,11 @@ program
     "where received files land (remembered; default: the OS download folder's Pigeon)",
   )
   .option('--web', 'also serve the web UI on 127.0.0.1 and print its address')
-  .option('--web-port <n>', 'port of the web UI (implies --web; default: any free one)', port)
+  .option(
+    '--web-port <n>',
+    'port of the web UI (implies --web; default: 24250, else any free one)',
+    port,
+  )
   .option(
     '--new-identity',
     'start as a new user: the old key and history move into <data>/archive-<time>/',
@@ -157,6 +162,8 @@ program
         connect: options.connect ?? process.env.PIGEON_CONNECT?.split(',').filter((a) => a !== ''),
         logger,
       })
+      // a name given here is chosen: the UI's first-run dialog does not ask again (FirstRun.dom.tsx)
+      if (options.name !== undefined) node.messenger.setSetting('profile.nameChosen', true)
       if (options.downloads !== undefined) {
         const { SETTING_DOWNLOAD_DIR } = await import('../core/files/transfers.js')
         node.messenger.setSetting(SETTING_DOWNLOAD_DIR, resolve(options.downloads))
@@ -174,7 +181,9 @@ program
           await node.stop()
           throw error
         })
-        stops.unshift(() => web.close())
+        stops.unshift(() => web.close(), writeWebEndpoint(node.dataDir, web.port))
+        if (web.fellBackFrom !== undefined)
+          print(`Port ${web.fellBackFrom} is taken; the web UI is on port ${web.port} instead.`)
         extra.push(['web', web.url])
       }
       const me = node.messenger.me()
@@ -539,6 +548,7 @@ program
   )
 
 addTransferCommands(program, { dataOption, withClient, print, json })
+addOpenCommand(program, { dataOption, withClient, print, dataDirOf })
 
 try {
   await program.parseAsync(process.argv)

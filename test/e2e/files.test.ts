@@ -16,6 +16,7 @@ import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { ensureRendererBuilt } from '../../app/web/build.js'
+import { pageTrue } from './support/page-wait.js'
 import { createLan, type Lan } from '../support/netns.js'
 import { closePeople, openPerson, type Person } from './support/pigeon-host.js'
 
@@ -141,10 +142,9 @@ test('an image attached with the button shows inline on the other side and downl
   await offered.and(bob.page.locator('[data-state=done]')).waitFor(WAIT)
   const thumbnail = offered.getByTestId('file-thumbnail')
   await thumbnail.waitFor(WAIT)
-  await bob.page.waitForFunction(
+  await pageTrue(
+    bob.page,
     `document.querySelector('[data-testid=file-thumbnail]')?.naturalWidth > 0`,
-    undefined,
-    WAIT,
   )
   const [download] = await Promise.all([
     bob.page.waitForEvent('download', WAIT),

@@ -2,7 +2,9 @@
 # Installs the Debian packages the test suite starts or drives, where missing (run as root).
 set -euo pipefail
 need=()
-for pkg in chromium mosquitto mosquitto-clients redis-server iproute2 nftables iputils-ping; do
+# fonts-noto-cjk and fonts-noto-color-emoji: screenshots and e2e pages show Chinese and emoji, not boxes
+for pkg in chromium mosquitto mosquitto-clients redis-server iproute2 nftables iputils-ping \
+  fonts-noto-cjk fonts-noto-color-emoji; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -123,6 +123,12 @@ export const en = {
     active_one: '{{count}} under way',
     active_other: '{{count}} under way',
   },
+  firstRun: {
+    title: 'Welcome to Pigeon',
+    hint: 'What should people on your network call you? You can change it later in Settings.',
+    nameMissing: 'Type a name.',
+    save: 'Start',
+  },
   settings: {
     files: 'Files',
     downloadDir: 'Save received files in',

@@ -122,6 +122,12 @@ export const zhCN: Strings = {
     active_one: '{{count}} 个进行中',
     active_other: '{{count}} 个进行中',
   },
+  firstRun: {
+    title: '欢迎使用 Pigeon',
+    hint: '同一网络中的人怎么称呼你？以后可以在设置中修改。',
+    nameMissing: '请输入名称。',
+    save: '开始',
+  },
   settings: {
     files: '文件',
     downloadDir: '接收的文件保存到',

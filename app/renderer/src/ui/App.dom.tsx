@@ -4,6 +4,7 @@ import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Problem } from '../state/app-store.dom.js'
 import { Conversation } from './Conversation.dom.js'
+import { FirstRun } from './FirstRun.dom.js'
 import { Logo } from './Logo.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { Settings } from './Settings.dom.js'
@@ -118,6 +119,7 @@ export function App() {
   return (
     <div className="app">
       <Sidebar />
+      <FirstRun />
       <div className="main">
         <Banner />
         <TransfersPanel />

@@ -131,7 +131,7 @@ export function Settings() {
             checked={notify}
             onChange={(e) => {
               setNotify(e.target.checked)
-              void setNotificationsEnabled(e.target.checked)
+              void setNotificationsEnabled(e.target.checked).then(setNotify)
               // Electron's main reads it to decide whether to notify natively
               void store.api.setSetting('ui.notifications', e.target.checked).catch(() => undefined)
             }}
