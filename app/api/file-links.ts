@@ -1,4 +1,4 @@
-// Links to received files for browser mode (docs/architecture.md §7 "Files in browser mode"): a
+// Links to received files for browser mode (docs/architecture.md §4 "Files in browser mode"): a
 // "download" link and an inline image thumbnail cannot carry the bearer token (an <a download>
 // or <img src> sends no Authorization header), so the page asks for a link with its token, and
 // the link carries an HMAC of the transfer id under this start's token instead: it opens only

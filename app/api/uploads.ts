@@ -1,4 +1,4 @@
-// Browser mode's uploads (docs/architecture.md §7 "Files in browser mode"). A page can hand the
+// Browser mode's uploads (docs/architecture.md §4 "Files in browser mode"). A page can hand the
 // node a file's bytes but never its path, and sendFiles offers paths on the node's own disk; so
 // the page streams each file of what the user dropped into a staging folder in the data dir
 // (<data>/uploads/<id>/, the folder structure kept, empty directories too), then asks for the

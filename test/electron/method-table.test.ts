@@ -30,8 +30,10 @@ function loadPreload(file: string, api: MessengerApi): Record<string, unknown> {
   const electron = {
     contextBridge: {
       exposeInMainWorld: (name: string, value: Record<string, unknown>) => {
-        // window.pigeonFiles: the dropped file's path (app/preload), not part of the contract
-        if (name === 'pigeonFiles') return assert.deepEqual(Object.keys(value), ['pathOf'])
+        // window.pigeonFiles: the dropped file's path, open / show a received one (app/preload),
+        // not part of the contract
+        if (name === 'pigeonFiles')
+          return assert.deepEqual(Object.keys(value), ['pathOf', 'open', 'show'])
         assert.equal(name, 'pigeon')
         exposed = value
       },
