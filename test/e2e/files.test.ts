@@ -173,3 +173,24 @@ test('the transfers panel lists every transfer with its state', async () => {
   await bob.page.screenshot({ path: join(SHOTS, 'files-transfers-panel.png') })
   await bob.page.getByTestId('open-transfers').click()
 })
+
+test('with auto-accept on, a small file from someone Bob wrote to arrives without a click', async () => {
+  await bob.page.getByTestId('open-settings').click()
+  await bob.page.getByTestId('auto-accept-mb').fill('1')
+  await bob.page.getByTestId('download-dir-save').click()
+  await bob.page.getByTestId('download-dir-save').filter({ hasText: 'Saved' }).waitFor(WAIT)
+  await bob.page.getByTestId('close-settings').click()
+  await contact(bob.page, 'Alice').click()
+  await bob.page.getByTestId('composer').fill('Send me the agenda, please')
+  await bob.page.getByTestId('composer').press('Enter')
+  await alice.page
+    .locator('[data-testid=message][data-direction=in]', { hasText: 'agenda' })
+    .waitFor(WAIT)
+
+  await writeFile(join(scratch, 'agenda 议程.txt'), '10:00 站会\n')
+  await alice.page.getByTestId('attach-input').setInputFiles(join(scratch, 'agenda 议程.txt'))
+  await fileBubble(bob.page, 'agenda 议程.txt')
+    .and(bob.page.locator('[data-state=done]'))
+    .waitFor(WAIT)
+  assert.equal(readFileSync(join(bobDownloads, 'agenda 议程.txt'), 'utf8'), '10:00 站会\n')
+})

@@ -16,6 +16,7 @@ import {
   type EnvelopeOf,
 } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
+import { LIMITS } from '../../../shared/limits.js'
 import type { PathName } from '../delivery.js'
 import { errorText, type Logger } from '../log.js'
 import { backoffDelay, DEFAULT_BACKOFF } from '../../../shared/backoff.js'
@@ -26,6 +27,8 @@ import { PARTIAL_DIR } from './file-receiver.js'
 import type { FileService } from './file-service.js'
 
 export const SETTING_DOWNLOAD_DIR = 'files.downloadDir'
+/** offers up to this many bytes from a peer I have written to are accepted at once; 0/unset: never */
+export const SETTING_AUTO_ACCEPT_BYTES = 'files.autoAcceptBytes'
 /** how often a running transfer reports progress */
 export const PROGRESS_INTERVAL_MS = 250
 
@@ -193,6 +196,19 @@ export class TransferService {
     if (!inserted) return
     this.#init.onMessage(envelope.id)
     this.#emit(this.get(id), 0)
+    if (this.#autoAccepts(envelope.sender, envelope.file.size))
+      this.accept(id).catch((error: unknown) =>
+        this.#init.log.warn({ err: errorText(error) }, 'auto-accept failed; it waits as offered'),
+      )
+  }
+
+  /** A peer is known once I wrote to them (in my last page of history with them): a stranger's
+   * file always waits to be accepted, whatever its size. */
+  #autoAccepts(peer: string, size: number): boolean {
+    const { store, me } = this.#init
+    const limit = store.settings.get(SETTING_AUTO_ACCEPT_BYTES)
+    if (typeof limit !== 'number' || limit <= 0 || size > limit) return false
+    return store.messages.history(peer, { limit: LIMITS.historyPage }).some((m) => m.sender === me)
   }
 
   /** Starts pulling an offer I received into `dir` (default: the download dir, made if missing). */

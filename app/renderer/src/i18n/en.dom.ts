@@ -132,6 +132,7 @@ export const en = {
   settings: {
     files: 'Files',
     downloadDir: 'Save received files in',
+    autoAccept: 'Accept files by themselves from people you have written to, up to (MB; 0: never)',
     downloadDirNow: 'Received files go to {{path}}. Leave empty for your Downloads folder.',
     title: 'Settings',
     close: 'Close settings',

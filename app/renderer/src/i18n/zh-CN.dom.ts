@@ -131,6 +131,7 @@ export const zhCN: Strings = {
   settings: {
     files: '文件',
     downloadDir: '接收的文件保存到',
+    autoAccept: '自动接收曾联系过的人发来的文件，最大（MB；0 为从不）',
     downloadDirNow: '接收的文件保存在 {{path}}。留空则使用“下载”文件夹。',
     title: '设置',
     close: '关闭设置',

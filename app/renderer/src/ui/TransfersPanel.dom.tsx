@@ -1,6 +1,7 @@
 // The transfers panel: every transfer, both directions, newest first, with its state, progress
-// and the same actions as its file bubble; a row opens its conversation. Its button sits above
-// the conversation and counts the transfers still under way (offered, accepted, moving, paused).
+// and the same actions as its file bubble; a row opens its conversation. Its button sits at the
+// top centre of the conversation (clear of the header's own buttons, hidden under Settings) and
+// counts the transfers still under way (offered, accepted, moving, paused).
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatBytes } from '../../../../shared/byte-size.js'
@@ -15,7 +16,8 @@ export function TransfersPanel() {
   const { t } = useTranslation()
   const [open, setOpen] = useState(false)
   const transfers = useAppState((s) => s.transfers)
-  if (transfers.size === 0) return null
+  const settingsOpen = useAppState((s) => s.settingsOpen)
+  if (transfers.size === 0 || settingsOpen) return null
   // ids are UUIDv7-ordered message ids: newest first by the file message's id
   const all = [...transfers.values()].sort((a, b) => (a.message < b.message ? 1 : -1))
   const active = all.filter((v) => !FINAL_STATES.has(v.state)).length
