@@ -5,24 +5,12 @@ import assert from 'node:assert/strict'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test, type TestContext } from 'node:test'
-import { startNode } from '../../app/node/start-node.js'
-import { connectToDataDir } from '../../app/api/discover.js'
-import { tempDataDir } from '../app/support/cli.js'
-import { eventually, until } from '../app/support/wait.js'
-
-const base = { mdns: false, listenHost: '127.0.0.1' }
-
-async function node(t: TestContext, name: string, connect?: string[]) {
-  const running = await startNode({ ...base, dataDir: tempDataDir(t, name), name, connect })
-  t.after(() => running.stop())
-  return { running, client: await connectToDataDir(running.dataDir) }
-}
+import { test } from 'node:test'
+import { eventually } from '../app/support/wait.js'
+import { apiPair } from './api-node.js'
 
 test('small files from someone I wrote to are accepted at once; strangers’ and big ones wait', async (t) => {
-  const ada = await node(t, 'Ada')
-  const bo = await node(t, 'Bo', ada.running.addresses())
-  await until(() => ada.running.messenger.peer(bo.running.peerId)?.online.length === 1, 'online')
+  const { ada, bo } = await apiPair(t)
   const dir = await mkdtemp(join(tmpdir(), 'pigeon-auto-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   const small = join(dir, 'small.txt')

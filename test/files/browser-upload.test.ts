@@ -10,19 +10,15 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { startNode } from '../../app/node/start-node.js'
 import type { TransferView } from '../../app/api/contract.js'
-import { connectToDataDir } from '../../app/api/discover.js'
 import { UPLOADS_DIR } from '../../app/api/uploads.js'
-import { tempDataDir } from '../app/support/cli.js'
 import { eventually, until } from '../app/support/wait.js'
+import { apiNode } from './api-node.js'
 
-const base = { mdns: false, listenHost: '127.0.0.1' }
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 7)])
 
 async function node(t: TestContext, name: string, connect?: string[]) {
-  const running = await startNode({ ...base, dataDir: tempDataDir(t, name), name, connect })
-  t.after(() => running.stop())
+  const { running, client } = await apiNode(t, name, connect)
   const http = (path: string, init: RequestInit = {}, token: string | null = running.api.token) =>
     fetch(`${running.api.url}${path}`, {
       ...init,
@@ -50,7 +46,7 @@ async function node(t: TestContext, name: string, connect?: string[]) {
         body,
       },
     )
-  return { running, http, json, put, client: await connectToDataDir(running.dataDir) }
+  return { running, http, json, put, client }
 }
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
