@@ -27,7 +27,7 @@ export function ReceivedFile(props: { transfer: TransferView }) {
       live = false
     }
   }, [browser, transfer.id])
-  const bridge = window.pigeonFiles
+  const bridge = received ? window.pigeonFiles : undefined
   if (received && bridge?.open !== undefined && transfer.path !== null) {
     const path = transfer.path
     return (
