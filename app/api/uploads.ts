@@ -208,7 +208,7 @@ async function readRecord(file: string): Promise<SentRecord | undefined> {
 
 function uploadError(error: unknown, path: string): unknown {
   const code = (error as NodeJS.ErrnoException).code
-  if (code === 'EEXIST')
+  if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR')
     return new PigeonError(
       'FILE_NAME_DUPLICATE',
       `${path} is in this upload twice; rename one of them.`,
