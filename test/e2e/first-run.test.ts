@@ -6,7 +6,7 @@
 // In this namespace, loopback only and mDNS off; a real Chromium.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -16,7 +16,9 @@ import { readEndpoint } from '../../app/api/discover.js'
 import { defaultDisplayName } from '../../app/node/default-name.js'
 import { DEFAULT_WEB_PORT } from '../../app/web/serve.js'
 import { ensureRendererBuilt } from '../../app/web/build.js'
-import { pigeon } from '../app/support/cli.js'
+import { CLI_ENV, pigeon } from '../app/support/cli.js'
+import { eventually } from '../app/support/wait.js'
+import { PIGEON_SOURCE } from '../support/entry-points.js'
 import { launchChromium } from './support/chromium.js'
 import { pageTrue } from './support/page-wait.js'
 import { startPigeon, stopPigeon, type RunningPigeon } from './support/pigeon-host.js'
@@ -100,6 +102,20 @@ test('pigeon open prints the running web UI’s address with this start’s toke
   await fresh.goto(url)
   await fresh.getByTestId('me-name').filter({ hasText: 'Ada 测试' }).waitFor(WAIT)
   await fresh.close()
+
+  // on a desktop it runs the browser opener with the address: xdg-open here, a script on PATH
+  // that writes down what it was given
+  const bin = join(scratch, 'bin')
+  mkdirSync(bin)
+  const openerLog = join(scratch, 'xdg-open.txt')
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${openerLog}'\n`, {
+    mode: 0o755,
+  })
+  await run(process.execPath, [...PIGEON_SOURCE, 'open', '--data', dataDir], {
+    env: { ...CLI_ENV, DISPLAY: ':0', PATH: `${bin}:${process.env.PATH ?? ''}` },
+  })
+  await eventually(async () => existsSync(openerLog), 'xdg-open ran')
+  await eventually(async () => readFileSync(openerLog, 'utf8') === url, 'with the address')
 
   const none = await pigeon('open', '--data', join(scratch, 'nobody'), '--no-browser')
   assert.notEqual(none.code, 0)
