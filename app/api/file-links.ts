@@ -4,12 +4,15 @@
 // the link carries an HMAC of the transfer id under this start's token instead: it opens only
 // that one file, and dies when the node restarts (new token). The CSP stays `img-src 'self'`:
 // the thumbnail is the file itself, served from the page's own origin, only when its first bytes
-// are a PNG, JPEG, GIF or WebP (never SVG, which can hold script) and it is small enough.
+// are a PNG, JPEG, GIF or WebP (never SVG, which can hold script) and it is small enough. A
+// folder downloads as one tar stream (folder-tar.ts).
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createReadStream, type ReadStream } from 'node:fs'
+import { createReadStream } from 'node:fs'
+import type { Readable } from 'node:stream'
 import { lstat, open } from 'node:fs/promises'
 import { PigeonError } from '../../shared/errors.js'
 import type { MessengerApi } from './contract.js'
+import { folderTar } from './folder-tar.js'
 
 /** the largest image shown inline; bigger ones are only downloaded */
 export const THUMBNAIL_MAX_BYTES = 16 * 1024 * 1024
@@ -26,9 +29,16 @@ const IMAGE_MAGIC: ReadonlyArray<[string, (head: Buffer) => boolean]> = [
   ],
 ]
 
+// opened on its own, what is served is inert: no script, no plugin, no frame, no sniffing
+const INERT = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+  'cache-control': 'private, no-store',
+}
+
 export interface ServedFile {
   headers: Record<string, string>
-  body: ReadStream
+  body: Readable
 }
 
 export class FileLinks {
@@ -40,9 +50,10 @@ export class FileLinks {
     this.#key = token
   }
 
-  /** the page's link to a received file (same origin: /api/… reaches the node through app/web) */
+  /** the page's link to a received file or folder (same origin: /api/… reaches the node through
+   * app/web) */
   async link(id: string): Promise<string> {
-    await this.#file(id)
+    await this.#received(id)
     return `/api/file/${id}/${this.#sign(id)}`
   }
 
@@ -53,7 +64,19 @@ export class FileLinks {
         'FILE_LINK_INVALID',
         'This file link is not valid (the node restarted?); reload the page.',
       )
-    const { path, name, stats } = await this.#file(id)
+    const { path, name } = await this.#received(id)
+    const stats = await lstat(path)
+    if (stats.isDirectory() && !inline)
+      return {
+        headers: {
+          ...INERT,
+          'content-type': 'application/x-tar',
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${name}.tar`)}`,
+        },
+        body: folderTar(path, name),
+      }
+    if (!stats.isFile())
+      throw new PigeonError('FILE_TRANSFER_STATE', `${name} is not a file that can be shown.`)
     const image = inline ? await imageType(path) : undefined
     if (inline && (image === undefined || stats.size > THUMBNAIL_MAX_BYTES))
       throw new PigeonError(
@@ -66,25 +89,10 @@ export class FileLinks {
         'content-type': image ?? 'application/octet-stream',
         'content-length': String(stats.size),
         'content-disposition': disposition,
-        'x-content-type-options': 'nosniff',
-        // opened on its own, the file is inert: no script, no plugin, no frame
-        'content-security-policy': "default-src 'none'; sandbox",
-        'cache-control': 'private, no-store',
+        ...INERT,
       },
       body: createReadStream(path),
     }
-  }
-
-  /** a received file (not a folder: a browser downloads files, the folder stays where it is) */
-  async #file(id: string) {
-    const { path, name } = await this.#received(id)
-    const stats = await lstat(path)
-    if (!stats.isFile())
-      throw new PigeonError(
-        'FILE_TRANSFER_STATE',
-        `${name} is a folder; it is in ${path} on this computer.`,
-      )
-    return { path, name, stats }
   }
 
   async #received(id: string): Promise<{ path: string; name: string }> {

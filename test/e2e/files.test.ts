@@ -4,9 +4,10 @@
 // conversation with Bob — a real drag of a directory on disk, dispatched through the DevTools
 // protocol (Input.dispatchDragEvent), so the page walks it with webkitGetAsEntry as it would a
 // folder from the file manager — and attaches an image with the attach button. Bob sees each
-// offer, accepts, watches the progress, and has the files on his disk with equal hashes; the
-// image shows inline and downloads through its link.
+// offer, accepts, watches the progress, and has the files on his disk with equal hashes (and as
+// one .tar through the browser); the image shows inline and downloads through its link.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { readdir, writeFile } from 'node:fs/promises'
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import type { Page } from 'playwright-core'
 import { ensureRendererBuilt } from '../../app/web/build.js'
 import { pageTrue } from './support/page-wait.js'
@@ -23,6 +25,7 @@ import { closePeople, openPerson, type Person } from './support/pigeon-host.js'
 const SHOTS = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url))
 const IMAGE = fileURLToPath(new URL('../../docs/screenshots/empty-lan.png', import.meta.url))
 const WAIT = { timeout: 30_000 }
+const run = promisify(execFile)
 
 let lan: Lan
 let scratch: string
@@ -131,7 +134,19 @@ test('a folder dragged onto the conversation in the web UI reaches Bob, verified
       assert.deepEqual(await readdir(full), [])
     } else assert.equal(sha(readFileSync(full)), sha(bytes), path)
   }
-  assert.equal(await offered.getByTestId('file-download').count(), 0, 'a folder stays on disk')
+  // in the browser, the folder downloads as one tar that any tar opens, names and all
+  const [download] = await Promise.all([
+    bob.page.waitForEvent('download', WAIT),
+    offered.getByTestId('file-download').click(),
+  ])
+  assert.equal(download.suggestedFilename(), '季度报告 📊.tar')
+  const unpacked = join(scratch, 'unpacked')
+  mkdirSync(unpacked)
+  await run('tar', ['-xf', await download.path(), '-C', unpacked])
+  for (const [path, bytes] of Object.entries(FOLDER)) {
+    if (bytes === undefined) assert.deepEqual(await readdir(join(unpacked, path)), [])
+    else assert.equal(sha(readFileSync(join(unpacked, path))), sha(bytes), `${path} in the tar`)
+  }
   assert.match(await offered.innerText(), new RegExp(`Saved to ${received.replace(/[.]/g, '\\.')}`))
 })
 

@@ -36,53 +36,56 @@ export function FileSettings() {
   return (
     <section className="card" data-testid="settings-files">
       <h2>{t('settings.files')}</h2>
-      <form
-        className="field-row"
-        onSubmit={(e) => {
-          e.preventDefault()
-          const mb = Number(autoMb)
-          const bytes = Number.isFinite(mb) && mb > 0 ? Math.round(mb * MB) : 0
-          void Promise.all([
-            store.api.setSetting(SETTING_DOWNLOAD_DIR, dir.trim()),
-            store.api.setSetting(SETTING_AUTO_ACCEPT_BYTES, bytes),
-          ])
-            .then(refresh)
-            .then(
-              () => setSaved(true),
-              () => setSaved(false),
-            )
-        }}
-      >
-        <label className="field">
-          <span>{t('settings.downloadDir')}</span>
-          <input
-            value={dir}
-            placeholder={current}
-            onChange={(e) => {
-              setDir(e.target.value)
-              setSaved(false)
-            }}
-            data-testid="download-dir"
-          />
-        </label>
-        <label className="field">
-          <span>{t('settings.autoAccept')}</span>
-          <input
-            type="number"
-            min={0}
-            step="any"
-            value={autoMb}
-            onChange={(e) => {
-              setAutoMb(e.target.value)
-              setSaved(false)
-            }}
-            data-testid="auto-accept-mb"
-          />
-        </label>
-        <button type="submit" className="primary" data-testid="download-dir-save">
-          {saved ? t('settings.saved') : t('settings.save')}
-        </button>
-      </form>
+      {/* shown once the node's values are in: typing before would be overwritten by them */}
+      {current !== undefined && (
+        <form
+          className="field-row"
+          onSubmit={(e) => {
+            e.preventDefault()
+            const mb = Number(autoMb)
+            const bytes = Number.isFinite(mb) && mb > 0 ? Math.round(mb * MB) : 0
+            void Promise.all([
+              store.api.setSetting(SETTING_DOWNLOAD_DIR, dir.trim()),
+              store.api.setSetting(SETTING_AUTO_ACCEPT_BYTES, bytes),
+            ])
+              .then(refresh)
+              .then(
+                () => setSaved(true),
+                () => setSaved(false),
+              )
+          }}
+        >
+          <label className="field">
+            <span>{t('settings.downloadDir')}</span>
+            <input
+              value={dir}
+              placeholder={current}
+              onChange={(e) => {
+                setDir(e.target.value)
+                setSaved(false)
+              }}
+              data-testid="download-dir"
+            />
+          </label>
+          <label className="field">
+            <span>{t('settings.autoAccept')}</span>
+            <input
+              type="number"
+              min={0}
+              step="any"
+              value={autoMb}
+              onChange={(e) => {
+                setAutoMb(e.target.value)
+                setSaved(false)
+              }}
+              data-testid="auto-accept-mb"
+            />
+          </label>
+          <button type="submit" className="primary" data-testid="download-dir-save">
+            {saved ? t('settings.saved') : t('settings.save')}
+          </button>
+        </form>
+      )}
       {current !== undefined && (
         <p className="hint" data-testid="download-dir-current">
           {t('settings.downloadDirNow', { path: current })}

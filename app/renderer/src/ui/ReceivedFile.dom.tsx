@@ -1,5 +1,5 @@
-// What a file bubble offers once the file is here. In browser mode: a download link and, for an
-// image, the image inline — both links made by the node (app/api/file-links.ts), served from
+// What a file bubble offers once the file is here. In browser mode: a download link (a folder as
+// one .tar) and, for an image, the image inline — both links made by the node (app/api/file-links.ts), served from
 // the page's own origin so the CSP stays `img-src 'self'`. In Electron: open it, or show it in its
 // folder (window.pigeonFiles; the main process opens only paths inside the download dir).
 import { useEffect, useState } from 'react'
@@ -14,7 +14,7 @@ export function ReceivedFile(props: { transfer: TransferView }) {
   const { transfer } = props
   const [link, setLink] = useState<string | undefined>(undefined)
   const received = transfer.direction === 'in' && transfer.state === 'done'
-  // a folder has no link (the node answers FILE_TRANSFER_STATE): it stays where savedTo says
+  // a folder's link downloads it as one .tar (app/api/folder-tar.ts)
   const browser = received && browserToken() !== undefined
   useEffect(() => {
     if (!browser) return
@@ -54,7 +54,8 @@ export function ReceivedFile(props: { transfer: TransferView }) {
           data-testid="file-thumbnail"
         />
       )}
-      <a href={link} download={transfer.name} data-testid="file-download">
+      {/* the node's Content-Disposition names it: name, or name.tar for a folder */}
+      <a href={link} download="" data-testid="file-download">
         {t('file.download')}
       </a>
     </div>
