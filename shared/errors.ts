@@ -131,6 +131,11 @@ export type PigeonErrorCode =
   | 'IPMSG_MALFORMED'
   | 'IPMSG_OVERSIZE'
   | 'IPMSG_PORT_IN_USE'
+  // browser mode's uploads and file links (app/api/uploads.ts, app/api/file-links.ts)
+  | 'FILE_UPLOAD_UNKNOWN'
+  | 'FILE_LINK_INVALID'
+  // `pigeon open` on a node started without --web
+  | 'WEB_UI_OFF'
 
 export class PigeonError extends Error {
   readonly code: PigeonErrorCode

@@ -325,6 +325,10 @@ export class LocalApi implements MessengerApi {
     return this.#transfer(await this.#messenger.transfers.resume(parseTransferId(id)))
   }
 
+  async downloadDir(): Promise<string> {
+    return this.#messenger.transfers.downloadDir()
+  }
+
   #transfer(row: TransferRow): TransferView {
     return transferView({ ...row, rateBytesPerSec: 0 })
   }

@@ -371,6 +371,9 @@ export const METHODS = {
   /** stops pulling and keeps what came, for resumeTransfer */
   pauseTransfer: method([arg('id', hexId)], transferView),
   resumeTransfer: method([arg('id', hexId)], transferView),
+  /** where an accepted transfer lands by default: the setting files.downloadDir, else the OS
+   * download folder's Pigeon (XDG DOWNLOAD on Linux, else ~/Downloads) */
+  downloadDir: method([], s.string()),
 } as const satisfies Record<string, Method>
 
 export type MethodName = keyof typeof METHODS

@@ -22,10 +22,13 @@ import {
   type ApiResult,
   type MessengerApi,
 } from './contract.js'
+import { FileLinks } from './file-links.js'
+import { FILE_LINK_ROUTE, registerFileRoutes } from './file-routes.js'
 import { METHOD_NAMES } from './methods.js'
 import { schemaError } from './schema-errors.js'
 import type { JsonSchema } from './schema.js'
 import { compileSchema } from './validator.js'
+import { Uploads, UPLOADS_DIR } from './uploads.js'
 import { argsOf, bodySchema } from './wire.js'
 
 export interface ApiServerOptions {
@@ -38,6 +41,9 @@ export interface ApiServerOptions {
   maxBufferedBytes?: number
   /** where a request the node failed on (500) is logged (app/core/log.ts); default silent */
   logger?: Logger
+  /** browser mode's upload staging folder (app/api/uploads.ts); default <dataDir>/uploads, none
+   * without a data dir */
+  uploadDir?: string
 }
 
 export interface ApiServer {
@@ -61,6 +67,10 @@ const STATUS: Partial<Record<PigeonErrorCode, number>> = {
   MESSAGE_TOO_LONG: 413,
   FILE_TRANSFER_UNKNOWN: 404,
   FILE_TRANSFER_STATE: 409,
+  FILE_UPLOAD_UNKNOWN: 404,
+  FILE_LINK_INVALID: 403,
+  FILE_NAME_DUPLICATE: 409,
+  FILE_TARGET_UNWRITABLE: 507,
   API_INTERNAL: 500,
 }
 
@@ -95,6 +105,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   app.setValidatorCompiler(({ schema }) => compileSchema(schema as JsonSchema))
 
   app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' && FILE_LINK_ROUTE.test(request.url)) return // its HMAC is checked
     if (!sameToken(bearer(request.headers.authorization), token)) {
       await reply
         .code(401)
@@ -141,6 +152,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return { ok: true, value: value ?? null }
     })
   }
+
+  const uploadDir =
+    options.uploadDir ??
+    (options.dataDir === undefined ? undefined : join(options.dataDir, UPLOADS_DIR))
+  const uploads = uploadDir === undefined ? undefined : new Uploads(uploadDir, options.api, log)
+  await uploads?.sweep()
+  registerFileRoutes(app, uploads, new FileLinks(options.api, token))
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -197,6 +215,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       app.server.off('upgrade', onUpgrade)
       for (const client of wss.clients) client.close(1001, 'node stopping')
       wss.close()
+      uploads?.close()
       await app.close()
       if (endpointFile !== undefined) removeIfOurs(endpointFile, token)
     },

@@ -2,6 +2,7 @@
 // talks to the running node of its data dir through the local API. Any failure is one line on
 // stderr and a non-zero exit.
 import { homedir } from 'node:os'
+import { resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { isPigeonError } from '../../shared/errors.js'
@@ -13,6 +14,7 @@ import { resolveDataDir } from '../core/data-dir.js'
 import { checkOutgoingText } from '../core/outgoing-text.js'
 import { readPassphrase } from './passphrase.js'
 import { formatGroups, formatMe, formatMessages, formatPeers } from './output.js'
+import { addOpenCommand, writeWebEndpoint } from './open.js'
 import { addTransferCommands } from './transfers.js'
 import { addVerifyCommand } from './commands/verify.js'
 import { addEverydayCommands, readTextFromStdin } from './commands/everyday.js'
@@ -127,8 +129,16 @@ program
     'talk to IP Messenger, FeiQ and iptux users on UDP 2425 (not encrypted; remembered)',
   )
   .option('--no-ipmsg', 'turn the IP Messenger bridge off (remembered)')
+  .option(
+    '--downloads <dir>',
+    "where received files land (remembered; default: the OS download folder's Pigeon)",
+  )
   .option('--web', 'also serve the web UI on 127.0.0.1 and print its address')
-  .option('--web-port <n>', 'port of the web UI (implies --web; default: any free one)', port)
+  .option(
+    '--web-port <n>',
+    'port of the web UI (implies --web; default: 24250, else any free one)',
+    port,
+  )
   .option(
     '--new-identity',
     'start as a new user: the old key and history move into <data>/archive-<time>/',
@@ -149,6 +159,7 @@ program
         relay?: string
         ipmsg?: boolean
         newIdentity?: boolean
+        downloads?: string
       },
     ) => {
       const logger = pino({ level: process.env.PIGEON_LOG ?? 'warn' }, pino.destination(2))
@@ -169,6 +180,12 @@ program
         connect: options.connect ?? process.env.PIGEON_CONNECT?.split(',').filter((a) => a !== ''),
         logger,
       })
+      // a name given here is chosen: the UI's first-run dialog does not ask again (FirstRun.dom.tsx)
+      if (options.name !== undefined) node.messenger.setSetting('profile.nameChosen', true)
+      if (options.downloads !== undefined) {
+        const { SETTING_DOWNLOAD_DIR } = await import('../core/files/transfers.js')
+        node.messenger.setSetting(SETTING_DOWNLOAD_DIR, resolve(options.downloads))
+      }
       const stops: Array<() => Promise<void>> = [() => node.stop()]
       const extra: Array<[string, string]> = []
       if (node.relay.url !== undefined) extra.push(['relay', node.relay.url])
@@ -184,7 +201,9 @@ program
           await node.stop()
           throw error
         })
-        stops.unshift(() => web.close())
+        stops.unshift(() => web.close(), writeWebEndpoint(node.dataDir, web.port))
+        if (web.fellBackFrom !== undefined)
+          print(`Port ${web.fellBackFrom} is taken; the web UI is on port ${web.port} instead.`)
         extra.push(['web', web.url])
       }
       const me = node.messenger.me()
@@ -552,6 +571,7 @@ program
 addTransferCommands(program, { dataOption, withClient, print, json })
 addVerifyCommand(program, { dataOption, withClient, print, json })
 addEverydayCommands(program, { dataOption, withClient, print, json })
+addOpenCommand(program, { dataOption, withClient, print, dataDirOf })
 
 try {
   await program.parseAsync(process.argv)

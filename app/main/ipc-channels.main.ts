@@ -5,6 +5,8 @@ export const CALL_CHANNEL = 'pigeon:call'
 export const SUBSCRIBE_CHANNEL = 'pigeon:subscribe'
 export const UNSUBSCRIBE_CHANNEL = 'pigeon:unsubscribe'
 export const EVENT_CHANNEL = 'pigeon:event'
+/** window.pigeonFiles.open / show: (path, 'open' | 'show'), validated by open-file.main.ts */
+export const OPEN_FILE_CHANNEL = 'pigeon:open-file'
 
 /** What ipcMain.handle returns: a value, or an error with a code and a sentence (never a stack). */
 export type IpcResult =

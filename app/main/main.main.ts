@@ -28,6 +28,7 @@ import { isPigeonError } from '../../shared/errors.js'
 import type { MessengerEvent, Unsubscribe } from '../api/contract.js'
 import type { LocalApi } from '../api/local.js'
 import { startNode, type RunningNode } from '../node/start-node.js'
+import { insideDownloads, isOpenAction } from './open-file.main.js'
 import { resolveDataDir } from '../core/data-dir.js'
 import { groupOfConversation } from '../core/store/conversations.js'
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js'
@@ -35,6 +36,7 @@ import { contentType, resolveStatic } from '../web/static.js'
 import {
   CALL_CHANNEL,
   EVENT_CHANNEL,
+  OPEN_FILE_CHANNEL,
   SUBSCRIBE_CHANNEL,
   UNSUBSCRIBE_CHANNEL,
   type IpcResult,
@@ -148,6 +150,27 @@ function handleIpc(api: LocalApi): void {
       try {
         const call = parseCall(method, args)
         return { ok: true, value: (await invokeCall(api, call)) ?? null }
+      } catch (error) {
+        return { ok: false, error: words(error) }
+      }
+    },
+  )
+  ipcMain.handle(
+    OPEN_FILE_CHANNEL,
+    async (event, path: unknown, action: unknown): Promise<IpcResult> => {
+      if (!trusted(event))
+        return { ok: false, error: { code: 'API_UNAUTHORIZED', message: 'Refused.' } }
+      if (!isOpenAction(action))
+        return { ok: false, error: { code: 'API_BAD_REQUEST', message: 'Open or show only.' } }
+      try {
+        const real = await insideDownloads(path, await api.downloadDir())
+        if (action === 'show') shell.showItemInFolder(real)
+        else {
+          const failed = await shell.openPath(real)
+          if (failed !== '')
+            return { ok: false, error: { code: 'FILE_OPEN_FAILED', message: failed } }
+        }
+        return { ok: true, value: null }
       } catch (error) {
         return { ok: false, error: words(error) }
       }

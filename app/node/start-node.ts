@@ -2,11 +2,12 @@
 // the services beyond it and the local API — wired from a data dir. `pigeon start` (app/cli),
 // the Electron main process (app/main) and the whole-process tests run this same function; each
 // host adds only its own surface (signals and printout, window and IPC).
-import { hostname, userInfo } from 'node:os'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { LocalApi } from '../api/local.js'
 import { startApiServer, type ApiServer } from '../api/server.js'
+import { defaultDisplayName } from './default-name.js'
 import {
   archiveDataDir,
   DATABASE_FILE,
@@ -106,7 +107,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         store,
         identity,
         name: options.name,
-        defaultName: defaultName(),
+        defaultName: defaultDisplayName(),
         workgroup: options.workgroup,
         host: options.host ?? hostname(),
         redial: (peerId: string, addresses: string[]): Promise<void> =>
@@ -202,13 +203,5 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   } catch (error) {
     await cleanups.run()
     throw error
-  }
-}
-
-function defaultName(): string {
-  try {
-    return userInfo().username || hostname()
-  } catch {
-    return hostname()
   }
 }

@@ -11,6 +11,7 @@ import type { MethodName } from '../api/methods.js'
 import {
   CALL_CHANNEL,
   EVENT_CHANNEL,
+  OPEN_FILE_CHANNEL,
   SUBSCRIBE_CHANNEL,
   UNSUBSCRIBE_CHANNEL,
   type IpcResult,
@@ -49,6 +50,15 @@ contextBridge.exposeInMainWorld('pigeon', api)
 // The one thing besides the contract: the path of a file the user dropped or picked (Electron
 // gives File objects no path since v32). sendFiles takes paths on the node's disk, and only in
 // Electron are the page and the node on the same disk for sure.
+// open / show: a received file, by the main process, which opens only paths inside the download
+// dir (app/main/open-file.main.ts).
+async function openFile(path: string, action: 'open' | 'show'): Promise<void> {
+  const result = (await ipcRenderer.invoke(OPEN_FILE_CHANNEL, path, action)) as IpcResult
+  if (!result.ok) return Promise.reject({ code: result.error.code, message: result.error.message })
+}
+
 contextBridge.exposeInMainWorld('pigeonFiles', {
   pathOf: (file: File): string => webUtils.getPathForFile(file),
+  open: (path: string) => openFile(path, 'open'),
+  show: (path: string) => openFile(path, 'show'),
 })

@@ -50,7 +50,12 @@ test('serves the UI with its security headers, and nothing outside the build', a
   const pair = await startMemoryPair()
   t.after(() => pair.close())
   const root = await fakeUi(t)
-  const web = await serveWebUi({ apiUrl: pair.alice.api.url, token: pair.alice.api.token, root })
+  const web = await serveWebUi({
+    apiUrl: pair.alice.api.url,
+    token: pair.alice.api.token,
+    root,
+    port: 0,
+  })
   t.after(() => web.close())
   assert.match(web.url, new RegExp(`^http://127\\.0\\.0\\.1:${web.port}/#token=`))
   assert.ok(web.url.endsWith(encodeURIComponent(pair.alice.api.token)))
@@ -89,6 +94,7 @@ test('refuses other Host names: a DNS-rebinding page gets nothing', async (t) =>
     apiUrl: pair.alice.api.url,
     token: pair.alice.api.token,
     root: await fakeUi(t),
+    port: 0, // any free one: the default port is tested by test/e2e/first-run.test.ts
   })
   t.after(() => web.close())
   assert.equal((await get(web.port, '/', { host: `evil.example:${web.port}` })).status, 403)
@@ -103,6 +109,7 @@ test('passes API calls and the event stream through, and the API still wants the
     apiUrl: pair.alice.api.url,
     token: pair.alice.api.token,
     root: await fakeUi(t),
+    port: 0, // any free one: the default port is tested by test/e2e/first-run.test.ts
   })
   t.after(() => web.close())
   const base = `http://127.0.0.1:${web.port}`

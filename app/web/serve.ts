@@ -18,7 +18,7 @@ export interface WebUiOptions {
   /** the node's API server, e.g. http://127.0.0.1:41234 */
   apiUrl: string
   token: string
-  /** 0 or omitted: any free port */
+  /** 0: any free port; omitted: DEFAULT_WEB_PORT, else any free one (see fellBackFrom) */
   port?: number
   /** loopback only: the UI holds the token */
   host?: '127.0.0.1'
@@ -30,8 +30,14 @@ export interface WebUi {
   /** the address to open, token included */
   readonly url: string
   readonly port: number
+  /** set when the default port was taken and a free one was used instead */
+  readonly fellBackFrom?: number
   close(): Promise<void>
 }
+
+/** browser mode's port when none is given: the same every start, so the page's origin (and what
+ * the browser keeps for it) stays the same */
+export const DEFAULT_WEB_PORT = 24250
 
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
@@ -59,7 +65,7 @@ export async function serveWebUi(options: WebUiOptions): Promise<WebUi> {
     )
   }
   const root = await ensureRendererBuilt({ root: options.root })
-  let port = options.port ?? 0
+  let port = options.port ?? DEFAULT_WEB_PORT
 
   // DNS rebinding: a page from another site that resolves its name to 127.0.0.1 still sends
   // its own Host header; only our own names are served.
@@ -156,26 +162,36 @@ export async function serveWebUi(options: WebUiOptions): Promise<WebUi> {
     socket.on('close', () => sockets.delete(socket))
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new PigeonError(
-              'NODE_START_FAILED',
-              `Port ${port} is taken; pick another with --web-port.`,
-              { cause: error },
-            )
-          : error,
-      ),
-    )
-    server.listen(port, host, () => resolve())
-  })
+  const listen = (at: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => reject(error)
+      server.once('error', onError)
+      server.listen(at, host, () => {
+        server.off('error', onError)
+        resolve()
+      })
+    })
+  let fellBackFrom: number | undefined
+  try {
+    await listen(port)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+    if (options.port !== undefined)
+      throw new PigeonError(
+        'NODE_START_FAILED',
+        `Port ${port} is taken; pick another with --web-port.`,
+        { cause: error },
+      )
+    fellBackFrom = port
+    await listen(0)
+  }
   const address = server.address()
   port = typeof address === 'object' && address !== null ? address.port : port
 
   return {
     url: `http://${host}:${port}/#token=${encodeURIComponent(options.token)}`,
     port,
+    fellBackFrom,
     async close() {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))

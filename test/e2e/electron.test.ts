@@ -90,6 +90,10 @@ test(
     assert.equal(await page.evaluate('typeof window.pigeon.send'), 'function')
     assert.equal(await page.evaluate('typeof require + typeof process'), 'undefinedundefined')
 
+    // a fresh data dir: the first start asks for a name (FirstRun.dom.tsx)
+    await page.getByTestId('first-run-name').fill('Alice', { timeout: 30_000 })
+    await page.getByTestId('first-run-save').click()
+    await page.getByTestId('first-run').waitFor({ state: 'detached' })
     const contact = page.locator('[data-testid=lan-list] [data-testid=contact]', { hasText: 'Bob' })
     await contact.waitFor({ timeout: 30_000 })
     await contact.click()

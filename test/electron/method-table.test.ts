@@ -30,8 +30,10 @@ function loadPreload(file: string, api: MessengerApi): Record<string, unknown> {
   const electron = {
     contextBridge: {
       exposeInMainWorld: (name: string, value: Record<string, unknown>) => {
-        // window.pigeonFiles: the dropped file's path (app/preload), not part of the contract
-        if (name === 'pigeonFiles') return assert.deepEqual(Object.keys(value), ['pathOf'])
+        // window.pigeonFiles: the dropped file's path, open / show a received one (app/preload),
+        // not part of the contract
+        if (name === 'pigeonFiles')
+          return assert.deepEqual(Object.keys(value), ['pathOf', 'open', 'show'])
         assert.equal(name, 'pigeon')
         exposed = value
       },
@@ -124,6 +126,7 @@ test('every method of the table is served over HTTP, checked over IPC and expose
     cancelTransfer: ['0'.repeat(32)],
     pauseTransfer: ['0'.repeat(32)],
     resumeTransfer: ['0'.repeat(32)],
+    downloadDir: [],
   }
   const outcome = async (
     method: MethodName,

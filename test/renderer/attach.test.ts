@@ -1,6 +1,7 @@
-// The attach button is shown only where the page can give the node file paths — Electron, whose
-// preload sets window.pigeonFiles — and only in a direct chat; a picked file goes to sendFiles
-// as its path. react-dom/server and the real store over a scripted node: no browser needed.
+// The attach buttons (files, a folder) are shown only where the page can send files — Electron,
+// whose preload sets window.pigeonFiles, or a browser holding its node's token (it uploads,
+// app/renderer/src/api/upload.dom.ts) — and only in a direct chat; in Electron a picked file goes
+// to sendFiles as its path. react-dom/server and the real store over a scripted node: no browser needed.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import i18next from 'i18next'
@@ -42,9 +43,16 @@ test('attach: shown in Electron for a direct chat, never in a browser or a group
     interpolation: { escapeValue: false },
   })
   const window: { pigeonFiles?: { pathOf(file: File): string } } = {}
-  Object.assign(globalThis, { window })
-  assert.doesNotMatch(composer(true), /data-testid="attach"/, 'a browser has no paths')
+  const tab = new Map<string, string>()
+  const sessionStorage = { getItem: (key: string) => tab.get(key) ?? null }
+  Object.assign(globalThis, { window, sessionStorage })
+  assert.doesNotMatch(composer(true), /data-testid="attach"/, 'a browser without its token')
   assert.deepEqual(localPaths([{ name: 'a.txt' } as File]), [])
+  tab.set('pigeon.token', 'secret')
+  assert.match(composer(true), /data-testid="attach"/, 'a browser with its token uploads')
+  assert.match(composer(true), /data-testid="attach-folder"/)
+  assert.doesNotMatch(composer(false), /data-testid="attach"/, 'not in a group')
+  tab.clear()
 
   window.pigeonFiles = { pathOf: (file) => (file.name === 'pasted' ? '' : `/home/bo/${file.name}`) }
   assert.match(composer(true), /data-testid="attach"/)

@@ -67,8 +67,12 @@ test('a file offer reads "Ada sent report.pdf (2.1 MB)" with accept and decline,
     bytesDone: 1_050_000,
     rateBytesPerSec: 500_000,
   })
-  assert.match(running, /<progress max="100" value="50"><\/progress>/)
-  assert.match(running, /1\.1 MB of 2\.1 MB · 500 kB\/s/)
+  assert.match(running, /<progress max="100" value="50"[^>]*><\/progress>/)
+  assert.match(running, /1\.1 MB of 2\.1 MB · 500 kB\/s · 3 s left/)
+  // paused half way: the bar stays, frozen, with no time left
+  const paused = render({ ...offered, state: 'paused', bytesDone: 1_050_000 })
+  assert.match(paused, /<progress max="100" value="50"/)
+  assert.doesNotMatch(paused, /left/)
   assert.doesNotMatch(running, /file-accept/)
   assert.deepEqual(transferActions({ ...offered, state: 'transferring' }), ['pause', 'cancel'])
   assert.deepEqual(transferActions({ ...offered, state: 'done' }), [])

@@ -8,16 +8,16 @@
 // fetches only what is not verified on disk. A pull or upload that was running when the node
 // stopped, or whose peer or relay went away, runs again.
 import { mkdir } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { decodeEnvelope, type Envelope, type EnvelopeOf } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
+import { LIMITS } from '../../../shared/limits.js'
 import type { PathName } from '../delivery.js'
 import { errorText, type Logger } from '../log.js'
 import { DEFAULT_BACKOFF } from '../../../shared/backoff.js'
 import type { Identity } from '../../../shared/identity.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
 import { removePartial } from './blob-download.js'
+import { defaultDownloadDir } from './download-dir.js'
 import type { FileCloseOutcome } from './file-frames.js'
 import type { FileService } from './file-service.js'
 import { BLOB_EXPIRED, RelayTransfers } from './relay-transfers.js'
@@ -35,6 +35,8 @@ import { hex, type TransferView } from './transfer-progress.js'
 
 export { parseTransferId, PROGRESS_INTERVAL_MS, type TransferView } from './transfer-progress.js'
 export const SETTING_DOWNLOAD_DIR = 'files.downloadDir'
+/** offers up to this many bytes from a peer I have written to are accepted at once; 0/unset: never */
+export const SETTING_AUTO_ACCEPT_BYTES = 'files.autoAcceptBytes'
 
 export interface TransfersInit {
   store: Store
@@ -92,10 +94,10 @@ export class TransferService {
     return knownTransfer(this.#init.store.transfers.get(id), id)
   }
 
-  /** The download dir: the setting files.downloadDir, else ~/Downloads/Pigeon. */
+  /** The download dir: the setting files.downloadDir, else the OS one's Pigeon (download-dir.ts). */
   downloadDir(): string {
     const set = this.#init.store.settings.get(SETTING_DOWNLOAD_DIR)
-    return typeof set === 'string' && set !== '' ? set : join(homedir(), 'Downloads', 'Pigeon')
+    return typeof set === 'string' && set !== '' ? set : defaultDownloadDir()
   }
 
   /**
@@ -162,6 +164,19 @@ export class TransferService {
     if (!inserted) return
     this.#init.onMessage(envelope.id)
     this.#emit(this.get(id), 0)
+    if (this.#autoAccepts(envelope.sender, envelope.file.size))
+      this.accept(id).catch((error: unknown) =>
+        this.#init.log.warn({ err: errorText(error) }, 'auto-accept failed; it waits as offered'),
+      )
+  }
+
+  /** A peer is known once I wrote to them (in my last page of history with them): a stranger's
+   * file always waits to be accepted, whatever its size. */
+  #autoAccepts(peer: string, size: number): boolean {
+    const { store, me } = this.#init
+    const limit = store.settings.get(SETTING_AUTO_ACCEPT_BYTES)
+    if (typeof limit !== 'number' || limit <= 0 || size > limit) return false
+    return store.messages.history(peer, { limit: LIMITS.historyPage }).some((m) => m.sender === me)
   }
 
   /** Starts pulling an offer I received into `dir` (default: the download dir, made if missing). */

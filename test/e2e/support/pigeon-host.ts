@@ -33,15 +33,15 @@ export interface RunningPigeon {
  */
 export function startPigeon(
   host: LanHost | undefined,
-  options: { dataDir: string; name: string; args?: string[]; timeoutMs?: number },
+  /** no name: the node takes its default, and the UI asks at first start */
+  options: { dataDir: string; name?: string; args?: string[]; timeoutMs?: number },
 ): Promise<RunningPigeon> {
   const argv = [
     ...PIGEON_ARGV,
     'start',
     '--data',
     options.dataDir,
-    '--name',
-    options.name,
+    ...(options.name === undefined ? [] : ['--name', options.name]),
     '--web',
     ...(options.args ?? []),
   ]

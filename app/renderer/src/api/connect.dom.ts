@@ -42,6 +42,11 @@ export function takeToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined
 }
 
+/** this tab's token in browser mode, for the calls beside the method table (upload.dom.ts) */
+export function browserToken(): string | undefined {
+  return window.pigeon === undefined ? (sessionStorage.getItem(TOKEN_KEY) ?? undefined) : undefined
+}
+
 export function isElectron(): boolean {
   return window.pigeon !== undefined
 }

@@ -1,11 +1,15 @@
 // Paths of files the user dropped or picked, for sendFiles (which takes paths on the node's own
 // disk). Only Electron's preload can give them (window.pigeonFiles); a browser gives a page file
-// contents, never paths, so in browser mode the attach button and the drop target are not shown
-// (uploading from the browser is not built yet).
+// contents, never paths: browser mode uploads them instead (upload.dom.ts).
 declare global {
   interface Window {
     /** set by app/preload in Electron; absent in a browser */
-    pigeonFiles?: { pathOf(file: File): string }
+    pigeonFiles?: {
+      pathOf(file: File): string
+      /** a received file or folder, by the main process: only inside the download dir */
+      open?(path: string): Promise<void>
+      show?(path: string): Promise<void>
+    }
   }
 }
 

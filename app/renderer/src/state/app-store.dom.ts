@@ -458,9 +458,13 @@ export class AppStore {
   /** offers files or folders (paths on the node's disk) to the peer of a conversation */
   async sendFiles(conversationId: string, paths: string[]): Promise<void> {
     if (paths.length === 0) return
+    await this.offerWith(() => this.api.sendFiles(conversationId, paths))
+  }
+
+  /** transfers made by `send`: sendFiles, or browser mode's upload (ui/send-files.dom.ts) */
+  async offerWith(send: () => Promise<TransferView[]>): Promise<void> {
     try {
-      for (const view of await this.api.sendFiles(conversationId, paths))
-        this.#onEvent({ type: 'transfer', transfer: view })
+      for (const view of await send()) this.#onEvent({ type: 'transfer', transfer: view })
     } catch (error) {
       this.#set({ problem: toProblem(error) })
     }

@@ -4,10 +4,12 @@ import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Problem } from '../state/app-store.dom.js'
 import { Conversation } from './Conversation.dom.js'
+import { FirstRun } from './FirstRun.dom.js'
 import { Logo } from './Logo.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { Settings } from './Settings.dom.js'
 import { Sidebar } from './Sidebar.dom.js'
+import { TransfersPanel } from './TransfersPanel.dom.js'
 
 export function problemText(
   problem: Problem,
@@ -117,8 +119,10 @@ export function App() {
   return (
     <div className="app">
       <Sidebar />
+      <FirstRun />
       <div className="main">
         <Banner />
+        <TransfersPanel />
         {settingsOpen ? (
           <Settings />
         ) : selected !== undefined ? (

@@ -3,8 +3,9 @@
 // none (the engine would not send them: one envelope per member per pause).
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
 import type { MessageView } from '../../../api/contract.js'
+import { UploadLine } from './UploadLine.dom.js'
+import { canSendFiles, sendPicked } from './send-files.dom.js'
 import { useStore } from './context.dom.js'
 import { useDraft } from './use-draft.dom.js'
 import { LongText, tooLong } from './LongText.dom.js'
@@ -19,7 +20,7 @@ export function Composer(props: {
   disabled?: boolean
   /** false for a group */
   typingNotifications?: boolean
-  /** the attach button: a direct chat in Electron (local-paths.dom.ts) */
+  /** the attach buttons (files, a folder): a direct chat (send-files.dom.ts) */
   files?: boolean
   /** the message being answered (Reply in its menu), and its author's name */
   replyTo?: { message: MessageView; name: string }
@@ -34,7 +35,8 @@ export function Composer(props: {
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const area = useRef<HTMLTextAreaElement>(null)
   const picker = useRef<HTMLInputElement>(null)
-  const attach = props.files === true && canSendLocalFiles()
+  const folderPicker = useRef<HTMLInputElement>(null)
+  const attach = props.files === true && canSendFiles()
   const conversationId = props.conversationId
   const notifyTyping = props.typingNotifications !== false
 
@@ -44,6 +46,8 @@ export function Composer(props: {
   useEffect(() => {
     if (replyTo !== undefined) area.current?.focus()
   }, [replyTo])
+  // React has no prop for it: the folder picker is a file input with webkitdirectory
+  useEffect(() => folderPicker.current?.setAttribute('webkitdirectory', ''), [attach])
 
   useEffect(() => {
     area.current?.focus()
@@ -140,6 +144,7 @@ export function Composer(props: {
         }}
       />
       <MentionList matches={mentions.matches} active={mentions.active} onPick={pickMention} />
+      {attach && <UploadLine conversationId={conversationId} />}
       <form
         className="composer"
         onSubmit={(e) => {
@@ -149,29 +154,41 @@ export function Composer(props: {
       >
         {attach && (
           <>
-            <input
-              ref={picker}
-              type="file"
-              multiple
-              hidden
-              data-testid="attach-input"
-              onChange={(e) => {
-                const files = e.target.files
-                if (files !== null) void store.sendFiles(conversationId, localPaths(files))
-                e.target.value = ''
-              }}
-            />
-            <button
-              type="button"
-              className="attach"
-              title={t('file.attach')}
-              aria-label={t('file.attach')}
-              disabled={props.disabled}
-              onClick={() => picker.current?.click()}
-              data-testid="attach"
-            >
-              📎
-            </button>
+            {[
+              { ref: picker, kind: 'attach', label: t('file.attach'), icon: '📎' },
+              {
+                ref: folderPicker,
+                kind: 'attach-folder',
+                label: t('file.attachFolder'),
+                icon: '📁',
+              },
+            ].map(({ ref, kind, label, icon }) => (
+              <span key={kind}>
+                <input
+                  ref={ref}
+                  type="file"
+                  multiple
+                  hidden
+                  data-testid={`${kind}-input`}
+                  onChange={(e) => {
+                    const files = e.target.files
+                    if (files !== null && files.length > 0) sendPicked(store, conversationId, files)
+                    e.target.value = ''
+                  }}
+                />
+                <button
+                  type="button"
+                  className="attach"
+                  title={label}
+                  aria-label={label}
+                  disabled={props.disabled}
+                  onClick={() => ref.current?.click()}
+                  data-testid={kind}
+                >
+                  {icon}
+                </button>
+              </span>
+            ))}
           </>
         )}
         <textarea

@@ -4,7 +4,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { MessageView } from '../../../api/contract.js'
 import { useTranslation } from 'react-i18next'
-import { canSendLocalFiles, localPaths } from '../api/local-paths.dom.js'
 import { Avatar } from './Avatar.dom.js'
 import { Composer } from './Composer.dom.js'
 import { useAppState, useStore } from './context.dom.js'
@@ -13,6 +12,7 @@ import { GroupInfo } from './GroupInfo.dom.js'
 import { IdentityNotes } from './IdentityNotes.dom.js'
 import { MessageList } from './MessageList.dom.js'
 import { MuteButton } from './ConversationBadges.dom.js'
+import { canSendFiles, sendDropped } from './send-files.dom.js'
 
 export function Conversation(props: { id: string }) {
   const { t } = useTranslation()
@@ -42,8 +42,8 @@ export function Conversation(props: { id: string }) {
   const onNearTop = useCallback(() => void store.loadOlder(props.id), [store, props.id])
 
   const isGroup = conversation?.kind === 'group' || props.id.startsWith('group:')
-  // files and folders dropped here go to the peer: Electron only (local-paths.dom.ts), no groups yet
-  const dropFiles = !isGroup && peer?.legacy !== true && canSendLocalFiles()
+  // files and folders dropped here go to the peer (send-files.dom.ts), no groups yet
+  const dropFiles = !isGroup && peer?.legacy !== true && canSendFiles()
   const senderOf = useCallback((peerId: string) => peerName(peers.get(peerId), peerId), [peers])
   const name = isGroup
     ? (group?.name ?? conversation?.title ?? props.id.slice(6))
@@ -87,7 +87,7 @@ export function Conversation(props: { id: string }) {
         if (!dropFiles) return
         e.preventDefault()
         setDragging(false)
-        void store.sendFiles(props.id, localPaths(e.dataTransfer.files))
+        sendDropped(store, props.id, e.dataTransfer)
       }}
       title={dragging ? t('file.drop', { name }) : undefined}
     >

@@ -1,12 +1,14 @@
 // A file message (docs/protocol.md §10 "In the app"): "Ada sent report.pdf (2.1 MB)", the
-// transfer's state and progress, and for the receiver accept / decline (pause, resume, cancel
-// while it runs). The bubble is pure (props in, callbacks out) so it renders without a node;
+// transfer's state and progress (rate, time left), and for the receiver accept / decline (pause,
+// resume, cancel while it runs); once received, its thumbnail and download (ReceivedFile). The bubble is pure (props in, callbacks out) so it renders without a node;
 // FileMessage connects it to the store.
 import { useTranslation } from 'react-i18next'
 import { formatBytes } from '../../../../shared/byte-size.js'
 import type { MessageView, TransferView } from '../../../api/contract.js'
 import type { TransferAction } from '../state/app-store.dom.js'
 import { useAppState, useStore } from './context.dom.js'
+import { ReceivedFile } from './ReceivedFile.dom.js'
+import { fileIcon, percentOf, timeLeft } from './transfer-format.dom.js'
 
 export type { TransferAction }
 
@@ -42,31 +44,35 @@ export function FileBubble(props: {
     message.direction === 'out'
       ? t('file.sent', { name, size })
       : t('file.received', { sender: props.senderName, name, size })
-  const running = transfer !== undefined && transfer.state === 'transferring'
-  const percent =
-    transfer === undefined || transfer.size === 0
-      ? 0
-      : Math.floor((transfer.bytesDone * 100) / transfer.size)
+  // progress shows while bytes move, and stays visible (frozen) while paused or failed half way
+  const moving =
+    transfer !== undefined &&
+    (transfer.state === 'transferring' ||
+      ((transfer.state === 'paused' || transfer.state === 'failed') && transfer.bytesDone > 0))
+  const left = transfer === undefined ? undefined : timeLeft(transfer)
   return (
     <div className="file-bubble" data-testid="file" data-state={transfer?.state ?? 'unknown'}>
       <div className="file-title">
         <span className="file-icon" aria-hidden="true">
-          📄
+          {fileIcon(name)}
         </span>
         {title}
       </div>
       {transfer !== undefined && (
         <div className="file-status">
           <span data-testid="file-state">{t(`file.state.${transfer.state}`)}</span>
-          {running && (
+          {moving && (
             <>
-              <progress max={100} value={percent} />
-              <span>
+              <progress max={100} value={percentOf(transfer)} data-testid="file-progress" />
+              <span data-testid="file-rate">
                 {t('file.progress', {
                   done: formatBytes(transfer.bytesDone),
                   size,
                   rate: formatBytes(transfer.rateBytesPerSec),
                 })}
+                {left !== undefined && transfer.state === 'transferring'
+                  ? ` · ${t('file.eta', { time: left })}`
+                  : ''}
               </span>
             </>
           )}
@@ -78,6 +84,7 @@ export function FileBubble(props: {
           )}
         </div>
       )}
+      {transfer !== undefined && <ReceivedFile transfer={transfer} />}
       {transfer !== undefined && (
         <div className="file-actions">
           {transferActions(transfer).map((action) => (

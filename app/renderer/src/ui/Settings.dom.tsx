@@ -11,6 +11,7 @@ import { notificationsEnabled, setNotificationsEnabled } from './notifications.d
 import { Avatar } from './Avatar.dom.js'
 import { Doctor, RelaySettings } from './RelaySettings.dom.js'
 import { IpmsgSettings } from './IpmsgSettings.dom.js'
+import { FileSettings } from './FileSettings.dom.js'
 import { useAppState, useStore } from './context.dom.js'
 import { colorCss } from './format.dom.js'
 import { WorkgroupField } from './WorkgroupField.dom.js'
@@ -128,6 +129,7 @@ export function Settings() {
       <RelaySettings />
       <Doctor />
       <IpmsgSettings />
+      <FileSettings />
 
       <section className="card">
         <h2>{t('settings.notifications')}</h2>
@@ -137,7 +139,7 @@ export function Settings() {
             checked={notify}
             onChange={(e) => {
               setNotify(e.target.checked)
-              void setNotificationsEnabled(e.target.checked)
+              void setNotificationsEnabled(e.target.checked).then(setNotify)
               // Electron's main reads it to decide whether to notify natively
               void store.api.setSetting('ui.notifications', e.target.checked).catch(() => undefined)
             }}
