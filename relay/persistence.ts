@@ -3,7 +3,6 @@
 // disk, survives kill -9 (LevelDB's log is written before a put returns). --redis: cluster mode,
 // aedes-persistence-redis for state and mqemitter-redis for fan-out between relay processes.
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { ClassicLevel } from 'classic-level'
 import { Redis } from 'ioredis'
 import MQEmitterRedis from 'mqemitter-redis'
@@ -11,6 +10,7 @@ import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js'
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
 import { PigeonError } from '../shared/errors.js'
 import { coalescedLevel } from './coalesced-level.js'
+import { withRetainedStreams } from './aedes/retained-streams.js'
 
 export interface Store {
   kind: 'level' | 'redis'
@@ -109,25 +109,4 @@ async function openRedis(options: StoreOptions): Promise<Store> {
       await conn.quit().catch(() => undefined)
     },
   }
-}
-
-/**
- * aedes 1.2 pipes the result of createRetainedStreamCombi (lib/handlers/subscribe.js), but
- * aedes-persistence-redis 11.2 returns an async generator there: a SUBSCRIBE would crash the
- * process. Wrap those results in a Readable.
- */
-function withRetainedStreams<T extends object>(persistence: T): T {
-  const streaming = new Set(['createRetainedStreamCombi', 'createRetainedStream'])
-  return new Proxy(persistence, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property) // receiver = target: private fields
-      if (typeof value !== 'function') return value
-      const bound = (value as (...args: unknown[]) => unknown).bind(target)
-      if (typeof property !== 'string' || !streaming.has(property)) return bound
-      return (...args: unknown[]) => {
-        const result = bound(...args) as AsyncIterable<unknown> & { pipe?: unknown }
-        return typeof result.pipe === 'function' ? result : Readable.from(result)
-      }
-    },
-  })
 }
