@@ -121,6 +121,8 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     redisUrl: config.redis,
     queueCap: config.queueCap,
     queueTtlMs: config.queueTtlMs,
+    store: config.store,
+    fsyncEveryAck: config.fsyncEveryAck,
     onLinkError: (error) => log.warn({ err: error.message }, 'cluster link to Redis: retrying'),
   })
   const groups = new GroupRegistry({

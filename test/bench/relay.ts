@@ -221,6 +221,8 @@ export async function run(args: string[]): Promise<BenchResult> {
       messages: { type: 'string', default: '2000' },
       drain: { type: 'string', default: '100000' },
       conns: { type: 'string', default: '5000' },
+      // the single-node store: journal (the default) or level, for the comparison in docs/relay.md
+      store: { type: 'string', default: 'journal' },
     },
     strict: false,
   })
@@ -228,9 +230,12 @@ export async function run(args: string[]): Promise<BenchResult> {
   const perPair = Number(values.messages)
   const drainCount = Number(values.drain)
   const conns = Number(values.conns)
+  const store = String(values.store)
 
   const relay = await startRelayProcess({
     args: [
+      '--store',
+      store,
       '--publish-rate',
       '1000000',
       '--publish-burst',
@@ -341,7 +346,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     ],
     notes: [
       'Both brokers on 127.0.0.1, load generator in this process (2 cores shared). CPU from /proc/<pid>/stat utime+stime.',
-      'mosquitto: Debian package, persistence on (its own temp dir), anonymous; pigeon-relay: LevelDB store, token auth, ACL, rate limits raised for the run.',
+      `mosquitto: Debian package, persistence on (its own temp dir), anonymous; pigeon-relay: ${store} store, token auth, ACL, rate limits raised for the run.`,
       'Targets (README.md "Benchmarks"): CPU per message ≤ mosquitto; ≤ 8 KiB per idle connection.',
     ],
     json: {
