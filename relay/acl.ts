@@ -99,7 +99,7 @@ export function createAcl(options: AclOptions) {
       return done(null, null)
     }
     // Pigeon delivery is at-least-once with dedup by message id; QoS 2 buys nothing here (the
-    // SUBACK says 1 too: aedes/packet-guards.ts guardSubscribe)
+    // SUBACK says 1 too: aedes/packet-guards.ts)
     // every grant goes through subscriptions.grant: a persistent session stores only what it recorded
     const granted = { ...sub, qos: Math.min(sub.qos, 1) as Subscription['qos'] }
     if (!subscriptions.grant(client, sub, granted)) {

@@ -20,8 +20,8 @@ import { PigeonError } from '../shared/errors.js'
 import { ackAfterStore } from './aedes/ack-after-store.js'
 import { stampClock } from './aedes/clock.js'
 import { internalsOf } from './aedes/internals.js'
-import { guardPacketSize, guardSubscribe } from './aedes/packet-guards.js'
-import { checkAedesSources } from './aedes/self-check.js'
+import { packetGuards } from './aedes/packet-guards.js'
+import { checkAedesSources, checkParserSources } from './aedes/self-check.js'
 import { createAcl } from './acl.js'
 import { BlobStore } from './blobs.js'
 import { createAuthenticate, preConnect } from './auth.js'
@@ -110,7 +110,9 @@ function url(scheme: string, address: AddressInfo): string {
 }
 
 export async function startRelay(config: RelayConfig, log: Logger): Promise<RunningRelay> {
-  checkAedesSources() // before anything is opened: the patches below hold for one aedes only
+  // before anything is opened: the patches below hold for one aedes (and its parser) only
+  checkAedesSources()
+  checkParserSources()
   ensureDataDir(config.data)
   const identity = await loadRelayIdentity(config.data)
   const adminToken = await loadAdminToken(config.data)
@@ -225,18 +227,21 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   )
 
   const maxPacket = config.maxPacketBytes + PACKET_OVERHEAD_BYTES
+  const guard = packetGuards({
+    maxSubscribeTopics: config.maxSubscribeTopics,
+    maxPacketBytes: maxPacket,
+    onOversize: (clientId) => {
+      metrics.aclRefusals.inc({ reason: 'packet_too_large' })
+      log.warn(
+        { event: 'acl_refused', reason: 'packet_too_large', clientId },
+        'oversize packet: connection closed',
+      )
+    },
+  })
   const handle = (stream: Duplex, request?: IncomingMessage): void => {
     // small packets (PUBACK, short PUBLISH) must not wait for Nagle + the peer's delayed ACK
     if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') stream.setNoDelay(true)
-    const client = broker.handle(stream, request)
-    guardSubscribe(client, config.maxSubscribeTopics)
-    guardPacketSize(client, maxPacket, () => {
-      metrics.aclRefusals.inc({ reason: 'packet_too_large' })
-      log.warn(
-        { event: 'acl_refused', reason: 'packet_too_large', clientId: client.id },
-        'oversize packet: connection closed',
-      )
-    })
+    guard(broker.handle(stream, request))
   }
 
   const mqttServer =

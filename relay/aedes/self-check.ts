@@ -29,6 +29,12 @@ export const AEDES_SOURCES: Readonly<Record<string, string>> = {
   'lib/handlers/subscribe.js': 'e30405a3a906bbf51567d17f0b814c741b47e21a119ccb35d8002ef70c569f3a',
 }
 
+/** packet-guards.ts replaces the parser's _resetState and its list with bl's plain BufferList */
+export const PARSER_SOURCES: Readonly<Record<string, string>> = {
+  'mqtt-packet/parser.js': 'bde1d714e10bf2f3a087c3a49587a67c4885fb89060e0892f62ef042d4769d65',
+  'bl/BufferList.js': '213b228bcd49a6d061b0827b3a98e867f378b1aa4ef2f66e9af938c9c164a94e',
+}
+
 function mismatch(detail: string): PigeonError {
   return new PigeonError(
     'RELAY_AEDES_MISMATCH',
@@ -64,6 +70,19 @@ export function checkAedesSources(root: string = aedesRoot()): void {
     if (createHash('sha256').update(text).digest('hex') !== expected)
       throw mismatch(`${file} differs from aedes ${AEDES_VERSION}`)
   }
+}
+
+/** Checks the parser files packet-guards.ts was written against, resolved the way aedes does. */
+export function checkParserSources(root: string = aedesRoot()): void {
+  const fromAedes = createRequire(join(root, 'aedes.js'))
+  const parser = fromAedes.resolve('mqtt-packet/parser.js')
+  const files: Record<string, string> = {
+    'mqtt-packet/parser.js': parser,
+    'bl/BufferList.js': createRequire(parser).resolve('bl/BufferList.js'),
+  }
+  for (const [name, path] of Object.entries(files))
+    if (createHash('sha256').update(readFileSync(path)).digest('hex') !== PARSER_SOURCES[name])
+      throw mismatch(`${name} differs from the one aedes ${AEDES_VERSION} was checked with`)
 }
 
 /** Checks a created broker has the fields the patches use. */

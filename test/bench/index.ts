@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   crash: () => import('./crash.js'),
   'files-relay': () => import('./files-relay.js'),
   files: () => import('./files.js'),
+  'relay-heap': () => import('./relay-heap.js'),
 }
 
 const { values, positionals } = parseArgs({

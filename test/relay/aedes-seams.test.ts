@@ -14,6 +14,7 @@ import {
   aedesRoot,
   checkAedesSources,
   checkBroker,
+  checkParserSources,
 } from '../../relay/aedes/self-check.js'
 
 function refused(error: unknown, detail: RegExp): boolean {
@@ -39,6 +40,7 @@ test('package.json pins aedes to the version the patches were written for', () =
 
 test('the installed aedes passes the check; a changed file or another version is refused', (t) => {
   checkAedesSources()
+  checkParserSources()
   const copy = mkdtempSync(join(tmpdir(), 'pigeon-aedes-'))
   t.after(() => rmSync(copy, { recursive: true, force: true }))
   cpSync(aedesRoot(), copy, { recursive: true, dereference: true })
