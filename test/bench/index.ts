@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   'files-relay': () => import('./files-relay.js'),
   files: () => import('./files.js'),
   'relay-heap': () => import('./relay-heap.js'),
+  soak: () => import('./soak.js'),
 }
 
 const { values, positionals } = parseArgs({

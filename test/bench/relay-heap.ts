@@ -5,10 +5,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { URL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createRelayToken } from '../../shared/relay-token.js'
-import { idleConnections, rssKiB } from '../support/relay-load.js'
+import { idleConnections, relayTarget, rssKiB } from '../support/relay-load.js'
 import { startRelayProcess } from '../support/relay-process.js'
 import type { BenchResult } from './table.js'
 
@@ -63,20 +61,9 @@ export async function run(args: string[]): Promise<BenchResult> {
     env: { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}` },
     timeoutMs: 30_000,
   })
-  const url = new URL(relay.mqtt)
   const pid = relay.child.pid!
   try {
-    const target = {
-      name: 'pigeon-relay',
-      pid,
-      host: url.hostname,
-      port: Number(url.port),
-      login: async (identity: Parameters<typeof createRelayToken>[0]) => ({
-        clientId: identity.peerId,
-        username: identity.peerId,
-        password: await createRelayToken(identity, relay.relayId),
-      }),
-    }
+    const target = relayTarget('pigeon-relay', relay)
     // a few connections first, so code and caches every connection shares are in both snapshots
     const warm = await idleConnections(target, 50)
     const first = await snapshot(pid, dir)

@@ -8,15 +8,14 @@
 //   hand-written CONNECTs so the load generator itself stays small.
 import { readFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
-import { URL } from 'node:url'
 import { parseArgs } from 'node:util'
 import mqtt, { type MqttClient } from 'mqtt'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
-import { idleConnections, type Target } from '../support/relay-load.js'
-import { createRelayToken } from '../../shared/relay-token.js'
+import { idleConnections, relayTarget, type Target } from '../support/relay-load.js'
 import { inboxTopic } from '../../shared/topics.js'
 import { startMosquitto } from '../support/brokers.js'
 import { startRelayProcess } from '../support/relay-process.js'
+import { startRelayNodes } from '../support/relay-cluster.js'
 import { percentile, type BenchResult } from './table.js'
 
 function progress(text: string): void {
@@ -43,11 +42,14 @@ async function client(target: Target, identity: Identity, clean: boolean): Promi
   })
 }
 
-async function throughput(
-  target: Target,
+/** `nodes`: one broker, or cluster nodes: each pair's receiver on one node, its sender on the next */
+export async function throughput(
+  nodes: Target | Target[],
   pairs: number,
   perPair: number,
 ): Promise<{ msgsPerS: number; p50: number; p99: number; cpuUsPerMsg: number }> {
+  const targets = Array.isArray(nodes) ? nodes : [nodes]
+  const cpuOf = (): number => targets.reduce((sum, t) => sum + cpuMicros(t.pid), 0)
   const ids = await Promise.all(Array.from({ length: pairs * 2 }, () => generateIdentity()))
   const latencies: number[] = []
   const receivers: MqttClient[] = []
@@ -57,16 +59,16 @@ async function throughput(
   let allDelivered!: () => void
   const done = new Promise<void>((resolve) => (allDelivered = resolve))
   for (let i = 0; i < pairs; i++) {
-    const receiver = await client(target, ids[2 * i]!, false)
+    const receiver = await client(targets[i % targets.length]!, ids[2 * i]!, false)
     await receiver.subscribeAsync(inboxTopic(ids[2 * i]!.peerId), { qos: 1 })
     receiver.on('message', (_topic, payload) => {
       latencies.push(performance.now() - payload.readDoubleLE(0))
       if (++delivered === total) allDelivered()
     })
     receivers.push(receiver)
-    senders.push(await client(target, ids[2 * i + 1]!, true))
+    senders.push(await client(targets[(i + 1) % targets.length]!, ids[2 * i + 1]!, true))
   }
-  const cpuBefore = cpuMicros(target.pid)
+  const cpuBefore = cpuOf()
   const started = performance.now()
   await Promise.all(
     senders.map(async (sender, i) => {
@@ -83,7 +85,7 @@ async function throughput(
   )
   await done
   const seconds = (performance.now() - started) / 1000
-  const cpu = cpuMicros(target.pid) - cpuBefore
+  const cpu = cpuOf() - cpuBefore
   await Promise.all([...receivers, ...senders].map((c) => c.endAsync(true)))
   latencies.sort((a, b) => a - b)
   return {
@@ -137,6 +139,49 @@ async function drain(
   return { msgsPerS: received / seconds, queueSeconds }
 }
 
+/** Cluster mode on one Redis: delivered msgs/s and CPU per message, 1 node vs 3 nodes. */
+async function clusterRows(
+  args: string[],
+  pairs: number,
+  perPair: number,
+): Promise<Array<Array<string | number>>> {
+  const measured = []
+  for (const count of [1, 3]) {
+    progress(`cluster: ${count} node(s) on Redis`)
+    const cluster = await startRelayNodes(count, args)
+    try {
+      const targets = cluster.nodes.map((node, i) => relayTarget(`node ${i + 1}`, node))
+      measured.push(await throughput(targets, pairs, perPair))
+    } finally {
+      await cluster.stop()
+    }
+  }
+  const [one, three] = measured as [
+    Awaited<ReturnType<typeof throughput>>,
+    Awaited<ReturnType<typeof throughput>>,
+  ]
+  return [
+    [
+      'cluster on Redis: delivered msgs/s, 1 node → 3 nodes',
+      one.msgsPerS,
+      three.msgsPerS,
+      `${(three.msgsPerS / one.msgsPerS).toFixed(2)}×`,
+    ],
+    [
+      'cluster on Redis: CPU µs / msg (all nodes), 1 → 3',
+      one.cpuUsPerMsg,
+      three.cpuUsPerMsg,
+      `${(three.cpuUsPerMsg / one.cpuUsPerMsg).toFixed(2)}×`,
+    ],
+    [
+      'cluster on Redis: latency p50 (ms), 1 → 3',
+      one.p50,
+      three.p50,
+      `${(three.p50 / one.p50).toFixed(2)}×`,
+    ],
+  ]
+}
+
 export async function run(args: string[]): Promise<BenchResult> {
   const { values } = parseArgs({
     args,
@@ -147,6 +192,8 @@ export async function run(args: string[]): Promise<BenchResult> {
       conns: { type: 'string', default: '5000' },
       // the single-node store: journal (the default) or level, for the comparison in docs/relay.md
       store: { type: 'string', default: 'journal' },
+      // also measure cluster mode: one relay on Redis, then three (pairs spread across nodes)
+      cluster: { type: 'boolean', default: false },
     },
     strict: false,
   })
@@ -156,25 +203,24 @@ export async function run(args: string[]): Promise<BenchResult> {
   const conns = Number(values.conns)
   const store = String(values.store)
 
+  const relayArgs = [
+    '--publish-rate',
+    '1000000',
+    '--publish-burst',
+    '1000000',
+    '--queue-cap',
+    String(drainCount + 1000),
+    '--sender-share',
+    String(drainCount + 1000),
+    '--max-connections',
+    String(conns + 1000),
+    '--log-level',
+    'warn',
+    '--connect-timeout',
+    '120s',
+  ]
   const relay = await startRelayProcess({
-    args: [
-      '--store',
-      store,
-      '--publish-rate',
-      '1000000',
-      '--publish-burst',
-      '1000000',
-      '--queue-cap',
-      String(drainCount + 1000),
-      '--sender-share',
-      String(drainCount + 1000),
-      '--max-connections',
-      String(conns + 1000),
-      '--log-level',
-      'warn',
-      '--connect-timeout',
-      '120s',
-    ],
+    args: ['--store', store, ...relayArgs],
     timeoutMs: 30_000,
     // e.g. RELAY_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the relay
     env:
@@ -186,19 +232,8 @@ export async function run(args: string[]): Promise<BenchResult> {
     persistence: true,
     extraConfig: ['max_inflight_messages 0', 'max_queued_bytes 0', 'max_connections -1'],
   })
-  const relayUrl = new URL(relay.mqtt)
   const targets: Target[] = [
-    {
-      name: 'pigeon-relay',
-      pid: relay.child.pid!,
-      host: relayUrl.hostname,
-      port: Number(relayUrl.port),
-      login: async (identity) => ({
-        clientId: identity.peerId,
-        username: identity.peerId,
-        password: await createRelayToken(identity, relay.relayId),
-      }),
-    },
+    relayTarget('pigeon-relay', relay),
     {
       name: 'mosquitto',
       pid: mosquitto.pid,
@@ -238,6 +273,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     relay.cleanup()
     await mosquitto.stop()
   }
+  const cluster = values.cluster === true ? await clusterRows(relayArgs, pairs, perPair) : []
   const r = results['pigeon-relay']!
   const m = results['mosquitto']!
   const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`
@@ -267,6 +303,7 @@ export async function run(args: string[]): Promise<BenchResult> {
         ratio(r.drain.msgsPerS, m.drain.msgsPerS),
       ],
       ['KiB per idle authenticated connection', r.kib, m.kib, ratio(r.kib, m.kib)],
+      ...cluster,
     ],
     notes: [
       'Both brokers on 127.0.0.1, load generator in this process (2 cores shared). CPU from /proc/<pid>/stat utime+stime.',

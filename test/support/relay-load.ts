@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { connect as netConnect, type Socket } from 'node:net'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
+import { createRelayToken } from '../../shared/relay-token.js'
 
 export interface Target {
   name: string
@@ -83,4 +84,23 @@ export async function idleConnections(
   await new Promise((r) => setTimeout(r, 2000))
   const after = rssKiB(target.pid)
   return { kibPerConn: (after - before) / count, sockets }
+}
+
+/** a running relay process as a bench target, logging in with a fresh relay token */
+export function relayTarget(
+  name: string,
+  relay: { mqtt: string; relayId: string; child: { pid?: number } },
+): Target {
+  const url = new URL(relay.mqtt)
+  return {
+    name,
+    pid: relay.child.pid!,
+    host: url.hostname,
+    port: Number(url.port),
+    login: async (identity) => ({
+      clientId: identity.peerId,
+      username: identity.peerId,
+      password: await createRelayToken(identity, relay.relayId),
+    }),
+  }
 }
