@@ -33,9 +33,9 @@ import { PigeonError } from '../shared/errors.js'
 import { parseTopic } from '../shared/topics.js'
 import type { RelayMetrics } from './metrics.js'
 import { enqueuedAt } from './aedes/clock.js'
+import { RedisCounts } from './queue-counts-redis.js'
 import {
   MemoryCounts,
-  RedisCounts,
   tallyOf,
   type Decided,
   type QueueCounts,
