@@ -41,6 +41,7 @@ import {
   type QueueCounts,
   type Refusal,
 } from './queue-counts.js'
+import { boundMethod } from './bound-methods.js'
 
 interface Sub {
   clientId: string
@@ -151,7 +152,7 @@ export class QueueLedger {
         if (typeof property === 'string' && property in wrapped)
           return wrapped[property as keyof Persistence]
         const value: unknown = Reflect.get(target, property) // receiver = target: private fields
-        return typeof value === 'function' ? value.bind(target) : value
+        return boundMethod(target, property, value)
       },
     })
   }
