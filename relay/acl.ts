@@ -14,7 +14,8 @@ import { mayPublish, maySubscribe, parseTopic } from '../shared/topics.js'
 import { isAuthenticated } from './auth.js'
 import type { GroupRegistry } from './groups.js'
 import type { InFlight } from './in-flight.js'
-import { pastSubscribeCap, type PublishRateLimiter } from './limits.js'
+import type { PublishRateLimiter } from './limits.js'
+import { pastSubscribeCap } from './aedes/packet-guards.js'
 import type { RelayMetrics } from './metrics.js'
 import type { QueueLedger } from './queue.js'
 import type { GrantedSubscriptions } from './subscriptions.js'
@@ -98,7 +99,7 @@ export function createAcl(options: AclOptions) {
       return done(null, null)
     }
     // Pigeon delivery is at-least-once with dedup by message id; QoS 2 buys nothing here (the
-    // SUBACK says 1 too: limits.ts guardSubscribe)
+    // SUBACK says 1 too: aedes/packet-guards.ts)
     // every grant goes through subscriptions.grant: a persistent session stores only what it recorded
     const granted = { ...sub, qos: Math.min(sub.qos, 1) as Subscription['qos'] }
     if (!subscriptions.grant(client, sub, granted)) {

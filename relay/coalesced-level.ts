@@ -8,6 +8,7 @@
 // written moments before, and LevelDB gets were the relay's largest CPU cost per message.
 // Every write goes through this view, so the cache cannot go stale.
 import type { ClassicLevel } from 'classic-level'
+import { boundMethod } from './bound-methods.js'
 
 type Op = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string }
 
@@ -137,7 +138,7 @@ export function coalescedLevel(db: ClassicLevel<string, Buffer>): ClassicLevel<s
       if (typeof property === 'string' && Object.hasOwn(view, property))
         return view[property as keyof typeof view]
       const value: unknown = Reflect.get(target, property) // receiver = target: private fields
-      return typeof value === 'function' ? value.bind(target) : value
+      return boundMethod(target, property, value)
     },
   })
 }

@@ -17,6 +17,10 @@ export interface RelayConfig {
   tlsCert: string | undefined
   tlsKey: string | undefined
   redis: string | undefined
+  /** the single-node store (docs/relay.md "The journal") */
+  store: 'journal' | 'level'
+  /** journal: fdatasync before every PUBACK, not once a second */
+  fsyncEveryAck: boolean
   inviteOnly: boolean
   maxConnections: number
   maxPacketBytes: number
@@ -121,6 +125,21 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'string',
     describe: 'redis://host:port — cluster mode: store and fan-out in Redis',
     fallback: undefined,
+  },
+  {
+    key: 'store',
+    flag: 'store',
+    kind: 'string',
+    describe:
+      'journal (default: memory + append-only log) or level (LevelDB); ignored with --redis',
+    fallback: 'journal',
+  },
+  {
+    key: 'fsyncEveryAck',
+    flag: 'fsync-every-ack',
+    kind: 'bool',
+    describe: 'journal: fdatasync the log before every PUBACK (default: once a second)',
+    fallback: false,
   },
   {
     key: 'inviteOnly',
@@ -417,6 +436,8 @@ export function parseRelayConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     throw invalid('--tls-cert and --tls-key go together: give both or neither.')
   if (result.redis !== undefined && !/^rediss?:\/\//.test(result.redis))
     throw invalid(`--redis must be a redis:// URL, not ${JSON.stringify(result.redis)}.`)
+  if (result.store !== 'journal' && result.store !== 'level')
+    throw invalid(`--store must be journal or level, not ${JSON.stringify(result.store)}.`)
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(result.logLevel))
     throw invalid(`--log-level must be one of fatal, error, warn, info, debug, trace, silent.`)
   return { kind: 'config', config: result }

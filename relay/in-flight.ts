@@ -67,20 +67,28 @@ export class InFlight {
   wrap<T extends object>(persistence: T): T {
     const track = this.track.bind(this)
     const trackStream = this.#trackStream.bind(this)
+    // one wrapper per method, made on first use: aedes looks a method up on every call, and a
+    // fresh bound function and closure per call were a measurable part of the relay's GC work
+    const wrappers = new Map<PropertyKey, { of: unknown; wrapper: unknown }>()
     return new Proxy(persistence, {
       get(target, property) {
         const value: unknown = Reflect.get(target, property) // receiver = target: private fields
         if (typeof value !== 'function') return value
+        const known = wrappers.get(property)
+        if (known?.of === value) return known.wrapper
         const method = (value as (...args: unknown[]) => unknown).bind(target)
         // aedes requires some methods (setup) to be async functions, not just to return promises
-        if (value.constructor.name === 'AsyncFunction')
-          return async (...args: unknown[]) => await track(method(...args) as Promise<unknown>)
-        return (...args: unknown[]) => {
-          const result = method(...args)
-          if (result instanceof Promise) return track(result)
-          if (isStream(result)) trackStream(result)
-          return result
-        }
+        const wrapper =
+          value.constructor.name === 'AsyncFunction'
+            ? async (...args: unknown[]) => await track(method(...args) as Promise<unknown>)
+            : (...args: unknown[]) => {
+                const result = method(...args)
+                if (result instanceof Promise) return track(result)
+                if (isStream(result)) trackStream(result)
+                return result
+              }
+        wrappers.set(property, { of: value, wrapper })
+        return wrapper
       },
     })
   }

@@ -1,9 +1,8 @@
 // Where queued messages, sessions, retained presence and group documents live (docs/relay.md
-// "Guarantees"). Default: aedes-persistence-level over classic-level in <data>/store — embedded, on
-// disk, survives kill -9 (LevelDB's log is written before a put returns). --redis: cluster mode,
-// aedes-persistence-redis for state and mqemitter-redis for fan-out between relay processes.
+// "Guarantees", "The journal"). Default: the journal in <data>/journal (relay/journal/: memory +
+// append-only log). --store level: aedes-persistence-level over classic-level in <data>/store.
+// --redis: cluster mode, aedes-persistence-redis for state and mqemitter-redis for fan-out.
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { ClassicLevel } from 'classic-level'
 import { Redis } from 'ioredis'
 import MQEmitterRedis from 'mqemitter-redis'
@@ -11,9 +10,11 @@ import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js'
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
 import { PigeonError } from '../shared/errors.js'
 import { coalescedLevel } from './coalesced-level.js'
+import { openJournal } from './journal/open.js'
+import { withRetainedStreams } from './aedes/retained-streams.js'
 
 export interface Store {
-  kind: 'level' | 'redis'
+  kind: 'journal' | 'level' | 'redis'
   /** an aedes 1.x async persistence */
   persistence: unknown
   /** cluster fan-out; undefined = aedes' in-process mqemitter */
@@ -28,13 +29,17 @@ export interface StoreOptions {
   redisUrl: string | undefined
   queueCap: number
   queueTtlMs: number
+  /** one node: the journal (default) or LevelDB (docs/relay.md "The journal") */
+  store?: 'journal' | 'level'
+  fsyncEveryAck?: boolean
   /** a cluster link's trouble (Redis gone, reconnecting): logged, never fatal */
   onLinkError?: (error: Error) => void
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  if (options.redisUrl === undefined) return await openLevel(options.dataDir)
-  return await openRedis(options)
+  if (options.redisUrl !== undefined) return await openRedis(options)
+  if (options.store === 'level') return await openLevel(options.dataDir)
+  return openJournal(options.dataDir, options.fsyncEveryAck === true ? 0 : 1000)
 }
 
 async function openLevel(dataDir: string): Promise<Store> {
@@ -109,25 +114,4 @@ async function openRedis(options: StoreOptions): Promise<Store> {
       await conn.quit().catch(() => undefined)
     },
   }
-}
-
-/**
- * aedes 1.2 pipes the result of createRetainedStreamCombi (lib/handlers/subscribe.js), but
- * aedes-persistence-redis 11.2 returns an async generator there: a SUBSCRIBE would crash the
- * process. Wrap those results in a Readable.
- */
-function withRetainedStreams<T extends object>(persistence: T): T {
-  const streaming = new Set(['createRetainedStreamCombi', 'createRetainedStream'])
-  return new Proxy(persistence, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property) // receiver = target: private fields
-      if (typeof value !== 'function') return value
-      const bound = (value as (...args: unknown[]) => unknown).bind(target)
-      if (typeof property !== 'string' || !streaming.has(property)) return bound
-      return (...args: unknown[]) => {
-        const result = bound(...args) as AsyncIterable<unknown> & { pipe?: unknown }
-        return typeof result.pipe === 'function' ? result : Readable.from(result)
-      }
-    },
-  })
 }

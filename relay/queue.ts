@@ -5,7 +5,7 @@
 // (persistence.outgoingEnqueueCombi) and removes it on PUBACK (outgoingClearMessageId). This
 // wraps the persistence so that the decision whether a message may be queued for a client is
 // taken inside the enqueue, in the same step that counts it (queue-counts.ts): a PUBACK waits for
-// the enqueue (ack-after-store.ts), so a message is either counted and stored, or refused before
+// the enqueue (aedes/ack-after-store.ts), so a message is either counted and stored, or refused before
 // it is acknowledged. (Deciding in authorizePublish instead let a whole socket read's worth of
 // publishes pass one count, and the enqueue then skipped what did not fit — PUBACKed, not
 // stored.)
@@ -24,7 +24,7 @@
 // shares can be counted again from the store after a restart.
 // Expiry: the store keeps only aedes-packet's fixed fields (aedes-persistence-level bundles
 // aedes-packet 3, which drops `messageExpiry`), so the enqueue time rides in `brokerCounter`:
-// before each accepted PUBLISH the broker's counter is raised to now × 1024 (stampClock), which
+// before each accepted PUBLISH the broker's counter is raised to now × 1024 (aedes/clock.ts), which
 // keeps it strictly increasing per broker id as aedes' dedup needs. A queued packet older than
 // the expiry is dropped instead of delivered.
 import type { Redis } from 'ioredis'
@@ -32,14 +32,16 @@ import type { Logger } from 'pino'
 import { PigeonError } from '../shared/errors.js'
 import { parseTopic } from '../shared/topics.js'
 import type { RelayMetrics } from './metrics.js'
+import { enqueuedAt } from './aedes/clock.js'
+import { RedisCounts } from './queue-counts-redis.js'
 import {
   MemoryCounts,
-  RedisCounts,
   tallyOf,
   type Decided,
   type QueueCounts,
   type Refusal,
 } from './queue-counts.js'
+import { boundMethod } from './bound-methods.js'
 
 interface Sub {
   clientId: string
@@ -55,21 +57,6 @@ interface PacketLike {
   clientId?: string
 }
 
-const STAMP_SCALE = 1024
-// counters below this were not stamped (broker-internal packets before the first publish)
-const STAMPED_FROM = 1e15
-
-/** Raises aedes' packet counter to the current time so the next packet's brokerCounter dates it. */
-export function stampClock(broker: { counter: number }, now: number): void {
-  if (broker.counter < now * STAMP_SCALE) broker.counter = now * STAMP_SCALE
-}
-
-export function enqueuedAt(packet: PacketLike): number | undefined {
-  const counter = packet.brokerCounter
-  return typeof counter === 'number' && counter >= STAMPED_FROM
-    ? Math.floor(counter / STAMP_SCALE)
-    : undefined
-}
 interface Persistence {
   addSubscriptions(client: { id: string }, subs: Sub[]): Promise<unknown>
   outgoingEnqueueCombi(subs: Sub[], packet: PacketLike): Promise<unknown>
@@ -165,7 +152,7 @@ export class QueueLedger {
         if (typeof property === 'string' && property in wrapped)
           return wrapped[property as keyof Persistence]
         const value: unknown = Reflect.get(target, property) // receiver = target: private fields
-        return typeof value === 'function' ? value.bind(target) : value
+        return boundMethod(target, property, value)
       },
     })
   }

@@ -17,7 +17,11 @@ import { Aedes } from 'aedes'
 import type { Logger } from 'pino'
 import { WebSocketServer, createWebSocketStream } from 'ws'
 import { PigeonError } from '../shared/errors.js'
-import { ackAfterStore } from './ack-after-store.js'
+import { ackAfterStore } from './aedes/ack-after-store.js'
+import { stampClock } from './aedes/clock.js'
+import { internalsOf } from './aedes/internals.js'
+import { packetGuards } from './aedes/packet-guards.js'
+import { checkAedesSources, checkParserSources } from './aedes/self-check.js'
 import { createAcl } from './acl.js'
 import { BlobStore } from './blobs.js'
 import { createAuthenticate, preConnect } from './auth.js'
@@ -27,11 +31,11 @@ import { GroupRegistry } from './groups.js'
 import { InFlight } from './in-flight.js'
 import { createHttpServer } from './http.js'
 import { InviteBook } from './invites.js'
-import { brokerLimits, guardPacketSize, guardSubscribe, PublishRateLimiter } from './limits.js'
+import { brokerLimits, PublishRateLimiter } from './limits.js'
 import { createMetrics } from './metrics.js'
 import { openStore } from './persistence.js'
 import { openSpentTokens } from './spent-tokens.js'
-import { QueueLedger, stampClock } from './queue.js'
+import { QueueLedger } from './queue.js'
 import { GrantedSubscriptions } from './subscriptions.js'
 
 export interface RunningRelay {
@@ -106,6 +110,9 @@ function url(scheme: string, address: AddressInfo): string {
 }
 
 export async function startRelay(config: RelayConfig, log: Logger): Promise<RunningRelay> {
+  // before anything is opened: the patches below hold for one aedes (and its parser) only
+  checkAedesSources()
+  checkParserSources()
   ensureDataDir(config.data)
   const identity = await loadRelayIdentity(config.data)
   const adminToken = await loadAdminToken(config.data)
@@ -116,6 +123,8 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     redisUrl: config.redis,
     queueCap: config.queueCap,
     queueTtlMs: config.queueTtlMs,
+    store: config.store,
+    fsyncEveryAck: config.fsyncEveryAck,
     onLinkError: (error) => log.warn({ err: error.message }, 'cluster link to Redis: retrying'),
   })
   const groups = new GroupRegistry({
@@ -185,15 +194,16 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     }),
     ...acl,
   })
-  clock.broker = broker as unknown as { counter: number }
+  const internals = internalsOf<
+    Parameters<GroupRegistry['load']>[0],
+    Parameters<GroupRegistry['follow']>[0]
+  >(broker)
+  clock.broker = internals
   ackAfterStore(broker) // a PUBACK means "stored": aedes 1.2 would send it before the queue write
-  const connected = (broker as unknown as { clients: Record<string, unknown> }).clients
+  const connected = internals.clients
   queues.isOnline = (clientId) => connected[clientId] !== undefined
-  const brokerPersistence = (
-    broker as unknown as { persistence: Parameters<GroupRegistry['load']>[0] }
-  ).persistence
-  await groups.load(brokerPersistence)
-  await groups.follow((broker as unknown as { mq: Parameters<GroupRegistry['follow']>[0] }).mq)
+  await groups.load(internals.persistence)
+  await groups.follow(internals.mq)
 
   broker.on('client', (client) => {
     metrics.connectedClients.inc()
@@ -205,7 +215,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     metrics.connectedClients.dec() // the rate bucket stays: it belongs to the key, not the connection
   })
   // aedes emits 'error' for a store failure it cannot hand to a client (aedes.js DoEnqueues); unheard, it would end the process
-  ;(broker as unknown as NodeJS.EventEmitter).on('error', (error: Error) =>
+  internals.on('error', (error: Error) =>
     log.error({ err: error }, closing ? 'store call failed while closing' : 'store call failed'),
   )
   broker.on('unsubscribe', (topics, client) => subscriptions.release(client, topics))
@@ -217,18 +227,21 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   )
 
   const maxPacket = config.maxPacketBytes + PACKET_OVERHEAD_BYTES
+  const guard = packetGuards({
+    maxSubscribeTopics: config.maxSubscribeTopics,
+    maxPacketBytes: maxPacket,
+    onOversize: (clientId) => {
+      metrics.aclRefusals.inc({ reason: 'packet_too_large' })
+      log.warn(
+        { event: 'acl_refused', reason: 'packet_too_large', clientId },
+        'oversize packet: connection closed',
+      )
+    },
+  })
   const handle = (stream: Duplex, request?: IncomingMessage): void => {
     // small packets (PUBACK, short PUBLISH) must not wait for Nagle + the peer's delayed ACK
     if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') stream.setNoDelay(true)
-    const client = broker.handle(stream, request)
-    guardSubscribe(client, config.maxSubscribeTopics)
-    guardPacketSize(client, maxPacket, () => {
-      metrics.aclRefusals.inc({ reason: 'packet_too_large' })
-      log.warn(
-        { event: 'acl_refused', reason: 'packet_too_large', clientId: client.id },
-        'oversize packet: connection closed',
-      )
-    })
+    guard(broker.handle(stream, request))
   }
 
   const mqttServer =
@@ -273,11 +286,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
       memory: process.memoryUsage(),
     }),
     disconnect: async (peerId) => {
-      const client = (
-        broker as unknown as {
-          clients: Record<string, { close(done: () => void): void } | undefined>
-        }
-      ).clients[peerId]
+      const client = connected[peerId]
       if (client === undefined) return false
       log.info({ event: 'admin_disconnect', peerId }, 'admin disconnected a client')
       await new Promise<void>((resolve) => client.close(resolve))

@@ -11,6 +11,7 @@
 // It also counts what each connection holds, for the per-client cap: a persistent session's
 // stored subscriptions are authorized again on every connect (aedes' restore path), so the count
 // is rebuilt per connection.
+import { boundMethod } from './bound-methods.js'
 
 interface SubscriptionLike {
   topic: string
@@ -74,7 +75,7 @@ export class GrantedSubscriptions {
       get(target, property) {
         if (property === 'addSubscriptions') return addSubscriptions
         const value: unknown = Reflect.get(target, property) // receiver = target: private fields
-        return typeof value === 'function' ? value.bind(target) : value
+        return boundMethod(target, property, value)
       },
     })
   }

@@ -16,3 +16,25 @@ declare module 'aedes-persistence-redis/asyncPersistence.js' {
     })
   }
 }
+declare module 'qlobber/aedes/qlobber-sub.js' {
+  export default class QlobberSub {
+    constructor(options: { wildcard_one: string; wildcard_some: string; separator: string })
+    subscriptionsCount: number
+    add(topic: string, value: Record<string, unknown>): void
+    remove(topic: string, value: { clientId: string; topic: string }): void
+    match(topic: string): unknown[]
+  }
+}
+declare module 'aedes-packet' {
+  export default class Packet {
+    constructor(original: object, broker?: { id: string; counter: number })
+    [field: string]: unknown
+  }
+}
+declare module 'qlobber' {
+  export class QlobberTrue {
+    constructor(options: { wildcard_one: string; wildcard_some: string; separator: string })
+    add(topic: string): void
+    test(topic: string): boolean
+  }
+}

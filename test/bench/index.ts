@@ -15,6 +15,8 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   crash: () => import('./crash.js'),
   'files-relay': () => import('./files-relay.js'),
   files: () => import('./files.js'),
+  'relay-heap': () => import('./relay-heap.js'),
+  soak: () => import('./soak.js'),
 }
 
 const { values, positionals } = parseArgs({

@@ -8,15 +8,14 @@
 //   hand-written CONNECTs so the load generator itself stays small.
 import { readFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
-import { connect as netConnect, type Socket } from 'node:net'
-import { URL } from 'node:url'
 import { parseArgs } from 'node:util'
 import mqtt, { type MqttClient } from 'mqtt'
 import { generateIdentity, type Identity } from '../../shared/identity.js'
-import { createRelayToken } from '../../shared/relay-token.js'
+import { idleConnections, relayTarget, type Target } from '../support/relay-load.js'
 import { inboxTopic } from '../../shared/topics.js'
 import { startMosquitto } from '../support/brokers.js'
 import { startRelayProcess } from '../support/relay-process.js'
+import { startRelayNodes } from '../support/relay-cluster.js'
 import { percentile, type BenchResult } from './table.js'
 
 function progress(text: string): void {
@@ -26,25 +25,11 @@ function progress(text: string): void {
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
 const PAYLOAD_BYTES = 200
 
-interface Target {
-  name: string
-  pid: number
-  host: string
-  port: number
-  /** login for a fresh identity: MQTT client id, username, password */
-  login(identity: Identity): Promise<{ clientId: string; username: string; password: string }>
-}
-
 function cpuMicros(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // fields[11], fields[12] are utime and stime (the 14th and 15th of proc(5))
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLK_TCK
-}
-
-function rssKiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN)
 }
 
 async function client(target: Target, identity: Identity, clean: boolean): Promise<MqttClient> {
@@ -57,11 +42,14 @@ async function client(target: Target, identity: Identity, clean: boolean): Promi
   })
 }
 
-async function throughput(
-  target: Target,
+/** `nodes`: one broker, or cluster nodes: each pair's receiver on one node, its sender on the next */
+export async function throughput(
+  nodes: Target | Target[],
   pairs: number,
   perPair: number,
 ): Promise<{ msgsPerS: number; p50: number; p99: number; cpuUsPerMsg: number }> {
+  const targets = Array.isArray(nodes) ? nodes : [nodes]
+  const cpuOf = (): number => targets.reduce((sum, t) => sum + cpuMicros(t.pid), 0)
   const ids = await Promise.all(Array.from({ length: pairs * 2 }, () => generateIdentity()))
   const latencies: number[] = []
   const receivers: MqttClient[] = []
@@ -71,16 +59,16 @@ async function throughput(
   let allDelivered!: () => void
   const done = new Promise<void>((resolve) => (allDelivered = resolve))
   for (let i = 0; i < pairs; i++) {
-    const receiver = await client(target, ids[2 * i]!, false)
+    const receiver = await client(targets[i % targets.length]!, ids[2 * i]!, false)
     await receiver.subscribeAsync(inboxTopic(ids[2 * i]!.peerId), { qos: 1 })
     receiver.on('message', (_topic, payload) => {
       latencies.push(performance.now() - payload.readDoubleLE(0))
       if (++delivered === total) allDelivered()
     })
     receivers.push(receiver)
-    senders.push(await client(target, ids[2 * i + 1]!, true))
+    senders.push(await client(targets[(i + 1) % targets.length]!, ids[2 * i + 1]!, true))
   }
-  const cpuBefore = cpuMicros(target.pid)
+  const cpuBefore = cpuOf()
   const started = performance.now()
   await Promise.all(
     senders.map(async (sender, i) => {
@@ -97,7 +85,7 @@ async function throughput(
   )
   await done
   const seconds = (performance.now() - started) / 1000
-  const cpu = cpuMicros(target.pid) - cpuBefore
+  const cpu = cpuOf() - cpuBefore
   await Promise.all([...receivers, ...senders].map((c) => c.endAsync(true)))
   latencies.sort((a, b) => a - b)
   return {
@@ -151,66 +139,47 @@ async function drain(
   return { msgsPerS: received / seconds, queueSeconds }
 }
 
-function encodeString(text: string): Buffer {
-  const bytes = Buffer.from(text)
-  const length = Buffer.alloc(2)
-  length.writeUInt16BE(bytes.length)
-  return Buffer.concat([length, bytes])
-}
-
-/** A bare MQTT 3.1.1 CONNECT (keepalive 0, clean session) — a few hundred bytes per socket here. */
-function connectPacket(login: { clientId: string; username: string; password: string }): Buffer {
-  const variable = Buffer.concat([encodeString('MQTT'), Buffer.from([4, 0xc2, 0, 0])])
-  const body = Buffer.concat([
-    variable,
-    encodeString(login.clientId),
-    encodeString(login.username),
-    encodeString(login.password),
-  ])
-  const length: number[] = []
-  let n = body.length
-  do {
-    let byte = n % 128
-    n = Math.floor(n / 128)
-    if (n > 0) byte |= 0x80
-    length.push(byte)
-  } while (n > 0)
-  return Buffer.concat([Buffer.from([0x10, ...length]), body])
-}
-
-async function idleConnections(
-  target: Target,
-  count: number,
-): Promise<{ kibPerConn: number; sockets: Socket[] }> {
-  const ids = await Promise.all(Array.from({ length: count }, () => generateIdentity()))
-  const logins = []
-  for (const id of ids) logins.push(await target.login(id))
-  await new Promise((r) => setTimeout(r, 1000))
-  const before = rssKiB(target.pid)
-  const sockets: Socket[] = []
-  const batch = 100
-  for (let i = 0; i < count; i += batch) {
-    await Promise.all(
-      logins.slice(i, i + batch).map(
-        (login) =>
-          new Promise<void>((resolve, reject) => {
-            const socket = netConnect({ host: target.host, port: target.port }, () =>
-              socket.write(connectPacket(login)),
-            )
-            socket.once('data', (data) =>
-              data[0] === 0x20 && data[3] === 0
-                ? resolve()
-                : reject(new Error(`CONNACK ${data[3]}`)),
-            )
-            socket.once('error', reject)
-            sockets.push(socket)
-          }),
-      ),
-    )
+/** Cluster mode on one Redis: delivered msgs/s and CPU per message, 1 node vs 3 nodes. */
+async function clusterRows(
+  args: string[],
+  pairs: number,
+  perPair: number,
+): Promise<Array<Array<string | number>>> {
+  const measured = []
+  for (const count of [1, 3]) {
+    progress(`cluster: ${count} node(s) on Redis`)
+    const cluster = await startRelayNodes(count, args)
+    try {
+      const targets = cluster.nodes.map((node, i) => relayTarget(`node ${i + 1}`, node))
+      measured.push(await throughput(targets, pairs, perPair))
+    } finally {
+      await cluster.stop()
+    }
   }
-  await new Promise((r) => setTimeout(r, 2000))
-  const after = rssKiB(target.pid)
-  return { kibPerConn: (after - before) / count, sockets }
+  const [one, three] = measured as [
+    Awaited<ReturnType<typeof throughput>>,
+    Awaited<ReturnType<typeof throughput>>,
+  ]
+  return [
+    [
+      'cluster on Redis: delivered msgs/s, 1 node → 3 nodes',
+      one.msgsPerS,
+      three.msgsPerS,
+      `${(three.msgsPerS / one.msgsPerS).toFixed(2)}×`,
+    ],
+    [
+      'cluster on Redis: CPU µs / msg (all nodes), 1 → 3',
+      one.cpuUsPerMsg,
+      three.cpuUsPerMsg,
+      `${(three.cpuUsPerMsg / one.cpuUsPerMsg).toFixed(2)}×`,
+    ],
+    [
+      'cluster on Redis: latency p50 (ms), 1 → 3',
+      one.p50,
+      three.p50,
+      `${(three.p50 / one.p50).toFixed(2)}×`,
+    ],
+  ]
 }
 
 export async function run(args: string[]): Promise<BenchResult> {
@@ -221,6 +190,10 @@ export async function run(args: string[]): Promise<BenchResult> {
       messages: { type: 'string', default: '2000' },
       drain: { type: 'string', default: '100000' },
       conns: { type: 'string', default: '5000' },
+      // the single-node store: journal (the default) or level, for the comparison in docs/relay.md
+      store: { type: 'string', default: 'journal' },
+      // also measure cluster mode: one relay on Redis, then three (pairs spread across nodes)
+      cluster: { type: 'boolean', default: false },
     },
     strict: false,
   })
@@ -228,24 +201,26 @@ export async function run(args: string[]): Promise<BenchResult> {
   const perPair = Number(values.messages)
   const drainCount = Number(values.drain)
   const conns = Number(values.conns)
+  const store = String(values.store)
 
+  const relayArgs = [
+    '--publish-rate',
+    '1000000',
+    '--publish-burst',
+    '1000000',
+    '--queue-cap',
+    String(drainCount + 1000),
+    '--sender-share',
+    String(drainCount + 1000),
+    '--max-connections',
+    String(conns + 1000),
+    '--log-level',
+    'warn',
+    '--connect-timeout',
+    '120s',
+  ]
   const relay = await startRelayProcess({
-    args: [
-      '--publish-rate',
-      '1000000',
-      '--publish-burst',
-      '1000000',
-      '--queue-cap',
-      String(drainCount + 1000),
-      '--sender-share',
-      String(drainCount + 1000),
-      '--max-connections',
-      String(conns + 1000),
-      '--log-level',
-      'warn',
-      '--connect-timeout',
-      '120s',
-    ],
+    args: ['--store', store, ...relayArgs],
     timeoutMs: 30_000,
     // e.g. RELAY_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the relay
     env:
@@ -257,19 +232,8 @@ export async function run(args: string[]): Promise<BenchResult> {
     persistence: true,
     extraConfig: ['max_inflight_messages 0', 'max_queued_bytes 0', 'max_connections -1'],
   })
-  const relayUrl = new URL(relay.mqtt)
   const targets: Target[] = [
-    {
-      name: 'pigeon-relay',
-      pid: relay.child.pid!,
-      host: relayUrl.hostname,
-      port: Number(relayUrl.port),
-      login: async (identity) => ({
-        clientId: identity.peerId,
-        username: identity.peerId,
-        password: await createRelayToken(identity, relay.relayId),
-      }),
-    },
+    relayTarget('pigeon-relay', relay),
     {
       name: 'mosquitto',
       pid: mosquitto.pid,
@@ -309,6 +273,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     relay.cleanup()
     await mosquitto.stop()
   }
+  const cluster = values.cluster === true ? await clusterRows(relayArgs, pairs, perPair) : []
   const r = results['pigeon-relay']!
   const m = results['mosquitto']!
   const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`
@@ -338,10 +303,11 @@ export async function run(args: string[]): Promise<BenchResult> {
         ratio(r.drain.msgsPerS, m.drain.msgsPerS),
       ],
       ['KiB per idle authenticated connection', r.kib, m.kib, ratio(r.kib, m.kib)],
+      ...cluster,
     ],
     notes: [
       'Both brokers on 127.0.0.1, load generator in this process (2 cores shared). CPU from /proc/<pid>/stat utime+stime.',
-      'mosquitto: Debian package, persistence on (its own temp dir), anonymous; pigeon-relay: LevelDB store, token auth, ACL, rate limits raised for the run.',
+      `mosquitto: Debian package, persistence on (its own temp dir), anonymous; pigeon-relay: ${store} store, token auth, ACL, rate limits raised for the run.`,
       'Targets (README.md "Benchmarks"): CPU per message ≤ mosquitto; ≤ 8 KiB per idle connection.',
     ],
     json: {

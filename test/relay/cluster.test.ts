@@ -1,4 +1,4 @@
-// Cluster mode: two relay processes sharing a Debian redis-server (started here on a free port,
+// Cluster mode: three relay processes sharing a Debian redis-server (started here on a free port,
 // own temp dir). A client moves between nodes and keeps its queue; live messages, group
 // membership and token replay protection are shared.
 import { after, before, test } from 'node:test'
@@ -31,6 +31,7 @@ const FAST = [...unthrottled(), '--max-created-inboxes', '2']
 let redis: Awaited<ReturnType<typeof startRedis>>
 let nodeA: RelayProcess
 let nodeB: RelayProcess
+let nodeC: RelayProcess
 let alice: Identity
 let bob: Identity
 
@@ -40,21 +41,64 @@ before(async () => {
   // every node of one relay shares its identity: copy the key before the second node starts
   const dirB = newDataDir()
   copyFileSync(join(nodeA.dataDir, 'relay.key'), join(dirB, 'relay.key'))
-  nodeB = await startRelayProcess({ dataDir: dirB, args: ['--redis', redis.url, ...FAST] })
+  const dirC = newDataDir()
+  copyFileSync(join(nodeA.dataDir, 'relay.key'), join(dirC, 'relay.key'))
+  ;[nodeB, nodeC] = await Promise.all([
+    startRelayProcess({ dataDir: dirB, args: ['--redis', redis.url, ...FAST] }),
+    startRelayProcess({ dataDir: dirC, args: ['--redis', redis.url, ...FAST] }),
+  ])
   ;[alice, bob] = await Promise.all([generateIdentity(), generateIdentity()])
 })
 
 after(async () => {
   await closeAll()
-  await Promise.all([nodeA?.stop(), nodeB?.stop()])
+  await Promise.all([nodeA?.stop(), nodeB?.stop(), nodeC?.stop()])
   nodeA?.cleanup()
   nodeB?.cleanup()
+  nodeC?.cleanup()
   await redis?.stop()
 })
 
-test('both nodes present the same relay id', () => {
+test('every node presents the same relay id', () => {
   assert.equal(nodeA.relayId, nodeB.relayId)
-  assert.notEqual(nodeA.mqtt, nodeB.mqtt)
+  assert.equal(nodeA.relayId, nodeC.relayId)
+  assert.equal(new Set([nodeA.mqtt, nodeB.mqtt, nodeC.mqtt]).size, 3)
+})
+
+test('a client queued on node 1 (from nodes 1 and 2) reconnects to node 3 and gets everything once, each sender in order', async () => {
+  const [dana, erin] = await Promise.all([generateIdentity(), generateIdentity()])
+  const offline = await connectAs(nodeA.mqtt, dana, nodeA.relayId)
+  await offline.subscribeAsync(inboxTopic(dana.peerId), { qos: 1 })
+  await offline.endAsync()
+
+  const fromA = await connectAs(nodeA.mqtt, alice, nodeA.relayId)
+  const fromB = await connectAs(nodeB.mqtt, erin, nodeB.relayId)
+  await Promise.all([
+    (async () => {
+      for (let i = 0; i < 60; i++)
+        await fromA.publishAsync(inboxTopic(dana.peerId), `a${i}`, { qos: 1 })
+    })(),
+    (async () => {
+      for (let i = 0; i < 40; i++)
+        await fromB.publishAsync(inboxTopic(dana.peerId), `e${i}`, { qos: 1 })
+    })(),
+  ])
+  await Promise.all([fromA.endAsync(), fromB.endAsync()])
+
+  const { client: moved, inbox } = await connectCollecting(nodeC.mqtt, dana, nodeC.relayId)
+  await inbox.waitFor(100)
+  await new Promise((r) => setTimeout(r, 500)) // a duplicate would arrive here
+  const got = inbox.messages.map((m) => m.payload.toString())
+  assert.equal(got.length, 100, 'each message once')
+  assert.deepEqual(
+    got.filter((p) => p.startsWith('a')),
+    Array.from({ length: 60 }, (_, i) => `a${i}`),
+  )
+  assert.deepEqual(
+    got.filter((p) => p.startsWith('e')),
+    Array.from({ length: 40 }, (_, i) => `e${i}`),
+  )
+  await moved.endAsync()
 })
 
 test('a client queued on node A collects its queue from node B', async () => {

@@ -179,7 +179,7 @@ test('kill -9 with 10,000 queued messages, restart: every message delivered exac
       if (pending.length >= 500) await Promise.all(pending.splice(0))
     }
     await Promise.all(pending)
-    // a PUBACK means stored (relay/ack-after-store.ts): kill at once, no waiting for the disk
+    // a PUBACK means stored (relay/aedes/ack-after-store.ts): kill at once, no waiting for the disk
     assert.equal((await stats(first)).queuedMessages, N, 'every acknowledged message is queued')
     await first.kill9()
     await closeAll()

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ClassicLevel } from 'classic-level'
@@ -12,31 +11,16 @@ import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js'
 import { coalescedLevel } from '../../relay/coalesced-level.js'
 import { createMetrics } from '../../relay/metrics.js'
 import { QueueLedger } from '../../relay/queue.js'
-
-const require = createRequire(import.meta.url)
-const abstractPersistence = require('aedes-persistence/abstract.js') as (opts: unknown) => void
+import { runAbstractSuite } from '../support/relay-abstract.js'
 
 const dirs: string[] = []
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
-abstractPersistence({
-  test,
-  testAsync: true,
-  persistence: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pigeon-abstract-'))
-    dirs.push(dir)
-    const ledger = new QueueLedger({
-      cap: Number.MAX_SAFE_INTEGER,
-      ttlMs: Number.MAX_SAFE_INTEGER,
-      metrics: createMetrics(),
-    })
-    return ledger.wrap(
-      new AsyncLevelPersistence(coalescedLevel(new ClassicLevel<string, Buffer>(dir))),
-    )
-  },
-})
+runAbstractSuite(
+  (dir) => new AsyncLevelPersistence(coalescedLevel(new ClassicLevel<string, Buffer>(dir))),
+)
 
 // Our own check on the same stack: a retained message (how presence and group documents are kept)
 // is readable by a subscription at once, while its write may still sit in the coalescing batch.

@@ -32,3 +32,35 @@ export async function startRelayCluster(args: string[] = []): Promise<RelayClust
     },
   }
 }
+
+/** `count` relay processes on one Redis (bench: 1 node vs 3 nodes); all share the first's key */
+export async function startRelayNodes(
+  count: number,
+  args: string[] = [],
+): Promise<{ nodes: RelayProcess[]; stop(): Promise<void> }> {
+  const redis = await startRedis()
+  const first = await startRelayProcess({
+    args: ['--redis', redis.url, ...args],
+    timeoutMs: 30_000,
+  })
+  const rest = await Promise.all(
+    Array.from({ length: count - 1 }, () => {
+      const dir = newDataDir()
+      copyFileSync(join(first.dataDir, 'relay.key'), join(dir, 'relay.key'))
+      return startRelayProcess({
+        dataDir: dir,
+        args: ['--redis', redis.url, ...args],
+        timeoutMs: 30_000,
+      })
+    }),
+  )
+  const nodes = [first, ...rest]
+  return {
+    nodes,
+    async stop() {
+      await Promise.all(nodes.map((n) => n.stop()))
+      for (const n of nodes) n.cleanup()
+      await redis.stop()
+    },
+  }
+}
