@@ -5,46 +5,20 @@
 // keep-alive pings), or when it never answers mDNS again (no redial, so no connection).
 import { EventEmitter } from 'node:events'
 import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
-import type { Database } from 'better-sqlite3'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
-import type { Identity } from '../../../shared/identity.js'
-import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
-import { createFileService, type FileService, type FileServiceInit } from '../files/index.js'
+import type { DeliveryPath, InboundHandler, PeerProfile } from '../delivery.js'
+import { createFileService, type FileService } from '../files/index.js'
 import { ChatService, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
 import { silentLogger, type Logger } from '../log.js'
-import { createPigeonNode, type MdnsOptions } from './node.js'
+import { createPigeonNode } from './node.js'
 import { PeerDialer } from './peer-dialer.js'
-import { PeerTable, type LanPeer, type PeerState } from './peer-table.js'
+import { identified, PeerTable, type LanPeer, type PeerState } from './peer-table.js'
+import type { LanEvents, LanNetworkInit } from './lan-init.js'
+
+export type { LanEvents, LanNetworkInit } from './lan-init.js'
 
 export type { LanPeer } from './peer-table.js'
-
-export interface LanEvents extends PathEvents {
-  /** a peer's profile, when first received and whenever a newer version arrives */
-  profile: PeerProfile
-}
-
-export interface LanNetworkInit {
-  identity: Identity
-  /** the store's database: with it the node also serves and pulls files (/pigeon/file/1.0.0) */
-  db?: Database
-  /** the receiver of one of my file offers is finished with it (FileServiceInit.onClosed) */
-  onFileClosed?: FileServiceInit['onClosed']
-  /** TCP port to listen on, e.g. the one remembered from the last run; 0 or absent = any */
-  listenPort?: number
-  /** the user asked for listenPort (--port): if it is taken, fail instead of taking another */
-  listenPortRequired?: boolean
-  /** default 0.0.0.0 */
-  listenHost?: string
-  /** mDNS discovery; `false` in the root namespace of a test machine (see node.ts) */
-  mdns: boolean | MdnsOptions
-  /** my profile as announced to every peer on connect */
-  profile: Omit<ProfileBody, 'version'> & { version?: number }
-  limits?: Partial<ChatLimits>
-  logger?: Logger
-  /** keep-alive ping interval, ms (link-loss detection) */
-  pingInterval?: number
-}
 
 export class LanNetwork implements DeliveryPath {
   readonly name = 'lan' as const
@@ -280,6 +254,9 @@ export class LanNetwork implements DeliveryPath {
     const peerId = remote.toString()
     try {
       await chat.session(peerId)
+      // a peer that dialled us before we saw it on mDNS: its address comes with identify
+      if (this.#addressesOf(peerId).length === 0)
+        await identified(this.libp2p, peerId, () => this.#addressesOf(peerId).length > 0)
       const state = this.#stateOf(peerId)
       state.seenAt = Date.now()
       if (!state.online && this.libp2p.getConnections(remote).length > 0) {

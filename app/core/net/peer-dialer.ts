@@ -12,8 +12,19 @@ import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js'
 import type { Logger } from '../log.js'
 
 export const MDNS_DIAL_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 60_000 }
+/**
+ * retries after a failed dial without waiting for the next sighting: with known-answer
+ * suppression sightings are rare, and a dial that timed out on a busy LAN usually works next time
+ */
+const RETRIES = 4
+/**
+ * dials running at once; the rest wait their turn, their timeout not yet running. Without it a
+ * node that sees 99 peers at once starts 99 handshakes, on a busy CPU all of them time out, and
+ * the retries do it again.
+ */
+const MAX_PARALLEL = 4
 /** how long the larger PeerId of a pair leaves the first move to the other */
-const YIELD_MS = 2_000
+const YIELD_MS = 3_000
 
 interface DialState {
   failures: number
@@ -24,6 +35,8 @@ interface DialState {
 
 export class PeerDialer {
   readonly #states = new Map<string, DialState>()
+  readonly #queue: Array<{ peer: PeerInfo; state: DialState }> = []
+  #active = 0
   #stopped = false
 
   constructor(
@@ -78,6 +91,7 @@ export class PeerDialer {
     this.#stopped = true
     for (const state of this.#states.values()) clearTimeout(state.deferred)
     this.#states.clear()
+    this.#queue.length = 0
   }
 
   #stateOf(peerId: string): DialState {
@@ -90,10 +104,32 @@ export class PeerDialer {
   }
 
   #dial(peer: PeerInfo, state: DialState): void {
-    const peerId = peer.id.toString()
     state.dialling = true
+    this.#queue.push({ peer, state })
+    this.#pump()
+  }
+
+  #pump(): void {
+    while (this.#active < MAX_PARALLEL && !this.#stopped) {
+      const next = this.#queue.shift()
+      if (next === undefined) return
+      if (this.node.getConnections(next.peer.id).length > 0) {
+        next.state.dialling = false // it dialled us meanwhile
+        continue
+      }
+      this.#active++
+      void this.#run(next.peer, next.state).finally(() => {
+        next.state.dialling = false
+        this.#active--
+        this.#pump()
+      })
+    }
+  }
+
+  async #run(peer: PeerInfo, state: DialState): Promise<void> {
+    const peerId = peer.id.toString()
     this.dials++
-    this.node
+    await this.node
       .dial(
         peer.multiaddrs.map((a) => a.encapsulate(`/p2p/${peerId}`)),
         { signal: AbortSignal.timeout(this.dialTimeoutMs) },
@@ -111,8 +147,14 @@ export class PeerDialer {
             { peer: peerId, err: error.message, failures: state.failures },
             'dial of an mDNS-discovered peer failed',
           )
+          if (state.failures <= RETRIES && !this.#stopped) {
+            state.deferred = setTimeout(() => {
+              state.deferred = undefined
+              if (!this.#stopped && this.node.getConnections(peer.id).length === 0)
+                this.#dial(peer, state)
+            }, state.notBefore - Date.now())
+          }
         },
       )
-      .finally(() => (state.dialling = false))
   }
 }

@@ -1,6 +1,6 @@
 // What the LAN node knows of each peer: online or not, the addresses mDNS, identify and the
 // connection told, its profile, and when it last showed a sign of life (lan-network.ts).
-import type { Libp2p } from '@libp2p/interface'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerProfile } from '../delivery.js'
 
@@ -86,4 +86,27 @@ export class PeerTable {
     }
     return [...found]
   }
+}
+
+/** how long 'peer:online' waits for identify when no address of the peer is known yet */
+const IDENTIFY_WAIT_MS = 3_000
+
+/**
+ * Resolves once identify told the peer's listen addresses (`known()` turns true), or after
+ * IDENTIFY_WAIT_MS: a peer that dialled us before we saw it on mDNS has no other address yet.
+ */
+export function identified(node: Libp2p, peerId: string, known: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      node.removeEventListener('peer:identify', onIdentify)
+      resolve()
+    }
+    const onIdentify = (event: CustomEvent<{ peerId: PeerId }>): void => {
+      if (event.detail.peerId.toString() === peerId) done()
+    }
+    const timer = setTimeout(done, IDENTIFY_WAIT_MS)
+    node.addEventListener('peer:identify', onIdentify)
+    if (known()) done()
+  })
 }
