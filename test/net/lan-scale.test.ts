@@ -1,4 +1,4 @@
-// 30 Pigeon nodes on one namespaced segment (two processes, each node on its own address) all
+// 24 Pigeon nodes on one namespaced segment (two processes, each node on its own address) all
 // come to see each other online: mDNS with known-answer suppression and one dial per pair
 // converges where answering every query and dialling on every sighting did not (docs/protocol.md
 // §1, "Discovery"). No wall-time assert: the deadline is only there so a failure ends.
@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startSwarm } from '../support/swarm.js'
 
-const NODES = 30
+const NODES = 24
 
 test(`${NODES} nodes on one segment all see each other online`, async (t) => {
   const swarm = await startSwarm({ nodes: NODES, processes: 2, staggerMs: 100 })

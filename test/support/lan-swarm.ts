@@ -5,7 +5,7 @@
 //   argv[2] JSON: { addresses, total, offsetMs?, staggerMs?, countPackets? } (see SwarmArgs)
 //   stdout: {event:'started', address, peerId, at}      a node is up
 //           {event:'visible', address, at}               it sees all `total - 1` others online
-//           {event:'packets', count, at}                 (on 'packets' command) mDNS packets heard
+//           {event:'packets', count, at, rss, cpuMs, nodes}   (on 'packets') mDNS packets heard, usage
 //           {event:'status', address, online, known, connections}  (on 'status') per node
 //   stdin:  {cmd:'packets'} {cmd:'status'} {cmd:'stop'}
 import '../../shared/polyfills.js'
@@ -36,6 +36,7 @@ counter?.on('packet', () => packets++)
 const nodes: LanNetwork[] = []
 
 async function startOne(address: string): Promise<void> {
+  const cpu = process.cpuUsage()
   const lan = createLanNetwork({
     identity: await generateIdentity(),
     listenHost: address,
@@ -55,7 +56,11 @@ async function startOne(address: string): Promise<void> {
   lan.onInbound(async () => undefined)
   await lan.start()
   nodes.push(lan)
-  out({ event: 'started', address, peerId: lan.peerId, at: Date.now() })
+  const used = process.cpuUsage(cpu)
+  // CPU of this start, identity included (and of whatever else ran meanwhile: exact only for
+  // the first node)
+  const startCpuMs = (used.user + used.system) / 1000
+  out({ event: 'started', address, peerId: lan.peerId, at: Date.now(), startCpuMs })
   check()
 }
 
@@ -79,7 +84,17 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       })
     }
   }
-  if (command.cmd === 'packets') out({ event: 'packets', count: packets, at: Date.now() })
+  if (command.cmd === 'packets') {
+    const cpu = process.cpuUsage()
+    out({
+      event: 'packets',
+      count: packets,
+      at: Date.now(),
+      rss: process.memoryUsage().rss,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      nodes: nodes.length,
+    })
+  }
   if (command.cmd === 'stop') {
     void Promise.all(nodes.map((n) => n.stop())).then(() => {
       counter?.destroy()

@@ -1,7 +1,7 @@
 // N Pigeon nodes on one namespaced segment, several per process (test/support/lan-swarm.ts),
 // each on its own address of one namespace host: how the scale test and the lan-scale bench
 // fit 100 nodes on a small machine. Multicast stays inside the test's namespaces (netns.ts).
-import { createLan, type Lan } from './netns.js'
+import { createLan, type Lan, type LanHost } from './netns.js'
 import { PeerProcess } from './peer-process.js'
 
 export interface SwarmOptions {
@@ -19,15 +19,23 @@ export interface Swarm {
   allVisible(timeoutMs: number): Promise<number[]>
   /** mDNS packets heard on the segment so far */
   packets(): Promise<number>
+  /** per process: RSS bytes, CPU ms so far, nodes in it */
+  usage(): Promise<Array<{ rss: number; cpuMs: number; nodes: number }>>
   stop(): Promise<void>
+}
+
+/** Gives the host `count` more addresses on its eth0 (10.77.0.11…), one per simulated node. */
+export async function addAddresses(host: LanHost, count: number): Promise<string[]> {
+  const addresses = Array.from({ length: count }, (_, i) => `10.77.0.${i + 11}`)
+  for (const address of addresses)
+    await host.exec('ip', ['addr', 'add', `${address}/24`, 'dev', 'eth0'])
+  return addresses
 }
 
 export async function startSwarm(options: SwarmOptions): Promise<Swarm> {
   const lan = await createLan({ hosts: 1 })
   const host = lan.hosts[0]!
-  const addresses = Array.from({ length: options.nodes }, (_, i) => `10.77.0.${i + 11}`)
-  for (const address of addresses)
-    await host.exec('ip', ['addr', 'add', `${address}/24`, 'dev', 'eth0'])
+  const addresses = await addAddresses(host, options.nodes)
   const processes: PeerProcess[] = []
   for (let p = 0; p < options.processes; p++) {
     processes.push(
@@ -39,6 +47,12 @@ export async function startSwarm(options: SwarmOptions): Promise<Swarm> {
         countPackets: p === 0,
       }),
     )
+  }
+  const report = async (proc: PeerProcess): Promise<Record<string, unknown>> => {
+    const before = proc.events('packets').length
+    const reply = proc.waitForEvent('packets', (e) => proc.events('packets').indexOf(e) >= before)
+    proc.child.stdin!.write(`${JSON.stringify({ cmd: 'packets' })}\n`)
+    return reply
   }
   const events = (name: string): Array<Record<string, unknown>> =>
     processes.flatMap((proc) => proc.events(name))
@@ -59,14 +73,15 @@ export async function startSwarm(options: SwarmOptions): Promise<Swarm> {
       return events('visible').map((e) => Math.max(0, Number(e.at) - lastStart))
     },
     async packets() {
-      const first = processes[0]!
-      const before = first.events('packets').length
-      const reply = first.waitForEvent(
-        'packets',
-        (e) => first.events('packets').indexOf(e) >= before,
-      )
-      first.child.stdin!.write(`${JSON.stringify({ cmd: 'packets' })}\n`)
-      return Number((await reply).count)
+      return Number((await report(processes[0]!)).count)
+    },
+    async usage() {
+      const reports = await Promise.all(processes.map((proc) => report(proc)))
+      return reports.map((r) => ({
+        rss: Number(r.rss),
+        cpuMs: Number(r.cpuMs),
+        nodes: Number(r.nodes),
+      }))
     },
     async stop() {
       for (const proc of processes) proc.child.stdin!.write(`${JSON.stringify({ cmd: 'stop' })}\n`)
