@@ -1,7 +1,7 @@
 // 24 Pigeon nodes on one namespaced segment (two processes, each node on its own address) all
 // come to see each other online: mDNS with known-answer suppression and one dial per pair
-// converges where answering every query and dialling on every sighting did not (docs/protocol.md
-// §1, "Discovery"). No wall-time assert: the deadline is only there so a failure ends.
+// converges where answering every query and dialling on every sighting did not (docs/protocol.md §13).
+// No wall-time assert: the deadline is only there so a failure ends.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startSwarm } from '../support/swarm.js'

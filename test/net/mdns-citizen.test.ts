@@ -1,4 +1,4 @@
-// A Pigeon node is a standard mDNS citizen (RFC 6762/6763, docs/protocol.md §1 "Discovery"):
+// A Pigeon node is a standard mDNS citizen (RFC 6762/6763, docs/protocol.md §13):
 // Debian's python3-zeroconf, in another namespace host of the test's LAN, browses it, finds
 // `_pigeon._udp` in the service-type listing and resolves SRV, A and TXT to the node's own port,
 // address and PeerId; a query from a port other than 5353 gets a legacy unicast reply (its id

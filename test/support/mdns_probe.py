@@ -137,7 +137,8 @@ if found:
     result["legacy"] = [
         {"id": qid, "records": [[n, t, ttl] for n, t, ttl in records]} for qid, _, records in plain
     ]
-    suppressed = legacy(query(0x2345, SERVICE, known=[(service, instance, 4500)]))
+    # 4000 s left of 4500: more than half, so RFC 6762 §7.1 says do not answer
+    suppressed = legacy(query(0x2345, SERVICE, known=[(service, instance, 4000)]))
     result["legacy_with_known_answer"] = len(suppressed)
     result["qu_unicast"] = qu_reply(instance)
 print(json.dumps(result))

@@ -17,6 +17,8 @@ export interface Swarm {
   readonly processes: PeerProcess[]
   /** resolves with, per node, ms from the last start until it saw all the others online */
   allVisible(timeoutMs: number): Promise<number[]>
+  /** per node: how many others it has online now */
+  onlineCounts(): Promise<number[]>
   /** mDNS packets heard on the segment so far */
   packets(): Promise<number>
   /** per process: RSS bytes, CPU ms so far, nodes in it */
@@ -71,6 +73,25 @@ export async function startSwarm(options: SwarmOptions): Promise<Swarm> {
       }
       const lastStart = Math.max(...events('started').map((e) => Number(e.at)))
       return events('visible').map((e) => Math.max(0, Number(e.at) - lastStart))
+    },
+    async onlineCounts() {
+      const before = processes.map((proc) => proc.events('status').length)
+      for (const proc of processes)
+        proc.child.stdin!.write(`${JSON.stringify({ cmd: 'status' })}\n`)
+      const counts: number[] = []
+      for (const [i, proc] of processes.entries()) {
+        const want = before[i]! + proc.events('started').length
+        const deadline = Date.now() + 30_000
+        while (proc.events('status').length < want && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100))
+        counts.push(
+          ...proc
+            .events('status')
+            .slice(before[i])
+            .map((e) => Number(e.online)),
+        )
+      }
+      return counts
     },
     async packets() {
       return Number((await report(processes[0]!)).count)

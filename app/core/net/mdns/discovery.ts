@@ -1,7 +1,7 @@
 // Pigeon's mDNS peer discovery: libp2p's PeerDiscovery interface over the `multicast-dns`
 // socket, with our own RFC 6762/6763 responder (responder.ts) and querier (querier.ts) in place
 // of @libp2p/mdns, which answers every query by multicast with no known-answer suppression and
-// publishes no SRV or A record (docs/protocol.md §1, "Discovery"). On start it announces itself
+// publishes no SRV or A record (docs/protocol.md §13). On start it announces itself
 // twice, 1 s apart (RFC 6762 §8.3) and starts querying; on stop it says goodbye (§10.1).
 import {
   peerDiscoverySymbol,

@@ -1,4 +1,4 @@
-// The DNS-SD records of one Pigeon node (docs/protocol.md §1, "Discovery"), and reading other
+// The DNS-SD records of one Pigeon node (docs/protocol.md §13), and reading other
 // nodes' records out of a response. One instance per node, named by its PeerId:
 //
 //   _services._dns-sd._udp.local PTR _pigeon._udp.local                  (RFC 6763 §9)

@@ -1,5 +1,5 @@
 // Answering mDNS questions about my own records as RFC 6762 asks, so a LAN of many Pigeons stays
-// quiet and avahi / python-zeroconf can resolve us (docs/protocol.md §1, "Discovery"):
+// quiet and avahi / python-zeroconf can resolve us (docs/protocol.md §13):
 // - known-answer suppression (§7.1): a record the asker lists with at least half its TTL left is
 //   not sent, including known answers that follow in TC-continued packets (§7.2);
 // - shared records wait a random 20–120 ms (§6), 400–500 ms when the query was truncated (§7.2);
@@ -69,12 +69,10 @@ export class Responder {
     if (this.#stopped) return
     const mine = this.records()
     const known = packet.answers ?? []
-    if (
-      known.some(
-        (k) => k.type === 'PTR' && k.data === mine.ptr.data && ttlOf(k) === ttlOf(mine.ptr),
-      )
-    )
-      return // my own query, looped back
+    const own = (k: Answer): boolean =>
+      k.type === 'PTR' && k.data === mine.ptr.data && ttlOf(k) === ttlOf(mine.ptr)
+    // my own query, looped back (mine always come from 5353)
+    if (rinfo.port === MDNS_PORT && known.some(own)) return
     const asker = `${rinfo.address}:${rinfo.port}`
     const suppressed = new Set(
       known.filter((k) => ttlOf(k) * 2 >= this.#ownTtl(k, mine)).map((k) => keyOf(k)),
