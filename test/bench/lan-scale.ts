@@ -43,9 +43,9 @@ export async function run(argv: string[]): Promise<BenchResult> {
     windowS = (Date.now() - startedAt) / 1000
     packets = await swarm.packets()
     usage = await swarm.usage()
-    firstStartCpuMs = Math.min(
-      ...swarm.processes.flatMap((p) => p.events('started').map((e) => Number(e.startCpuMs))),
-    )
+    const starts = swarm.processes.flatMap((p) => p.events('started'))
+    const first = starts.reduce((a, b) => (Number(a.at) <= Number(b.at) ? a : b))
+    firstStartCpuMs = Number(first.startCpuMs)
   } finally {
     await swarm.stop()
   }
