@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<B
   wire: () => import('./wire.js'),
   ui: () => import('./ui.js'),
   lan: () => import('./lan.js'),
+  'lan-scale': () => import('./lan-scale.js'),
   store: () => import('./store.js'),
   engine: () => import('./engine.js'),
   relay: () => import('./relay.js'),

@@ -70,7 +70,8 @@ test('an inbound handler that fails means DELIVERY_REFUSED, and the next message
 })
 
 test('a receiver that never acks means DELIVERY_TIMEOUT, and the silent peer is hung up on', async (t) => {
-  const a = await lanNode(t, { limits: { ackTimeoutMs: 300 } })
+  // it answers pings, so it counts as busy until maxAckWaitMs; then it is given up on
+  const a = await lanNode(t, { limits: { ackTimeoutMs: 300, maxAckWaitMs: 900 } })
   const b = await lanNode(t)
   b.onInbound(() => new Promise(() => undefined))
   await a.dialKnown(b.peerId, b.addresses())
@@ -78,6 +79,19 @@ test('a receiver that never acks means DELIVERY_TIMEOUT, and the silent peer is 
   await rejectsWith(a.deliver(b.peerId, text(a, b)), 'DELIVERY_TIMEOUT')
   await offline // the router's next attempt goes to another path, not into the same silence
   assert.equal(a.canReach(b.peerId), false)
+})
+
+test('a busy receiver (acks later than the ack timeout, still answers pings) is not hung up on', async (t) => {
+  const a = await lanNode(t, { limits: { ackTimeoutMs: 300 } })
+  const b = await lanNode(t)
+  // its store takes 5 ack timeouts: what a node with a saturated CPU or disk looks like
+  b.onInbound(() => new Promise((resolve) => setTimeout(resolve, 1500)))
+  await a.dialKnown(b.peerId, b.addresses())
+  let wentOffline = false
+  a.on('peer:offline', () => (wentOffline = true))
+  await a.deliver(b.peerId, text(a, b))
+  assert.equal(wentOffline, false)
+  assert.equal(a.canReach(b.peerId), true)
 })
 
 test('an unknown or stopped peer is PEER_UNREACHABLE', async (t) => {

@@ -3,9 +3,10 @@
 set -euo pipefail
 need=()
 # iptux, xvfb, xdotool: the real IP Messenger client of test/legacy/iptux.test.ts, its X server and typist
+# python3-zeroconf: the mDNS browser of test/net/mdns-citizen.test.ts
 # fonts-noto-cjk and fonts-noto-color-emoji: screenshots and e2e pages show Chinese and emoji, not boxes
 for pkg in chromium mosquitto mosquitto-clients redis-server iproute2 nftables iputils-ping \
-  iptux xvfb xdotool \
+  iptux xvfb xdotool python3-zeroconf \
   fonts-noto-cjk fonts-noto-color-emoji; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done

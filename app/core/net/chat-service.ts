@@ -3,6 +3,7 @@
 // streams per peer, messages per second). The shape follows @libp2p/ping: start() handles, stop() unhandles.
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import type { Ping } from '@libp2p/ping'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { ENVELOPE_LIMITS, encodeEnvelope, type Envelope } from '../../../shared/envelope.js'
 import { InboundSession } from './inbound-session.js'
@@ -10,6 +11,7 @@ import type { Logger } from '../log.js'
 import { ThrottledLog } from './throttled-log.js'
 import { OutboundSession } from './outbound-session.js'
 import { TokenBucket } from './token-bucket.js'
+import { PING_TIMEOUT_MAX_MS } from './node.js'
 
 export const CHAT_PROTOCOL = '/pigeon/chat/1.0.0'
 
@@ -25,6 +27,8 @@ export interface ChatLimits {
   /** refused (malformed, wrong sender) frames tolerated on one stream before it is closed */
   maxStrikes: number
   ackTimeoutMs: number
+  /** a late ack is waited for this long in all while the peer still answers pings (busy, not dead) */
+  maxAckWaitMs: number
   dialTimeoutMs: number
   maxInFlight: number
 }
@@ -36,6 +40,7 @@ export const DEFAULT_CHAT_LIMITS: ChatLimits = {
   burst: 5000,
   maxStrikes: 100,
   ackTimeoutMs: 2_000,
+  maxAckWaitMs: 30_000,
   dialTimeoutMs: 5_000,
   maxInFlight: 4096,
 }
@@ -150,12 +155,26 @@ export class ChatService {
     const session = new OutboundSession(stream, peerId, {
       ackTimeoutMs: this.#init.limits.ackTimeoutMs,
       maxInFlight: this.#init.limits.maxInFlight,
+      maxAckWaitMs: this.#init.limits.maxAckWaitMs,
+      isAlive: () => this.#pingable(target),
       onClose: () => {
         if (this.#sessions.get(peerId) === session) this.#sessions.delete(peerId)
       },
     })
     this.#sessions.set(peerId, session)
     return session
+  }
+
+  /** A libp2p ping answered within PING_TIMEOUT_MAX_MS: the peer is alive, if slow. */
+  async #pingable(peer: PeerId): Promise<boolean> {
+    const ping = (this.#node.services as { ping?: Ping }).ping
+    if (ping === undefined) return false
+    try {
+      await ping.ping(peer, { signal: AbortSignal.timeout(PING_TIMEOUT_MAX_MS) })
+      return true
+    } catch {
+      return false
+    }
   }
 
   #handleStream(stream: Stream, connection: Connection): void {

@@ -5,74 +5,25 @@
 // keep-alive pings), or when it never answers mDNS again (no redial, so no connection).
 import { EventEmitter } from 'node:events'
 import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
-import type { Database } from 'better-sqlite3'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
-import type { Identity } from '../../../shared/identity.js'
-import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
-import { createFileService, type FileService, type FileServiceInit } from '../files/index.js'
+import type { DeliveryPath, InboundHandler, PeerProfile } from '../delivery.js'
+import { createFileService, type FileService } from '../files/index.js'
 import { ChatService, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
 import { silentLogger, type Logger } from '../log.js'
-import { createPigeonNode, type MdnsOptions } from './node.js'
+import { createPigeonNode } from './node.js'
+import { PeerDialer } from './peer-dialer.js'
+import { identified, PeerTable, type LanPeer, type PeerState } from './peer-table.js'
+import type { LanEvents, LanNetworkInit } from './lan-init.js'
 
-export interface LanEvents extends PathEvents {
-  /** a peer's profile, when first received and whenever a newer version arrives */
-  profile: PeerProfile
-}
+export type { LanEvents, LanNetworkInit } from './lan-init.js'
 
-export interface LanPeer {
-  peerId: string
-  online: boolean
-  /** multiaddr strings: from mDNS, identify, and the connection */
-  addresses: string[]
-  profile?: PeerProfile
-  /** ms epoch of the last sign of life (mDNS answer, connection, message) */
-  lastSeen: number
-}
-
-export interface LanNetworkInit {
-  identity: Identity
-  /** the store's database: with it the node also serves and pulls files (/pigeon/file/1.0.0) */
-  db?: Database
-  /** the receiver of one of my file offers is finished with it (FileServiceInit.onClosed) */
-  onFileClosed?: FileServiceInit['onClosed']
-  /** TCP port to listen on, e.g. the one remembered from the last run; 0 or absent = any */
-  listenPort?: number
-  /** the user asked for listenPort (--port): if it is taken, fail instead of taking another */
-  listenPortRequired?: boolean
-  /** default 0.0.0.0 */
-  listenHost?: string
-  /** mDNS discovery; `false` in the root namespace of a test machine (see node.ts) */
-  mdns: boolean | MdnsOptions
-  /** my profile as announced to every peer on connect */
-  profile: Omit<ProfileBody, 'version'> & { version?: number }
-  limits?: Partial<ChatLimits>
-  logger?: Logger
-  /** keep-alive ping interval, ms (link-loss detection) */
-  pingInterval?: number
-}
-
-/** how long an mDNS sighting counts as "a fresh address" for canReach */
-const FRESH_MS = 30_000
-
-interface PeerState {
-  peerId: string
-  online: boolean
-  mdnsAddresses: string[]
-  /** the listen addresses the peer told us by identify */
-  listenAddresses: string[]
-  seenAt: number
-  /** when a delivery last found the peer silent or unreachable; older sightings are stale */
-  failedAt?: number
-  profile?: PeerProfile
-}
+export type { LanPeer } from './peer-table.js'
 
 export class LanNetwork implements DeliveryPath {
   readonly name = 'lan' as const
   readonly #events = new EventEmitter()
-  readonly #peerStates = new Map<string, PeerState>()
+  readonly #peerStates = new PeerTable()
   readonly #greeting = new Map<string, Promise<void>>()
   readonly #limits: ChatLimits
   readonly #logger: Logger
@@ -81,6 +32,7 @@ export class LanNetwork implements DeliveryPath {
   #node: Libp2p | undefined
   #chat: ChatService | undefined
   #fileService: FileService | undefined
+  #dialer: PeerDialer | undefined
   #port = 0
   #stopping = false
 
@@ -134,6 +86,11 @@ export class LanNetwork implements DeliveryPath {
       mdns: this.#init.mdns,
       pingInterval: this.#init.pingInterval,
       onMdnsPeer: (peer) => this.#onMdnsPeer(peer),
+      onMdnsGoodbye: (peerId) => {
+        // it is stopping: its last sighting no longer makes it reachable (canReach)
+        const state = this.#peerStates.get(peerId)
+        if (state !== undefined) state.mdnsAddresses = []
+      },
       beforeStart: async (libp2p) => {
         const chat = new ChatService(libp2p, {
           limits: this.#limits,
@@ -151,6 +108,7 @@ export class LanNetwork implements DeliveryPath {
           this.#stateOf(peerId).listenAddresses = event.detail.listenAddrs.map((a) => a.toString())
         })
         this.#chat = chat
+        this.#dialer = new PeerDialer(libp2p, this.peerId, this.#limits.dialTimeoutMs, this.#logger)
         if (this.#init.db !== undefined)
           this.#fileService = createFileService({
             node: libp2p,
@@ -178,6 +136,7 @@ export class LanNetwork implements DeliveryPath {
     const node = this.#node
     if (node === undefined) return
     this.#stopping = true
+    this.#dialer?.stop()
     await this.#chat?.stop().catch(() => undefined)
     await this.#fileService?.stop().catch(() => undefined)
     // closing every connection is our goodbye: the others see peer:disconnect at once
@@ -185,6 +144,7 @@ export class LanNetwork implements DeliveryPath {
     this.#node = undefined
     this.#chat = undefined
     this.#fileService = undefined
+    this.#dialer = undefined
     for (const state of this.#peerStates.values()) {
       if (state.online) this.#markOffline(state.peerId)
     }
@@ -193,15 +153,7 @@ export class LanNetwork implements DeliveryPath {
   // --- DeliveryPath ---------------------------------------------------------------------------
 
   canReach(peerId: string): boolean {
-    if (this.#node === undefined) return false
-    const state = this.#peerStates.get(peerId)
-    if (state?.online === true) return true
-    return (
-      state !== undefined &&
-      state.mdnsAddresses.length > 0 &&
-      Date.now() - state.seenAt < FRESH_MS &&
-      state.seenAt > (state.failedAt ?? 0)
-    )
+    return this.#node !== undefined && this.#peerStates.reachable(peerId)
   }
 
   async deliver(peerId: string, envelope: Envelope): Promise<void> {
@@ -240,13 +192,7 @@ export class LanNetwork implements DeliveryPath {
   // --- peers and profiles ---------------------------------------------------------------------
 
   peers(): LanPeer[] {
-    return [...this.#peerStates.values()].map((state) => ({
-      peerId: state.peerId,
-      online: state.online,
-      addresses: this.#addressesOf(state.peerId),
-      profile: state.profile,
-      lastSeen: state.seenAt,
-    }))
+    return this.#peerStates.list(this.#node)
   }
 
   peerProfile(peerId: string): PeerProfile | undefined {
@@ -267,19 +213,9 @@ export class LanNetwork implements DeliveryPath {
    * once it is online. Rejects PEER_UNREACHABLE when no address answers.
    */
   async dialKnown(peerId: string, addresses: string[]): Promise<void> {
-    const node = this.libp2p
-    const id = peerIdFromString(peerId)
-    const addrs = addresses.map((a) => multiaddr(a.replace(/\/p2p\/[^/]+$/, '')))
-    await node.peerStore.merge(id, { multiaddrs: addrs })
-    try {
-      await node.dial(id, { signal: AbortSignal.timeout(this.#limits.dialTimeoutMs) })
-    } catch (cause) {
-      throw new PigeonError(
-        'PEER_UNREACHABLE',
-        `None of the remembered addresses of ${peerId} answered.`,
-        { cause },
-      )
-    }
+    if (this.#dialer === undefined)
+      throw new PigeonError('NODE_NOT_RUNNING', 'The LAN node is not started.')
+    const id = await this.#dialer.dialKnown(peerId, addresses)
     await this.#greet(id)
     if (this.#peerStates.get(peerId)?.online !== true) {
       throw new PigeonError(
@@ -292,12 +228,7 @@ export class LanNetwork implements DeliveryPath {
   // --- internals ------------------------------------------------------------------------------
 
   #stateOf(peerId: string): PeerState {
-    let state = this.#peerStates.get(peerId)
-    if (state === undefined) {
-      state = { peerId, online: false, mdnsAddresses: [], listenAddresses: [], seenAt: Date.now() }
-      this.#peerStates.set(peerId, state)
-    }
-    return state
+    return this.#peerStates.stateOf(peerId)
   }
 
   #onMdnsPeer(peer: PeerInfo): void {
@@ -306,21 +237,7 @@ export class LanNetwork implements DeliveryPath {
     const state = this.#stateOf(peerId)
     state.mdnsAddresses = peer.multiaddrs.map((a) => a.toString())
     state.seenAt = Date.now()
-    const node = this.#node
-    // dial at once: the peer is online for us as soon as the connection and chat stream are up
-    if (node !== undefined && node.getConnections(peer.id).length === 0) {
-      node
-        .dial(
-          peer.multiaddrs.map((a) => a.encapsulate(`/p2p/${peerId}`)),
-          { signal: AbortSignal.timeout(this.#limits.dialTimeoutMs) },
-        )
-        .catch((error: Error) =>
-          this.#logger.debug(
-            { peer: peerId, err: error.message },
-            'dial of an mDNS-discovered peer failed',
-          ),
-        )
-    }
+    this.#dialer?.onSighting(peer)
   }
 
   /** On every new connection: open our chat stream (proves a Pigeon peer) and send our profile. */
@@ -341,6 +258,9 @@ export class LanNetwork implements DeliveryPath {
     const peerId = remote.toString()
     try {
       await chat.session(peerId)
+      // a peer that dialled us before we saw it on mDNS: its address comes with identify
+      if (this.#addressesOf(peerId).length === 0)
+        await identified(this.libp2p, peerId, () => this.#addressesOf(peerId).length > 0)
       const state = this.#stateOf(peerId)
       state.seenAt = Date.now()
       if (!state.online && this.libp2p.getConnections(remote).length > 0) {
@@ -404,20 +324,7 @@ export class LanNetwork implements DeliveryPath {
   }
 
   #addressesOf(peerId: string): string[] {
-    const state = this.#peerStates.get(peerId)
-    const found = new Set([...(state?.mdnsAddresses ?? []), ...(state?.listenAddresses ?? [])])
-    const node = this.#node
-    if (node !== undefined) {
-      try {
-        for (const connection of node.getConnections(peerIdFromString(peerId))) {
-          if (connection.direction === 'outbound')
-            found.add(connection.remoteAddr.decapsulateCode(421).toString())
-        }
-      } catch {
-        // not a PeerId: nothing to add
-      }
-    }
-    return [...found]
+    return this.#peerStates.addressesOf(peerId, this.#node)
   }
 
   #emit<K extends keyof LanEvents>(event: K, detail: LanEvents[K]): void {

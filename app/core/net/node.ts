@@ -4,21 +4,29 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import type { Libp2p, PeerDiscovery, PeerInfo } from '@libp2p/interface'
-import { mdns, type MulticastDNSComponents } from '@libp2p/mdns'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { PigeonError } from '../../../shared/errors.js'
 import type { Identity } from '../../../shared/identity.js'
+import { pigeonMdns, type PigeonMdnsComponents } from './mdns/discovery.js'
 
 /** DNS-SD service name (≤ 15 chars before ._udp): a plain libp2p node on the LAN is not a Pigeon. */
 export const PIGEON_MDNS_SERVICE = '_pigeon._udp.local'
+
+/** the query interval's ceiling (RFC 6762 §5.2 allows up to an hour; a peer
+// whose link came back is found again within this, and lan-network.ts's FRESH_MS outlasts it) */
+export const DEFAULT_MDNS_INTERVAL_MS = 20_000
 
 /** the longest a keep-alive ping may take before the connection counts as dead */
 export const PING_TIMEOUT_MAX_MS = 10_000
 
 export interface MdnsOptions {
-  /** ms between queries; each query makes every Pigeon peer on the LAN answer */
+  /**
+   * the longest wait between queries, ms: queries start 1 s apart and double up to it. Only
+   * peers I am not connected to answer (known-answer suppression, mdns/querier.ts).
+   */
   interval?: number
   serviceTag?: string
 }
@@ -40,6 +48,8 @@ export interface PigeonNodeInit {
   pingInterval?: number
   /** every mDNS sighting of a peer (libp2p's own 'peer:discovery' fires only for new peers) */
   onMdnsPeer?: (peer: PeerInfo) => void
+  /** a peer multicast its mDNS goodbye (it is stopping) */
+  onMdnsGoodbye?: (peerId: string) => void
   /** runs on the node before it starts: register handlers and listeners here, so none is late */
   beforeStart?: (libp2p: Libp2p) => Promise<void> | void
 }
@@ -54,17 +64,24 @@ export interface PigeonNode {
 
 async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
   const host = init.listenHost ?? '0.0.0.0'
-  const peerDiscovery: Array<(components: MulticastDNSComponents) => PeerDiscovery> = []
+  // one listen address (not 0.0.0.0): dial and multicast from it too, so a peer sees the same
+  // address as mDNS announced, and several nodes on one host are told apart by theirs
+  const ownAddress = host === '0.0.0.0' ? undefined : host
+  const built: { node?: Libp2p } = {}
+  const peerDiscovery: Array<(components: PigeonMdnsComponents) => PeerDiscovery> = []
   if (init.mdns !== false) {
     const options = init.mdns === true ? {} : init.mdns
-    const factory = mdns({
-      interval: options.interval ?? 10_000,
+    const factory = pigeonMdns({
+      interval: options.interval ?? DEFAULT_MDNS_INTERVAL_MS,
       serviceTag: options.serviceTag ?? PIGEON_MDNS_SERVICE,
+      interfaceAddress: ownAddress,
+      isConnected: (peerId) =>
+        (built.node?.getConnections(peerIdFromString(peerId)).length ?? 0) > 0,
+      onGoodbye: (peerId) => init.onMdnsGoodbye?.(peerId),
     })
     peerDiscovery.push((components) => {
       const discovery = factory(components)
-      // @libp2p/mdns queries once at start (so a new node finds the others at once, and they
-      // see it when it dials them) and answers others' queries; every answer is a sighting
+      // every answer or announcement is a sighting (libp2p's 'peer:discovery' fires for new peers only)
       discovery.addEventListener('peer', (event) => init.onMdnsPeer?.(event.detail))
       return discovery
     })
@@ -73,7 +90,15 @@ async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
     privateKey: init.identity.privateKey,
     start: false,
     addresses: { listen: [`/ip4/${host}/tcp/${port}`] },
-    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
+    transports: [
+      tcp({
+        dialOpts: {
+          noDelay: true,
+          ...(ownAddress === undefined ? {} : { localAddress: ownAddress }),
+        },
+        listenOpts: { noDelay: true },
+      }),
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
@@ -86,6 +111,7 @@ async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
     },
     services: { identify: identify(), ping: ping() },
   })
+  built.node = libp2p
   await init.beforeStart?.(libp2p)
   return libp2p
 }

@@ -13,6 +13,13 @@ export interface OutboundSessionOptions {
   ackTimeoutMs: number
   /** envelopes written but not yet acked; more wait here, unwritten, so memory stays bounded */
   maxInFlight: number
+  /**
+   * Asked when an ack is late: is the peer alive (a libp2p ping answered)? A busy peer (its CPU
+   * or disk behind) gets more time, up to maxAckWaitMs; only a dead one is hung up on.
+   */
+  isAlive?: () => Promise<boolean>
+  /** the longest an envelope may wait for its ack while the peer still answers pings */
+  maxAckWaitMs?: number
   onClose?: () => void
 }
 
@@ -20,6 +27,8 @@ interface Pending {
   id: Uint8Array
   frame: Uint8Array
   deadline: number
+  /** when it was sent: the deadline is extended for a busy peer, never past maxAckWaitMs */
+  sentAt: number
   resolve: () => void
   reject: (error: PigeonError) => void
 }
@@ -43,6 +52,7 @@ export class OutboundSession {
   readonly #decoder = new FrameDecoder(REPLY_MAX_BYTES)
   #sweepTimer: ReturnType<typeof setInterval> | undefined
   #closedWith: PigeonError | undefined
+  #probing = false
 
   readonly #options: OutboundSessionOptions
 
@@ -82,6 +92,7 @@ export class OutboundSession {
         id,
         frame: envelopeBytes,
         deadline: Date.now() + this.#options.ackTimeoutMs,
+        sentAt: Date.now(),
         resolve,
         reject,
       }
@@ -160,9 +171,32 @@ export class OutboundSession {
       this.#sweepTimer = undefined
       return
     }
-    if (oldest.deadline > Date.now()) return
-    // The receiver stopped answering: the stream is not worth keeping, everything on it fails
-    // and the next delivery opens a fresh one.
+    if (oldest.deadline > Date.now() || this.#probing) return
+    const isAlive = this.#options.isAlive
+    const maxWait = this.#options.maxAckWaitMs ?? this.#options.ackTimeoutMs
+    if (isAlive !== undefined && Date.now() - oldest.sentAt < maxWait) {
+      this.#probing = true
+      void isAlive()
+        .catch(() => false)
+        .then((alive) => {
+          this.#probing = false
+          if (this.#closedWith !== undefined) return
+          if (!alive) this.#timeOut()
+          else {
+            // busy, not dead: every envelope in flight gets another ack timeout
+            const later = Date.now() + this.#options.ackTimeoutMs
+            for (let i = this.#inFlightHead; i < this.#inFlight.length; i++)
+              this.#inFlight[i]!.deadline = Math.max(this.#inFlight[i]!.deadline, later)
+          }
+        })
+      return
+    }
+    this.#timeOut()
+  }
+
+  /** The receiver stopped answering: the stream is not worth keeping, everything on it fails
+   * and the next delivery opens a fresh one. */
+  #timeOut(): void {
     this.#fail(
       new PigeonError(
         'DELIVERY_TIMEOUT',

@@ -1,0 +1,36 @@
+// What a LanNetwork (lan-network.ts) is made with, and the events it emits.
+import type { Database } from 'better-sqlite3'
+import type { ProfileBody } from '../../../shared/envelope.js'
+import type { Identity } from '../../../shared/identity.js'
+import type { PathEvents, PeerProfile } from '../delivery.js'
+import type { FileServiceInit } from '../files/index.js'
+import type { Logger } from '../log.js'
+import type { ChatLimits } from './chat-service.js'
+import type { MdnsOptions } from './node.js'
+
+export interface LanEvents extends PathEvents {
+  /** a peer's profile, when first received and whenever a newer version arrives */
+  profile: PeerProfile
+}
+
+export interface LanNetworkInit {
+  identity: Identity
+  /** the store's database: with it the node also serves and pulls files (/pigeon/file/1.0.0) */
+  db?: Database
+  /** the receiver of one of my file offers is finished with it (FileServiceInit.onClosed) */
+  onFileClosed?: FileServiceInit['onClosed']
+  /** TCP port to listen on, e.g. the one remembered from the last run; 0 or absent = any */
+  listenPort?: number
+  /** the user asked for listenPort (--port): if it is taken, fail instead of taking another */
+  listenPortRequired?: boolean
+  /** default 0.0.0.0 */
+  listenHost?: string
+  /** mDNS discovery; `false` in the root namespace of a test machine (see node.ts) */
+  mdns: boolean | MdnsOptions
+  /** my profile as announced to every peer on connect */
+  profile: Omit<ProfileBody, 'version'> & { version?: number }
+  limits?: Partial<ChatLimits>
+  logger?: Logger
+  /** keep-alive ping interval, ms (link-loss detection) */
+  pingInterval?: number
+}
