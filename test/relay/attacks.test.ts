@@ -2,7 +2,8 @@
 // `pigeon-relay` process (invite-only, so a never-admitted key is one of the attackers), each
 // asserting how it is refused — while a legitimate pair, Alice → Bob, exchanges QoS 1 messages
 // throughout and loses none: every message Alice got a PUBACK for must reach Bob, and Bob's
-// session is never taken over or closed.
+// session is never taken over or closed. One file, over 350 lines, because it is the table: the
+// rows share one relay process and one legitimate pair, and read as one list of attacks.
 //
 // Raw rows write their bytes in ONE write over a plain TCP socket (test/support/raw-mqtt.ts), so
 // that packets pipelined behind a CONNECT reach the relay while that CONNECT is being checked

@@ -1,3 +1,6 @@
+// The store's unit tests, one file for the Store facade's promises (queue, receipts, groups, the
+// outbox, search): over 350 lines because each test builds its rows inline, on purpose, so a
+// failing test reads without jumping to fixtures.
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
