@@ -25,6 +25,10 @@ const base = {
   paths: ['lan' as const],
   addresses: [],
   lastSeen: 1,
+  workgroup: null,
+  host: null,
+  fingerprint: '',
+  verified: false,
 }
 const wang: PeerView = {
   ...base,
@@ -32,6 +36,7 @@ const wang: PeerView = {
   name: '老王',
   legacy: true,
   host: 'pc-wang',
+  workgroup: '研发部',
   group: '研发部',
 }
 const bob: PeerView = { ...base, peerId: '12D3KooWBob', name: 'Bob' }

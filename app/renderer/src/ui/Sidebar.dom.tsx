@@ -81,7 +81,6 @@ export function Sidebar() {
       fingerprint: clashes.has(peerId) ? peer?.fingerprint : undefined,
       verified: peer?.verified,
       workgroup: peer?.workgroup,
-      legacy: peer?.legacy === true,
     })
     const lan: Row[] = []
     const viaRelay: Row[] = []
