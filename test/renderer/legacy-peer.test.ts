@@ -14,7 +14,8 @@ import { AppStore } from '../../app/renderer/src/state/app-store.dom.js'
 import { StoreContext } from '../../app/renderer/src/ui/context.dom.js'
 
 // classic JSX transform under tsx (see failed-mark.test.ts)
-Object.assign(globalThis, { React, window: {} }) // a browser page without the Electron preload
+// a browser page without the Electron preload, and without a token in this tab
+Object.assign(globalThis, { React, window: {}, sessionStorage: { getItem: () => null } })
 const { Sidebar } = await import('../../app/renderer/src/ui/Sidebar.dom.js')
 const { Conversation } = await import('../../app/renderer/src/ui/Conversation.dom.js')
 
