@@ -1,0 +1,56 @@
+// The known peers from the UI: adding a contact beyond the LAN, forgetting one, marking one
+// verified (docs/protocol.md §14). The node answers with the peer; forgetting sends no event.
+import type { Problem, StoreCore } from './app-state.dom.js'
+import { toProblem } from './app-state.dom.js'
+
+/** Someone beyond the LAN, by PeerId or contact link; opens the conversation. Error in words. */
+export async function addContact(
+  core: StoreCore,
+  link: string,
+  select: (conversationId: string) => void,
+): Promise<Problem | undefined> {
+  try {
+    const peer = await core.api.addContact(link)
+    // a 'peer' event (e.g. the contact's presence through the relay) may have overtaken this
+    // reply: it is newer than the snapshot in the reply, so it wins
+    if (!core.state().peers.has(peer.peerId)) {
+      const peers = new Map(core.state().peers)
+      peers.set(peer.peerId, peer)
+      core.set({ peers })
+    }
+    select(peer.peerId)
+    return undefined
+  } catch (error) {
+    return toProblem(error)
+  }
+}
+
+/** Drops a peer from the known list (its conversation stays); the node sends no event for it. */
+export async function forgetPeer(core: StoreCore, peerId: string): Promise<void> {
+  try {
+    await core.api.forgetPeer(peerId)
+    const peers = new Map(core.state().peers)
+    peers.delete(peerId)
+    core.set({ peers })
+  } catch (error) {
+    core.set({ problem: toProblem(error) })
+  }
+}
+
+/** Marks a peer verified after comparing safety numbers (docs/protocol.md §14), or not. */
+export async function setVerified(
+  core: StoreCore,
+  peerId: string,
+  verified: boolean,
+): Promise<boolean> {
+  try {
+    const peer = await core.api.setVerified(peerId, verified)
+    const peers = new Map(core.state().peers)
+    peers.set(peer.peerId, peer)
+    core.set({ peers })
+    return true
+  } catch (error) {
+    core.set({ problem: toProblem(error) })
+    return false
+  }
+}
