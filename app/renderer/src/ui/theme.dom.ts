@@ -1,5 +1,5 @@
 // Light, dark, or the system's choice (prefers-color-scheme). The colours are CSS variables
-// written once with light-dark() in styles.css; the choice only sets color-scheme through
+// written once with light-dark() in styles/base.css; the choice only sets color-scheme through
 // <html data-theme>. Kept in the node (state/prefs.dom.ts) and cached here for the first paint.
 export const THEMES = ['system', 'light', 'dark'] as const
 export type ThemeChoice = (typeof THEMES)[number]
