@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { PigeonError } from '../../shared/errors.js'
 import { readEndpoint } from '../api/discover.js'
-import type { CliParts } from './transfers.js'
+import type { CliParts } from './cli-parts.js'
 
 export const WEB_ENDPOINT_FILE = 'web.json'
 

@@ -3,22 +3,12 @@
 // `accept` follows the transfer until it ends: one progress line redrawn on a TTY (rate, ETA),
 // a plain line per second otherwise.
 import { resolve } from 'node:path'
-import type { Command, Option } from 'commander'
+import type { Command } from 'commander'
 import { formatBytes } from '../../shared/byte-size.js'
 import { PigeonError } from '../../shared/errors.js'
 import type { ApiClient } from '../api/client.js'
 import type { TransferView } from '../api/contract.js'
-
-interface DataOption {
-  data?: string
-}
-
-export interface CliParts {
-  dataOption: () => Option
-  withClient: <T>(options: DataOption, run: (client: ApiClient) => Promise<T>) => Promise<T>
-  print: (text: string) => void
-  json: (value: unknown) => void
-}
+import type { CliParts, DataOption } from './cli-parts.js'
 
 /** the transfer as `pigeon transfers --json` promises it (snake_case, like the other JSON) */
 export function transferJson(t: TransferView): Record<string, unknown> {

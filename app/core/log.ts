@@ -1,5 +1,5 @@
-// The engine's one logger: pino, as in the relay. The program makes it (app/cli/main.ts, Electron
-// main) and app/node/start-node.ts hands it down — a child per layer to the LAN network and the
+// The engine's one logger: pino, as in the relay. The program makes it (app/cli/commands/start.ts,
+// Electron main) and app/node/start-node.ts hands it down — a child per layer to the LAN network and the
 // relay link, the same to the Messenger and its parts (router, presence, profiles, groups,
 // inbound). Not given (tests, tools): silent. Log calls take pino's shape: fields, then message.
 import { pino, type Logger } from 'pino'

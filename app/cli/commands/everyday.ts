@@ -4,7 +4,7 @@
 import type { Command } from 'commander'
 import { PigeonError } from '../../../shared/errors.js'
 import { LIMITS } from '../../../shared/limits.js'
-import type { CliParts } from '../transfers.js'
+import type { CliParts } from '../cli-parts.js'
 
 interface DataOption {
   data?: string

@@ -2,7 +2,7 @@
 // digits on both sides, to compare in person or by a call; `--confirm` marks the peer verified
 // once they match, `--undo` takes the mark back.
 import type { Command } from 'commander'
-import type { CliParts } from '../transfers.js'
+import type { CliParts } from '../cli-parts.js'
 
 interface VerifyOptions {
   data?: string
