@@ -116,7 +116,7 @@ export class BlobFiles {
     return metas
   }
 
-  /** deletes files of no blob in `live` once they are old; young ones may be another node's create */
+  /** deletes old files of no blob in `live`; young ones may be another node's create */
   async removeOrphans(live: ReadonlySet<string>, now: number): Promise<void> {
     for (const name of await readdir(this.#dir)) {
       const id = name.split('.')[0] ?? ''
