@@ -2,28 +2,17 @@
 // an authenticated uploader names recipients for, uploads in pieces at an offset, and that only
 // those recipients (or the uploader) read. The relay holds ciphertext only; it never has the key.
 //
-// On disk, in one flat directory: `<id>.data` (the bytes) and `<id>.json` (who, how big, how much
-// is stored). Every request reads the metadata from disk, so nodes of a cluster that share the
-// directory see one store. An acknowledged piece is stored: its bytes are fsync'd, then the new
-// length is written to a temp file, fsync'd and renamed over the metadata. The metadata's length
-// is the truth: bytes past it (a piece cut by a crash or a dropped connection) are never served
-// and are cut off when the next piece is written there.
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { join } from 'node:path'
+// The files are relay/blob-files.ts's (one directory, shared by a cluster's nodes). An
+// acknowledged piece is stored: its bytes are fsync'd, then the new length is written to the
+// metadata. The metadata's length is the truth: bytes past it (a piece cut by a crash or a dropped
+// connection) are never served and are cut off when the next piece is written there.
+import type { FileHandle } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { PigeonError } from '../shared/errors.js'
+import { badRequest, BlobFiles, newBlobId, notFound, type BlobMeta } from './blob-files.js'
 import type { RelayMetrics } from './metrics.js'
 
-export interface BlobMeta {
-  id: string
-  uploader: string
-  recipients: string[]
-  size: number
-  received: number
-  createdAt: number
-  expiresAt: number
-}
+export { checkBlobId, notFound, type BlobMeta } from './blob-files.js'
 
 export interface BlobStoreOptions {
   dir: string
@@ -40,20 +29,6 @@ export interface BlobStoreOptions {
 export const MAX_BLOB_RECIPIENTS = 256
 /** bytes in one PUT at most: a request's body is bounded whatever the blob's size */
 export const MAX_PIECE_BYTES = 16 * 1_048_576
-// 18 random bytes = 144 bits, 24 base64url characters; the only user input a path is built from
-const ID_PATTERN = /^[A-Za-z0-9_-]{24}$/
-const ORPHAN_AGE_MS = 3_600_000
-
-function newBlobId(): string {
-  return randomBytes(18).toString('base64url')
-}
-
-export function notFound(): PigeonError {
-  return new PigeonError(
-    'BLOB_NOT_FOUND',
-    'There is no such file on this relay: it expired, every recipient fetched it, or the id is wrong. Ask the sender to send it again.',
-  )
-}
 
 function forbidden(): PigeonError {
   return new PigeonError(
@@ -62,30 +37,22 @@ function forbidden(): PigeonError {
   )
 }
 
-function badRequest(message: string): PigeonError {
-  return new PigeonError('BLOB_BAD_REQUEST', message)
-}
-
-export function checkBlobId(id: string): void {
-  if (!ID_PATTERN.test(id))
-    throw badRequest('A blob id is 24 base64url characters, as POST /blobs returned it.')
-}
-
 type Access = 'uploader' | 'party'
 
 export class BlobStore {
   readonly #options: BlobStoreOptions
+  readonly #files: BlobFiles
   readonly #locks = new Map<string, Promise<unknown>>()
   #sweeper: NodeJS.Timeout | undefined
   #counts = { blobs: 0, bytes: 0 }
 
-  private constructor(options: BlobStoreOptions) {
+  private constructor(options: BlobStoreOptions, files: BlobFiles) {
     this.#options = options
+    this.#files = files
   }
 
   static async open(options: BlobStoreOptions): Promise<BlobStore> {
-    await mkdir(options.dir, { recursive: true, mode: 0o700 })
-    const store = new BlobStore(options)
+    const store = new BlobStore(options, await BlobFiles.open(options.dir))
     await store.sweep(Date.now())
     // a quarter of the TTL, within 1 s…60 s: an expired blob lingers at most that long
     const every = Math.min(60_000, Math.max(1000, Math.floor(options.ttlMs / 4)))
@@ -103,13 +70,6 @@ export class BlobStore {
     this.#sweeper = undefined
   }
 
-  // `done-<i>`: recipient i said it has the file. A file per recipient rather than a list in the
-  // metadata, so that two recipients finishing at once on two cluster nodes cannot lose one
-  #path(id: string, ext: 'data' | 'json' | `done-${number}`): string {
-    checkBlobId(id)
-    return join(this.#options.dir, `${id}.${ext}`)
-  }
-
   /** one operation at a time per blob in this process (a create holds the uploader's key) */
   async #locked<T>(key: string, work: () => Promise<T>): Promise<T> {
     const before = this.#locks.get(key) ?? Promise.resolve()
@@ -124,14 +84,7 @@ export class BlobStore {
   }
 
   async #read(id: string, now = Date.now()): Promise<BlobMeta> {
-    let text: string
-    try {
-      text = await readFile(this.#path(id, 'json'), 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound()
-      throw error
-    }
-    const meta = JSON.parse(text) as BlobMeta
+    const meta = await this.#files.readMeta(id)
     if (meta.expiresAt <= now) {
       await this.#remove(meta, 'expired')
       throw notFound()
@@ -139,31 +92,8 @@ export class BlobStore {
     return meta
   }
 
-  async #write(meta: BlobMeta): Promise<void> {
-    const path = this.#path(meta.id, 'json')
-    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`
-    const file = await open(temp, 'wx', 0o600)
-    try {
-      await file.writeFile(JSON.stringify(meta))
-      await file.sync()
-    } finally {
-      await file.close()
-    }
-    await rename(temp, path)
-    await syncDir(this.#options.dir)
-  }
-
   async #remove(meta: BlobMeta, reason: 'fetched' | 'expired' | 'cancelled'): Promise<void> {
-    // metadata first: a blob without it is unreachable, and an orphan data file is swept later
-    try {
-      await rm(this.#path(meta.id, 'json'))
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return // another request or node did it
-      throw error
-    }
-    await rm(this.#path(meta.id, 'data'), { force: true })
-    for (let i = 0; i < meta.recipients.length; i++)
-      await rm(this.#path(meta.id, `done-${i}`), { force: true })
+    if (!(await this.#files.remove(meta))) return // another request or node did it
     this.#counts.blobs -= 1
     this.#counts.bytes -= meta.received
     this.#publishCounts()
@@ -186,26 +116,12 @@ export class BlobStore {
     throw this.#refuse('forbidden', forbidden())
   }
 
-  /** every blob's metadata in the directory (all nodes' when it is shared) */
-  async #scan(): Promise<BlobMeta[]> {
-    const metas: BlobMeta[] = []
-    for (const name of await readdir(this.#options.dir)) {
-      if (!name.endsWith('.json')) continue
-      try {
-        metas.push(JSON.parse(await readFile(join(this.#options.dir, name), 'utf8')) as BlobMeta)
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      }
-    }
-    return metas
-  }
-
   /**
    * Deletes expired blobs and orphan files, and recounts the gauges. It never cuts a data file
    * back: with a shared directory another node may be writing a piece past the stored length.
    */
   async sweep(now: number): Promise<void> {
-    const metas = await this.#scan()
+    const metas = await this.#files.scan()
     const live = new Set<string>()
     const counts = { blobs: 0, bytes: 0 }
     for (const meta of metas) {
@@ -217,14 +133,7 @@ export class BlobStore {
       counts.blobs += 1
       counts.bytes += meta.received
     }
-    for (const name of await readdir(this.#options.dir)) {
-      const id = name.split('.')[0] ?? ''
-      if (live.has(id)) continue
-      const path = join(this.#options.dir, name)
-      // a temp file or a data file whose metadata is gone; young ones may be another node's create
-      const info = await stat(path).catch(() => undefined)
-      if (info !== undefined && now - info.mtimeMs > ORPHAN_AGE_MS) await rm(path, { force: true })
-    }
+    await this.#files.removeOrphans(live, now)
     this.#counts = counts
     this.#publishCounts()
   }
@@ -241,7 +150,7 @@ export class BlobStore {
       )
     return await this.#locked(`uploader:${uploader}`, async () => {
       const now = Date.now()
-      const mine = (await this.#scan()).filter(
+      const mine = (await this.#files.scan()).filter(
         (meta) => meta.uploader === uploader && meta.expiresAt > now,
       )
       if (mine.length >= this.#options.maxCount)
@@ -271,8 +180,8 @@ export class BlobStore {
         expiresAt: now + ttlMs,
       }
       // the data file first: metadata without data never exists, data without metadata is swept
-      await (await open(this.#path(meta.id, 'data'), 'wx', 0o600)).close()
-      await this.#write(meta)
+      await this.#files.createData(meta.id)
+      await this.#files.writeMeta(meta)
       this.#counts.blobs += 1
       this.#publishCounts()
       this.#options.log.info(
@@ -312,21 +221,14 @@ export class BlobStore {
         throw badRequest(
           `This piece would end at byte ${offset + length}, past the ${meta.size} bytes declared when the file was created.`,
         )
-      const file = await open(this.#path(id, 'data'), 'r+')
-      try {
-        // drop what a cut piece left past the stored length
-        await file.truncate(offset)
-        const written = await writeAt(file, offset, length, body)
-        if (written !== length)
-          throw badRequest(
-            `The piece had ${written} bytes, not the ${length} its Content-Length said; send it again from offset ${offset}.`,
-          )
-        await file.sync()
-      } finally {
-        await file.close()
-      }
+      // drops what a cut piece left past the stored length
+      const written = await this.#files.writePiece(id, offset, length, body)
+      if (written !== length)
+        throw badRequest(
+          `The piece had ${written} bytes, not the ${length} its Content-Length said; send it again from offset ${offset}.`,
+        )
       meta.received += length
-      await this.#write(meta)
+      await this.#files.writeMeta(meta)
       this.#counts.bytes += length
       this.#publishCounts()
       return meta
@@ -343,7 +245,7 @@ export class BlobStore {
         `The sender has uploaded ${meta.received} of ${meta.size} bytes of this file so far; try again later.`,
       )
     // opened before it is answered: a deletion right after still lets this read finish
-    return { meta, file: await open(this.#path(id, 'data'), 'r') }
+    return { meta, file: await this.#files.openData(id) }
   }
 
   /**
@@ -358,40 +260,10 @@ export class BlobStore {
         await this.#remove(meta, 'cancelled')
         return { deleted: true }
       }
-      await (
-        await open(this.#path(id, `done-${meta.recipients.indexOf(peer)}`), 'w', 0o600)
-      ).close()
-      for (let i = 0; i < meta.recipients.length; i++) {
-        const done = await stat(this.#path(id, `done-${i}`)).catch(() => undefined)
-        if (done === undefined) return { deleted: false }
-      }
+      await this.#files.markDone(id, meta.recipients.indexOf(peer))
+      if (!(await this.#files.allDone(id, meta.recipients.length))) return { deleted: false }
       await this.#remove(meta, 'fetched')
       return { deleted: true }
     })
-  }
-}
-
-async function writeAt(
-  file: FileHandle,
-  offset: number,
-  length: number,
-  body: AsyncIterable<Uint8Array>,
-): Promise<number> {
-  let written = 0
-  for await (const piece of body) {
-    // never past the declared length, whatever the client sends
-    if (written + piece.length > length) return written + piece.length
-    await file.write(piece, 0, piece.length, offset + written)
-    written += piece.length
-  }
-  return written
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
   }
 }
