@@ -1,19 +1,19 @@
 // MessengerApi over an engine in this process: turns store rows into the contract's JSON views.
-// The local server serves exactly this; the Electron main process can hand it to IPC as is.
-import { messageIdFromString, messageIdToString } from '../../shared/envelope.js'
+// The local server serves exactly this; the Electron main process can hand it to IPC as is. The
+// views themselves are in views.ts.
+import { messageIdFromString } from '../../shared/envelope.js'
 import { PigeonError } from '../../shared/errors.js'
 import { parseTransferId, type TransferView as TransferView_ } from '../core/files/transfers.js'
-import { legacyFields, type LegacyPeerLookup } from '../core/legacy/legacy-view.js'
+import type { LegacyPeerLookup } from '../core/legacy/legacy-view.js'
 import type { Messenger, PeerState } from '../core/messenger.js'
-import { keyFingerprint } from '../core/verify/fingerprint.js'
-import {
-  groupConversationId,
-  type ConversationRow,
-  type GroupRow,
-  type MeRow,
-  type MessageRow,
-  type TransferRow,
+import type {
+  ConversationRow,
+  GroupRow,
+  MeRow,
+  MessageRow,
+  TransferRow,
 } from '../core/store/index.js'
+import { conversationView, groupView, messageView, peerView, transferView } from './views.js'
 import type {
   ContactLinkView,
   ConversationView,
@@ -32,88 +32,6 @@ import type {
   TransferView,
   Unsubscribe,
 } from './contract.js'
-
-export function messageView(row: MessageRow): MessageView {
-  return {
-    id: messageIdToString(row.id),
-    conversation: row.conversationId,
-    from: row.sender,
-    direction: row.direction,
-    kind: row.kind === 'file' ? 'file' : 'text',
-    text: row.text,
-    sentAt: row.sentAt,
-    receivedAt: row.receivedAt,
-    state: row.state,
-    path: row.path,
-    failure: row.failure,
-    replyTo: row.replyTo == null ? null : messageIdToString(row.replyTo),
-    mentions: row.mentions ?? [],
-    recalledAt: row.recalledAt ?? null,
-  }
-}
-
-export function transferView(row: TransferView_): TransferView {
-  return {
-    id: hex(row.id),
-    message: messageIdToString(row.messageId),
-    peer: row.peer,
-    name: row.name,
-    size: row.size,
-    bytesDone: row.bytesDone,
-    rateBytesPerSec: Math.round(row.rateBytesPerSec),
-    direction: row.direction,
-    state: row.state,
-    error: row.error,
-    path: row.targetPath,
-  }
-}
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-
-export function peerView(peer: PeerState, legacy?: LegacyPeerLookup): PeerView {
-  const legacyView = legacyFields(peer.peerId, legacy)
-  return {
-    peerId: peer.peerId,
-    name: peer.name,
-    color: peer.color,
-    status: peer.status,
-    online: peer.online.length > 0,
-    paths: peer.online,
-    addresses: peer.addresses,
-    lastSeen: peer.lastSeen,
-    // an IP Messenger user announces its group and host in its entry, not in a profile
-    workgroup: peer.workgroup ?? legacyView.group ?? null,
-    host: peer.host,
-    fingerprint: keyFingerprint(peer.peerId),
-    verified: peer.verifiedAt !== null,
-    ...legacyView,
-  }
-}
-
-export function groupView(group: GroupRow, me: string): GroupView {
-  const role = !group.members.includes(me)
-    ? 'none'
-    : group.owner === me
-      ? 'owner'
-      : group.admins.includes(me)
-        ? 'admin'
-        : 'member'
-  return {
-    id: group.groupId,
-    conversation: groupConversationId(group.groupId),
-    name: group.name,
-    owner: group.owner,
-    admins: [...group.admins],
-    members: [...group.members],
-    version: group.version,
-    joined: group.joined,
-    role,
-  }
-}
-
-export function shortPeerId(peerId: string): string {
-  return `${peerId.slice(0, 8)}…${peerId.slice(-6)}`
-}
 
 /** What the API needs from the running node beyond the engine: the relay, contacts, checks. */
 export interface NodeServices {
@@ -380,21 +298,7 @@ export class LocalApi implements MessengerApi {
   }
 
   #conversationView(c: ConversationRow): ConversationView {
-    const peer = c.kind === 'peer' ? this.#messenger.peer(c.target) : undefined
-    const group = c.kind === 'group' ? this.#messenger.groupById(c.target) : undefined
-    const last = c.lastMessageId === null ? undefined : this.#messenger.message(c.lastMessageId)
-    return {
-      id: c.id,
-      kind: c.kind,
-      peerId: c.kind === 'peer' ? c.target : null,
-      groupId: c.kind === 'group' ? c.target : null,
-      title: group?.name ?? peer?.name ?? shortPeerId(c.target),
-      unread: c.unread,
-      lastMessage: last === undefined ? null : messageView(last),
-      lastActivityAt: c.lastActivityAt,
-      muted: c.muted,
-      mentions: c.mentions,
-    }
+    return conversationView(c, this.#messenger)
   }
 }
 

@@ -1,6 +1,6 @@
 // How the CLI prints things for people (the --json forms print the API's views as they are).
 import type { GroupView, MeView, MessageView, PeerView } from '../api/contract.js'
-import { shortPeerId } from '../api/local.js'
+import { shortPeerId } from '../api/views.js'
 import { peerLabels } from './peer-label.js'
 
 export function formatMe(me: MeView, extra: Array<[string, string]> = []): string {

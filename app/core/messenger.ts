@@ -1,39 +1,27 @@
 // The messenger engine's facade: what the hosts call (app/api/local.ts, the CLI through it, the
-// tests). It wires the parts that each do one job — the outbox router (router/), presence
-// (presence.ts), profiles (profile-service.ts), groups (groups/), what I send (outgoing.ts), what
-// arrives (inbound/, one handler per kind), the search-index timer — and keeps no state of its
-// own beyond whether it runs. No process-global state, no Electron. Inbound envelopes are stored
-// before the handler's promise resolves, so the path acks only what is durable (delivery.ts).
+// tests). Its parts each do one job — the outbox router (router/), presence (presence.ts),
+// profiles (profile-service.ts), groups (groups/), what I send (outgoing.ts), what arrives
+// (inbound/, one handler per kind), the search-index timer — and are wired to each other in
+// engine-parts.ts; the facade keeps no state of its own beyond whether it runs. No
+// process-global state, no Electron. Inbound envelopes are stored before the handler's promise
+// resolves, so the path acks only what is durable (delivery.ts).
 import { EventEmitter } from 'node:events'
-import type { Identity } from '../../shared/identity.js'
 import { LIMITS } from '../../shared/limits.js'
 import type { PeerStatus } from '../../shared/status.js'
-import type { DeliveryPath } from './delivery.js'
-import { EngineEvents, type MessengerEvents, type PeerState } from './engine-events.js'
-import type { FileService } from './files/file-service.js'
-import { TransferService } from './files/transfers.js'
-import { rememberedRelay } from './relay/setting.js'
-import { GroupService } from './groups/group-service.js'
-import { inboundDispatcher } from './inbound/dispatch.js'
-import { silentLogger, type Logger } from './log.js'
-import { createInboundTexts } from './inbound/inbound-texts.js'
-import { releaseParked } from './inbound/parked.js'
-import { Outgoing, type TextOptions } from './outgoing.js'
+import { wireEngine, type MessengerOptions } from './engine-parts.js'
+import type { EngineEvents, MessengerEvents, PeerState } from './engine-events.js'
+import type { TransferService } from './files/transfers.js'
+import type { GroupService } from './groups/group-service.js'
+import type { Outgoing, TextOptions } from './outgoing.js'
 import { recallMine } from './store/recalls.js'
 import { writeTextFile } from './files/text-file.js'
 import { PigeonError } from '../../shared/errors.js'
-import { PresenceTracker } from './presence.js'
-import {
-  ensureMyProfile,
-  ProfileService,
-  type ProfileChange,
-  type ProfileExchange,
-} from './profile-service.js'
-import { References, type ConversationTarget } from './references.js'
-import type { BackoffPolicy } from '../../shared/backoff.js'
-import { OutboxRouter } from './router/outbox-router.js'
-import { SearchIndexTimer } from './search-index.js'
-import { Verification } from './verify/verification.js'
+import type { PresenceTracker } from './presence.js'
+import { ensureMyProfile, type ProfileChange, type ProfileService } from './profile-service.js'
+import type { References, ConversationTarget } from './references.js'
+import type { OutboxRouter } from './router/outbox-router.js'
+import type { SearchIndexTimer } from './search-index.js'
+import type { Verification } from './verify/verification.js'
 import type {
   ConversationRow,
   GroupRow,
@@ -47,41 +35,7 @@ import type {
 export type { ConversationTarget } from './references.js'
 export type { MessengerEvents, PeerState } from './engine-events.js'
 export { ensureMyProfile, type ProfileExchange } from './profile-service.js'
-
-/** A way to deliver that also carries profiles (LanNetwork, RelaySlot, the tests' MemoryPath). */
-export type EnginePath = DeliveryPath & ProfileExchange
-
-export interface MessengerOptions {
-  store: Store
-  /** who I am: my PeerId, and the key that signs my group changes */
-  identity: Identity
-  /** tried in this order; each announces my profile and reports the ones it receives */
-  paths: readonly EnginePath[]
-  /** the display name when none is stored yet; `name` replaces a stored one */
-  defaultName?: string
-  name?: string
-  /** my workgroup and host name (docs/protocol.md §2); undefined keeps the stored ones */
-  workgroup?: string
-  host?: string
-  /**
-   * Redials a peer at its remembered addresses (LanNetwork.dialKnown); used when something is
-   * queued for a peer that no path reaches, at each back-off retry.
-   */
-  redial?: (peerId: string, addresses: string[]) => Promise<void>
-  backoff?: BackoffPolicy
-  /** envelopes in flight per peer (OutboxRouterOptions.maxInFlight) */
-  maxInFlight?: number
-  deliveryTimeoutMs?: number
-  now?: () => number
-  random?: () => number
-  /** where problems that are not the caller's go (a refused envelope, a failed retry): the
-   * program's pino logger (app/core/log.ts); silent when not given */
-  logger?: Logger
-  /** the LAN node's file service while it runs (LanNetwork.files); without it no file moves */
-  files?: () => FileService | undefined
-  /** where texts sent as .txt files are written (files/text-file.ts); without it they cannot be */
-  textFilesDir?: string
-}
+export type { EnginePath, MessengerOptions } from './engine-parts.js'
 
 export const HISTORY_MAX_LIMIT = LIMITS.historyPage
 
@@ -108,124 +62,21 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   constructor(options: MessengerOptions) {
     super()
-    const { store, paths } = options
-    const log = options.logger ?? silentLogger()
-    const me = options.identity.peerId
-    const now = options.now ?? Date.now
-    const kick = (recipient: string): void => this.#router.kick(recipient)
-    this.peerId = me
+    this.peerId = options.identity.peerId
     this.#options = options
-    this.#store = store
-    this.#now = now
-    this.#presence = new PresenceTracker({
-      store,
-      me,
-      paths,
-      now,
-      redial: options.redial,
-      onChange: (peerId) => {
-        this.#events.peer(peerId)
-        if (this.#presence.isOnline(peerId)) this.transfers.peerReachable(peerId)
-      },
-      log,
-    })
-    this.#events = new EngineEvents(this, store, (peer) => this.#presence.state(peer))
-    this.verification = new Verification({
-      store,
-      me,
-      now,
-      onChange: (peerId) => this.#events.peer(peerId),
-    })
-    this.#profiles = new ProfileService({
-      store,
-      me,
-      exchanges: paths,
-      now,
-      onMine: (saved) => this.#events.profile(saved),
-      onPeer: (peerId) => this.#events.peer(peerId),
-      log,
-    })
-    this.#router = new OutboxRouter({
-      store,
-      me,
-      paths,
-      backoff: options.backoff,
-      deliveryTimeoutMs: options.deliveryTimeoutMs,
-      maxInFlight: options.maxInFlight,
-      now,
-      random: options.random,
-      onMessageState: (message) => this.#events.state(message),
-      fileOffer: (messageId) => this.transfers.envelopeFor(messageId),
-      reconnect: (recipient) => this.#presence.redial(recipient),
-      log,
-    })
-    this.#refs = new References(store, () => this.#groups)
-    this.#groups = new GroupService({
-      store,
-      identity: options.identity,
-      now,
-      resolvePeer: (ref) => this.#refs.peer(ref),
-      kick,
-      onGroup: (group) => {
-        this.#events.group(group)
-        releaseParked(group, store, now(), this.#events, kick)
-      },
-      onMessages: (messages) => {
-        for (const message of messages) this.#events.state(message)
-      },
-      log,
-    })
-    this.#outgoing = new Outgoing({
-      store,
-      me,
-      now,
-      groups: this.#groups,
-      presence: this.#presence,
-      events: this.#events,
-      kick,
-      log,
-    })
-    this.#searchIndex = new SearchIndexTimer(store, log)
-    this.transfers = new TransferService({
-      store,
-      me,
-      now,
-      files: options.files ?? (() => undefined),
-      isOnline: (peerId) => this.#presence.isOnline(peerId),
-      lanReaches: (peerId) => paths.some((p) => p.name !== 'relay' && p.canReach(peerId)),
-      identity: options.identity,
-      relayAddress: () => rememberedRelay(store),
-      onTransfer: (view) => this.#events.transfer(view),
-      onMessage: (messageId) => {
-        const message = store.messages.get(messageId)
-        if (message === undefined) return
-        this.#events.message(message)
-        this.#events.conversation(message.conversationId)
-      },
-      kick,
-      log,
-    })
-    const inbound = inboundDispatcher({
-      me,
-      running: () => this.#running,
-      heardFrom: (peerId) => {
-        if (!this.#presence.isOnline(peerId)) this.#router.wake(peerId)
-      },
-      context: {
-        me,
-        store,
-        now,
-        groups: this.#groups,
-        texts: createInboundTexts(store),
-        profiles: this.#profiles,
-        events: this.#events,
-        transfers: this.transfers,
-        kick,
-        log,
-      },
-    })
-    // paths offer no way to remove an inbound handler, so the dispatcher checks running itself
-    for (const path of paths) path.onInbound(inbound)
+    this.#store = options.store
+    this.#now = options.now ?? Date.now
+    const parts = wireEngine(this, options, () => this.#running)
+    this.#events = parts.events
+    this.#presence = parts.presence
+    this.#profiles = parts.profiles
+    this.#router = parts.router
+    this.#groups = parts.groups
+    this.#refs = parts.refs
+    this.#outgoing = parts.outgoing
+    this.#searchIndex = parts.searchIndex
+    this.transfers = parts.transfers
+    this.verification = parts.verification
   }
 
   get running(): boolean {

@@ -6,31 +6,25 @@
 // Receiving is accept → pull over /pigeon/file/1.0.0 (FileService.receive), or download the
 // relay blob, into the download dir; pause and cancel abort and keep the partial data, resume
 // fetches only what is not verified on disk. A pull or upload that was running when the node
-// stopped, or whose peer or relay went away, runs again.
+// stopped, or whose peer or relay went away, runs again (transfer-runs.ts runs them; this file
+// holds the user's controls).
 import { mkdir } from 'node:fs/promises'
 import { decodeEnvelope, type Envelope, type EnvelopeOf } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import { LIMITS } from '../../../shared/limits.js'
 import type { PathName } from '../delivery.js'
 import { errorText, type Logger } from '../log.js'
-import { DEFAULT_BACKOFF } from '../../../shared/backoff.js'
 import type { Identity } from '../../../shared/identity.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
 import { removePartial } from './blob-download.js'
 import { defaultDownloadDir } from './download-dir.js'
 import type { FileCloseOutcome } from './file-frames.js'
 import type { FileService } from './file-service.js'
-import { BLOB_EXPIRED, RelayTransfers } from './relay-transfers.js'
+import { RelayTransfers } from './relay-transfers.js'
 import { storeOffer, type OfferTarget } from './offer-rows.js'
 import { sendOffer } from './send-offer.js'
-import {
-  incomingIn,
-  isBlobOffer,
-  isGroupOffer,
-  isRetryable,
-  knownTransfer,
-} from './transfer-checks.js'
-import { TransferJobs } from './transfer-jobs.js'
+import { incomingIn, isGroupOffer, knownTransfer } from './transfer-checks.js'
+import { TransferRuns } from './transfer-runs.js'
 import { hex, type TransferView } from './transfer-progress.js'
 
 export { parseTransferId, PROGRESS_INTERVAL_MS, type TransferView } from './transfer-progress.js'
@@ -60,29 +54,16 @@ export interface TransfersInit {
 export class TransferService {
   readonly #init: TransfersInit
   readonly #relay: RelayTransfers
-  readonly #jobs: TransferJobs
+  readonly #runs: TransferRuns
 
   constructor(init: TransfersInit) {
     this.#init = init
     this.#relay = new RelayTransfers({ ...init, db: init.store.db })
-    this.#jobs = new TransferJobs({
-      now: init.now,
+    this.#runs = new TransferRuns({
+      ...init,
+      relay: this.#relay,
       changed: (id, change) => this.#changed(id, change),
-      progress: (id, bytesDone, rate) =>
-        this.#emit(
-          init.store.transfers.update(id, { state: 'transferring', bytesDone }, init.now())!,
-          rate,
-        ),
-      // the peer or the relay went away (or is not back yet): it runs again when reachable
-      retryable: (row, error) => isRetryable(row, error, init.isOnline),
-      restart: (row) => this.#restart(row),
-      current: (id) => init.store.transfers.get(id),
-      // an upload the relay refused: its offer never goes out, so its file message fails too
-      failed: (row, error) => {
-        if (row.direction === 'out' && init.store.messages.fail(row.messageId, error))
-          init.onMessage(row.messageId)
-      },
-      backoff: DEFAULT_BACKOFF,
+      emit: (row, rate) => this.#emit(row, rate),
     })
   }
 
@@ -131,7 +112,7 @@ export class TransferService {
   ): Promise<TransferRow[]> {
     const remote = members.filter((member) => !this.#init.lanReaches(member))
     const relayed = remote.length > 0 && this.#relay.available()
-    const files = relayed ? this.#init.files() : this.#files()
+    const files = relayed ? this.#init.files() : this.#runs.lanFiles()
     const init = { ...this.#init, relay: this.#relay, files }
     const rows: TransferRow[] = []
     for (const path of paths) {
@@ -139,7 +120,7 @@ export class TransferService {
       const sent = await sendOffer(init, target, members, relayed ? remote : undefined, path)
       this.#init.onMessage(sent.messageId)
       rows.push(this.#changed(sent.transferId, {}))
-      if (relayed) this.#upload(sent.transferId)
+      if (relayed) this.#runs.upload(sent.transferId)
     }
     for (const member of members) this.#init.kick(member)
     return rows
@@ -185,25 +166,25 @@ export class TransferService {
     const targetDir = dir ?? this.downloadDir()
     await mkdir(targetDir, { recursive: true })
     this.#changed(id, { state: 'accepted', targetPath: targetDir })
-    return this.#run(id)
+    return this.#runs.run(id)
   }
 
   decline(id: Uint8Array): TransferRow {
     const row = this.#incoming(id, ['offered'], 'an offered one can be declined')
-    this.#tellSender(row, 'declined')
+    this.#runs.tellSender(row, 'declined')
     return this.#changed(id, { state: 'declined' })
   }
 
   async pause(id: Uint8Array): Promise<TransferRow> {
     this.#incoming(id, ['accepted', 'transferring'], 'a running one can be paused')
-    await this.#jobs.abort(id, 'paused')
+    await this.#runs.abort(id, 'paused')
     return this.#changed(id, { state: 'paused' })
   }
 
   async resume(id: Uint8Array): Promise<TransferRow> {
     this.#incoming(id, ['paused', 'failed'], 'a paused or failed one can be resumed')
     this.#changed(id, { state: 'accepted' })
-    return this.#run(id)
+    return this.#runs.run(id)
   }
 
   /** Mine: stop serving it. Theirs: stop pulling and delete what was received of it. */
@@ -211,14 +192,14 @@ export class TransferService {
     const row = this.get(id)
     if (FINAL_STATES.has(row.state))
       throw new PigeonError('FILE_TRANSFER_STATE', `Transfer ${hex(id)} is ${row.state} already.`)
-    await this.#jobs.abort(id, 'cancelled')
+    await this.#runs.abort(id, 'cancelled')
     if (row.direction === 'out') {
       this.#init.files()?.withdraw(id)
-      this.#relay.cancel(row).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
+      this.#relay.cancel(row).catch((error) => this.#runs.warn(error, `blob of ${hex(id)} kept`))
       return this.#changed(id, { state: 'cancelled' })
     }
     if (row.targetPath !== null) await removePartial(row.targetPath, id)
-    this.#tellSender(row, 'cancelled')
+    this.#runs.tellSender(row, 'cancelled')
     return this.#changed(id, { state: 'cancelled' })
   }
 
@@ -226,147 +207,28 @@ export class TransferService {
   closedByReceiver(id: Uint8Array, peer: string, outcome: FileCloseOutcome): void {
     const row = this.#init.store.transfers.get(id)
     if (row === undefined || row.direction !== 'out' || FINAL_STATES.has(row.state)) return
-    if (isGroupOffer(row)) void this.#groupDone(row)
+    if (isGroupOffer(row)) void this.#runs.groupDone(row)
     else if (row.peer === peer)
       this.#changed(id, { state: outcome, bytesDone: outcome === 'done' ? row.size : undefined })
   }
 
-  /** A group offer of mine: done once every member has it (RelayTransfers.groupFinished). */
-  async #groupDone(row: TransferRow): Promise<void> {
-    const served = this.#init.files()?.offeredTo(row.id) ?? []
-    if (!(await this.#relay.groupFinished(row.id, served))) return
-    if (!FINAL_STATES.has(this.get(row.id).state))
-      this.#changed(row.id, { state: 'done', bytesDone: row.size })
-  }
-
-  /** Best effort: the sender stops serving it; if it is unreachable its offer simply stays. */
-  #tellSender(row: TransferRow, outcome: FileCloseOutcome): void {
-    const files = this.#init.files()
-    if (files === undefined) return
-    files
-      .close(row.peer, row.id, outcome)
-      .catch((error) => this.#warn(error, `could not tell ${row.peer} about ${hex(row.id)}`))
-  }
-
-  #warn(error: unknown, what: string): void {
-    this.#init.log.warn({ err: errorText(error) }, what)
-  }
-
   /** The peer is reachable (again): pulls of it that were interrupted run again. */
   peerReachable(peerId: string): void {
-    if (this.#jobs.stopping || this.#init.files() === undefined) return
-    for (const row of this.#init.store.transfers.inState('transferring'))
-      if (row.direction === 'in' && row.peer === peerId) this.#restart(row)
+    this.#runs.peerReachable(peerId)
   }
 
   /** At start: every pull, download and upload that was running when the node stopped runs again. */
   resumeInterrupted(): void {
-    this.#jobs.resume()
-    for (const row of this.#init.store.transfers.all()) {
-      if (row.direction === 'out' && this.#relay.isRelayed(row.id)) {
-        if (row.state === 'transferring') this.#restart(row)
-        else if (row.state === 'offered') this.#watchFetched(row.id)
-      } else if (row.direction === 'in' && ['transferring', 'accepted'].includes(row.state)) {
-        if (isBlobOffer(row)) this.#restart(row)
-        else this.peerReachable(row.peer)
-      }
-    }
-  }
-
-  /** runs an interrupted transfer again, unless it runs already */
-  #restart(row: TransferRow): void {
-    if (this.#jobs.stopping || this.#jobs.isRunning(row.id)) return
-    try {
-      if (row.direction === 'out') this.#upload(row.id)
-      else this.#run(row.id)
-    } catch (error) {
-      this.#warn(error, `transfer ${hex(row.id)} did not resume`)
-    }
+    this.#runs.resumeInterrupted()
   }
 
   /** Ends the running pulls; they stay 'transferring' and run again after the next start. */
   async stop(): Promise<void> {
-    await this.#jobs.stop()
-  }
-
-  #files(): FileService {
-    const files = this.#init.files()
-    if (files === undefined)
-      throw new PigeonError(
-        'NODE_NOT_RUNNING',
-        'The LAN node is not running, and this file can move only over the LAN (a relay carries files only to peers off the LAN, when one is set); start the node.',
-      )
-    return files
+    await this.#runs.stop()
   }
 
   #incoming(id: Uint8Array, states: readonly TransferState[], what: string): TransferRow {
     return incomingIn(this.get(id), states, what)
-  }
-
-  /** Starts the pull or download in the background; returns the row as it is now ('transferring'). */
-  #run(id: Uint8Array): TransferRow {
-    const row = this.get(id)
-    const envelope = decodeEnvelope(row.offer)
-    if (envelope.kind !== 'file-offer' || row.targetPath === null)
-      throw new PigeonError(
-        'FILE_TRANSFER_STATE',
-        `Transfer ${hex(id)} has no offer or no target to resume.`,
-      )
-    const offer = envelope.file
-    const targetDir = row.targetPath
-    // a relay offer from a sender the LAN reaches now is pulled directly (a group's LAN members)
-    const lan = this.#init.files() !== undefined && this.#init.lanReaches(row.peer)
-    const viaRelay = offer.blobId !== undefined && !lan
-    const files = viaRelay ? undefined : this.#files()
-    return this.#jobs.start(row, async (signal, onProgress) => {
-      const result =
-        files === undefined
-          ? await this.#relay.download(offer, targetDir, signal, onProgress)
-          : await files.receive({
-              from: row.peer,
-              offer,
-              targetDir,
-              signal,
-              onProgress: (p) => onProgress(p.bytesDone),
-            })
-      // pulled over the LAN or not, "I have it": the relay forgets the blob once every
-      // recipient said so (docs/relay.md "File blobs")
-      this.#relay.received(offer).catch((error) => this.#warn(error, `blob of ${hex(id)} kept`))
-      this.#tellSender(row, 'done')
-      this.#changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
-    })
-  }
-
-  /** Uploads (or resumes uploading) the relay blob of my offer; then the offer goes out. */
-  #upload(id: Uint8Array): TransferRow {
-    const row = this.get(id)
-    const envelope = decodeEnvelope(row.offer)
-    if (envelope.kind !== 'file-offer') throw new PigeonError('FILE_TRANSFER_STATE', 'No offer.')
-    return this.#jobs.start(row, async (signal, onProgress) => {
-      const recipients = await this.#relay.upload(envelope.file, signal, onProgress)
-      const { store, now, kick } = this.#init
-      for (const recipient of recipients)
-        store.outbox.add({ messageId: row.messageId, recipient, kind: 'text' }, now())
-      this.#changed(id, { state: 'offered', bytesDone: row.size })
-      for (const recipient of recipients) kick(recipient)
-      this.#watchFetched(id)
-    })
-  }
-
-  /**
-   * Mine, through the relay: done once the relay no longer has the blob before its expiry — it
-   * deletes it only when every recipient fetched it (docs/protocol.md §12 "In the app").
-   */
-  #watchFetched(id: Uint8Array): void {
-    const offered = (): boolean => this.#init.store.transfers.get(id)?.state === 'offered'
-    this.#relay.watch(id, this.#jobs, offered, (answer) => {
-      const row = this.get(id)
-      // a group's LAN members may still be pulling: #groupDone waits for them
-      if (answer === 'fetched' && isGroupOffer(row)) return void this.#groupDone(row)
-      this.#init.files()?.withdraw(id)
-      if (answer === 'fetched') this.#changed(id, { state: 'done' })
-      else this.#changed(id, { state: 'failed', error: BLOB_EXPIRED })
-    })
   }
 
   #changed(id: Uint8Array, change: Parameters<Store['transfers']['update']>[1]): TransferRow {

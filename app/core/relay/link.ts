@@ -5,22 +5,24 @@
 //   so mqtt.js's own reconnect is off and this class reconnects with back-off and jitter.
 // - clean=false + QoS 1 subscription on its inbox: the relay queues what arrives while we are
 //   away. An inbound message is PUBACKed only after the inbound handler stored it, so a crash
-//   between receipt and storage makes the relay deliver it again (dedup by id downstream).
+//   between receipt and storage makes the relay deliver it again (dedup by id downstream;
+//   link-inbound.ts).
 // - deliver() seals to the recipient and resolves on PUBACK: the relay holds it now ("sent").
 // - presence: retained, owner-only; the last will marks us offline if the link dies.
 import { EventEmitter } from 'node:events'
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt'
+import mqtt, { type MqttClient } from 'mqtt'
 import { connectOptions } from './connect-options.js'
 import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
-import { isPermanentError, isPigeonError, PigeonError } from '../../../shared/errors.js'
+import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { isPeerId, type Identity } from '../../../shared/identity.js'
 import { createRelayToken } from '../../../shared/relay-token.js'
-import { openSealed, ReplayGuard, seal } from '../../../shared/seal.js'
-import { inboxTopic, parseTopic, presenceTopic } from '../../../shared/topics.js'
+import { seal } from '../../../shared/seal.js'
+import { inboxTopic, presenceTopic } from '../../../shared/topics.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js'
 import { withTimeout } from '../../../shared/with-timeout.js'
 import { errorText, silentLogger, type Logger } from '../log.js'
+import { LinkInbound } from './link-inbound.js'
 import { encodePresence, OFFLINE_PRESENCE } from './presence.js'
 import { PresenceWatch } from './presence-watch.js'
 import { relayProblem } from './refusal.js'
@@ -67,10 +69,9 @@ export class RelayLink implements DeliveryPath {
   readonly address: RelayAddress
   readonly #init: RelayLinkInit
   readonly #events = new EventEmitter()
-  readonly #replay = new ReplayGuard()
+  readonly #inbound: LinkInbound
   readonly #presence: PresenceWatch
   readonly #log: Logger
-  #handler: InboundHandler | undefined
   #client: MqttClient | undefined
   #status: RelayStatus
   #running = false
@@ -89,6 +90,7 @@ export class RelayLink implements DeliveryPath {
       online: (peerId) => this.#emit('peer:online', { peerId, addresses: [] }),
       offline: (peerId) => this.#emit('peer:offline', { peerId }),
     })
+    this.#inbound = new LinkInbound(init.identity, this.#presence, this.#log)
     this.#status = { state: 'off', url: this.address.text }
     this.#events.setMaxListeners(50)
   }
@@ -160,7 +162,7 @@ export class RelayLink implements DeliveryPath {
   }
 
   onInbound(handler: InboundHandler): void {
-    this.#handler = handler
+    this.#inbound.handler = handler
   }
 
   on<K extends keyof RelayLinkEvents>(
@@ -230,21 +232,8 @@ export class RelayLink implements DeliveryPath {
     // small packets (PUBLISH, PUBACK) must not wait for Nagle + the relay's delayed ACK (~40 ms)
     const socket = client.stream as { setNoDelay?: (on: boolean) => void }
     socket.setNoDelay?.(true)
-    // [MQTT-4.6.0-2]-style ordering: the PUBACK for an inbound message goes out only when
-    // `done` is called, i.e. after the envelope is stored.
-    client.handleMessage = (packet, done) => {
-      this.#onPublish(packet).then(
-        () => done(),
-        (error: unknown) => {
-          // not stored: drop the link without acking, so the relay keeps it and resends it
-          this.#log.warn(
-            { error: errorText(error) },
-            'could not store a relayed message; reconnecting to get it again',
-          )
-          client.end(true)
-        },
-      )
-    }
+    // inbound PUBLISHes are PUBACKed only once stored (link-inbound.ts)
+    this.#inbound.attach(client)
     client.on('connect', () => {
       if (this.#client !== client) return
       void this.#onConnected(client)
@@ -281,52 +270,6 @@ export class RelayLink implements DeliveryPath {
       lastError: this.#status.lastError,
     })
     this.#emit('path:up', {})
-  }
-
-  async #onPublish(packet: IPublishPacket): Promise<void> {
-    const topic = parseTopic(packet.topic)
-    const payload =
-      typeof packet.payload === 'string'
-        ? new TextEncoder().encode(packet.payload)
-        : new Uint8Array(packet.payload)
-    if (topic?.kind === 'inbox' && topic.peerId === this.#init.identity.peerId) {
-      let envelope: Envelope
-      try {
-        envelope = await openSealed(payload, this.#init.identity, { replay: this.#replay })
-      } catch (error) {
-        // a forged, damaged or replayed message can never become valid: ack it away, log it
-        this.#log.warn(
-          { code: isPigeonError(error) ? error.code : 'UNKNOWN' },
-          `refused a relayed message: ${errorText(error)}`,
-        )
-        return
-      }
-      if (this.#handler === undefined)
-        throw new PigeonError('DELIVERY_REFUSED', 'No inbound handler is set.')
-      try {
-        await this.#handler(envelope, 'relay')
-      } catch (error) {
-        if (isPermanentError(error)) {
-          // refused for good (addressed to someone else, say): unacked it would come back forever
-          this.#log.warn(
-            { code: error.code },
-            `refused a relayed message for good: ${errorText(error)}`,
-          )
-          return
-        }
-        this.#replay.forget(envelope.id) // it will come again; it must not count as a replay then
-        throw error
-      }
-      return
-    }
-    if (topic?.kind === 'presence' && this.#presence.follows(topic.peerId)) {
-      this.#presence.received(topic.peerId, payload)
-      return
-    }
-    this.#log.debug(
-      { topic: packet.topic.slice(0, 120) },
-      'ignored a message on an unexpected topic',
-    )
   }
 
   #lastError(error: unknown): void {

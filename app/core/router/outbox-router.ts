@@ -8,21 +8,21 @@
 // path reports the peer online; a permanent one (isPermanentError) marks the message failed, with
 // the reason, and the queue moves on. Nothing here is in memory only: the queue is the SQLite
 // outbox, so a restart resumes it.
-import { newMessageId, type Envelope } from '../../../shared/envelope.js'
+import type { Envelope } from '../../../shared/envelope.js'
 import { isPermanentError, PigeonError } from '../../../shared/errors.js'
 import { LIMITS } from '../../../shared/limits.js'
 import type { DeliveryPath, PathEvents, PathName } from '../delivery.js'
-import { decodeSignedGroupDocument } from '../../../shared/group.js'
-import {
-  groupOfConversation,
-  type MessageRow,
-  type MessageState,
-  type OutboxRow,
-  type Store,
-} from '../store/index.js'
+import type { MessageRow, MessageState, OutboxRow, Store } from '../store/index.js'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../../shared/backoff.js'
 import { withTimeout } from '../../../shared/with-timeout.js'
 import { errorText, silentLogger, type Logger } from '../log.js'
+import {
+  envelopeFor,
+  isLanOnlyOffer,
+  windowItems,
+  type EnvelopeSource,
+} from './outbox-envelopes.js'
+import { RecipientQueues, type RecipientQueue } from './recipient-queues.js'
 
 export interface OutboxRouterOptions {
   store: Store
@@ -55,16 +55,6 @@ export interface OutboxRouterOptions {
   log?: Logger
 }
 
-interface RecipientQueue {
-  draining: boolean
-  /** more may have been queued (or the peer came online) while a drain was running */
-  again: boolean
-  /** the peer came online during an attempt: a failure then retries at once, not after back-off */
-  woken: boolean
-  timer?: NodeJS.Timeout
-  timerAt?: number
-}
-
 /** what an ack means for the message: the receiver stored it, or only the relay did */
 const ACKED_STATE: Record<PathName, MessageState> = { lan: 'delivered', relay: 'sent' }
 
@@ -81,7 +71,7 @@ type Outcome = { path: PathName } | { permanent: unknown } | undefined
 
 export class OutboxRouter {
   readonly #store: Store
-  readonly #me: string
+  readonly #envelopeSource: EnvelopeSource
   readonly #paths: readonly DeliveryPath[]
   readonly #backoff: BackoffPolicy
   readonly #log: Logger
@@ -90,8 +80,7 @@ export class OutboxRouter {
   readonly #now: () => number
   readonly #random: () => number
   readonly #options: OutboxRouterOptions
-  readonly #queues = new Map<string, RecipientQueue>()
-  #idle: Array<() => void> = []
+  readonly #queues: RecipientQueues
   #running = false
 
   readonly #onPeerOnline = ({ peerId }: PathEvents['peer:online']): void => {
@@ -101,7 +90,7 @@ export class OutboxRouter {
   constructor(options: OutboxRouterOptions) {
     this.#options = options
     this.#store = options.store
-    this.#me = options.me
+    this.#envelopeSource = { store: options.store, me: options.me, fileOffer: options.fileOffer }
     this.#paths = options.paths
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF
     this.#log = options.log ?? silentLogger()
@@ -109,6 +98,7 @@ export class OutboxRouter {
     this.#window = Math.max(1, Math.min(options.maxInFlight ?? 32, LIMITS.receiptIds))
     this.#now = options.now ?? Date.now
     this.#random = options.random ?? Math.random
+    this.#queues = new RecipientQueues(this.#now, (recipient) => this.kick(recipient))
   }
 
   start(): void {
@@ -122,14 +112,13 @@ export class OutboxRouter {
     if (!this.#running) return
     this.#running = false
     for (const path of this.#paths) path.off('peer:online', this.#onPeerOnline)
-    for (const queue of this.#queues.values()) clearTimeout(queue.timer)
     this.#queues.clear()
   }
 
   /** Something was queued for `recipient`: deliver what is due. */
   kick(recipient: string): void {
     if (!this.#running) return
-    const queue = this.#queue(recipient)
+    const queue = this.#queues.get(recipient)
     if (queue.draining) {
       queue.again = true
       return
@@ -141,28 +130,14 @@ export class OutboxRouter {
   wake(recipient: string): void {
     if (!this.#running) return
     this.#store.outbox.wake(recipient, this.#now())
-    const queue = this.#queue(recipient)
+    const queue = this.#queues.get(recipient)
     queue.woken = true
     this.kick(recipient)
   }
 
   /** Resolves when no recipient has a due row left to try (for tests and orderly shutdown). */
-  async settled(): Promise<void> {
-    while (this.#busy()) await new Promise<void>((resolve) => this.#idle.push(resolve))
-  }
-
-  #busy(): boolean {
-    for (const queue of this.#queues.values()) if (queue.draining || queue.again) return true
-    return false
-  }
-
-  #queue(recipient: string): RecipientQueue {
-    let queue = this.#queues.get(recipient)
-    if (queue === undefined) {
-      queue = { draining: false, again: false, woken: false }
-      this.#queues.set(recipient, queue)
-    }
-    return queue
+  settled(): Promise<void> {
+    return this.#queues.settled()
   }
 
   async #drain(recipient: string, queue: RecipientQueue): Promise<void> {
@@ -184,7 +159,7 @@ export class OutboxRouter {
           break
         }
         if (head.nextAttemptAt > now) {
-          this.#schedule(recipient, queue, head.nextAttemptAt)
+          this.#queues.schedule(recipient, queue, head.nextAttemptAt)
           break
         }
         queue.woken = false
@@ -212,17 +187,17 @@ export class OutboxRouter {
         }
         const at = this.#now() + backoffDelay(failed.attempts, this.#backoff, this.#random)
         this.#store.outbox.reschedule(failed, failed.attempts + 1, at)
-        this.#schedule(recipient, queue, at)
+        this.#queues.schedule(recipient, queue, at)
         break
       }
     } catch (error) {
       // a store error (disk full, closed during shutdown): try again later rather than crash
       this.#attemptFailed(recipient, error)
-      if (this.#running) this.#schedule(recipient, queue, this.#now() + this.#backoff.maxMs)
+      if (this.#running) this.#queues.schedule(recipient, queue, this.#now() + this.#backoff.maxMs)
     } finally {
       queue.draining = false
       if (queue.again && this.#running) this.kick(recipient)
-      else if (!this.#busy()) for (const resolve of this.#idle.splice(0)) resolve()
+      else this.#queues.drained()
     }
   }
 
@@ -242,7 +217,7 @@ export class OutboxRouter {
     for (const item of windowItems(rows, now)) {
       let envelope: Envelope | { permanent: unknown } | undefined
       try {
-        envelope = this.#envelopeFor(recipient, item, now)
+        envelope = envelopeFor(this.#envelopeSource, recipient, item, now)
       } catch (error) {
         // a stored group document that no longer decodes, say: it never will
         if (!isPermanentError(error)) throw error
@@ -313,22 +288,7 @@ export class OutboxRouter {
       retryAt = now + backoffDelay(first.attempts, this.#backoff, this.#random)
       this.#store.outbox.reschedule(first, first.attempts + 1, retryAt)
     }
-    this.#schedule(recipient, queue, Math.min(retryAt, relayedAt + RELAY_REPUBLISH_MS))
-  }
-
-  #schedule(recipient: string, queue: RecipientQueue, at: number): void {
-    if (queue.timer !== undefined && queue.timerAt !== undefined && queue.timerAt <= at) return
-    clearTimeout(queue.timer)
-    queue.timerAt = at
-    queue.timer = setTimeout(
-      () => {
-        queue.timer = undefined
-        queue.timerAt = undefined
-        this.kick(recipient)
-      },
-      Math.max(0, at - this.#now()),
-    )
-    queue.timer.unref()
+    this.#queues.schedule(recipient, queue, Math.min(retryAt, relayedAt + RELAY_REPUBLISH_MS))
   }
 
   /**
@@ -371,100 +331,6 @@ export class OutboxRouter {
     if (!('kind' in envelope) || !isLanOnlyOffer(envelope)) return false
     return !this.#paths.some((path) => path.name !== 'relay' && path.canReach(recipient))
   }
-
-  #envelopeFor(recipient: string, batch: OutboxRow[], now: number): Envelope | undefined {
-    const head = batch[0]
-    if (head === undefined) return undefined
-    const base = { sender: this.#me, to: { peer: recipient } }
-    if (head.kind === 'receipt') {
-      // a fresh id per attempt: receipts are idempotent, and a reused id could be taken for a replay
-      const state = head.receiptState ?? 'delivered'
-      return {
-        ...base,
-        id: newMessageId(now),
-        sentAt: now,
-        kind: 'receipt',
-        state,
-        ids: batch.map((r) => r.messageId),
-      }
-    }
-    if (head.kind === 'control') {
-      const control = this.#store.groups.control(head.messageId)
-      if (control === undefined) return undefined
-      const doc = decodeSignedGroupDocument(control.document)
-      return {
-        id: control.id,
-        sender: this.#me,
-        to: { group: control.groupId },
-        sentAt: control.sentAt,
-        kind: 'group-control',
-        control: {
-          op: control.op,
-          groupId: control.groupId,
-          name: doc.name,
-          members: doc.members,
-          version: doc.version,
-          document: control.document,
-        },
-      }
-    }
-    const message = this.#store.messages.get(head.messageId)
-    if (message === undefined) return undefined
-    // a group message goes to each member separately, sealed to each (docs/protocol.md §3)
-    const group = groupOfConversation(message.conversationId)
-    const to = group === undefined ? base.to : { group }
-    if (message.recalledAt != null) {
-      // the row of a recalled text carries its recall (store/recalls.ts): a fresh id per attempt,
-      // as for receipts, and the time of the recall, which the recipient checks the window by
-      const recall = { id: message.id }
-      return {
-        ...base,
-        to,
-        id: newMessageId(now),
-        sentAt: message.recalledAt,
-        kind: 'recall',
-        recall,
-      }
-    }
-    if (message.text === null) return undefined
-    if (message.kind === 'file') return this.#options.fileOffer?.(message.id)
-    return {
-      ...base,
-      to,
-      id: message.id,
-      sentAt: message.sentAt,
-      kind: 'text',
-      text: message.text,
-      ...(message.replyTo != null && { replyTo: message.replyTo }),
-      ...(message.mentions != null && { mentions: message.mentions }),
-    }
-  }
-}
-
-/**
- * The due rows at the head of a queue as delivery items: a text row alone; consecutive receipt
- * rows of the same state together, as one receipt envelope.
- */
-function windowItems(rows: OutboxRow[], now: number): OutboxRow[][] {
-  const items: OutboxRow[][] = []
-  for (const row of rows) {
-    if (row.nextAttemptAt > now) break
-    const last = items.at(-1)
-    const first = last?.[0]
-    if (
-      row.kind === 'receipt' &&
-      first?.kind === 'receipt' &&
-      first.receiptState === row.receiptState
-    )
-      last?.push(row)
-    else items.push([row])
-  }
-  return items
-}
-
-/** a file offer without a relay blob: the receiver can only pull it over the LAN */
-function isLanOnlyOffer(envelope: Envelope): boolean {
-  return envelope.kind === 'file-offer' && envelope.file.blobId === undefined
 }
 
 function reasonOf(error: unknown): string {

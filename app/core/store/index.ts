@@ -1,13 +1,14 @@
 // The user's store: one SQLite file (WAL) with history, peers, outbox and settings. Operations that
 // must never be seen half-done (a message and its outbox row; an inbound message, its conversation
-// and its receipt) are single transactions, so a crash at any moment leaves all or nothing.
+// and its receipt) are single transactions, so a crash at any moment leaves all or nothing. What
+// arrives (a text, a receipt) is written by inbound-rows.ts inside the transactions opened here.
 import { existsSync, writeFileSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import type { Database } from 'better-sqlite3'
 import type { PathName } from '../delivery.js'
-import { ConversationRepo, groupOfConversation } from './conversations.js'
+import { ConversationRepo } from './conversations.js'
 import { GroupRepo } from './groups.js'
-import { historyPlace } from './history-place.js'
+import { applyReceipt, queueReceipt, storeInbound, type InboundText } from './inbound-rows.js'
 import { MessageRepo } from './messages.js'
 import { migrate } from './migrate.js'
 import { migrations } from './migrations/index.js'
@@ -32,6 +33,7 @@ export { STATE_RANK }
 export { FTS_MIN_CHARS } from './messages.js'
 export { FINAL_STATES, TRANSFER_STATES, type TransferRow, type TransferState } from './transfers.js'
 export { groupConversationId, groupOfConversation } from './conversations.js'
+export type { InboundText } from './inbound-rows.js'
 
 export interface OutgoingText {
   id: Uint8Array
@@ -45,23 +47,6 @@ export interface OutgoingText {
   replyTo?: Uint8Array
   /** group members it mentions (PeerIds) */
   mentions?: string[]
-}
-
-export interface InboundText {
-  id: Uint8Array
-  sender: string
-  sentAt: number
-  text: string
-  /** set for a group message: it belongs to the group's conversation */
-  groupId?: string
-  /** 'file': a file message, its text the offered name */
-  kind?: 'text' | 'file'
-  /** the message it answers (docs/protocol.md §2) */
-  replyTo?: Uint8Array
-  /** group members it mentions (PeerIds) */
-  mentions?: string[]
-  /** it mentions me: counted for the conversation's @ badge */
-  mentionsMe?: boolean
 }
 
 export interface OutgoingGroupText {
@@ -227,94 +212,18 @@ export class Store {
     })
   }
 
-  /**
-   * A message someone sent me. A duplicate (same id) changes nothing and returns inserted: false.
-   * A new one is stored and counted unread in one transaction. A 'delivered' receipt is queued
-   * only for what came through the relay: there the sender's PUBACK meant "the relay has it", while
-   * on the LAN the path's ack itself tells the sender it is stored (docs/protocol.md §6). A relayed
-   * duplicate is receipted again, since its first ack may never have reached the sender.
-   */
+  /** A message someone sent me, stored and receipted in one transaction (inbound-rows.ts). */
   storeInbound(
     text: InboundText,
     via: PathName,
     now: number,
   ): { inserted: boolean; message: MessageRow } {
-    return this.transaction(() => {
-      // last_seen comes from the paths' online/offline events, not from every message
-      this.peers.ensure(text.sender)
-      const conversationId =
-        text.groupId === undefined
-          ? this.conversations.ensurePeer(text.sender)
-          : this.conversations.ensureGroup(text.groupId)
-      // the sender's claimed time orders history only when my clock finds it plausible
-      const place = historyPlace(text.id, text.sentAt, now)
-      const message: MessageRow = {
-        id: text.id,
-        conversationId,
-        sender: text.sender,
-        sentAt: place.sentAt,
-        receivedAt: now,
-        kind: text.kind ?? 'text',
-        text: text.text,
-        state: 'delivered',
-        path: via,
-        direction: 'in',
-        failure: null,
-        replyTo: text.replyTo ?? null,
-        mentions: text.mentions ?? null,
-      }
-      const inserted = this.messages.insert(message, place.orderKey)
-      if (!inserted) {
-        const stored = this.messages.get(text.id) ?? message
-        // a copy again through the relay: the sender still holds it (its LAN ack, or my receipt,
-        // may have been lost — it republishes only until it hears), so tell it again, unless
-        // that receipt is still on its way
-        if (via === 'relay' && !this.outbox.hasReceipt(text.id, text.sender, 'delivered'))
-          this.#queueReceipt(text.sender, text.id, 'delivered', now)
-        return { inserted, message: stored }
-      }
-      this.conversations.noteMessage(conversationId, text.id, now, true)
-      if (text.mentionsMe === true) this.conversations.noteMention(conversationId)
-      if (via === 'relay') this.#queueReceipt(text.sender, text.id, 'delivered', now)
-      return { inserted, message }
-    })
+    return this.transaction(() => storeInbound(this, text, via, now))
   }
 
-  /**
-   * A receipt from `from` about my messages. Only messages I sent to `from` move (a peer cannot
-   * mark someone else's messages); in a group, only `from`'s copy, and the message as far as its
-   * least advanced copy. Returns the ones that changed. The receipt proves the peer has the
-   * message, so it leaves the outbox even if the ack never came — and a message only a relay has
-   * taken (state 'sent', row kept) leaves it now. A receipt for a group change of mine (sent for
-   * one that came through the relay) ends that change's row for `from`.
-   */
+  /** A receipt from `from` about my messages; returns the ones that changed (inbound-rows.ts). */
   applyReceipt(from: string, ids: readonly Uint8Array[], state: ReceiptState): MessageRow[] {
-    return this.transaction(() => {
-      const changed: MessageRow[] = []
-      for (const id of ids) {
-        const message = this.messages.get(id)
-        if (message === undefined) {
-          this.outbox.removeControl(id, from)
-          continue
-        }
-        if (message.direction !== 'out') continue
-        // a recall of mine came through the relay: this receipt ends its row (recalls.ts)
-        if (message.recalledAt != null) this.outbox.removeText(id, from)
-        if (groupOfConversation(message.conversationId) !== undefined) {
-          if (!this.groups.advanceCopy(id, from, state)) continue
-          this.outbox.removeText(id, from)
-          const least = this.groups.leastState(id)
-          if (least !== undefined && this.messages.advance(id, least))
-            changed.push({ ...message, state: least })
-          continue
-        }
-        if (message.conversationId !== from) continue
-        // usually the ack came first and removed the row; only look when it has not
-        if (STATE_RANK[message.state] < STATE_RANK.delivered) this.outbox.removeText(id, from)
-        if (this.messages.advance(id, state)) changed.push({ ...message, state })
-      }
-      return changed
-    })
+    return this.transaction(() => applyReceipt(this, from, ids, state))
   }
 
   /**
@@ -357,7 +266,7 @@ export class Store {
 
   /** A group change from `to` came through the relay: tell its sender it arrived (applyReceipt). */
   receiptRelayedControl(to: string, controlId: Uint8Array, now: number): void {
-    this.#queueReceipt(to, controlId, 'delivered', now)
+    queueReceipt(this, to, controlId, 'delivered', now)
   }
 
   /** Marks every unread incoming message of a conversation read and queues the read receipts. */
@@ -366,14 +275,10 @@ export class Store {
       const unread = this.messages.unreadIncoming(conversationId)
       for (const message of unread) {
         this.messages.advance(message.id, 'read')
-        this.#queueReceipt(message.sender, message.id, 'read', now)
+        queueReceipt(this, message.sender, message.id, 'read', now)
       }
       this.conversations.clearUnread(conversationId)
       return unread.map((m) => ({ ...m, state: 'read' as const }))
     })
-  }
-
-  #queueReceipt(to: string, id: Uint8Array, state: ReceiptState, now: number): void {
-    this.outbox.add({ messageId: id, recipient: to, kind: 'receipt', receiptState: state }, now)
   }
 }
