@@ -44,9 +44,11 @@ async function send(page: Page, text: string): Promise<void> {
 }
 
 // a notification is only shown while the tab is hidden: Bob's page says it is, and records
-// what it would have shown (title, body, silent) instead of asking the desktop
+// what it would have shown (title, body, silent) instead of asking the desktop. Bob turned
+// notifications on and the browser allowed them (browser mode shows none before that).
 const RECORD_NOTIFICATIONS = `
   Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' })
+  localStorage.setItem('pigeon.notifications', 'on')
   window.__shown = []
   window.Notification = class {
     static permission = 'granted'

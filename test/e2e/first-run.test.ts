@@ -83,7 +83,13 @@ test('the first start asks for a name in the UI, once', async () => {
 
   // the node remembers it was asked: a reload (same token, kept by the tab) does not ask again
   const [asked] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/api/getSetting'), WAIT),
+    // the one for this setting: the page also reads its language, theme and drafts at load
+    page.waitForResponse(
+      (r) =>
+        r.url().endsWith('/api/getSetting') &&
+        (r.request().postData() ?? '').includes('profile.nameChosen'),
+      WAIT,
+    ),
     page.reload(),
   ])
   assert.equal(((await asked.json()) as { value: unknown }).value, true)
