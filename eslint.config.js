@@ -19,7 +19,7 @@ const electron = ['electron', 'electron/*']
 const libp2pNode = [
   'libp2p',
   '@libp2p/tcp',
-  '@libp2p/mdns',
+  'multicast-dns',
   '@chainsafe/libp2p-noise',
   '@chainsafe/libp2p-yamux',
 ]
