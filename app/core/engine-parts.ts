@@ -142,7 +142,7 @@ export function wireEngine(
     kick,
     onGroup: (group) => {
       events.group(group)
-      releaseParked(group, store, now(), events, kick)
+      releaseParked(group, store, me, now(), events, kick)
     },
     onMessages: (messages) => {
       for (const message of messages) events.state(message)

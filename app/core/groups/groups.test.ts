@@ -27,6 +27,18 @@ function groupTexts(node: TestNode, ref: string): string[] {
   return node.messenger.history(ref, { limit: 500 }).map((m) => m.text ?? '')
 }
 
+/** Alice and Bob on a relay-named path, Alice's group changes held back until release(). */
+async function relayPairHoldingChanges(t: TestContext) {
+  const net = new MemoryNetwork()
+  const alice = await makeNode(t, net, 'alice', {}, 'relay')
+  const bob = await makeNode(t, net, 'bob', {}, 'relay')
+  net.up(alice.peerId)
+  net.up(bob.peerId)
+  let hold = true
+  alice.path.failWhen = (envelope) => hold && envelope.kind === 'group-control'
+  return { net, alice, bob, release: () => (hold = false) }
+}
+
 function code(expected: string): (error: unknown) => boolean {
   return (error) => isPigeonError(error) && error.code === expected
 }
@@ -231,13 +243,7 @@ test('names that match both a peer and a group, or no group, say so', async (t) 
 })
 
 test('through the relay, a group message that overtakes its invitation is kept, and shown once it arrives', async (t) => {
-  const net = new MemoryNetwork()
-  const alice = await makeNode(t, net, 'alice', {}, 'relay')
-  const bob = await makeNode(t, net, 'bob', {}, 'relay')
-  net.up(alice.peerId)
-  net.up(bob.peerId)
-  let holdInvitation = true
-  alice.path.failWhen = (envelope) => holdInvitation && envelope.kind === 'group-control'
+  const { net, alice, bob, release } = await relayPairHoldingChanges(t)
   const group = await alice.messenger.createGroup('Overtaken', [bob.peerId])
   const sent = alice.messenger.send(group.groupId, 'before the invitation')
   await until(() => bob.store.groups.parked(group.groupId).length === 1, 'parked at bob')
@@ -245,7 +251,7 @@ test('through the relay, a group message that overtakes its invitation is kept, 
   assert.equal(bob.store.messages.get(sent.id), undefined, 'not shown before the invitation')
   assert.equal(alice.store.messages.get(sent.id)?.state, 'sent', 'the relay-named path acked it')
 
-  holdInvitation = false
+  release()
   await until(() => groupTexts(bob, group.groupId).length === 1, 'shown once the invitation came')
   assert.deepEqual(groupTexts(bob, 'Overtaken'), ['before the invitation'])
   assert.deepEqual(bob.store.groups.parked(group.groupId), [])
@@ -347,4 +353,23 @@ test('a group name longer than the envelope carries is refused when the group is
   const renamed = alice.messenger.renameGroup(group.groupId, 'x'.repeat(LIMITS.groupNameChars + 1))
   await assert.rejects(renamed, code('API_BAD_REQUEST'))
   assert.equal(alice.messenger.group(group.groupId).name, name)
+})
+
+test('a parked group text keeps its reply and mentions: released, it quotes and counts the @ badge', async (t) => {
+  const { alice, bob, release } = await relayPairHoldingChanges(t)
+  const group = await alice.messenger.createGroup('Quoted', [bob.peerId])
+  const first = alice.messenger.send(group.groupId, 'who is in?')
+  const reply = alice.messenger.send(group.groupId, 'you are, @bob', {
+    replyTo: first.id,
+    mentions: [bob.peerId],
+  })
+  await until(() => bob.store.groups.parked(group.groupId).length === 2, 'both parked at bob')
+
+  release()
+  await until(() => groupTexts(bob, group.groupId).length === 2, 'both shown once invited')
+  const released = bob.store.messages.get(reply.id)
+  assert.deepEqual(released?.replyTo, first.id, 'the quote survives parking')
+  assert.deepEqual(released?.mentions, [bob.peerId], 'the mention survives parking')
+  const conversation = released?.conversationId ?? ''
+  assert.equal(bob.store.conversations.get(conversation)?.mentions, 1, 'the @ badge counts it')
 })

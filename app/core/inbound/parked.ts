@@ -1,11 +1,14 @@
 // Group texts parked because their sender was not (yet) in the group I know (GroupService
-// .admitText) are stored once a change makes the sender a member; the rest keep waiting.
+// .admitText) are stored once a change makes the sender a member, with the reply and mentions
+// they were sent with (a mention of me counts for the @ badge, docs/protocol.md §8); the rest
+// keep waiting.
 import type { EngineEvents } from '../engine-events.js'
 import { groupConversationId, type GroupRow, type Store } from '../store/index.js'
 
 export function releaseParked(
   group: GroupRow,
   store: Store,
+  me: string,
   now: number,
   events: EngineEvents,
   kick: (recipient: string) => void,
@@ -15,7 +18,9 @@ export function releaseParked(
     store.groups.parked(group.groupId).flatMap((text) => {
       if (!group.members.includes(text.sender)) return []
       store.groups.unpark(text.id)
-      const stored = store.storeInbound(text, 'relay', now)
+      // only the relay parks (GroupService.admitText); a mention counts in a group only
+      const mentionsMe = text.mentions?.includes(me) === true
+      const stored = store.storeInbound({ ...text, mentionsMe }, 'relay', now)
       return stored.inserted ? [stored.message] : []
     }),
   )

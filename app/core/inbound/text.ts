@@ -12,6 +12,8 @@ export const text: KindHandler<'text'> = async (envelope, via, context) => {
       sender,
       sentAt: envelope.sentAt,
       text: envelope.text,
+      ...(envelope.replyTo !== undefined && { replyTo: envelope.replyTo }),
+      ...(envelope.mentions !== undefined && { mentions: envelope.mentions }),
     }
     if ((await context.groups.admitText(parked, via)) === 'parked') return
   }

@@ -44,6 +44,10 @@ export interface ParkedText {
   sender: string
   sentAt: number
   text: string
+  /** the message it answers (docs/protocol.md §2) */
+  replyTo?: Uint8Array
+  /** group members it mentions (PeerIds) */
+  mentions?: string[]
 }
 
 /** parked texts kept at most, across all groups: a stranger cannot fill the disk with them */
@@ -72,7 +76,15 @@ export class GroupRepo {
   readonly #trimParked: Statement<[number]>
   readonly #parked: Statement<
     [string],
-    { id: Uint8Array; group_id: string; sender: string; sent_at: number; text: string }
+    {
+      id: Uint8Array
+      group_id: string
+      sender: string
+      sent_at: number
+      text: string
+      reply_to: Uint8Array | null
+      mentions: string | null
+    }
   >
   readonly #unpark: Statement<[Uint8Array]>
 
@@ -103,8 +115,8 @@ export class GroupRepo {
       `SELECT state FROM group_copies WHERE message_id = ? ORDER BY ${RANK_SQL} LIMIT 1`,
     )
     this.#park = db.prepare(
-      `INSERT INTO group_parked (id, group_id, sender, sent_at, text, parked_at)
-       VALUES (@id, @groupId, @sender, @sentAt, @text, @now) ON CONFLICT DO NOTHING`,
+      `INSERT INTO group_parked (id, group_id, sender, sent_at, text, parked_at, reply_to, mentions)
+       VALUES (@id, @groupId, @sender, @sentAt, @text, @now, @replyTo, @mentionsJson) ON CONFLICT DO NOTHING`,
     )
     this.#trimParked = db.prepare(
       `DELETE FROM group_parked WHERE id IN (SELECT id FROM group_parked ORDER BY parked_at DESC, id DESC LIMIT -1 OFFSET ?)`,
@@ -120,7 +132,18 @@ export class GroupRepo {
 
   /** Keeps a group message that cannot be placed yet; the oldest go first beyond MAX_PARKED. */
   park(text: ParkedText, now: number): void {
-    this.#park.run({ ...text, now })
+    const { id, groupId, sender, sentAt } = text
+    const mentions = text.mentions ?? []
+    this.#park.run({
+      id,
+      groupId,
+      sender,
+      sentAt,
+      text: text.text,
+      now,
+      replyTo: text.replyTo ?? null,
+      mentionsJson: mentions.length === 0 ? null : JSON.stringify(mentions),
+    })
     this.#trimParked.run(MAX_PARKED)
   }
 
@@ -132,6 +155,8 @@ export class GroupRepo {
       sender: r.sender,
       sentAt: r.sent_at,
       text: r.text,
+      ...(r.reply_to !== null && { replyTo: new Uint8Array(r.reply_to) }),
+      ...(r.mentions !== null && { mentions: JSON.parse(r.mentions) as string[] }),
     }))
   }
 

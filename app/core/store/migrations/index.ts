@@ -10,6 +10,7 @@ import { migration007 } from './007-transfers.js'
 import { migration008 } from './008-blob-uploads.js'
 import { migration009 } from './009-peer-identity.js'
 import { migration010 } from './010-everyday.js'
+import { migration011 } from './011-parked-replies.js'
 
 export const migrations: readonly Migration[] = [
   migration001,
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ]
