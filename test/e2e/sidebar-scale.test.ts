@@ -133,6 +133,10 @@ test('scrolling to the bottom shows the last peer; the DOM stays bounded', async
     1,
     'in the people without a workgroup',
   )
+  // a reader hears where it is in a list most of which is not in the DOM
+  const item = alice.page.getByRole('listitem').filter({ has: last })
+  assert.equal(await item.getAttribute('aria-posinset'), '20')
+  assert.equal(await item.getAttribute('aria-setsize'), '20')
   await eventually(async () => {
     const box = await last.boundingBox()
     const view = await alice.page.locator('.sidebar-scroll').boundingBox()
@@ -143,14 +147,21 @@ test('scrolling to the bottom shows the last peer; the DOM stays bounded', async
   await scrollList(0)
 })
 
-test('the filter finds a peer deep in the list, by host', async () => {
+test('the filter finds a peer deep in the list, by host; its conversation stays in view after', async () => {
   await scrollList(0)
   const filter = alice.page.getByTestId('peer-filter')
   await filter.fill('pc-337')
   await eventually(async () => (await rows().count()) === 1, 'one row for pc-337')
   assert.equal(await rows().getAttribute('data-peer'), idOf(337))
   assert.match(await rows().innerText(), /Person 337/)
+  // opened from the filter, it stays in view when the filter is cleared
+  await rows().click()
+  await alice.page.locator('.conversation-header').getByText('Person 337').first().waitFor(WAIT)
   await filter.fill('')
+  await row(337).waitFor(WAIT)
+  assert.equal(await row(337).getAttribute('aria-current'), 'true')
+  assert.equal(await row(10).count(), 0, 'the list is where the open conversation is')
+  await scrollList(0)
   await lanCount(String(USERS))
 })
 

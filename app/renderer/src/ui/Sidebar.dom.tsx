@@ -141,6 +141,7 @@ export function Sidebar() {
               rows={rows}
               sections={sections}
               selected={selected}
+              filter={filter}
               scrollRef={scrollRef}
             />
             <div className="sidebar-actions">

@@ -40,6 +40,8 @@ export function SidebarList(props: {
   rows: SidebarRows
   sections: readonly SectionSpec[]
   selected: string | undefined
+  /** what the filter box holds (the rows are filtered already) */
+  filter: string
   scrollRef: RefObject<HTMLDivElement | null>
 }) {
   const store = useStore()
@@ -110,6 +112,17 @@ export function SidebarList(props: {
     pendingFocus.current = undefined
     el.focus()
   })
+
+  // the open conversation's row in view when it was opened from elsewhere (a notification, a new
+  // chat) and when the filter changed around it (found by the filter, then the filter cleared)
+  const selectedIndex = items.findIndex((i) => i.kind === 'row' && i.row.id === props.selected)
+  const shown = useRef<string | undefined>(undefined)
+  useEffect(() => {
+    const now = `${props.selected ?? ''}\u0000${props.filter}`
+    if (now === shown.current || selectedIndex < 0) return
+    shown.current = now
+    virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
+  }, [props.selected, props.filter, selectedIndex, virtualizer])
 
   const onKeyDown = (e: React.KeyboardEvent): void => {
     if (e.key === 'Escape' && menu !== undefined) {
