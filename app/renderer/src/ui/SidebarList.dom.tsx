@@ -7,6 +7,7 @@
 // stays rendered while it is scrolled away.
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react'
+import { useTranslation } from 'react-i18next'
 import { useStore } from './context.dom.js'
 import {
   runsBy,
@@ -44,6 +45,7 @@ export function SidebarList(props: {
   filter: string
   scrollRef: RefObject<HTMLDivElement | null>
 }) {
+  const { t } = useTranslation()
   const store = useStore()
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
   const [menu, setMenu] = useState<string | undefined>(undefined)
@@ -233,12 +235,7 @@ export function SidebarList(props: {
           const spec = items[sectionRun.items[0]?.index ?? -1]?.section
           if (spec === undefined) return null
           return (
-            <section
-              key={sectionRun.key}
-              className="vsection"
-              data-testid={spec.testId}
-              aria-label={spec.title}
-            >
+            <section key={sectionRun.key} className="vsection" data-testid={spec.testId}>
               {runsBy(sectionRun.items, (v) => {
                 const wg = items[v.index]?.workgroup
                 return wg === undefined ? '' : `w:${wg}`
@@ -250,7 +247,7 @@ export function SidebarList(props: {
                     key={run.key}
                     className="workgroup"
                     role="group"
-                    aria-label={wg}
+                    aria-label={wg === '' ? t('identity.noWorkgroup') : wg}
                     data-testid="workgroup"
                     data-workgroup={wg}
                   >
