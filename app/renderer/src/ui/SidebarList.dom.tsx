@@ -56,10 +56,10 @@ export function SidebarList(props: {
   )
   const indexOf = useMemo(() => new Map(items.map((item, i) => [item.key, i])), [items])
 
-  const toggle = useCallback((section: string, name: string) => {
+  const toggle = useCallback((section: SectionId, name: string) => {
     setCollapsed((old) => {
       const next = new Set(old)
-      const key = workgroupKey(section as SectionId, name)
+      const key = workgroupKey(section, name)
       if (next.has(key)) next.delete(key)
       else next.add(key)
       return next
@@ -117,7 +117,10 @@ export function SidebarList(props: {
 
   // the open conversation's row in view when it was opened from elsewhere (a notification, a new
   // chat) and when the filter changed around it (found by the filter, then the filter cleared)
-  const selectedIndex = items.findIndex((i) => i.kind === 'row' && i.row.id === props.selected)
+  const selectedIndex = useMemo(
+    () => items.findIndex((i) => i.kind === 'row' && i.row.id === props.selected),
+    [items, props.selected],
+  )
   const shown = useRef<string | undefined>(undefined)
   useEffect(() => {
     const now = `${props.selected ?? ''}\u0000${props.filter}`

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next'
 import type { PeerStatus } from '../../../api/contract.js'
 import { Avatar } from './Avatar.dom.js'
 import { ConversationBadges } from './ConversationBadges.dom.js'
+import type { SectionId } from './sidebar-rows.dom.js'
 
 export interface Row {
   id: string
@@ -40,11 +41,11 @@ export const SectionTitle = memo(function SectionTitle(props: { title: string; c
 })
 
 export const WorkgroupTitle = memo(function WorkgroupTitle(props: {
-  section: string
+  section: SectionId
   name: string
   count: number
   open: boolean
-  onToggle: (section: string, name: string) => void
+  onToggle: (section: SectionId, name: string) => void
 }) {
   const { t } = useTranslation()
   return (
