@@ -7,6 +7,7 @@
 //   first while older pages stream in, then across the fully loaded history; reference in the
 //   same run: the interval between idle frames (the display's frame budget here).
 // Bounded: 5 first renders, at most 700 measured frames.
+// `npm run bench -- ui sidebar [N ...]` measures the sidebar with N peers instead (ui-sidebar.ts).
 import { percentile, type BenchResult } from './table.js'
 import { ensureRendererBuilt } from '../../app/web/build.js'
 import { launchChromium } from '../e2e/support/chromium.js'
@@ -82,6 +83,7 @@ const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b)
 const median = (values: number[]): number => percentile(sorted(values), 50)
 
 export async function run(args: string[]): Promise<BenchResult> {
+  if (args[0] === 'sidebar') return (await import('./ui-sidebar.js')).run(args.slice(1))
   // `npm run bench -- ui 100000`: the bench runner passes positionals only
   const given = args.find((a) => /^\d+$/.test(a))
   const count = given === undefined ? 10_000 : Number(given)

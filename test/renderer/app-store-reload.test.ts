@@ -3,8 +3,9 @@
 // than what the snapshot holds, and must not be undone by it.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { MessengerApi, MessengerEvent, PeerView } from '../../app/api/contract.js'
+import type { PeerView } from '../../app/api/contract.js'
 import { AppStore } from '../../app/renderer/src/state/app-store.dom.js'
+import { scriptedNode } from './support/scripted-node.js'
 
 const bobOffline: PeerView = {
   peerId: 'bob',
@@ -23,40 +24,16 @@ const bobOffline: PeerView = {
 const bobOnline: PeerView = { ...bobOffline, online: true, paths: ['relay'], lastSeen: 2 }
 
 /** A node whose peers() answers with an old snapshot only when the test says so. */
-function scriptedNode() {
-  let emit: (event: MessengerEvent) => void = () => undefined
+function scriptedPeers() {
   let answerPeers: (peers: PeerView[]) => void = () => undefined
-  const calls = {
-    me: async () => ({
-      peerId: 'me',
-      name: 'Me',
-      color: 2,
-      status: 'online' as const,
-      version: 1,
-      addresses: [],
-    }),
+  const node = scriptedNode({
     peers: () => new Promise<PeerView[]>((resolve) => (answerPeers = resolve)),
-    conversations: async () => [],
-    groups: async () => [],
-    transfers: async () => [],
-    relayStatus: async () => ({ state: 'off' as const, url: null, lastError: null, retryAt: null }),
-    subscribe: (listener: (event: MessengerEvent) => void) => {
-      emit = listener
-      return () => undefined
-    },
-  }
-  const api = new Proxy(calls, {
-    get: (target, name) => (target as Record<string | symbol, unknown>)[name],
-  }) as unknown as MessengerApi
-  return {
-    api,
-    emit: (e: MessengerEvent) => emit(e),
-    answerPeers: (p: PeerView[]) => answerPeers(p),
-  }
+  })
+  return { ...node, answerPeers: (p: PeerView[]) => answerPeers(p) }
 }
 
 test('a peer event that overtakes the reload snapshot is not undone by it', async () => {
-  const node = scriptedNode()
+  const node = scriptedPeers()
   const store = new AppStore({ api: node.api })
   const started = store.start()
   await new Promise((resolve) => setImmediate(resolve))
@@ -69,12 +46,14 @@ test('a peer event that overtakes the reload snapshot is not undone by it', asyn
 })
 
 test('without a late event the snapshot is what the store shows', async () => {
-  const node = scriptedNode()
+  const node = scriptedPeers()
   const store = new AppStore({ api: node.api })
   const started = store.start()
   await new Promise((resolve) => setImmediate(resolve))
   node.answerPeers([bobOnline])
   await started
+  const applied = new Promise<void>((resolve) => store.subscribe(resolve))
   node.emit({ type: 'peer', peer: bobOffline })
+  await applied // peer events are applied once per frame (state/peer-batch.dom.ts)
   assert.deepEqual(store.getState().peers.get('bob')?.paths, [], 'later events still apply')
 })

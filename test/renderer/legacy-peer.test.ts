@@ -7,11 +7,12 @@ import i18next from 'i18next'
 import * as React from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { initReactI18next } from 'react-i18next'
-import type { MessengerApi, PeerView } from '../../app/api/contract.js'
+import type { PeerView } from '../../app/api/contract.js'
 import { en } from '../../app/renderer/src/i18n/en.dom.js'
 import { zhCN } from '../../app/renderer/src/i18n/zh-CN.dom.js'
 import { AppStore } from '../../app/renderer/src/state/app-store.dom.js'
 import { StoreContext } from '../../app/renderer/src/ui/context.dom.js'
+import { scriptedNode } from './support/scripted-node.js'
 
 // classic JSX transform under tsx (see failed-mark.test.ts)
 // a browser page without the Electron preload, and without a token in this tab
@@ -43,28 +44,8 @@ const wang: PeerView = {
 const bob: PeerView = { ...base, peerId: '12D3KooWBob', name: 'Bob' }
 
 async function storeWith(peers: PeerView[]): Promise<AppStore> {
-  const calls = {
-    me: async () => ({
-      peerId: 'me',
-      name: 'Me',
-      color: 2,
-      status: 'online' as const,
-      version: 1,
-      addresses: [],
-    }),
-    peers: async () => peers,
-    conversations: async () => [],
-    groups: async () => [],
-    transfers: async () => [],
-    history: async () => [],
-    relayStatus: async () => ({ state: 'off' as const, url: null, lastError: null, retryAt: null }),
-    subscribe: () => () => undefined,
-  }
-  const api = new Proxy(calls, {
-    get: (target, name) =>
-      (target as Record<string | symbol, unknown>)[name] ?? (async () => undefined),
-  }) as unknown as MessengerApi
-  const store = new AppStore({ api })
+  const node = scriptedNode({ peers: async () => peers }, async () => undefined)
+  const store = new AppStore({ api: node.api })
   await store.start()
   return store
 }

@@ -26,6 +26,7 @@ import {
 import { GroupActions } from './group-actions.dom.js'
 import { loadOlder } from './history-pages.dom.js'
 import { MessageSearch } from './message-search.dom.js'
+import { PeerBatch } from './peer-batch.dom.js'
 import { addContact, forgetPeer, setVerified } from './peer-actions.dom.js'
 import { applyEvent, type EventHooks } from './store-events.dom.js'
 import { offerWith, transferAction } from './transfer-actions.dom.js'
@@ -63,6 +64,7 @@ export class AppStore {
   /** what the store's parts (the modules beside it) may do to it */
   readonly #core: StoreCore
   readonly #typing: TypingExpiry
+  readonly #peerBatch: PeerBatch
   readonly #hooks: EventHooks
   readonly #groups: GroupActions
   readonly #search: MessageSearch
@@ -81,9 +83,11 @@ export class AppStore {
       dispatch: (event) => this.#onEvent(event),
     }
     this.#typing = new TypingExpiry(this.#core)
+    this.#peerBatch = new PeerBatch(this.#core)
     this.#search = new MessageSearch(this.#core)
     this.#hooks = {
       typing: this.#typing,
+      peers: this.#peerBatch,
       incoming: (message) => {
         this.onIncoming?.(message, this.#state)
         if (this.#state.selected === message.conversation && this.#canSeeConversation()) {
@@ -109,6 +113,7 @@ export class AppStore {
   }
 
   #set(change: Partial<AppState>): void {
+    if (change.peers !== undefined) this.#peerBatch.supersede(this.#state.peers, change.peers)
     this.#state = { ...this.#state, ...change }
     for (const listener of this.#listeners) listener()
   }
@@ -129,6 +134,7 @@ export class AppStore {
     this.#unsubscribe?.()
     this.#offLink?.()
     this.#typing.stop()
+    this.#peerBatch.stop()
   }
 
   /** Everything from the node again: on start and after the link came back. */
@@ -156,6 +162,7 @@ export class AppStore {
       // (the node answered the first request before the change, the event after it)
       this.#duringReload.delete(during)
       for (const event of during) this.#onEvent(event)
+      this.#peerBatch.flush()
     } finally {
       this.#duringReload.delete(during)
     }

@@ -6,10 +6,13 @@ import type { StoreCore, StoreEvent } from './app-state.dom.js'
 import { toProblem } from './app-state.dom.js'
 import { noteGroup } from './group-actions.dom.js'
 import { insertSorted } from './message-list.dom.js'
+import type { PeerBatch } from './peer-batch.dom.js'
 import type { TypingExpiry } from './typing-expiry.dom.js'
 
 export interface EventHooks {
   readonly typing: TypingExpiry
+  /** peer events, applied once per frame (peer-batch.dom.ts) */
+  readonly peers: PeerBatch
   /** a message from someone else, after it is in its history and its typing indicator gone */
   incoming(message: MessageView): void
   /** a message of a conversation not in the list yet */
@@ -20,6 +23,8 @@ export interface EventHooks {
 }
 
 export function applyEvent(core: StoreCore, hooks: EventHooks, event: StoreEvent): void {
+  // only a run of peer events is coalesced: any other event sees the peers that came before it
+  if (event.type !== 'peer') hooks.peers.flush()
   const s = core.state()
   switch (event.type) {
     case 'message':
@@ -41,12 +46,9 @@ export function applyEvent(core: StoreCore, hooks: EventHooks, event: StoreEvent
       if (!s.conversations.has(message.conversation)) void hooks.refreshConversations()
       break
     }
-    case 'peer': {
-      const peers = new Map(s.peers)
-      peers.set(event.peer.peerId, event.peer)
-      core.set({ peers })
+    case 'peer':
+      hooks.peers.note(event.peer)
       break
-    }
     case 'profile':
       core.set({ me: event.me })
       break
