@@ -22,7 +22,7 @@ import { formatPacket } from '../../app/core/legacy/ipmsg-packet.js'
 export type Serve = (request: FileRequest) => Uint8Array
 
 export class IpmsgFilePeer {
-  readonly udp: UdpSocket = createSocket('udp4')
+  udp: UdpSocket = createSocket('udp4')
   readonly tcp: Server
   readonly heard: Datagram[] = []
   readonly requests: FileRequest[] = []
@@ -36,18 +36,6 @@ export class IpmsgFilePeer {
     readonly user: string,
     readonly host: string,
   ) {
-    this.udp.on('message', (bytes, from) => {
-      let d: Datagram
-      try {
-        d = readDatagram(new Uint8Array(bytes))
-      } catch {
-        return
-      }
-      this.heard.push(d)
-      // a real client confirms every SENDMSG that asks (iptux does)
-      if (d.kind === 'message' && (d.packet.command & Opt.SENDCHECK) !== 0)
-        this.send(Mode.RECVMSG, formatAnsweredNo(d.packet.packetNo), from.port)
-    })
     this.tcp = createServer((socket) => {
       this.#tcpSockets.add(socket)
       socket.on('error', () => undefined) // Pigeon closes on what it refuses
@@ -62,11 +50,39 @@ export class IpmsgFilePeer {
     })
   }
 
+  #onDatagram(bytes: Buffer, from: { port: number }): void {
+    let d: Datagram
+    try {
+      d = readDatagram(new Uint8Array(bytes))
+    } catch {
+      return
+    }
+    this.heard.push(d)
+    // a real client confirms every SENDMSG that asks (iptux does)
+    if (d.kind === 'message' && (d.packet.command & Opt.SENDCHECK) !== 0)
+      this.send(Mode.RECVMSG, formatAnsweredNo(d.packet.packetNo), from.port)
+  }
+
+  /** UDP on an ephemeral port, then TCP on the same number, drawn again while TCP has it taken */
   async start(): Promise<number> {
-    await new Promise<void>((r) => this.udp.bind(0, '127.0.0.1', r))
-    this.port = this.udp.address().port
-    await new Promise<void>((r) => this.tcp.listen(this.port, '127.0.0.1', r))
-    return this.port
+    for (;;) {
+      const udp = createSocket('udp4')
+      await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r))
+      const port = udp.address().port
+      const listening = await new Promise<boolean>((resolve) => {
+        this.tcp.once('error', () => resolve(false))
+        this.tcp.listen(port, '127.0.0.1', () => resolve(true))
+      })
+      this.tcp.removeAllListeners('error')
+      if (listening) {
+        this.udp.close() // the placeholder, never bound
+        this.udp = udp
+        this.port = port
+        udp.on('message', (bytes, from) => this.#onDatagram(bytes, from))
+        return port
+      }
+      udp.close()
+    }
   }
 
   send(command: number, extra: Uint8Array, port: number, packetNo = this.#no++): number {
@@ -103,6 +119,7 @@ export class IpmsgFilePeer {
       socket.once('error', reject)
     })
     socket.on('error', () => undefined)
+    socket.setTimeout(10_000, () => socket.destroy()) // a hang is a failure, not a stuck test
     const me = { user: this.user, host: this.host, packetNo: this.#no++ }
     socket.write(formatFileRequest(me, request))
     const parts: Buffer[] = []

@@ -1,11 +1,20 @@
 // Pigeon and the real iptux 0.8.3 (Debian) on one namespaced LAN (docs/protocol.md §15): Pigeon
 // sees the iptux user appear; Pigeon's message is confirmed by iptux's RECVMSG (delivered) and is
 // in iptux's chat log; iptux, typed into with xdotool under Xvfb, sends Chinese text that lands
-// in Pigeon's history, and iptux receives Pigeon's RECVMSG for it. Everything runs in namespaces
-// this test made; skipped where iptux, Xvfb or xdotool are missing (test/support/debian-deps.sh
-// installs them).
+// in Pigeon's history, and iptux receives Pigeon's RECVMSG for it. Files both ways: iptux accepts
+// Pigeon's file (its Accept button, clicked by position, and its folder dialog) and it is on disk
+// in iptux's $HOME byte for byte; iptux sends a file (its "attach_file" and "send_message" window
+// actions, activated over its own session bus, and its GTK file chooser typed into) that Pigeon
+// accepts and receives byte for byte. Folders are not driven here (iptux's "attach folder" dialog
+// is the same chooser; our own client covers folders, test/legacy/bridge-files.test.ts).
+// Everything runs in namespaces this test made; skipped where iptux, Xvfb, xdotool, dbus-daemon
+// or gdbus are missing (test/support/debian-deps.sh installs them).
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { createLan, type Lan } from '../support/netns.js'
 import { PIGEON_SOURCE } from '../support/entry-points.js'
@@ -13,7 +22,7 @@ import { startNsNode, type NsNode } from '../support/ns-node.js'
 import { eventually } from '../app/support/wait.js'
 import { startIptux, type Iptux } from './iptux.js'
 
-const missing = ['iptux', 'Xvfb', 'xdotool'].filter((tool) => {
+const missing = ['iptux', 'Xvfb', 'xdotool', 'dbus-daemon', 'gdbus'].filter((tool) => {
   try {
     execFileSync('which', [tool], { stdio: 'ignore' })
     return false
@@ -108,3 +117,63 @@ test(
     )
   },
 )
+
+test('a file goes both ways between Pigeon and iptux, byte for byte', { skip }, async () => {
+  const peer = await legacyPeer()
+  assert.ok(peer?.online === true)
+  const dir = mkdtempSync(join(tmpdir(), 'pigeon-iptux-files-'))
+  try {
+    // Pigeon → iptux: offered in iptux's chat window, accepted there, saved in its $HOME
+    const report = randomBytes(200_000)
+    writeFileSync(join(dir, '季度报告.bin'), report)
+    const [sent] = await pigeon.api.sendFiles(peer!.peerId, [join(dir, '季度报告.bin')])
+    await eventually(
+      async () =>
+        (await pigeon.api.history(peer!.peerId)).some(
+          (m) => m.state === 'delivered' && m.text === '季度报告.bin',
+        ),
+      'iptux confirms the file offer (RECVMSG)',
+      30_000,
+    )
+    await iptux.acceptFiles('Alice')
+    const saved = join(iptux.home, '季度报告.bin')
+    await eventually(
+      async () => existsSync(saved) && readFileSync(saved).equals(report),
+      'the file in iptux $HOME',
+      30_000,
+    )
+    await eventually(
+      async () => (await pigeon.api.transfers()).find((t) => t.id === sent!.id)?.state === 'done',
+      'Pigeon: done once iptux read every byte',
+      30_000,
+    )
+
+    // iptux → Pigeon: attached and sent from iptux, accepted in Pigeon
+    const notes = Buffer.from('老王的会议纪要\n'.repeat(500))
+    const from = join(iptux.home, '会议纪要.txt')
+    writeFileSync(from, notes)
+    await iptux.sendFile(from)
+    let offer: Awaited<ReturnType<typeof pigeon.api.transfers>>[number] | undefined
+    await eventually(
+      async () => {
+        offer = (await pigeon.api.transfers()).find(
+          (t) => t.direction === 'in' && t.name === '会议纪要.txt',
+        )
+        return offer !== undefined
+      },
+      "iptux's offer in Pigeon",
+      30_000,
+    )
+    assert.equal(offer?.size, notes.length)
+    const inbox = join(dir, 'inbox')
+    await pigeon.api.acceptTransfer(offer!.id, inbox)
+    await eventually(
+      async () => (await pigeon.api.transfers()).find((t) => t.id === offer!.id)?.state === 'done',
+      'the file from iptux received',
+      30_000,
+    )
+    assert.deepEqual(readFileSync(join(inbox, '会议纪要.txt')), notes)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

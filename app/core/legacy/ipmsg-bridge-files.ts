@@ -57,8 +57,8 @@ export class BridgeFiles {
     })
   }
 
-  async listen(port: number, host: string): Promise<boolean> {
-    return await this.#server.listen(port, host)
+  async listen(port: number, host: string, quiet = false): Promise<boolean> {
+    return await this.#server.listen(port, host, quiet)
   }
 
   async close(): Promise<void> {

@@ -94,12 +94,17 @@ export class IpmsgBridge implements DeliveryPath {
   /** false when the port was taken: the bridge then stays off (a warning was logged) */
   async start(): Promise<boolean> {
     if (this.#socket !== undefined) return this.#socket.bound
-    const socket = new IpmsgSocket((bytes, from) => this.#onDatagram(bytes, from), this.#o.logger)
-    this.#socket = socket
-    const ok = await socket.bind(this.#o.port ?? IPMSG_PORT, this.#o.listenHost ?? '0.0.0.0')
-    if (!ok) return false
-    // files are fetched from the UDP port's number on TCP (protocol.txt); taken: texts still work
-    await this.#files.listen(socket.port, this.#o.listenHost ?? '0.0.0.0')
+    const [wanted, host] = [this.#o.port ?? IPMSG_PORT, this.#o.listenHost ?? '0.0.0.0']
+    for (let attempt = 1; ; attempt++) {
+      const socket = new IpmsgSocket((bytes, from) => this.#onDatagram(bytes, from), this.#o.logger)
+      this.#socket = socket
+      if (!(await socket.bind(wanted, host))) return false
+      // files are fetched from the UDP port's number on TCP (protocol.txt); taken: texts still
+      // work. An ephemeral port (tests) is drawn again until its number is free for TCP too.
+      const again = wanted === 0 && attempt < 10
+      if ((await this.#files.listen(socket.port, host, again)) || !again) break
+      await socket.close()
+    }
     this.#announce(Mode.BR_ENTRY)
     return true
   }

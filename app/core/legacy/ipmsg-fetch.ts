@@ -25,6 +25,8 @@ export const MAX_DIR_DEPTH = 32
 /** files and folders in one folder stream, as in a Pigeon folder's index */
 export const MAX_DIR_ENTRIES = LIMITS.folderEntries
 const CONNECT_TIMEOUT_MS = 5_000
+/** a sender silent this long has stalled: the transfer fails and can be run again */
+const IDLE_TIMEOUT_MS = 30_000
 /** one socket read at most per write: memory stays bounded whatever the size */
 const READ_BYTES = 1024 * 1024
 
@@ -79,6 +81,7 @@ async function dial(to: Endpoint, signal: AbortSignal): Promise<Socket> {
     const timer = setTimeout(() => socket.destroy(new Error('timed out')), CONNECT_TIMEOUT_MS)
     socket.once('connect', () => {
       clearTimeout(timer)
+      socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy())
       socket.removeAllListeners('error')
       socket.on('error', () => undefined) // the reader sees the end
       resolve(socket)

@@ -44,8 +44,8 @@ export class IpmsgFileServer {
     this.#server = createServer((socket) => this.#accept(socket))
   }
 
-  /** false, with a warning logged, when the port is taken: files are then not served */
-  async listen(port: number, host: string): Promise<boolean> {
+  /** false, with a warning logged (unless `quiet`), when the port is taken: files are then not served */
+  async listen(port: number, host: string, quiet = false): Promise<boolean> {
     try {
       await new Promise<void>((resolve, reject) => {
         this.#server.once('error', reject)
@@ -56,6 +56,7 @@ export class IpmsgFileServer {
       })
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code
+      if (quiet) return false
       this.#init.log.warn(
         { code: 'IPMSG_PORT_IN_USE' },
         `TCP port ${port} is not free (${code ?? String(cause)}); files offered to IP Messenger users cannot be fetched until Pigeon restarts with it free. Texts and receiving files still work.`,
@@ -157,14 +158,15 @@ export class IpmsgFileServer {
       return
     }
     socket.setTimeout(0)
+    // a receiver closes as soon as it has the last byte, maybe before the end is ours to send
+    const closed = new Promise<boolean>((resolve) =>
+      socket.once('close', (hadError) => resolve(!hadError)),
+    )
     socket.resume()
     if (folder) await this.#sendFolder(socket, offer.sourcePath)
     else await this.#sendFile(socket, offer, request.offset)
-    const clean = await new Promise<boolean>((resolve) => {
-      socket.once('close', (hadError) => resolve(!hadError))
-      socket.end()
-    })
-    if (clean) this.#init.onServed(offer)
+    socket.end()
+    if (await closed) this.#init.onServed(offer)
   }
 
   async #sendFile(socket: Socket, offer: LegacyOffer, offset: number): Promise<void> {
