@@ -17,6 +17,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -286,6 +287,26 @@ test('a file and a folder sent to an IPMsg user are served on TCP, from an offse
     'declined on RELEASEFILES',
   )
   assert.ok(parseFileEntries(new Uint8Array()).length === 0)
+})
+
+test('TCP 2425 taken by another program: a warning, and the bridge still runs for texts', async () => {
+  const other = createServer()
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r))
+  const taken = (other.address() as AddressInfo).port
+  const second = await startLoopbackNode(mkdtempSync(join(dir, 'second-')), li.port, taken)
+  try {
+    assert.equal(second.ipmsg.port, taken)
+    assert.equal(second.ipmsg.running, true)
+    const before = li.heard.length
+    li.enter(taken)
+    await until(
+      () => li.heard.slice(before).some((d) => d.kind === 'entry' && d.answer),
+      'ANSENTRY',
+    )
+  } finally {
+    await second.stop()
+    other.close()
+  }
 })
 
 /** the records of a GETDIRFILES stream: name, type, the file's bytes in hex */

@@ -3,7 +3,11 @@
 // never a broadcast from the host's namespace.
 import { startNode, type RunningNode } from '../../app/node/start-node.js'
 
-export async function startLoopbackNode(dataDir: string, clientPort: number): Promise<RunningNode> {
+export async function startLoopbackNode(
+  dataDir: string,
+  clientPort: number,
+  port = 0,
+): Promise<RunningNode> {
   return await startNode({
     dataDir,
     name: 'Alice',
@@ -11,7 +15,7 @@ export async function startLoopbackNode(dataDir: string, clientPort: number): Pr
     mdns: false,
     ipmsg: {
       enabled: true,
-      port: 0,
+      port,
       host: '127.0.0.1',
       announceTo: [{ address: '127.0.0.1', port: clientPort }],
     },

@@ -44,7 +44,8 @@ export function headerLength(digits: string): number {
 /** One whole header (its length field included). */
 export function parseDirRecord(header: Uint8Array): DirRecord {
   const text = decodeLegacyText(header, 'folder entry').text
-  const [, name, size, attr, ...ext] = splitEscaped(text)
+  // the length holds no colon: cut it off first, so a name that starts with one stays unambiguous
+  const [name, size, attr, ...ext] = splitEscaped(text.slice(text.indexOf(':') + 1))
   if (name === undefined || name === '') throw bad('an entry has no name')
   if (size === undefined || !HEX.test(size)) throw bad('a size is not hexadecimal')
   if (attr === undefined || !HEX.test(attr)) throw bad('an attribute is not hexadecimal')
