@@ -31,6 +31,11 @@ export interface Iptux {
   run(command: string, ...args: string[]): Promise<string>
   /** attaches `path` in the chat window and sends it (its "attach file" dialog, then Send) */
   sendFile(path: string): Promise<void>
+  /**
+   * Attaches and sends the one folder inside `parent`: GTK's select-folder chooser opens a typed
+   * folder and Return takes the row it then selects, its first subfolder.
+   */
+  sendFolder(parent: string): Promise<void>
   /** presses Accept on the chat window's "Files to be received", saving into $HOME */
   acceptFiles(title: string): Promise<void>
   stop(): Promise<void>
@@ -140,6 +145,19 @@ export async function startIptux(
     await xdotool('windowfocus', '--sync', window)
     for (const key of names) await xdotool('key', '--window', window, key)
   }
+  /** the attach action's chooser, a path typed into its location entry (GTK: ctrl+L), then Send */
+  const attach = async (name: string, title: string, path: string): Promise<void> => {
+    await action(name)
+    const chooser = await windowOf(title)
+    await keys(chooser, 'ctrl+l')
+    await xdotool('type', '--window', chooser, '--delay', '20', path)
+    await keys(chooser, 'Return')
+    await eventually(
+      async () => (await xdotool('search', '--name', title).catch(() => '')).trim() === '',
+      'the chooser closed',
+    )
+    await action('send_message')
+  }
   const handle: Iptux = {
     output: () => output,
     home: env.HOME,
@@ -156,19 +174,8 @@ export async function startIptux(
       await xdotool('type', '--window', window, '--delay', '40', text)
       await xdotool('key', '--window', window, 'Return')
     },
-    async sendFile(path) {
-      await action('attach_file')
-      const chooser = await windowOf('Choose enclosure files')
-      // the chooser's location entry takes a typed path (GTK: ctrl+L)
-      await keys(chooser, 'ctrl+l')
-      await xdotool('type', '--window', chooser, '--delay', '20', path)
-      await keys(chooser, 'Return')
-      await eventually(
-        async () => !(await handle.hasWindow('Choose enclosure files')),
-        'the chooser closed',
-      )
-      await action('send_message')
-    },
+    sendFile: (path) => attach('attach_file', 'Choose enclosure files', path),
+    sendFolder: (parent) => attach('attach_folder', 'Choose enclosure folders', parent),
     async acceptFiles(title) {
       const chat = await windowOf(title)
       // no window manager: the window is placed at 0,0, where its default layout (570x420,

@@ -16,6 +16,8 @@ export const MAX_DIR_HEADER = 2048
 export const MAX_LENGTH_DIGITS = 8
 /** IPMSG_FILE_MTIME, an extension field iptux and IP Messenger add */
 const EXT_MTIME = 0x14
+/** IPMSG_FILE_CREATETIME */
+const EXT_CTIME = 0x16
 
 export interface DirRecord {
   name: string
@@ -68,8 +70,9 @@ export function parseDirRecord(header: Uint8Array): DirRecord {
 }
 
 export function formatDirRecord(record: DirRecord): Uint8Array {
-  const mtime =
-    record.mtime === undefined ? '' : `${EXT_MTIME.toString(16)}=${record.mtime.toString(16)}:`
+  // iptux reads both time fields unconditionally: write the creation time too (the same)
+  const t = (record.mtime ?? 0).toString(16)
+  const mtime = `${EXT_MTIME.toString(16)}=${t}:${EXT_CTIME.toString(16)}=${t}:`
   const body = encodeLegacyText(
     `:${escapeColons(record.name)}:${record.size.toString(16)}:${record.attr.toString(16)}:${mtime}`,
   )
