@@ -3,7 +3,8 @@
 // (docs/protocol.md §15 "Files"): an attachment becomes a file offer that accept pulls with
 // GETFILEDATA / GETDIRFILES and decline answers with RELEASEFILES; Pigeon's own file and folder go
 // out as SENDMSG|FILEATTACHOPT and are served on TCP, from an offset when asked, and only to the
-// address and packet they were offered under. Hostile streams — `../`, an absolute name, an
+// address and packet they were offered under, with connections per source bounded; TCP 2425 taken
+// leaves the bridge up. Hostile streams — `../`, an absolute name, an
 // oversized header, a cut connection — fail the transfer with their code and write nothing
 // outside the target.
 import assert from 'node:assert/strict'
@@ -17,7 +18,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -287,6 +288,29 @@ test('a file and a folder sent to an IPMsg user are served on TCP, from an offse
     'declined on RELEASEFILES',
   )
   assert.ok(parseFileEntries(new Uint8Array()).length === 0)
+})
+
+test('connections per source are bounded: a fifth idle one from one address is closed at once', async () => {
+  const open = (localAddress: string): Promise<Socket> =>
+    new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, localAddress }, () => resolve(socket))
+      socket.once('error', reject)
+    })
+  const idle = await Promise.all([1, 2, 3, 4].map(() => open('127.0.0.1')))
+  try {
+    await new Promise((r) => setTimeout(r, 200)) // the server has counted them
+    const fifth = await open('127.0.0.1')
+    let closed = false
+    fifth.once('close', () => (closed = true))
+    await until(() => closed, 'the fifth connection from one address closed', 3_000)
+    // another address still gets in (and is closed only by its idle timeout, here by us)
+    const other = await open('127.0.0.2')
+    await new Promise((r) => setTimeout(r, 200))
+    assert.equal(other.destroyed, false)
+    other.destroy()
+  } finally {
+    for (const socket of idle) socket.destroy()
+  }
 })
 
 test('TCP 2425 taken by another program: a warning, and the bridge still runs for texts', async () => {
