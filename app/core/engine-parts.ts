@@ -10,6 +10,7 @@ import type { Identity } from '../../shared/identity.js'
 import type { DeliveryPath } from './delivery.js'
 import { EngineEvents, type MessengerEvents } from './engine-events.js'
 import type { FileService } from './files/file-service.js'
+import type { ForeignFiles } from './files/foreign-files.js'
 import { TransferService } from './files/transfers.js'
 import { GroupService } from './groups/group-service.js'
 import { inboundDispatcher } from './inbound/dispatch.js'
@@ -57,6 +58,8 @@ export interface MessengerOptions {
   logger?: Logger
   /** the LAN node's file service while it runs (LanNetwork.files); without it no file moves */
   files?: () => FileService | undefined
+  /** IP Messenger users' files while the IPMsg bridge runs (files/foreign-files.ts) */
+  foreignFiles?: () => ForeignFiles | undefined
   /** where texts sent as .txt files are written (files/text-file.ts); without it they cannot be */
   textFilesDir?: string
 }
@@ -156,6 +159,7 @@ export function wireEngine(
     me,
     now,
     files: options.files ?? (() => undefined),
+    foreign: options.foreignFiles,
     isOnline: (peerId) => presence.isOnline(peerId),
     lanReaches: (peerId) => paths.some((p) => p.name !== 'relay' && p.canReach(peerId)),
     identity: options.identity,

@@ -3,7 +3,7 @@
 // (README "IP Messenger and FeiQ users") — and the bridge built for the engine's paths.
 import { hostname, userInfo } from 'node:os'
 import type { ProfileBody } from '../../shared/envelope.js'
-import { IpmsgBridge } from '../core/legacy/ipmsg-bridge.js'
+import { IpmsgBridge, type IpmsgBridgeOptions } from '../core/legacy/ipmsg-bridge.js'
 import type { Endpoint } from '../core/legacy/ipmsg-socket.js'
 import type { Logger } from '../core/log.js'
 import type { Store } from '../core/store/index.js'
@@ -32,6 +32,7 @@ export function createIpmsgBridge(
   profile: ProfileBody,
   options: IpmsgNodeOptions,
   logger: Logger,
+  onFileClosed?: IpmsgBridgeOptions['onFileClosed'],
 ): IpmsgBridge {
   return new IpmsgBridge({
     me,
@@ -42,6 +43,7 @@ export function createIpmsgBridge(
     listenHost: options.host,
     announceTo: options.announceTo,
     logger,
+    onFileClosed,
   })
 }
 

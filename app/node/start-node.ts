@@ -16,6 +16,7 @@ import {
 } from '../core/data-dir.js'
 import { lockDataDir } from '../core/data-dir-lock.js'
 import type { FileService } from '../core/files/index.js'
+import type { ForeignFiles } from '../core/files/foreign-files.js'
 import type { IpmsgBridge } from '../core/legacy/ipmsg-bridge.js'
 import type { Messenger } from '../core/messenger.js'
 import { createLanNetwork, type LanNetwork } from '../core/net/index.js'
@@ -114,6 +115,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
           lan.dialKnown(peerId, addresses),
         logger: log.child({ layer: 'engine' }),
         files: (): FileService | undefined => lan.files,
+        foreignFiles: (): ForeignFiles | undefined => ipmsg.files,
         textFilesDir: join(dataDir, 'sent-texts'),
       },
       // direct first, the relay when the LAN cannot reach the peer (docs/architecture.md §3); the
@@ -136,6 +138,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
           profile,
           options.ipmsg ?? {},
           log.child({ layer: 'ipmsg' }),
+          (transferId, peer, outcome): void =>
+            messenger.transfers.closedByReceiver(transferId, peer, outcome),
         ),
         // always present, so `pigeon relay set` can switch it on while the node runs
         new RelaySlot({

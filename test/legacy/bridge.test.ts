@@ -18,6 +18,7 @@ import { formatPacket } from '../../app/core/legacy/ipmsg-packet.js'
 import { legacyPeerId } from '../../app/core/legacy/legacy-id.js'
 import { startNode, type RunningNode } from '../../app/node/start-node.js'
 import { eventually, until } from '../app/support/wait.js'
+import { startLoopbackNode } from './loopback-node.js'
 
 const GBK_NIHAO = [0xc4, 0xe3, 0xba, 0xc3] // 你好
 
@@ -64,18 +65,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pigeon-ipmsg-'))
   const clientPort = await zhang.bind()
   await spoofer.bind()
-  node = await startNode({
-    dataDir: dir,
-    name: 'Alice',
-    listenHost: '127.0.0.1',
-    mdns: false,
-    ipmsg: {
-      enabled: true,
-      port: 0,
-      host: '127.0.0.1',
-      announceTo: [{ address: '127.0.0.1', port: clientPort }],
-    },
-  })
+  node = await startLoopbackNode(dir, clientPort)
   port = node.ipmsg.port ?? 0
 })
 
@@ -188,7 +178,7 @@ test('hostile input is dropped and the node goes on', async () => {
     Buffer.alloc(20_000, 0x31), // oversized
   ]
   for (const bytes of junk) zhang.raw(bytes, port)
-  // file entries with ../ and an absolute path are refused; the safe one is named in the text
+  // file entries with ../ and an absolute path are refused; the safe one becomes a file offer
   const files = formatFileEntries([
     { fileId: 1, name: '../evil.sh', size: 3, mtime: 0, attr: 1 },
     { fileId: 2, name: '/etc/passwd', size: 3, mtime: 0, attr: 1 },

@@ -5,12 +5,16 @@
 // socket) and answers with the time
 // until Pigeon's ANSENTRY — Pigeon answers only once it has the peer online (docs/protocol.md §15);
 // `rtt` sends SENDMSG+SENDCHECKOPT to Pigeon one at a time and times each RECVMSG, which Pigeon
-// sends after storing the message. Pigeon's own SENDMSGs are answered with RECVMSG.
+// sends after storing the message. Pigeon's own SENDMSGs are answered with RECVMSG. `fetch` waits
+// for Pigeon's next file offer (SENDMSG|FILEATTACHOPT) and pulls it over TCP with GETFILEDATA, as
+// an IP Messenger client does, timing the bytes from request to Pigeon's close.
 import { createSocket, type RemoteInfo } from 'node:dgram'
+import { connect } from 'node:net'
 import { createInterface } from 'node:readline'
 import { Mode, Opt } from '../../app/core/legacy/ipmsg-commands.js'
 import { readDatagram, type Datagram } from '../../app/core/legacy/ipmsg-datagram.js'
 import { formatEntry } from '../../app/core/legacy/ipmsg-entry.js'
+import { formatFileRequest } from '../../app/core/legacy/ipmsg-file-request.js'
 import { formatAnsweredNo, formatMessage } from '../../app/core/legacy/ipmsg-message.js'
 import { formatPacket } from '../../app/core/legacy/ipmsg-packet.js'
 
@@ -79,6 +83,16 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     } else if (req.cmd === 'exit') {
       send(Mode.BR_EXIT, new Uint8Array([0]), { address: req.to ?? '', port: 2425 })
       out({ reply: req.req, ok: true })
+    } else if (req.cmd === 'fetch') {
+      const offer = await next((d) => d.kind === 'message' && d.files.length > 0)
+      const socket = connect({ host: req.to ?? '', port: 2425 })
+      await new Promise((resolve) => socket.once('connect', resolve))
+      const started = performance.now()
+      const request = { folder: false, packetNo: offer.packet.packetNo, fileId: 0, offset: 0 }
+      socket.write(formatFileRequest({ user, host, packetNo: packetNo++ }, request))
+      let bytes = 0
+      for await (const chunk of socket) bytes += (chunk as Buffer).length
+      out({ reply: req.req, ok: true, ms: performance.now() - started, bytes })
     } else if (req.cmd === 'rtt') {
       const times: number[] = []
       for (let i = 0; i < (req.count ?? 1); i++) {

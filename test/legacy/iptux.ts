@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { stopChild, type LanHost } from '../support/netns.js'
+import { eventually } from '../app/support/wait.js'
+
+const APP_ID = 'io.github.iptux_src.iptux'
+const APP_PATH = '/io/github/iptux_src/iptux'
 
 export interface Iptux {
   /** everything iptux printed (DEBUG: every packet, in hex and as text) */
@@ -19,6 +23,21 @@ export interface Iptux {
   type(title: string, text: string): Promise<void>
   /** true when a window whose title contains `title` is open */
   hasWindow(title: string): Promise<boolean>
+  /** its $HOME, where it saves received files (archive_path) */
+  home: string
+  /** runs xdotool on its display; the output */
+  xdotool(...args: string[]): Promise<string>
+  /** runs any program on its display, in its namespace and environment */
+  run(command: string, ...args: string[]): Promise<string>
+  /** attaches `path` in the chat window and sends it (its "attach file" dialog, then Send) */
+  sendFile(path: string): Promise<void>
+  /**
+   * Attaches and sends the one folder inside `parent`: GTK's select-folder chooser opens a typed
+   * folder and Return takes the row it then selects, its first subfolder.
+   */
+  sendFolder(parent: string): Promise<void>
+  /** presses Accept on the chat window's "Files to be received", saving into $HOME */
+  acceptFiles(title: string): Promise<void>
   stop(): Promise<void>
 }
 
@@ -71,7 +90,16 @@ export async function startIptux(
     })
     xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code})`)))
   })
-  const xenv = { ...env, DISPLAY: display }
+  // a session bus of its own: GtkApplication exports each window's actions on it (org.gtk.Actions),
+  // which is how a test opens iptux's "attach file" dialog without a window manager
+  const bus = join(dir, 'bus')
+  const dbus = host.spawn('dbus-daemon', ['--session', '--nofork', `--address=unix:path=${bus}`], {
+    env,
+    stdio: 'ignore',
+  })
+  children.push(dbus)
+  for (let i = 0; i < 200 && !existsSync(bus); i++) await new Promise((r) => setTimeout(r, 25))
+  const xenv = { ...env, DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: `unix:path=${bus}` }
   const iptux = host.spawn('iptux', ['-b', host.address, '-l', 'DEBUG'], {
     env: xenv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,11 +108,61 @@ export async function startIptux(
   let output = ''
   iptux.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   iptux.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const xdotool = (...args: string[]): Promise<string> =>
-    host.exec('env', [...Object.entries(xenv).map(([k, v]) => `${k}=${v}`), 'xdotool', ...args])
+  const run = (command: string, ...args: string[]): Promise<string> =>
+    host.exec('env', [...Object.entries(xenv).map(([k, v]) => `${k}=${v}`), command, ...args])
+  const xdotool = (...args: string[]): Promise<string> => run('xdotool', ...args)
   const chatLog = join(logDir, 'communicate.log')
+  const windowOf = async (title: string): Promise<string> => {
+    let found = ''
+    await eventually(
+      async () => {
+        found = (await xdotool('search', '--name', title).catch(() => '')).trim().split('\n')[0]!
+        return found !== ''
+      },
+      `the iptux window "${title}"`,
+      30_000,
+    )
+    return found
+  }
+  // each window of a GtkApplication exports its actions on the session bus (org.gtk.Actions)
+  const action = async (name: string): Promise<void> => {
+    const gdbus = (path: string, ...call: string[]): Promise<string> =>
+      run('gdbus', 'call', '--session', '--dest', APP_ID, '--object-path', path, ...call)
+    for (let n = 1; n <= 8; n++) {
+      const path = `${APP_PATH}/window/${n}`
+      const list = await gdbus(path, '--method', 'org.gtk.Actions.List').catch(() => '')
+      if (!list.includes(`'${name}'`)) continue
+      // an action that opens a modal dialog answers only once it closes: do not wait for that
+      const call = ['--method', 'org.gtk.Actions.Activate', name, '[]', '{}', '--timeout', '2']
+      await gdbus(path, ...call).catch((error: Error) => {
+        if (!String(error).includes('Timeout was reached')) throw error
+      })
+      return
+    }
+    throw new Error(`no iptux window has the action ${name}`)
+  }
+  const keys = async (window: string, ...names: string[]): Promise<void> => {
+    await xdotool('windowfocus', '--sync', window)
+    for (const key of names) await xdotool('key', '--window', window, key)
+  }
+  /** the attach action's chooser, a path typed into its location entry (GTK: ctrl+L), then Send */
+  const attach = async (name: string, title: string, path: string): Promise<void> => {
+    await action(name)
+    const chooser = await windowOf(title)
+    await keys(chooser, 'ctrl+l')
+    await xdotool('type', '--window', chooser, '--delay', '20', path)
+    await keys(chooser, 'Return')
+    await eventually(
+      async () => (await xdotool('search', '--name', title).catch(() => '')).trim() === '',
+      'the chooser closed',
+    )
+    await action('send_message')
+  }
   const handle: Iptux = {
     output: () => output,
+    home: env.HOME,
+    xdotool,
+    run,
     chatLog: () => (existsSync(chatLog) ? readFileSync(chatLog, 'utf8') : ''),
     async hasWindow(title) {
       return (await xdotool('search', '--name', title).catch(() => '')).trim() !== ''
@@ -95,6 +173,17 @@ export async function startIptux(
       await xdotool('windowactivate', '--sync', window).catch(() => xdotool('windowfocus', window))
       await xdotool('type', '--window', window, '--delay', '40', text)
       await xdotool('key', '--window', window, 'Return')
+    },
+    sendFile: (path) => attach('attach_file', 'Choose enclosure files', path),
+    sendFolder: (parent) => attach('attach_folder', 'Choose enclosure folders', parent),
+    async acceptFiles(title) {
+      const chat = await windowOf(title)
+      // no window manager: the window is placed at 0,0, where its default layout (570x420,
+      // config.json's peer_* dividers) puts the Accept button of "Files to be received" here
+      await xdotool('windowmove', '--sync', chat, '0', '0')
+      await xdotool('mousemove', '--window', chat, '563', '77', 'click', '1')
+      // "Please select a folder to save files.", opened on archive_path ($HOME): take it
+      await keys(await windowOf('select a folder'), 'Return')
     },
     async stop() {
       for (const child of children.reverse()) await stopChild(child)

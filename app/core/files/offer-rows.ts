@@ -2,9 +2,10 @@
 // file message in the conversation and a transfer row holding the encoded `file offer` envelope —
 // for one I send, queued in the outbox like a text (or held back until its relay blob is up);
 // for one I received, stored once (a repeated offer changes nothing).
-import { encodeEnvelope, type Envelope, type EnvelopeOf } from '../../../shared/envelope.js'
+import type { Envelope, EnvelopeOf } from '../../../shared/envelope.js'
 import type { PathName } from '../delivery.js'
 import type { Store } from '../store/index.js'
+import { storableOffer } from './foreign-files.js'
 
 /** whom an offer of mine is for: a peer, or a group's members (each gets its own outbox row) */
 export type OfferTarget = { peer: string } | { group: string; members: readonly string[] }
@@ -38,7 +39,7 @@ export function queueOffer(
         name: file.name,
         size: file.size,
         state: held === undefined ? 'offered' : 'transferring',
-        offer: encodeEnvelope(envelope as Envelope),
+        offer: storableOffer(envelope as Envelope),
       },
       base.sentAt,
     )
@@ -75,7 +76,7 @@ export function storeOffer(
         name: envelope.file.name,
         size: envelope.file.size,
         state: 'offered',
-        offer: encodeEnvelope(envelope),
+        offer: storableOffer(envelope),
       },
       at,
     )

@@ -7,11 +7,13 @@
 import { decodeEnvelope } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
 import { DEFAULT_BACKOFF } from '../../../shared/backoff.js'
+import { isLegacyPeerId } from '../legacy/legacy-id.js'
 import { errorText } from '../log.js'
 import { FINAL_STATES, type TransferRow } from '../store/index.js'
 import type { TransferChange } from '../store/transfers.js'
 import type { FileCloseOutcome } from './file-frames.js'
 import type { FileService } from './file-service.js'
+import { foreignFor } from './foreign-files.js'
 import { BLOB_EXPIRED, type RelayTransfers } from './relay-transfers.js'
 import { isBlobOffer, isGroupOffer, isRetryable, knownTransfer } from './transfer-checks.js'
 import { TransferJobs } from './transfer-jobs.js'
@@ -81,6 +83,8 @@ export class TransferRuns {
 
   /** Best effort: the sender stops serving it; if it is unreachable its offer simply stays. */
   tellSender(row: TransferRow, outcome: FileCloseOutcome): void {
+    const foreign = isLegacyPeerId(row.peer) ? this.#init.foreign?.() : undefined
+    if (foreign !== undefined) return foreign.close(row.peer, row.id, outcome)
     const files = this.#init.files()
     if (files === undefined) return
     files
@@ -140,6 +144,13 @@ export class TransferRuns {
       )
     const offer = envelope.file
     const targetDir = row.targetPath
+    const foreign = foreignFor(row.peer, this.#init.foreign)
+    if (foreign !== undefined)
+      return this.#jobs.start(row, async (signal, onProgress) => {
+        const request = { peer: row.peer, transferId: id, offer, targetDir, signal, onProgress }
+        const result = await foreign.receive(request)
+        this.#init.changed(id, { state: 'done', bytesDone: row.size, targetPath: result.path })
+      })
     // a relay offer from a sender the LAN reaches now is pulled directly (a group's LAN members)
     const lan = this.#init.files() !== undefined && this.#init.lanReaches(row.peer)
     const viaRelay = offer.blobId !== undefined && !lan

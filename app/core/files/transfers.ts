@@ -17,6 +17,7 @@ import { errorText, type Logger } from '../log.js'
 import type { Identity } from '../../../shared/identity.js'
 import { FINAL_STATES, type Store, type TransferRow, type TransferState } from '../store/index.js'
 import { removePartial } from './blob-download.js'
+import { foreignFor, type ForeignFiles } from './foreign-files.js'
 import { defaultDownloadDir } from './download-dir.js'
 import type { FileCloseOutcome } from './file-frames.js'
 import type { FileService } from './file-service.js'
@@ -39,6 +40,8 @@ export interface TransfersInit {
   now: () => number
   /** the LAN node's file service; undefined while the LAN node is not running */
   files: () => FileService | undefined
+  /** IP Messenger users' files (foreign-files.ts); undefined while the IPMsg bridge is off */
+  foreign?: () => ForeignFiles | undefined
   isOnline: (peerId: string) => boolean
   /** whether the LAN reaches the peer now (the router's 'lan' path, router/outbox-router.ts) */
   lanReaches: (peerId: string) => boolean
@@ -110,6 +113,10 @@ export class TransferService {
     members: readonly string[],
     paths: readonly string[],
   ): Promise<TransferRow[]> {
+    if ('peer' in target) {
+      const foreign = foreignFor(target.peer, this.#init.foreign)
+      if (foreign !== undefined) return await this.#offerForeign(foreign, target, paths)
+    }
     const remote = members.filter((member) => !this.#init.lanReaches(member))
     const relayed = remote.length > 0 && this.#relay.available()
     const files = relayed ? this.#init.files() : this.#runs.lanFiles()
@@ -123,6 +130,25 @@ export class TransferService {
       if (relayed) this.#runs.upload(sent.transferId)
     }
     for (const member of members) this.#init.kick(member)
+    return rows
+  }
+
+  /** To an IP Messenger user: hashed like any offer, served by the bridge (foreign-files.ts). */
+  async #offerForeign(
+    foreign: ForeignFiles,
+    target: { peer: string },
+    paths: readonly string[],
+  ): Promise<TransferRow[]> {
+    const init = { ...this.#init, relay: this.#relay, files: undefined }
+    const rows: TransferRow[] = []
+    for (const path of paths) {
+      const sent = await sendOffer(init, target, [target.peer], undefined, path)
+      const envelope = decodeEnvelope(this.get(sent.transferId).offer)
+      if (envelope.kind === 'file-offer') foreign.offer(target.peer, envelope.file, path)
+      this.#init.onMessage(sent.messageId)
+      rows.push(this.#changed(sent.transferId, {}))
+    }
+    this.#init.kick(target.peer)
     return rows
   }
 
@@ -195,6 +221,7 @@ export class TransferService {
     await this.#runs.abort(id, 'cancelled')
     if (row.direction === 'out') {
       this.#init.files()?.withdraw(id)
+      this.#init.foreign?.()?.withdraw(id)
       this.#relay.cancel(row).catch((error) => this.#runs.warn(error, `blob of ${hex(id)} kept`))
       return this.#changed(id, { state: 'cancelled' })
     }

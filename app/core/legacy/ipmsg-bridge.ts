@@ -6,7 +6,7 @@
 // strict codec (ipmsg-datagram.ts) and a rate limit per source address first; what a datagram
 // cannot be is logged and dropped, and the node goes on.
 import { EventEmitter } from 'node:events'
-import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
+import { type Envelope, type EnvelopeOf, type ProfileBody } from '../../../shared/envelope.js'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import type { DeliveryPath, InboundHandler, PathEvents, PeerProfile } from '../delivery.js'
 import type { Logger } from '../log.js'
@@ -14,20 +14,22 @@ import { ThrottledLog } from '../net/throttled-log.js'
 import { defaultColor } from '../profile.js'
 import { IPMSG_PORT, Mode, Opt, hasOpt } from './ipmsg-commands.js'
 import { readDatagram, type Datagram } from './ipmsg-datagram.js'
-import { formatEntry } from './ipmsg-entry.js'
 import { formatAnsweredNo, formatMessage, splitText } from './ipmsg-message.js'
 import { formatPacket } from './ipmsg-packet.js'
 import { LegacyPeers, type LegacyPeer } from './ipmsg-peers.js'
 import { DEFAULT_TIMING, PacketNumbers, PendingSends, type SendTiming } from './ipmsg-sends.js'
 import { SourceRates } from './ipmsg-rate.js'
-import { IpmsgSocket, subnetBroadcasts, type Endpoint } from './ipmsg-socket.js'
-import { withFileNotes } from './ipmsg-file-notes.js'
+import { IpmsgSocket, type Endpoint } from './ipmsg-socket.js'
+import type { ForeignFiles } from '../files/foreign-files.js'
+import { BridgeFiles, type BridgeFilesOptions } from './ipmsg-bridge-files.js'
+import { announceTargets, entryCommand, myEntry } from './ipmsg-announce.js'
+import { inboundEnvelopes, readReceipt } from './ipmsg-inbound.js'
 import { refuseForLegacy } from './ipmsg-refusals.js'
 import { legacyPeerId } from './legacy-id.js'
 
 type BridgeEvents = PathEvents & { profile: PeerProfile }
 
-export interface IpmsgBridgeOptions {
+export interface IpmsgBridgeOptions extends BridgeFilesOptions {
   /** my PeerId: advertised as PI in my entries, so other Pigeon nodes skip me */
   me: string
   /** my login and host name on the IPMsg wire */
@@ -68,6 +70,7 @@ export class IpmsgBridge implements DeliveryPath {
   readonly #warn: ThrottledLog
   #profile: ProfileBody
   #version = 0
+  readonly #files: BridgeFiles
 
   constructor(options: IpmsgBridgeOptions) {
     this.#o = options
@@ -75,16 +78,35 @@ export class IpmsgBridge implements DeliveryPath {
     this.#sends = new PendingSends(options.timing ?? DEFAULT_TIMING)
     this.#warn = new ThrottledLog(options.logger)
     this.#rates = new SourceRates(options.rate)
+    this.#files = new BridgeFiles(options, {
+      warn: (key, detail, message) => this.#warn.warn(key, detail, message),
+      endpoint: (peerId) => this.#peers.get(peerId)?.from,
+      nextPacketNo: () => this.#numbers.next(),
+      send: (command, extra, to) => this.#send(this.#packet(command, extra), to),
+    })
+  }
+
+  /** IP Messenger users' files while the bridge runs (app/core/files/foreign-files.ts) */
+  get files(): ForeignFiles | undefined {
+    return this.running ? this.#files.foreign : undefined
   }
 
   /** false when the port was taken: the bridge then stays off (a warning was logged) */
   async start(): Promise<boolean> {
     if (this.#socket !== undefined) return this.#socket.bound
-    const socket = new IpmsgSocket((bytes, from) => this.#onDatagram(bytes, from), this.#o.logger)
-    this.#socket = socket
-    const ok = await socket.bind(this.#o.port ?? IPMSG_PORT, this.#o.listenHost ?? '0.0.0.0')
-    if (ok) this.#announce(Mode.BR_ENTRY)
-    return ok
+    const [wanted, host] = [this.#o.port ?? IPMSG_PORT, this.#o.listenHost ?? '0.0.0.0']
+    for (let attempt = 1; ; attempt++) {
+      const socket = new IpmsgSocket((bytes, from) => this.#onDatagram(bytes, from), this.#o.logger)
+      this.#socket = socket
+      if (!(await socket.bind(wanted, host))) return false
+      // files are fetched from the UDP port's number on TCP (protocol.txt); taken: texts still
+      // work. An ephemeral port (tests) is drawn again until its number is free for TCP too.
+      const again = wanted === 0 && attempt < 10
+      if ((await this.#files.listen(socket.port, host, again)) || !again) break
+      await socket.close()
+    }
+    this.#announce(Mode.BR_ENTRY)
+    return true
   }
 
   async stop(): Promise<void> {
@@ -92,6 +114,7 @@ export class IpmsgBridge implements DeliveryPath {
     this.#sends.stop()
     for (const peer of this.#peers.list()) this.#emit('peer:offline', { peerId: peer.peerId })
     this.#peers.clear()
+    await this.#files.close()
     await this.#socket?.close()
     this.#socket = undefined
   }
@@ -125,8 +148,9 @@ export class IpmsgBridge implements DeliveryPath {
     }
     refuseForLegacy(envelope)
     // receipts, typing and profiles have no IPMsg form: nothing to carry (docs/protocol.md §15)
-    if (envelope.kind !== 'text') return
+    if (envelope.kind !== 'text' && envelope.kind !== 'file-offer') return
     try {
+      if (envelope.kind === 'file-offer') return await this.#sendFiles(peer, envelope)
       for (const piece of splitText(envelope.text)) await this.#sendText(peer, piece, envelope.id)
     } catch (error) {
       // no RECVMSG after every retry: the peer is gone without a BR_EXIT (crashed, unplugged)
@@ -165,31 +189,36 @@ export class IpmsgBridge implements DeliveryPath {
   }
 
   #myEntry(): Uint8Array {
-    const { name } = this.#profile
-    const group = 'Pigeon'
-    const ext = { UN: this.#o.user, HN: this.#o.host, NN: name, GN: group, PI: this.#o.me }
-    return formatEntry({ nickname: name, group, ext })
+    return myEntry(this.#o, this.#profile)
   }
 
   #entryCommand(mode: number): number {
-    const away = this.#profile.status !== 'online' ? Opt.ABSENCE : 0
-    return mode | away | Opt.UTF8 | Opt.CAPUTF8
+    return entryCommand(mode, this.#profile)
   }
 
   #announce(mode: number): void {
-    // the limited broadcast, as iptux and IP Messenger send it, and each subnet's own
-    const to =
-      this.#o.announceTo ??
-      ['255.255.255.255', ...subnetBroadcasts()].map((address) => ({ address, port: IPMSG_PORT }))
     const bytes = this.#packet(this.#entryCommand(mode), this.#myEntry())
-    for (const endpoint of to) this.#send(bytes, endpoint)
+    for (const endpoint of announceTargets(this.#o.announceTo)) this.#send(bytes, endpoint)
   }
 
-  async #sendText(peer: LegacyPeer, text: string, messageId: Uint8Array): Promise<void> {
-    const packetNo = this.#numbers.next()
-    const command = Mode.SENDMSG | Opt.SENDCHECK | Opt.UTF8
-    const bytes = this.#packet(command, formatMessage(text), packetNo)
+  async #sendText(
+    peer: LegacyPeer,
+    text: string,
+    messageId: Uint8Array,
+    files?: { attachments: Uint8Array; packetNo: number },
+  ): Promise<void> {
+    const packetNo = files?.packetNo ?? this.#numbers.next()
+    const command =
+      Mode.SENDMSG | Opt.SENDCHECK | Opt.UTF8 | (files === undefined ? 0 : Opt.FILEATTACH)
+    const bytes = this.#packet(command, formatMessage(text, files?.attachments), packetNo)
     await this.#sends.send(packetNo, peer.from, messageId, () => this.#send(bytes, peer.from))
+  }
+
+  /** My offer: one SENDMSG|FILEATTACHOPT, its item as file id 0, served from then on (§15). */
+  async #sendFiles(peer: LegacyPeer, envelope: EnvelopeOf<'file-offer'>): Promise<void> {
+    const packetNo = this.#numbers.next()
+    const attachments = this.#files.attach(envelope.file, peer.from.address, packetNo)
+    await this.#sendText(peer, '', envelope.id, { attachments, packetNo })
   }
 
   #drop(peer: LegacyPeer): void {
@@ -257,6 +286,9 @@ export class IpmsgBridge implements DeliveryPath {
       case 'read':
         await this.#read(user, host, d.answered)
         return
+      case 'release':
+        this.#files.released(from.address, d.answered)
+        return
       case 'message':
         await this.#message(d, from)
         return
@@ -305,19 +337,18 @@ export class IpmsgBridge implements DeliveryPath {
     const earlier = peer.recent.get(packet.packetNo)
     // a retransmission: stored once, answered again once the first copy is stored
     if (earlier !== undefined) return earlier.then(answer)
-    const text = withFileNotes(message.text, files, (why) =>
-      this.#warn.warn(`file:${from.address}`, { from }, why),
+    const envelopes = inboundEnvelopes(
+      peer.peerId,
+      this.#o.me,
+      packet.packetNo,
+      message.text,
+      files,
+      (why) => this.#warn.warn(`file:${from.address}`, { from }, why),
     )
-    if (text === '') return answer()
-    const envelope: Envelope = {
-      kind: 'text',
-      id: newMessageId(),
-      sender: peer.peerId,
-      to: { peer: this.#o.me },
-      sentAt: Date.now(),
-      text,
-    }
-    const stored = this.#toEngine(envelope)
+    if (envelopes.length === 0) return answer()
+    const stored = (async () => {
+      for (const envelope of envelopes) await this.#toEngine(envelope)
+    })()
     this.#peers.remember(peer, packet.packetNo, stored)
     await stored
     answer() // only now: RECVMSG means stored, as a LAN ACK does (delivery.ts)
@@ -326,17 +357,8 @@ export class IpmsgBridge implements DeliveryPath {
   async #read(user: string, host: string, packetNo: number): Promise<void> {
     const id = this.#sends.messageOf(packetNo)
     const peer = this.#peers.get(legacyIdOf({ user, host }))
-    if (id === undefined || peer === undefined) return
-    const envelope: Envelope = {
-      kind: 'receipt',
-      id: newMessageId(),
-      sender: peer.peerId,
-      to: { peer: this.#o.me },
-      sentAt: Date.now(),
-      state: 'read',
-      ids: [id],
-    }
-    await this.#toEngine(envelope)
+    if (id !== undefined && peer !== undefined)
+      await this.#toEngine(readReceipt(peer.peerId, this.#o.me, id))
   }
 
   async #toEngine(envelope: Envelope): Promise<void> {

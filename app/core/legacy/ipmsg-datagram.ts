@@ -12,7 +12,7 @@ export type Datagram = { packet: IpmsgPacket } & (
   | { kind: 'absence'; entry: IpmsgEntry }
   | { kind: 'exit' }
   | { kind: 'message'; message: IpmsgMessage; files: IpmsgFileEntry[] }
-  | { kind: 'recv' | 'read'; answered: number }
+  | { kind: 'recv' | 'read' | 'release'; answered: number }
   | { kind: 'other' }
 )
 
@@ -42,6 +42,8 @@ export function readDatagram(bytes: Uint8Array): Datagram {
       return { packet, kind: 'recv', answered: parseAnsweredNo(packet.extra) }
     case Mode.READMSG:
       return { packet, kind: 'read', answered: parseAnsweredNo(packet.extra) }
+    case Mode.RELEASEFILES:
+      return { packet, kind: 'release', answered: parseAnsweredNo(packet.extra) }
     default:
       return { packet, kind: 'other' }
   }

@@ -1,5 +1,5 @@
 // What cannot go to an IP Messenger user (docs/protocol.md §15 "Text"): group traffic (a legacy
-// user has no key, so no group document can name it) and files (not sent over IPMsg yet). Refused
+// user has no key, so no group document can name it), a group's files among it. Refused
 // for good (DELIVERY_REJECTED): the message is marked failed with the sentence, not retried.
 import type { Envelope } from '../../../shared/envelope.js'
 import { PigeonError } from '../../../shared/errors.js'
@@ -9,12 +9,6 @@ export function refuseForLegacy(envelope: Envelope): void {
     throw new PigeonError(
       'DELIVERY_REJECTED',
       'IP Messenger users cannot be in a Pigeon group; the message is not sent to them.',
-    )
-  }
-  if (envelope.kind === 'file-offer') {
-    throw new PigeonError(
-      'DELIVERY_REJECTED',
-      'Files are not sent to IP Messenger users yet; send it to a Pigeon user, or as text.',
     )
   }
 }

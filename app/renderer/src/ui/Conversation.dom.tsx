@@ -42,8 +42,9 @@ export function Conversation(props: { id: string }) {
   const onNearTop = useCallback(() => void store.loadOlder(props.id), [store, props.id])
 
   const isGroup = conversation?.kind === 'group' || props.id.startsWith('group:')
-  // files and folders dropped here go to the peer (send-files.dom.ts), no groups yet
-  const dropFiles = !isGroup && peer?.legacy !== true && canSendFiles()
+  // files and folders dropped here go to the peer (send-files.dom.ts), an IP Messenger user too
+  // (through the bridge, docs/protocol.md §15 "Files"), no groups yet
+  const dropFiles = !isGroup && canSendFiles()
   const senderOf = useCallback((peerId: string) => peerName(peers.get(peerId), peerId), [peers])
   const name = isGroup
     ? (group?.name ?? conversation?.title ?? props.id.slice(6))
