@@ -8,5 +8,6 @@ export const targets: Record<string, () => Promise<{ target: FuzzTarget<never> }
   group: () => import('./targets/group.js') as Promise<{ target: FuzzTarget<never> }>,
   'relay-token': () => import('./targets/relay-token.js') as Promise<{ target: FuzzTarget<never> }>,
   ipmsg: () => import('./targets/ipmsg.js') as Promise<{ target: FuzzTarget<never> }>,
+  'ipmsg-files': () => import('./targets/ipmsg-files.js') as Promise<{ target: FuzzTarget<never> }>,
   relay: () => import('./targets/relay.js') as Promise<{ target: FuzzTarget<never> }>,
 }

@@ -1,5 +1,5 @@
 // An IP Messenger user over the bridge (docs/protocol.md §15) is marked in the sidebar and its
-// conversation says plainly that messages are not encrypted, in English and in Chinese; a Pigeon
+// conversation says plainly that messages and files are not encrypted, in English and in Chinese; a Pigeon
 // peer has neither. The real store over a scripted node, the real components rendered to HTML.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -69,7 +69,7 @@ test('a legacy peer has a badge and a not-encrypted line; a Pigeon peer has neit
   const header = render(store, React.createElement(Conversation, { id: wang.peerId }))
   assert.match(
     header,
-    /data-testid="legacy-warning">IP Messenger user on pc-wang: messages to and from them are not encrypted/,
+    /data-testid="legacy-warning">IP Messenger user on pc-wang: messages and files to and from them are not encrypted/,
   )
   assert.doesNotMatch(
     render(store, React.createElement(Conversation, { id: bob.peerId })),
@@ -79,7 +79,7 @@ test('a legacy peer has a badge and a not-encrypted line; a Pigeon peer has neit
   await i18next.changeLanguage('zh-CN')
   assert.match(
     render(store, React.createElement(Conversation, { id: wang.peerId })),
-    /pc-wang 上的飞鸽传书用户：与其往来的消息不加密/,
+    /pc-wang 上的飞鸽传书用户：与其往来的消息和文件不加密/,
   )
   await i18next.changeLanguage('en')
 })

@@ -14,7 +14,7 @@ export const en = {
     offline: 'offline',
     lastSeen: 'last seen {{when}}',
     legacy: 'IP Messenger',
-    legacyTitle: 'An IP Messenger, FeiQ or iptux user: messages are not encrypted',
+    legacyTitle: 'An IP Messenger, FeiQ or iptux user: messages and files are not encrypted',
     newChat: 'Message someone by address',
     newChatHint:
       'Not on this LAN? Paste their contact link or Pigeon address (both are in their Settings); the relay carries the messages.',
@@ -77,7 +77,7 @@ export const en = {
     online: 'online on this LAN',
     onlineRelay: 'reachable through the relay',
     legacy:
-      'IP Messenger user on {{host}}: messages to and from them are not encrypted, and who they are is not verified.',
+      'IP Messenger user on {{host}}: messages and files to and from them are not encrypted, and who they are is not verified.',
     offline: 'offline — messages wait in your outbox and go when {{name}} is back',
     today: 'Today',
     yesterday: 'Yesterday',
@@ -169,7 +169,7 @@ export const en = {
     ipmsg: 'IP Messenger, FeiQ and iptux',
     ipmsgLabel: 'Talk to IP Messenger, FeiQ and iptux users on this LAN (UDP 2425)',
     ipmsgHint:
-      'Messages to and from them are not encrypted, and who they are is not verified. Takes effect when Pigeon starts again.',
+      'Messages and files to and from them are not encrypted, and who they are is not verified. Takes effect when Pigeon starts again.',
     notifications: 'Notifications',
     notificationsLabel:
       'Show a notification when a message arrives and Pigeon is in the background',
