@@ -37,6 +37,7 @@ import { openStore } from './persistence.js'
 import { openSpentTokens } from './spent-tokens.js'
 import { QueueLedger } from './queue.js'
 import { GrantedSubscriptions } from './subscriptions.js'
+import { batchWrites } from './write-batch.js'
 
 export interface RunningRelay {
   relayId: string
@@ -241,6 +242,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
   const handle = (stream: Duplex, request?: IncomingMessage): void => {
     // small packets (PUBACK, short PUBLISH) must not wait for Nagle + the peer's delayed ACK
     if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') stream.setNoDelay(true)
+    batchWrites(stream) // a burst of packets in one socket write (write-batch.ts)
     guard(broker.handle(stream, request))
   }
 
