@@ -37,6 +37,9 @@ import { openStore } from './persistence.js'
 import { openSpentTokens } from './spent-tokens.js'
 import { QueueLedger } from './queue.js'
 import { GrantedSubscriptions } from './subscriptions.js'
+import { batchWrites } from './write-batch.js'
+import { QuietCollector } from './quiet-collect.js'
+import { fullCollection } from './runtime-flags.js'
 
 export interface RunningRelay {
   relayId: string
@@ -238,9 +241,13 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
       )
     },
   })
+  // after a storm of connections, one collection returns what the handshakes left (quiet-collect.ts)
+  const quiet = new QuietCollector({ collect: fullCollection })
   const handle = (stream: Duplex, request?: IncomingMessage): void => {
+    quiet.connected()
     // small packets (PUBACK, short PUBLISH) must not wait for Nagle + the peer's delayed ACK
     if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') stream.setNoDelay(true)
+    batchWrites(stream) // a burst of packets in one socket write (write-batch.ts)
     guard(broker.handle(stream, request))
   }
 
@@ -316,6 +323,7 @@ export async function startRelay(config: RelayConfig, log: Logger): Promise<Runn
     await Promise.all(stopAccepting)
     // publishes being checked or stored, subscriptions being written: finish them, then close
     await inFlight.settled(CLOSE_DRAIN_MS)
+    quiet.close()
     await store.close()
     await http.close()
     blobs.close()

@@ -90,12 +90,25 @@ export class JournalLog {
   append(body: Buffer): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('the journal is closed'))
     if (this.#failure !== undefined) return Promise.reject(this.#failure)
+    this.#queue(body)
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
+  }
+
+  /**
+   * Queues a record for this turn's group that nobody waits for (persistence.ts #background):
+   * no promise per record. Should its group fail, every later append fails (#failure).
+   */
+  appendUnwaited(body: Buffer): void {
+    if (this.#closed || this.#failure !== undefined) return
+    this.#queue(body)
+  }
+
+  #queue(body: Buffer): void {
     this.#pending.push(frame(body))
     if (!this.#scheduled) {
       this.#scheduled = true
       setImmediate(() => this.#commit())
     }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
   }
 
   #commit(): void {

@@ -92,7 +92,7 @@ export class JournalPersistence {
    * message. A failed write fails every later acknowledged one (log.ts), so nothing is hidden.
    */
   #background(record: Buffer): void {
-    this.#log.append(record).catch(() => undefined)
+    this.#log.appendUnwaited(record)
   }
 
   /** applies a change now, and resolves once it is in the log */

@@ -42,12 +42,14 @@ export function encode(kind: Kind, header: Record<string, unknown>, packet?: Wit
     payload = raw === undefined ? undefined : Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)) // aedes accepts a string payload (abstract suite)
     fields = { ...header, p: rest, ...(payload === undefined ? {} : { b: 1 }) }
   }
-  const json = Buffer.from(JSON.stringify(fields))
-  const body = Buffer.allocUnsafe(5 + json.length + (payload?.length ?? 0))
+  // the header's text goes straight into the body: one allocation per record, not two
+  const json = JSON.stringify(fields)
+  const jsonBytes = Buffer.byteLength(json)
+  const body = Buffer.allocUnsafe(5 + jsonBytes + (payload?.length ?? 0))
   body.writeUInt8(kind, 0)
-  body.writeUInt32LE(json.length, 1)
-  json.copy(body, 5)
-  payload?.copy(body, 5 + json.length)
+  body.writeUInt32LE(jsonBytes, 1)
+  body.write(json, 5, 'utf8')
+  payload?.copy(body, 5 + jsonBytes)
   return body
 }
 

@@ -1,7 +1,9 @@
 // `npm run bench -- relay-heap [--conns N]`: what each idle authenticated connection holds in
 // pigeon-relay's heap (docs/relay.md "Memory per connection"). Two V8 heap snapshots of the relay
 // process (--heapsnapshot-signal), before and after N idle connections; the table lists the
-// object kinds whose total size grew most, per connection, with RSS per connection beside it.
+// object kinds whose total size grew most, per connection, with RSS per connection beside it,
+// and where that RSS is: process.memoryUsage() (V8 heap reserved vs used, external) and
+// /proc/<pid>/smaps_rollup, 2 s after the connections and again after they idled --settle s.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,6 +37,22 @@ function sizesByKind(path: string): Map<string, { bytes: number; count: number }
   return out
 }
 
+/** KiB: the relay's own process.memoryUsage() (admin API) and anonymous memory from smaps_rollup */
+async function memory(
+  relay: { http: string; adminToken: string },
+  pid: number,
+): Promise<Record<string, number>> {
+  const response = await fetch(`${relay.http}/admin/stats`, {
+    headers: { authorization: `Bearer ${relay.adminToken}` },
+  })
+  const { memory } = (await response.json()) as { memory: Record<string, number> }
+  const anonymous = /^Anonymous:\s+(\d+) kB/m.exec(
+    readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'),
+  )
+  const kib = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, v / 1024]))
+  return { ...kib, anonymous: Number(anonymous?.[1] ?? NaN) }
+}
+
 async function snapshot(pid: number, dir: string): Promise<string> {
   const before = new Set(readdirSync(dir))
   process.kill(pid, 'SIGUSR2')
@@ -51,7 +69,10 @@ async function snapshot(pid: number, dir: string): Promise<string> {
 export async function run(args: string[]): Promise<BenchResult> {
   const { values } = parseArgs({
     args,
-    options: { conns: { type: 'string', default: '5000' } },
+    options: {
+      conns: { type: 'string', default: '5000' },
+      settle: { type: 'string', default: '60' },
+    },
     strict: false,
   })
   const conns = Number(values.conns)
@@ -68,9 +89,18 @@ export async function run(args: string[]): Promise<BenchResult> {
     const warm = await idleConnections(target, 50)
     const first = await snapshot(pid, dir)
     const rssBefore = rssKiB(pid)
+    const memBefore = await memory(relay, pid)
     const idle = await idleConnections(target, conns)
     const rssAfter = rssKiB(pid)
+    const memAfter = await memory(relay, pid)
+    await new Promise((r) => setTimeout(r, Number(values.settle) * 1000))
+    const memSettled = await memory(relay, pid)
     const second = await snapshot(pid, dir)
+    const perConn = (field: string): [string, number, number] => [
+      `${field} (KiB / connection): 2 s after, idle ${values.settle} s`,
+      (memAfter[field]! - memBefore[field]!) / conns,
+      (memSettled[field]! - memBefore[field]!) / conns,
+    ]
     const a = sizesByKind(first)
     const b = sizesByKind(second)
     const growth = [...b]
@@ -88,12 +118,18 @@ export async function run(args: string[]): Promise<BenchResult> {
       rows: [
         ['all heap objects', total, growth.reduce((sum, g) => sum + g.count, 0)],
         ['RSS (KiB / connection)', (rssAfter - rssBefore) / conns, ''],
+        ...['rss', 'anonymous', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map(perConn),
         ...growth.slice(0, 20).map((g) => [g.kind, g.bytes, g.count] as [string, number, number]),
       ],
-      notes: ['Self sizes from two V8 heap snapshots, by node type and constructor name.'],
+      notes: [
+        'Self sizes from two V8 heap snapshots, by node type and constructor name.',
+        "memoryUsage rows: the relay's process.memoryUsage() (heapTotal = V8 heap reserved, heapUsed = in objects, live or not yet collected) and smaps_rollup Anonymous.",
+      ],
       json: {
         heap_bytes_per_conn: Math.round(total),
         rss_kib_per_conn: (rssAfter - rssBefore) / conns,
+        settled_rss_kib_per_conn: (memSettled['rss']! - memBefore['rss']!) / conns,
+        settled_heap_used_kib_per_conn: (memSettled['heapUsed']! - memBefore['heapUsed']!) / conns,
       },
     }
   } finally {

@@ -51,10 +51,23 @@ export function connectPacket(login: {
   return Buffer.concat([Buffer.from([0x10, ...length]), body])
 }
 
+export interface IdleMeasure {
+  /** RSS growth per connection 2 s after the last CONNACK */
+  kibPerConn: number
+  /**
+   * the same after `settleMs` more with the connections idle (0 when not asked for): what the
+   * broker holds for them once a garbage-collected runtime has collected what the connection
+   * storm left behind (docs/relay.md "Memory per connection")
+   */
+  settledKibPerConn: number
+  sockets: Socket[]
+}
+
 export async function idleConnections(
   target: Target,
   count: number,
-): Promise<{ kibPerConn: number; sockets: Socket[] }> {
+  settleMs = 0,
+): Promise<IdleMeasure> {
   const ids = await Promise.all(Array.from({ length: count }, () => generateIdentity()))
   const logins = []
   for (const id of ids) logins.push(await target.login(id))
@@ -83,7 +96,10 @@ export async function idleConnections(
   }
   await new Promise((r) => setTimeout(r, 2000))
   const after = rssKiB(target.pid)
-  return { kibPerConn: (after - before) / count, sockets }
+  // read from /proc only, so the wait itself makes the broker allocate nothing
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs))
+  const settled = settleMs > 0 ? (rssKiB(target.pid) - before) / count : 0
+  return { kibPerConn: (after - before) / count, settledKibPerConn: settled, sockets }
 }
 
 /** a running relay process as a bench target, logging in with a fresh relay token */
