@@ -20,7 +20,8 @@ import type { PigeonMdns } from './mdns/discovery.js'
 import { signedProfileTxt } from './mdns/profile-txt.js'
 import { createPigeonNode } from './node.js'
 import { PeerDialer } from './peer-dialer.js'
-import { identified, PeerTable, type LanPeer, type PeerState } from './peer-table.js'
+import { Greeting } from './greeting.js'
+import { PeerTable, type LanPeer, type PeerState } from './peer-table.js'
 import type { LanEvents, LanNetworkInit } from './lan-init.js'
 
 export type { LanEvents, LanNetworkInit } from './lan-init.js'
@@ -31,7 +32,7 @@ export class LanNetwork implements DeliveryPath {
   readonly name = 'lan' as const
   readonly #events = new EventEmitter()
   readonly #peerStates = new PeerTable()
-  readonly #greeting = new Map<string, Promise<void>>()
+  readonly #greeting: Greeting
   readonly #limits: ChatLimits
   readonly #logger: Logger
   #inbound: InboundHandler | undefined
@@ -54,6 +55,13 @@ export class LanNetwork implements DeliveryPath {
     this.#init = init
     this.#limits = { ...DEFAULT_CHAT_LIMITS, ...init.limits }
     this.#logger = init.logger ?? silentLogger()
+    this.#greeting = new Greeting({
+      table: this.#peerStates,
+      addressesOf: (peerId) => this.#addressesOf(peerId),
+      connected: (peerId) => this.#updateVisible(peerId),
+      sendProfile: (peerId) => this.#sendProfile(peerId),
+      logger: this.#logger,
+    })
     this.#myProfile = { ...init.profile, version: init.profile.version ?? Date.now() }
     this.#events.setMaxListeners(100)
   }
@@ -173,7 +181,7 @@ export class LanNetwork implements DeliveryPath {
     this.#roster?.stop()
     await this.#chat?.stop().catch(() => undefined)
     await this.#fileService?.stop().catch(() => undefined)
-    // closing every connection is our goodbye: the others see peer:disconnect at once
+    // the mDNS goodbye (before the socket closes) unlists us, closing the connections ends them
     await node.stop()
     this.#node = undefined
     this.#chat = undefined
@@ -295,38 +303,9 @@ export class LanNetwork implements DeliveryPath {
 
   /** On every new connection: open our chat stream (proves a Pigeon peer) and send our profile. */
   #greet(remote: PeerId): Promise<void> {
-    const peerId = remote.toString()
     const chat = this.#chat
-    if (chat === undefined || this.#stopping) return Promise.resolve()
-    if (this.#peerStates.get(peerId)?.online === true) return Promise.resolve()
-    let greeting = this.#greeting.get(peerId)
-    if (greeting === undefined) {
-      greeting = this.#openAndAnnounce(chat, remote).finally(() => this.#greeting.delete(peerId))
-      this.#greeting.set(peerId, greeting)
-    }
-    return greeting
-  }
-
-  async #openAndAnnounce(chat: ChatService, remote: PeerId): Promise<void> {
-    const peerId = remote.toString()
-    try {
-      await chat.session(peerId)
-      // a peer that dialled us before we saw it on mDNS: its address comes with identify
-      if (this.#addressesOf(peerId).length === 0)
-        await identified(this.libp2p, peerId, () => this.#addressesOf(peerId).length > 0)
-      const state = this.#stateOf(peerId)
-      state.seenAt = Date.now()
-      if (!state.online && this.libp2p.getConnections(remote).length > 0) {
-        state.online = true
-        this.#updateVisible(peerId)
-      }
-      await this.#sendProfile(peerId)
-    } catch (error) {
-      this.#logger.debug(
-        { peer: peerId, err: (error as Error).message },
-        'connected peer does not speak Pigeon chat',
-      )
-    }
+    if (chat === undefined || this.#node === undefined || this.#stopping) return Promise.resolve()
+    return this.#greeting.greet(this.#node, chat, remote)
   }
 
   #markOffline(peerId: string): void {
