@@ -1,6 +1,7 @@
 // What the mDNS roster's verdicts do to the LAN's peer table (docs/protocol.md §16): a listed
 // peer is online with the profile its signed TXT claims, and reachable at the addresses of the
 // sightings whose TXT checked out; an unlisted one loses those addresses.
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PeerProfile } from '../delivery.js'
 import type { Logger } from '../log.js'
 import { MdnsRoster } from './mdns-roster.js'
@@ -11,6 +12,8 @@ export interface ListingHooks {
   profile: (profile: PeerProfile) => void
   /** the peer's listed flag changed: tell whoever listens whether it is online now */
   visibility: (peerId: string) => void
+  /** a sighting whose TXT checked out, with its addresses */
+  seen: (peerId: string, multiaddrs: Multiaddr[]) => void
   /** one reconfirmation query (PigeonMdns.reconfirm) */
   query: (peerId: string) => void
   logger: Logger
@@ -31,8 +34,10 @@ export function listingRoster(table: PeerTable, hooks: ListingHooks): MdnsRoster
     },
     onSeen: (sighting) => {
       const state = table.stateOf(sighting.peerId)
-      if (sighting.multiaddrs.length > 0)
+      if (sighting.multiaddrs.length > 0) {
         state.mdnsAddresses = sighting.multiaddrs.map((a) => a.toString())
+        hooks.seen(sighting.peerId, sighting.multiaddrs)
+      }
       state.seenAt = Date.now()
     },
     query: hooks.query,

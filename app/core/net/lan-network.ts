@@ -7,6 +7,7 @@
 // not listed, its last connection closed.
 import { EventEmitter } from 'node:events'
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
 import type { DeliveryPath, InboundHandler, PeerProfile } from '../delivery.js'
@@ -102,6 +103,11 @@ export class LanNetwork implements DeliveryPath {
     const roster = listingRoster(this.#peerStates, {
       profile: (profile) => this.#applyProfile(profile),
       visibility: (peerId) => this.#updateVisible(peerId),
+      // where libp2p dials the peer by id (a file pulled later, docs/protocol.md §11)
+      seen: (peerId, multiaddrs) =>
+        void this.#node?.peerStore
+          .merge(peerIdFromString(peerId), { multiaddrs })
+          .catch(() => undefined),
       query: (peerId) => this.#mdns?.reconfirm(peerId),
       logger: this.#logger,
     })

@@ -9,10 +9,8 @@ import {
   serviceCapabilities,
   type PeerDiscovery,
   type PeerDiscoveryEvents,
-  type PeerInfo,
   type Startable,
 } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import multicastDns, { type MulticastDNS } from 'multicast-dns'
@@ -215,16 +213,9 @@ export class PigeonMdns
   #onResponse(records: Parameters<typeof readSightings>[0]): void {
     for (const sighting of readSightings(records, this.#init.serviceTag, this.#me)) {
       this.#querier?.remember(sighting)
+      // no libp2p 'peer' event: a sighting's addresses count only once its signed TXT checked
+      // out (LanNetwork puts those in the peer store, docs/protocol.md §16)
       this.#init.onSighting?.(sighting)
-      if (sighting.ttl === 0) continue
-      if (sighting.multiaddrs.length === 0) continue
-      let info: PeerInfo
-      try {
-        info = { id: peerIdFromString(sighting.peerId), multiaddrs: sighting.multiaddrs }
-      } catch {
-        continue // not a PeerId: someone else's instance under our service name
-      }
-      this.safeDispatchEvent('peer', { detail: info })
     }
   }
 }
