@@ -58,7 +58,8 @@ export class PeerDialer {
 
   stop(): void {
     this.#stopped = true
-    this.#queue.length = 0
+    // the waiting dials go on, find the dialer stopped and reject: none is left hanging
+    for (const go of this.#queue.splice(0)) go()
   }
 
   #idOf(peerId: string): PeerId {
