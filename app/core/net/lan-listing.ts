@@ -39,6 +39,7 @@ export function listingRoster(table: PeerTable, hooks: ListingHooks): MdnsRoster
         hooks.seen(sighting.peerId, sighting.multiaddrs)
       }
       state.seenAt = Date.now()
+      hooks.visibility(sighting.peerId) // a sign of life after a failed delivery
     },
     query: hooks.query,
     logger: hooks.logger,

@@ -230,8 +230,10 @@ export class LanNetwork implements DeliveryPath {
         // until the peer shows a new sign of life, its last mDNS sighting does not make it
         // reachable: the router takes another path instead of dialling into the same silence;
         // and mDNS asks it whether it is still there at all (RFC 6762 §10.4)
+        // (offline meanwhile: the router's queue waits for the 'peer:online' of an answer)
         const state = this.#peerStates.get(peerId)
         if (state !== undefined) state.failedAt = Date.now()
+        this.#updateVisible(peerId)
         this.#roster?.reconfirm(peerId)
       }
       throw error

@@ -64,13 +64,16 @@ export class PeerTable {
   }
 
   /**
-   * Whether the peer's online state (connected or listed) changed since last asked: 'online',
-   * 'offline', or undefined for no change. Marks the new state as told.
+   * Whether the peer's online state changed since last asked: 'online', 'offline', or undefined
+   * for no change; marks the new state as told. Online is connected, or listed and not found
+   * silent by a delivery since its last sighting (docs/protocol.md §16).
    */
   visibility(peerId: string): 'online' | 'offline' | undefined {
     const state = this.#states.get(peerId)
-    if (state === undefined || state.visible === (state.online || state.listed)) return undefined
-    state.visible = !state.visible
+    if (state === undefined) return undefined
+    const visible = state.online || (state.listed && state.seenAt > (state.failedAt ?? 0))
+    if (state.visible === visible) return undefined
+    state.visible = visible
     return state.visible ? 'online' : 'offline'
   }
 
@@ -97,7 +100,7 @@ export class PeerTable {
   list(node: Libp2p | undefined): LanPeer[] {
     return [...this.#states.values()].map((state) => ({
       peerId: state.peerId,
-      online: state.online || state.listed,
+      online: state.visible,
       addresses: this.addressesOf(state.peerId, node),
       profile: state.profile,
       lastSeen: state.seenAt,
