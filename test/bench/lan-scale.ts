@@ -1,8 +1,9 @@
-// `npm run bench -- lan-scale [--nodes 100] [--processes 2] [--stagger 300]`: N Pigeon nodes on
+// `npm run bench -- lan-scale [--nodes 100] [--processes 2] [--stagger 300] [--steady 0]`: N Pigeon nodes on
 // one namespaced segment, several per process, each on its own address (test/support/swarm.ts),
 // started `--stagger` ms apart. Measures, per node, the time from the last start until it sees
 // all the others online (p50/p95), and the mDNS packets on the segment from the first start
-// until all are visible, per second per node. In the same run, IP Messenger's pattern over the
+// until all are visible, per second per node (and with --steady S, over S seconds after that: the
+// settled LAN's refresh queries and answers). In the same run, IP Messenger's pattern over the
 // same addresses and stagger (test/support/ipmsg-pattern.ts: a BR_ENTRY broadcast per host, an
 // ANSENTRY unicast from each host already there) as the reference.
 import { parseArgs } from 'node:util'
@@ -17,12 +18,17 @@ export async function run(argv: string[]): Promise<BenchResult> {
       nodes: { type: 'string', default: '100' },
       processes: { type: 'string', default: '2' },
       stagger: { type: 'string', default: '300' },
+      steady: { type: 'string', default: '0' },
     },
     strict: false,
   })
   const nodes = Number(values.nodes)
   const processes = Number(values.processes)
   const staggerMs = Number(values.stagger)
+  const steadyS = Number(values.steady)
+  let steadyPerNode = NaN
+  /** the fewest others a node still had online at the end of the settled period */
+  let steadyMinOnline = NaN
 
   const startedAt = Date.now()
   const swarm = await startSwarm({ nodes, processes, staggerMs })
@@ -32,6 +38,7 @@ export async function run(argv: string[]): Promise<BenchResult> {
   let windowS: number
   let usage: Awaited<ReturnType<typeof swarm.usage>>
   let firstStartCpuMs: number
+  let connections: number
   try {
     try {
       times = (await swarm.allVisible(nodes * staggerMs + 180_000)).sort((a, b) => a - b)
@@ -42,10 +49,16 @@ export async function run(argv: string[]): Promise<BenchResult> {
     }
     windowS = (Date.now() - startedAt) / 1000
     packets = await swarm.packets()
+    if (steadyS > 0 && missing === '') {
+      await new Promise((r) => setTimeout(r, steadyS * 1000))
+      steadyPerNode = ((await swarm.packets()) - packets) / steadyS / nodes
+      steadyMinOnline = Math.min(...(await swarm.onlineCounts()))
+    }
     usage = await swarm.usage()
     const starts = swarm.processes.flatMap((p) => p.events('started'))
     const first = starts.reduce((a, b) => (Number(a.at) <= Number(b.at) ? a : b))
     firstStartCpuMs = Number(first.startCpuMs)
+    connections = (await swarm.connectionCounts()).reduce((sum, n) => sum + n, 0)
   } finally {
     await swarm.stop()
   }
@@ -72,7 +85,12 @@ export async function run(argv: string[]): Promise<BenchResult> {
     ],
     notes: [
       ...(missing === '' ? [] : [`NOT all visible: ${missing}.`]),
-      `"visible" for Pigeon is online: connected, chat stream open (libp2p Noise + yamux); for IP Messenger, an entry heard.`,
+      `"visible" for Pigeon is online: listed by its signed mDNS TXT record (docs/protocol.md §16), no connection needed (libp2p connections at the end: ${connections}); for IP Messenger, an entry heard.`,
+      ...(steadyS > 0
+        ? [
+            `settled, over the ${steadyS} s after all were visible: ${steadyPerNode.toFixed(3)} mDNS pkts/s per node; at its end every node still had at least ${steadyMinOnline} of ${nodes - 1} online.`,
+          ]
+        : []),
       `per node, whole run: ${cpu.toFixed(2)} s CPU, ${rss.toFixed(1)} MiB RSS (process RSS / nodes); the first node's start took ${firstStartCpuMs.toFixed(0)} ms CPU.`,
     ],
     json: {
@@ -86,6 +104,9 @@ export async function run(argv: string[]): Promise<BenchResult> {
       cpu_s_per_node: cpu,
       rss_mib_per_node: rss,
       first_start_cpu_ms: firstStartCpuMs,
+      libp2p_connections: connections,
+      steady_mdns_pkts_per_s_per_node: steadyPerNode,
+      steady_min_online: steadyMinOnline,
     },
   }
 }

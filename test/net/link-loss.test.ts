@@ -1,5 +1,6 @@
-// A pulled cable: the others notice by missed keep-alive pings and mark the peer offline; when
-// the cable is back, the next mDNS round finds it again and it is online once more.
+// A pulled cable during a conversation: the others notice by missed keep-alive pings, ask the
+// peer by mDNS to confirm its records (RFC 6762 §10.4), hear nothing and mark it offline; when the
+// cable is back, the next mDNS round finds it again and it is online once more.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createLan } from '../support/netns.js'
@@ -18,6 +19,9 @@ test('a peer whose link is cut goes offline, and comes back online when it is re
   const idA = String((await a.waitForEvent('ready')).peerId)
   const idB = String((await b.waitForEvent('ready')).peerId)
   await a.waitForEvent('online', (e) => e.peerId === idB)
+  // listed peers are connected on first use (docs/protocol.md §16): a message makes the link
+  const before = await a.request('send', { to: idB, text: 'before the cut' })
+  assert.equal(before.delivered, 1)
 
   await lan.cutLink(lan.hosts[1]!)
   await a.waitForEvent('offline', (e) => e.peerId === idB, 60_000)

@@ -2,12 +2,13 @@
 // inside a namespace host (test/support/netns.ts). Inbound messages are kept in memory: this
 // drives the network layer, not the store.
 //
-//   argv[2] (optional JSON): { name, port, mdnsInterval, limits }
+//   argv[2] (optional JSON): { name, port, mdnsInterval, recordTtl, idleCloseMs, workgroup, host, limits }
 //   stdout events: {event:'ready', peerId, port, addresses} {event:'online'|'offline', peerId, ...}
 //                  {event:'profile', ...} {event:'inbound', id, sender, kind, text}
 //   stdin commands: {req, cmd:'send', to, text, count?, concurrent?} → {reply, ok, delivered, errors}
 //                   {req, cmd:'rtt', to, text, count} → {times}   {req, cmd:'restart'} → {startedAt}
-//                   {req, cmd:'peers'} {req, cmd:'profile', name, color, status} {req, cmd:'stop'}
+//                   {req, cmd:'peers'} → {peers, inboundCount, connections}
+//                   {req, cmd:'profile', name, color, status, workgroup?, host?} {req, cmd:'stop'}
 import '../../shared/polyfills.js'
 import { createInterface } from 'node:readline'
 import { pino } from 'pino'
@@ -20,6 +21,12 @@ interface PeerArgs {
   name?: string
   port?: number
   mdnsInterval?: number
+  /** TTL of the node's mDNS records, s (how soon a killed node leaves the lists) */
+  recordTtl?: number
+  /** idle period before an mDNS-listed peer's connection is closed, ms */
+  idleCloseMs?: number
+  workgroup?: string
+  host?: string
   /** keep-alive ping interval, ms */
   pingInterval?: number
   limits?: Partial<ChatLimits>
@@ -54,8 +61,15 @@ function createLan(): ReturnType<typeof createLanNetwork> {
   const created = createLanNetwork({
     identity,
     listenPort: args.port ?? 0,
-    mdns: { interval: args.mdnsInterval ?? 10_000 },
-    profile: { name: args.name ?? 'peer', color: 0x336699, status: 'online' },
+    mdns: { interval: args.mdnsInterval ?? 10_000, recordTtl: args.recordTtl },
+    profile: {
+      name: args.name ?? 'peer',
+      color: 0x336699,
+      status: 'online',
+      ...(args.workgroup === undefined ? {} : { workgroup: args.workgroup }),
+      ...(args.host === undefined ? {} : { host: args.host }),
+    },
+    idleCloseMs: args.idleCloseMs,
     limits: args.limits,
     pingInterval: args.pingInterval,
     logger,
@@ -150,13 +164,15 @@ for await (const line of createInterface({ input: process.stdin })) {
         })
         break
       case 'peers':
-        reply({ peers: lan.peers(), inboundCount })
+        reply({ peers: lan.peers(), inboundCount, connections: lan.libp2p.getConnections().length })
         break
       case 'profile':
         await lan.setProfile({
           name: String(command.name),
           color: Number(command.color),
           status: command.status as 'online',
+          ...(command.workgroup === undefined ? {} : { workgroup: String(command.workgroup) }),
+          ...(command.host === undefined ? {} : { host: String(command.host) }),
         })
         reply({})
         break

@@ -19,6 +19,8 @@ export interface Swarm {
   allVisible(timeoutMs: number): Promise<number[]>
   /** per node: how many others it has online now */
   onlineCounts(): Promise<number[]>
+  /** per node: its libp2p connections now */
+  connectionCounts(): Promise<number[]>
   /** mDNS packets heard on the segment so far */
   packets(): Promise<number>
   /** per process: RSS bytes, CPU ms so far, nodes in it */
@@ -58,6 +60,20 @@ export async function startSwarm(options: SwarmOptions): Promise<Swarm> {
   }
   const events = (name: string): Array<Record<string, unknown>> =>
     processes.flatMap((proc) => proc.events(name))
+  /** one 'status' line per node, asked now */
+  const statuses = async (): Promise<Array<Record<string, unknown>>> => {
+    const before = processes.map((proc) => proc.events('status').length)
+    for (const proc of processes) proc.child.stdin!.write(`${JSON.stringify({ cmd: 'status' })}\n`)
+    const lines: Array<Record<string, unknown>> = []
+    for (const [i, proc] of processes.entries()) {
+      const want = before[i]! + proc.events('started').length
+      const deadline = Date.now() + 30_000
+      while (proc.events('status').length < want && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100))
+      lines.push(...proc.events('status').slice(before[i]))
+    }
+    return lines
+  }
   return {
     lan,
     processes,
@@ -75,23 +91,10 @@ export async function startSwarm(options: SwarmOptions): Promise<Swarm> {
       return events('visible').map((e) => Math.max(0, Number(e.at) - lastStart))
     },
     async onlineCounts() {
-      const before = processes.map((proc) => proc.events('status').length)
-      for (const proc of processes)
-        proc.child.stdin!.write(`${JSON.stringify({ cmd: 'status' })}\n`)
-      const counts: number[] = []
-      for (const [i, proc] of processes.entries()) {
-        const want = before[i]! + proc.events('started').length
-        const deadline = Date.now() + 30_000
-        while (proc.events('status').length < want && Date.now() < deadline)
-          await new Promise((r) => setTimeout(r, 100))
-        counts.push(
-          ...proc
-            .events('status')
-            .slice(before[i])
-            .map((e) => Number(e.online)),
-        )
-      }
-      return counts
+      return (await statuses()).map((e) => Number(e.online))
+    },
+    async connectionCounts() {
+      return (await statuses()).map((e) => Number(e.connections))
     },
     async packets() {
       return Number((await report(processes[0]!)).count)

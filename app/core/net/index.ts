@@ -1,9 +1,10 @@
 /**
  * @packageDocumentation
  *
- * Pigeon's LAN network layer: a libp2p node (TCP + Noise + yamux, identify, ping) that finds
- * other Pigeon users by mDNS the moment it starts, and delivers envelopes to them directly over
- * `/pigeon/chat/1.0.0`, acked once the receiver has stored them. It is the router's `lan`
+ * Pigeon's LAN network layer: a libp2p node (TCP + Noise + yamux, identify, ping) that lists
+ * other Pigeon users by their signed mDNS records the moment it starts, with no connection, and
+ * delivers envelopes to them directly over `/pigeon/chat/1.0.0` (connected on first use, closed
+ * when idle; docs/protocol.md §16), acked once the receiver has stored them. It is the router's `lan`
  * {@link DeliveryPath} (app/core/delivery.ts), plus peer profiles and online state.
  *
  * @example

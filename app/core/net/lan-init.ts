@@ -33,4 +33,6 @@ export interface LanNetworkInit {
   logger?: Logger
   /** keep-alive ping interval, ms (link-loss detection) */
   pingInterval?: number
+  /** an mDNS-listed peer's connection is closed after this long without traffic, ms (idle-closer.ts) */
+  idleCloseMs?: number
 }

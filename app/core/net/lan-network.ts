@@ -1,19 +1,28 @@
 // The LAN DeliveryPath: a Pigeon libp2p node, who is online on it, their profiles, and delivery
-// over /pigeon/chat/1.0.0. "Online" means: connected, and the peer accepted our chat stream (so
-// it is a Pigeon, not just any libp2p node). Offline: its last connection closed — on its clean
-// shutdown (libp2p.stop() closes every connection: that is the goodbye), on link loss (missed
-// keep-alive pings), or when it never answers mDNS again (no redial, so no connection).
+// over /pigeon/chat/1.0.0. "Online" means: listed by its signed mDNS records (mdns-roster.ts,
+// docs/protocol.md §16), or connected with the peer accepting our chat stream (a peer reached
+// through the known-peer cache, without mDNS). The connection is made on first use — the first
+// envelope to send — and closed when idle (idle-closer.ts). Offline: its goodbye, its records
+// expired, a failed connection it did not confirm by mDNS (§10.4 of RFC 6762), or, for a peer
+// not listed, its last connection closed.
 import { EventEmitter } from 'node:events'
-import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
 import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
 import type { DeliveryPath, InboundHandler, PeerProfile } from '../delivery.js'
 import { createFileService, type FileService } from '../files/index.js'
 import { ChatService, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
 import { silentLogger, type Logger } from '../log.js'
+import { IdleCloser, IDLE_CLOSE_MS } from './idle-closer.js'
+import { listingRoster } from './lan-listing.js'
+import type { MdnsRoster } from './mdns-roster.js'
+import type { PigeonMdns } from './mdns/discovery.js'
+import { signedProfileTxt } from './mdns/profile-txt.js'
 import { createPigeonNode } from './node.js'
 import { PeerDialer } from './peer-dialer.js'
-import { identified, PeerTable, type LanPeer, type PeerState } from './peer-table.js'
+import { Greeting } from './greeting.js'
+import { PeerTable, type LanPeer, type PeerState } from './peer-table.js'
 import type { LanEvents, LanNetworkInit } from './lan-init.js'
 
 export type { LanEvents, LanNetworkInit } from './lan-init.js'
@@ -24,7 +33,7 @@ export class LanNetwork implements DeliveryPath {
   readonly name = 'lan' as const
   readonly #events = new EventEmitter()
   readonly #peerStates = new PeerTable()
-  readonly #greeting = new Map<string, Promise<void>>()
+  readonly #greeting: Greeting
   readonly #limits: ChatLimits
   readonly #logger: Logger
   #inbound: InboundHandler | undefined
@@ -33,6 +42,11 @@ export class LanNetwork implements DeliveryPath {
   #chat: ChatService | undefined
   #fileService: FileService | undefined
   #dialer: PeerDialer | undefined
+  #idle: IdleCloser | undefined
+  #roster: MdnsRoster | undefined
+  #mdns: PigeonMdns | undefined
+  /** my signed profile for the TXT record */
+  #txt: string[] = []
   #port = 0
   #stopping = false
 
@@ -42,6 +56,13 @@ export class LanNetwork implements DeliveryPath {
     this.#init = init
     this.#limits = { ...DEFAULT_CHAT_LIMITS, ...init.limits }
     this.#logger = init.logger ?? silentLogger()
+    this.#greeting = new Greeting({
+      table: this.#peerStates,
+      addressesOf: (peerId) => this.#addressesOf(peerId),
+      connected: (peerId) => this.#updateVisible(peerId),
+      sendProfile: (peerId) => this.#sendProfile(peerId),
+      logger: this.#logger,
+    })
     this.#myProfile = { ...init.profile, version: init.profile.version ?? Date.now() }
     this.#events.setMaxListeners(100)
   }
@@ -78,6 +99,19 @@ export class LanNetwork implements DeliveryPath {
   async start(): Promise<void> {
     if (this.#node !== undefined) return
     this.#stopping = false
+    this.#txt = await signedProfileTxt(this.#init.identity, this.#myProfile)
+    const roster = listingRoster(this.#peerStates, {
+      profile: (profile) => this.#applyProfile(profile),
+      visibility: (peerId) => this.#updateVisible(peerId),
+      // where libp2p dials the peer by id (a file pulled later, docs/protocol.md §11)
+      seen: (peerId, multiaddrs) =>
+        void this.#node?.peerStore
+          .merge(peerIdFromString(peerId), { multiaddrs })
+          .catch(() => undefined),
+      query: (peerId) => this.#mdns?.reconfirm(peerId),
+      logger: this.#logger,
+    })
+    this.#roster = roster
     const started = await createPigeonNode({
       identity: this.#init.identity,
       listenPort: this.#init.listenPort ?? 0,
@@ -85,12 +119,12 @@ export class LanNetwork implements DeliveryPath {
       listenHost: this.#init.listenHost,
       mdns: this.#init.mdns,
       pingInterval: this.#init.pingInterval,
-      onMdnsPeer: (peer) => this.#onMdnsPeer(peer),
-      onMdnsGoodbye: (peerId) => {
-        // it is stopping: its last sighting no longer makes it reachable (canReach)
-        const state = this.#peerStates.get(peerId)
-        if (state !== undefined) state.mdnsAddresses = []
+      // a goodbye unlists it; a sighting's addresses count once its TXT checked out (onSeen)
+      onMdnsSighting: (sighting) => {
+        if (sighting.peerId !== this.peerId && !this.#stopping) roster.onSighting(sighting)
       },
+      isMdnsKnown: (peerId) => roster.isFresh(peerId),
+      profileTxt: () => this.#txt,
       beforeStart: async (libp2p) => {
         const chat = new ChatService(libp2p, {
           limits: this.#limits,
@@ -98,10 +132,16 @@ export class LanNetwork implements DeliveryPath {
           accept: (remote, envelope) => this.#accept(remote, envelope),
         })
         await chat.start()
-        libp2p.addEventListener('peer:connect', (event) => void this.#greet(event.detail))
-        libp2p.addEventListener('peer:disconnect', (event) =>
-          this.#markOffline(event.detail.toString()),
-        )
+        libp2p.addEventListener('peer:connect', (event) => {
+          this.#idle?.touch(event.detail.toString())
+          void this.#greet(event.detail)
+        })
+        libp2p.addEventListener('peer:disconnect', (event) => {
+          const peerId = event.detail.toString()
+          this.#markOffline(peerId)
+          // not my idle close: is the peer still there? (RFC 6762 §10.4)
+          if (!this.#stopping && this.#idle?.closedByMe(peerId) !== true) roster.reconfirm(peerId)
+        })
         libp2p.addEventListener('peer:identify', (event) => {
           const peerId = event.detail.peerId.toString()
           if (peerId === this.peerId) return
@@ -109,6 +149,10 @@ export class LanNetwork implements DeliveryPath {
         })
         this.#chat = chat
         this.#dialer = new PeerDialer(libp2p, this.peerId, this.#limits.dialTimeoutMs, this.#logger)
+        // a listed peer stays online without its connection, and the next send dials it again
+        this.#idle = new IdleCloser(libp2p, this.#init.idleCloseMs ?? IDLE_CLOSE_MS, (peerId) =>
+          roster.isListed(peerId),
+        )
         if (this.#init.db !== undefined)
           this.#fileService = createFileService({
             node: libp2p,
@@ -121,7 +165,9 @@ export class LanNetwork implements DeliveryPath {
       },
     })
     await this.#fileService?.start()
+    this.#idle?.start()
     this.#node = started.libp2p
+    this.#mdns = started.mdns
     this.#port = started.listenPort
     if (started.portFellBack) {
       this.#logger.info(
@@ -137,16 +183,22 @@ export class LanNetwork implements DeliveryPath {
     if (node === undefined) return
     this.#stopping = true
     this.#dialer?.stop()
+    this.#idle?.stop()
+    this.#roster?.stop()
     await this.#chat?.stop().catch(() => undefined)
     await this.#fileService?.stop().catch(() => undefined)
-    // closing every connection is our goodbye: the others see peer:disconnect at once
+    // the mDNS goodbye (before the socket closes) unlists us, closing the connections ends them
     await node.stop()
     this.#node = undefined
     this.#chat = undefined
     this.#fileService = undefined
     this.#dialer = undefined
+    this.#idle = undefined
+    this.#mdns = undefined
     for (const state of this.#peerStates.values()) {
-      if (state.online) this.#markOffline(state.peerId)
+      state.online = false
+      state.listed = false
+      this.#updateVisible(state.peerId)
     }
   }
 
@@ -161,17 +213,28 @@ export class LanNetwork implements DeliveryPath {
       throw new PigeonError('PEER_UNREACHABLE', 'The LAN node is not running.')
     if (peerId === this.peerId)
       throw new PigeonError('DELIVERY_REFUSED', 'A message to myself does not travel.')
+    const chat = this.#chat
+    const deliver = async (): Promise<void> => {
+      // connect on first use, through the dialer (docs/protocol.md §16)
+      const addresses = this.#addressesOf(peerId)
+      if (addresses.length > 0) await this.#dialer?.connect(peerId, addresses)
+      await chat.deliver(peerId, envelope)
+    }
     try {
-      await this.#chat.deliver(peerId, envelope)
+      await (this.#idle?.using(peerId, deliver) ?? deliver())
     } catch (error) {
       if (
         isPigeonError(error) &&
         (error.code === 'DELIVERY_TIMEOUT' || error.code === 'PEER_UNREACHABLE')
       ) {
         // until the peer shows a new sign of life, its last mDNS sighting does not make it
-        // reachable: the router takes another path instead of dialling into the same silence
+        // reachable: the router takes another path instead of dialling into the same silence;
+        // and mDNS asks it whether it is still there at all (RFC 6762 §10.4)
+        // (offline meanwhile: the router's queue waits for the 'peer:online' of an answer)
         const state = this.#peerStates.get(peerId)
         if (state !== undefined) state.failedAt = Date.now()
+        this.#updateVisible(peerId)
+        this.#roster?.reconfirm(peerId)
       }
       throw error
     }
@@ -204,6 +267,8 @@ export class LanNetwork implements DeliveryPath {
     const version = Math.max(this.#myProfile.version + 1, profile.version ?? 0)
     // the whole profile, optional fields too (workgroup, host: docs/protocol.md §2)
     this.#myProfile = { ...profile, version }
+    this.#txt = await signedProfileTxt(this.#init.identity, this.#myProfile)
+    this.#mdns?.reannounce() // RFC 6762 §8.4
     const online = [...this.#peerStates.values()].filter((s) => s.online).map((s) => s.peerId)
     await Promise.all(online.map((peerId) => this.#sendProfile(peerId)))
   }
@@ -231,56 +296,31 @@ export class LanNetwork implements DeliveryPath {
     return this.#peerStates.stateOf(peerId)
   }
 
-  #onMdnsPeer(peer: PeerInfo): void {
-    const peerId = peer.id.toString()
-    if (peerId === this.peerId || this.#stopping) return
-    const state = this.#stateOf(peerId)
-    state.mdnsAddresses = peer.multiaddrs.map((a) => a.toString())
-    state.seenAt = Date.now()
-    this.#dialer?.onSighting(peer)
+  /** Tells the others when a peer became online (listed or connected) or stopped being both. */
+  #updateVisible(peerId: string): void {
+    const now = this.#peerStates.visibility(peerId)
+    if (now === 'online')
+      this.#emit('peer:online', { peerId, addresses: this.#addressesOf(peerId) })
+    else if (now === 'offline') this.#emit('peer:offline', { peerId })
+  }
+
+  /** A peer's profile, from its envelope or its signed TXT record: the higher version wins. */
+  #applyProfile(profile: PeerProfile): void {
+    if (this.#peerStates.takeProfile(profile)) this.#emit('profile', profile)
   }
 
   /** On every new connection: open our chat stream (proves a Pigeon peer) and send our profile. */
   #greet(remote: PeerId): Promise<void> {
-    const peerId = remote.toString()
     const chat = this.#chat
-    if (chat === undefined || this.#stopping) return Promise.resolve()
-    if (this.#peerStates.get(peerId)?.online === true) return Promise.resolve()
-    let greeting = this.#greeting.get(peerId)
-    if (greeting === undefined) {
-      greeting = this.#openAndAnnounce(chat, remote).finally(() => this.#greeting.delete(peerId))
-      this.#greeting.set(peerId, greeting)
-    }
-    return greeting
-  }
-
-  async #openAndAnnounce(chat: ChatService, remote: PeerId): Promise<void> {
-    const peerId = remote.toString()
-    try {
-      await chat.session(peerId)
-      // a peer that dialled us before we saw it on mDNS: its address comes with identify
-      if (this.#addressesOf(peerId).length === 0)
-        await identified(this.libp2p, peerId, () => this.#addressesOf(peerId).length > 0)
-      const state = this.#stateOf(peerId)
-      state.seenAt = Date.now()
-      if (!state.online && this.libp2p.getConnections(remote).length > 0) {
-        state.online = true
-        this.#emit('peer:online', { peerId, addresses: this.#addressesOf(peerId) })
-      }
-      await this.#sendProfile(peerId)
-    } catch (error) {
-      this.#logger.debug(
-        { peer: peerId, err: (error as Error).message },
-        'connected peer does not speak Pigeon chat',
-      )
-    }
+    if (chat === undefined || this.#node === undefined || this.#stopping) return Promise.resolve()
+    return this.#greeting.greet(this.#node, chat, remote)
   }
 
   #markOffline(peerId: string): void {
     const state = this.#peerStates.get(peerId)
     if (state?.online !== true) return
     state.online = false
-    this.#emit('peer:offline', { peerId })
+    this.#updateVisible(peerId)
   }
 
   async #sendProfile(peerId: string): Promise<void> {
@@ -303,6 +343,7 @@ export class LanNetwork implements DeliveryPath {
   async #accept(remote: string, envelope: Envelope): Promise<void> {
     const state = this.#stateOf(remote)
     state.seenAt = Date.now()
+    this.#idle?.touch(remote)
     if ('peer' in envelope.to && envelope.to.peer !== this.peerId) {
       // permanent: no retry makes it mine (NACK 5, docs/protocol.md §6)
       throw new PigeonError(
@@ -311,11 +352,7 @@ export class LanNetwork implements DeliveryPath {
       )
     }
     if (envelope.kind === 'profile') {
-      const profile: PeerProfile = { peerId: remote, ...envelope.profile }
-      if (state.profile === undefined || profile.version > state.profile.version) {
-        state.profile = profile
-        this.#emit('profile', profile)
-      }
+      this.#applyProfile({ peerId: remote, ...envelope.profile })
       return
     }
     if (this.#inbound === undefined)

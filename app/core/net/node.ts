@@ -3,14 +3,14 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
-import type { Libp2p, PeerDiscovery, PeerInfo } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
+import type { Libp2p, PeerDiscovery } from '@libp2p/interface'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { PigeonError } from '../../../shared/errors.js'
 import type { Identity } from '../../../shared/identity.js'
-import { pigeonMdns, type PigeonMdnsComponents } from './mdns/discovery.js'
+import { PigeonMdns, pigeonMdns, type PigeonMdnsComponents } from './mdns/discovery.js'
+import type { Sighting } from './mdns/records.js'
 
 /** DNS-SD service name (≤ 15 chars before ._udp): a plain libp2p node on the LAN is not a Pigeon. */
 export const PIGEON_MDNS_SERVICE = '_pigeon._udp.local'
@@ -29,6 +29,11 @@ export interface MdnsOptions {
    */
   interval?: number
   serviceTag?: string
+  /**
+   * TTL of my instance's records, s (default 120, mdns/records.ts): a node that vanished without
+   * a goodbye leaves the others' lists within it. Tests pass a few seconds.
+   */
+  recordTtl?: number
 }
 
 export interface PigeonNodeInit {
@@ -46,10 +51,12 @@ export interface PigeonNodeInit {
   mdns: boolean | MdnsOptions
   /** ms between keep-alive pings; a peer that misses them is disconnected (link loss) */
   pingInterval?: number
-  /** every mDNS sighting of a peer (libp2p's own 'peer:discovery' fires only for new peers) */
-  onMdnsPeer?: (peer: PeerInfo) => void
-  /** a peer multicast its mDNS goodbye (it is stopping) */
-  onMdnsGoodbye?: (peerId: string) => void
+  /** every mDNS sighting of a peer, goodbyes (TTL 0) included */
+  onMdnsSighting?: (sighting: Sighting) => void
+  /** peers whose records I hold fresh: they need not answer my queries */
+  isMdnsKnown?: (peerId: string) => boolean
+  /** my signed profile strings for the TXT record */
+  profileTxt?: () => string[]
   /** runs on the node before it starts: register handlers and listeners here, so none is late */
   beforeStart?: (libp2p: Libp2p) => Promise<void> | void
 }
@@ -60,14 +67,19 @@ export interface PigeonNode {
   readonly listenPort: number
   /** true when the asked port was taken and another one was used */
   readonly portFellBack: boolean
+  /** the mDNS responder and querier, when mDNS is on */
+  readonly mdns: PigeonMdns | undefined
 }
 
-async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
+async function build(
+  init: PigeonNodeInit,
+  port: number,
+): Promise<{ libp2p: Libp2p; mdns: PigeonMdns | undefined }> {
   const host = init.listenHost ?? '0.0.0.0'
   // one listen address (not 0.0.0.0): dial and multicast from it too, so a peer sees the same
   // address as mDNS announced, and several nodes on one host are told apart by theirs
   const ownAddress = host === '0.0.0.0' ? undefined : host
-  const built: { node?: Libp2p } = {}
+  const built: { node?: Libp2p; mdns?: PigeonMdns } = {}
   const peerDiscovery: Array<(components: PigeonMdnsComponents) => PeerDiscovery> = []
   if (init.mdns !== false) {
     const options = init.mdns === true ? {} : init.mdns
@@ -75,14 +87,14 @@ async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
       interval: options.interval ?? DEFAULT_MDNS_INTERVAL_MS,
       serviceTag: options.serviceTag ?? PIGEON_MDNS_SERVICE,
       interfaceAddress: ownAddress,
-      isConnected: (peerId) =>
-        (built.node?.getConnections(peerIdFromString(peerId)).length ?? 0) > 0,
-      onGoodbye: (peerId) => init.onMdnsGoodbye?.(peerId),
+      recordTtl: options.recordTtl,
+      isKnown: init.isMdnsKnown,
+      profileTxt: init.profileTxt,
+      onSighting: init.onMdnsSighting,
     })
     peerDiscovery.push((components) => {
       const discovery = factory(components)
-      // every answer or announcement is a sighting (libp2p's 'peer:discovery' fires for new peers only)
-      discovery.addEventListener('peer', (event) => init.onMdnsPeer?.(event.detail))
+      built.mdns = discovery
       return discovery
     })
   }
@@ -113,7 +125,7 @@ async function build(init: PigeonNodeInit, port: number): Promise<Libp2p> {
   })
   built.node = libp2p
   await init.beforeStart?.(libp2p)
-  return libp2p
+  return { libp2p, mdns: built.mdns }
 }
 
 function tcpPort(libp2p: Libp2p): number {
@@ -138,7 +150,7 @@ function whyNotListening(error: unknown): string {
 
 /** Creates and starts the node; call `libp2p.stop()` to stop it. */
 export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode> {
-  let libp2p = await build(init, init.listenPort)
+  let { libp2p, mdns } = await build(init, init.listenPort)
   let portFellBack = false
   try {
     await libp2p.start()
@@ -159,7 +171,7 @@ export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode
       )
     }
     // most likely the remembered port is taken (another Pigeon user on this host): take any
-    libp2p = await build(init, 0)
+    ;({ libp2p, mdns } = await build(init, 0))
     portFellBack = true
     try {
       await libp2p.start()
@@ -171,5 +183,5 @@ export async function createPigeonNode(init: PigeonNodeInit): Promise<PigeonNode
       )
     }
   }
-  return { libp2p, listenPort: tcpPort(libp2p), portFellBack }
+  return { libp2p, listenPort: tcpPort(libp2p), portFellBack, mdns }
 }

@@ -1,41 +1,23 @@
-// When to dial a peer mDNS has shown us. Every answer and announcement is a sighting, and on a
-// busy LAN they come often; dialling on each one (and again before the last dial finished) is
-// what made 40 nodes never converge. So: never dial a peer I am connected to or already dialling;
-// after a failed dial wait the shared back-off (shared/backoff.ts) before the next; and of two
-// peers that see each other at once only the one with the smaller PeerId dials at once, the
-// other a little later and only if still unconnected, so each pair makes one connection, not two.
-import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
+// Making the libp2p connection to a peer, on first use (docs/protocol.md §16). A peer listed by
+// its mDNS records is not dialled when it is seen: a full mesh costs every pair a Noise handshake,
+// identify, yamux and a keep-alive, which 100 nodes on two cores cannot pay. The connection is
+// made when something is to be sent to the peer (LanNetwork.deliver) and closed again when idle
+// (idle-closer.ts). One dial per peer at a time (a second caller waits for the first), at most
+// MAX_PARALLEL at once per node (a burst of sends to many peers does not start every handshake
+// at once and time them all out on a busy CPU); the caller's own back-off (the outbox router's,
+// shared/backoff.ts) paces the retries of a peer that does not answer.
+import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { PigeonError } from '../../../shared/errors.js'
-import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff.js'
 import type { Logger } from '../log.js'
 
-export const MDNS_DIAL_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 60_000 }
-/**
- * retries after a failed dial without waiting for the next sighting: with known-answer
- * suppression sightings are rare, and a dial that timed out on a busy LAN usually works next time
- */
-const RETRIES = 4
-/**
- * dials running at once; the rest wait their turn, their timeout not yet running. Without it a
- * node that sees 99 peers at once starts 99 handshakes, on a busy CPU all of them time out, and
- * the retries do it again.
- */
+/** dials running at once; the rest wait their turn, their timeout not yet running */
 const MAX_PARALLEL = 4
-/** how long the larger PeerId of a pair leaves the first move to the other */
-const YIELD_MS = 3_000
-
-interface DialState {
-  failures: number
-  notBefore: number
-  dialling: boolean
-  deferred?: ReturnType<typeof setTimeout>
-}
 
 export class PeerDialer {
-  readonly #states = new Map<string, DialState>()
-  readonly #queue: Array<{ peer: PeerInfo; state: DialState }> = []
+  readonly #dialling = new Map<string, Promise<void>>()
+  readonly #queue: Array<() => void> = []
   #active = 0
   #stopped = false
 
@@ -44,117 +26,81 @@ export class PeerDialer {
     readonly myPeerId: string,
     readonly dialTimeoutMs: number,
     readonly logger: Logger,
-    readonly random: () => number = Math.random,
   ) {}
 
   /** number of dials started, for tests and benches */
   dials = 0
 
-  onSighting(peer: PeerInfo): void {
-    const peerId = peer.id.toString()
-    if (this.#stopped || peerId === this.myPeerId) return
-    const state = this.#stateOf(peerId)
-    if (state.dialling || state.deferred !== undefined || Date.now() < state.notBefore) return
-    if (this.node.getConnections(peer.id).length > 0) return
-    if (peerId < this.myPeerId) {
-      state.deferred = setTimeout(
-        () => {
-          state.deferred = undefined
-          if (!this.#stopped && this.node.getConnections(peer.id).length === 0)
-            this.#dial(peer, state)
-        },
-        YIELD_MS * (1 + this.random() / 2),
+  /**
+   * Connects to the peer at these multiaddr strings unless a connection is open already;
+   * rejects PEER_UNREACHABLE when none answers.
+   */
+  connect(peerId: string, addresses: string[]): Promise<void> {
+    const id = this.#idOf(peerId)
+    if (this.node.getConnections(id).length > 0) return Promise.resolve()
+    let dialling = this.#dialling.get(peerId)
+    if (dialling === undefined) {
+      dialling = this.#turn(() => this.#dial(id, addresses)).finally(() =>
+        this.#dialling.delete(peerId),
       )
-      return
+      this.#dialling.set(peerId, dialling)
     }
-    this.#dial(peer, state)
+    return dialling
   }
 
   /** Dials a peer at addresses remembered from an earlier run; rejects PEER_UNREACHABLE. */
   async dialKnown(peerId: string, addresses: string[]): Promise<PeerId> {
-    const id = peerIdFromString(peerId)
-    const addrs = addresses.map((a) => multiaddr(a.replace(/\/p2p\/[^/]+$/, '')))
-    await this.node.peerStore.merge(id, { multiaddrs: addrs })
-    try {
-      await this.node.dial(id, { signal: AbortSignal.timeout(this.dialTimeoutMs) })
-    } catch (cause) {
-      throw new PigeonError(
-        'PEER_UNREACHABLE',
-        `None of the remembered addresses of ${peerId} answered.`,
-        { cause },
-      )
-    }
+    const id = this.#idOf(peerId)
+    await this.node.peerStore.merge(id, { multiaddrs: addresses.map(withoutPeer) })
+    await this.connect(peerId, addresses)
     return id
   }
 
   stop(): void {
     this.#stopped = true
-    for (const state of this.#states.values()) clearTimeout(state.deferred)
-    this.#states.clear()
-    this.#queue.length = 0
+    // the waiting dials go on, find the dialer stopped and reject: none is left hanging
+    for (const go of this.#queue.splice(0)) go()
   }
 
-  #stateOf(peerId: string): DialState {
-    let state = this.#states.get(peerId)
-    if (state === undefined) {
-      state = { failures: 0, notBefore: 0, dialling: false }
-      this.#states.set(peerId, state)
+  #idOf(peerId: string): PeerId {
+    try {
+      return peerIdFromString(peerId)
+    } catch (cause) {
+      throw new PigeonError('PEER_UNREACHABLE', `${peerId} is not a PeerId.`, { cause })
     }
-    return state
   }
 
-  #dial(peer: PeerInfo, state: DialState): void {
-    state.dialling = true
-    this.#queue.push({ peer, state })
-    this.#pump()
+  /** Runs `dial` once fewer than MAX_PARALLEL dials are running. */
+  async #turn(dial: () => Promise<void>): Promise<void> {
+    if (this.#active >= MAX_PARALLEL) await new Promise<void>((go) => this.#queue.push(go))
+    if (this.#stopped) throw new PigeonError('PEER_UNREACHABLE', 'The LAN node is stopping.')
+    this.#active++
+    try {
+      await dial()
+    } finally {
+      this.#active--
+      this.#queue.shift()?.()
+    }
   }
 
-  #pump(): void {
-    while (this.#active < MAX_PARALLEL && !this.#stopped) {
-      const next = this.#queue.shift()
-      if (next === undefined) return
-      if (this.node.getConnections(next.peer.id).length > 0) {
-        next.state.dialling = false // it dialled us meanwhile
-        continue
-      }
-      this.#active++
-      void this.#run(next.peer, next.state).finally(() => {
-        next.state.dialling = false
-        this.#active--
-        this.#pump()
+  async #dial(id: PeerId, addresses: string[]): Promise<void> {
+    if (this.node.getConnections(id).length > 0) return // it dialled us meanwhile
+    const peerId = id.toString()
+    this.dials++
+    const addrs = addresses.map((a) => withoutPeer(a).encapsulate(`/p2p/${peerId}`))
+    try {
+      await this.node.dial(addrs.length > 0 ? addrs : id, {
+        signal: AbortSignal.timeout(this.dialTimeoutMs),
+      })
+    } catch (cause) {
+      this.logger.debug({ peer: peerId, err: (cause as Error).message }, 'dial failed')
+      throw new PigeonError('PEER_UNREACHABLE', `None of the addresses of ${peerId} answered.`, {
+        cause,
       })
     }
   }
+}
 
-  async #run(peer: PeerInfo, state: DialState): Promise<void> {
-    const peerId = peer.id.toString()
-    this.dials++
-    await this.node
-      .dial(
-        peer.multiaddrs.map((a) => a.encapsulate(`/p2p/${peerId}`)),
-        { signal: AbortSignal.timeout(this.dialTimeoutMs) },
-      )
-      .then(
-        () => {
-          state.failures = 0
-          state.notBefore = 0
-        },
-        (error: Error) => {
-          state.notBefore =
-            Date.now() + backoffDelay(state.failures, MDNS_DIAL_BACKOFF, this.random)
-          state.failures++
-          this.logger.debug(
-            { peer: peerId, err: error.message, failures: state.failures },
-            'dial of an mDNS-discovered peer failed',
-          )
-          if (state.failures <= RETRIES && !this.#stopped) {
-            state.deferred = setTimeout(() => {
-              state.deferred = undefined
-              if (!this.#stopped && this.node.getConnections(peer.id).length === 0)
-                this.#dial(peer, state)
-            }, state.notBefore - Date.now())
-          }
-        },
-      )
-  }
+function withoutPeer(address: string): ReturnType<typeof multiaddr> {
+  return multiaddr(address.replace(/\/p2p\/[^/]+$/, ''))
 }

@@ -1,5 +1,6 @@
 // What the LAN node knows of each peer: online or not, the addresses mDNS, identify and the
-// connection told, its profile, and when it last showed a sign of life (lan-network.ts).
+// connection told, its profile, and when it last showed a sign of life (lan-network.ts). A peer
+// is online when it is connected or listed by its signed mDNS records (docs/protocol.md §16).
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerProfile } from '../delivery.js'
@@ -19,7 +20,12 @@ export interface LanPeer {
 
 export interface PeerState {
   peerId: string
+  /** connected, and our chat stream to it open */
   online: boolean
+  /** listed by its signed mDNS records (mdns-roster.ts), connected or not */
+  listed: boolean
+  /** what the last 'peer:online' / 'peer:offline' told: online or listed */
+  visible: boolean
   mdnsAddresses: string[]
   /** the listen addresses the peer told us by identify */
   listenAddresses: string[]
@@ -43,20 +49,50 @@ export class PeerTable {
   stateOf(peerId: string): PeerState {
     let state = this.#states.get(peerId)
     if (state === undefined) {
-      state = { peerId, online: false, mdnsAddresses: [], listenAddresses: [], seenAt: Date.now() }
+      state = {
+        peerId,
+        online: false,
+        listed: false,
+        visible: false,
+        mdnsAddresses: [],
+        listenAddresses: [],
+        seenAt: Date.now(),
+      }
       this.#states.set(peerId, state)
     }
     return state
   }
 
-  /** online, or seen on mDNS lately and not found silent since */
+  /**
+   * Whether the peer's online state changed since last asked: 'online', 'offline', or undefined
+   * for no change; marks the new state as told. Online is connected, or listed and not found
+   * silent by a delivery since its last sighting (docs/protocol.md §16).
+   */
+  visibility(peerId: string): 'online' | 'offline' | undefined {
+    const state = this.#states.get(peerId)
+    if (state === undefined) return undefined
+    const visible = state.online || (state.listed && state.seenAt > (state.failedAt ?? 0))
+    if (state.visible === visible) return undefined
+    state.visible = visible
+    return state.visible ? 'online' : 'offline'
+  }
+
+  /** Keeps the profile if newer than the one held; true when it was. */
+  takeProfile(profile: PeerProfile): boolean {
+    const state = this.stateOf(profile.peerId)
+    if (state.profile !== undefined && profile.version <= state.profile.version) return false
+    state.profile = profile
+    return true
+  }
+
+  /** connected, or listed or seen on mDNS lately, and not found silent since */
   reachable(peerId: string): boolean {
     const state = this.#states.get(peerId)
     if (state?.online === true) return true
     return (
       state !== undefined &&
       state.mdnsAddresses.length > 0 &&
-      Date.now() - state.seenAt < FRESH_MS &&
+      (state.listed || Date.now() - state.seenAt < FRESH_MS) &&
       state.seenAt > (state.failedAt ?? 0)
     )
   }
@@ -64,7 +100,7 @@ export class PeerTable {
   list(node: Libp2p | undefined): LanPeer[] {
     return [...this.#states.values()].map((state) => ({
       peerId: state.peerId,
-      online: state.online,
+      online: state.visible,
       addresses: this.addressesOf(state.peerId, node),
       profile: state.profile,
       lastSeen: state.seenAt,

@@ -2,20 +2,26 @@
 // socket, with our own RFC 6762/6763 responder (responder.ts) and querier (querier.ts) in place
 // of @libp2p/mdns, which answers every query by multicast with no known-answer suppression and
 // publishes no SRV or A record (docs/protocol.md §16). On start it announces itself
-// twice, 1 s apart (RFC 6762 §8.3) and starts querying; on stop it says goodbye (§10.1).
+// twice, 1 s apart (RFC 6762 §8.3) and starts querying; again when its addresses or its signed
+// profile change (§8.4); on stop it says goodbye (§10.1).
 import {
   peerDiscoverySymbol,
   serviceCapabilities,
   type PeerDiscovery,
   type PeerDiscoveryEvents,
-  type PeerInfo,
   type Startable,
 } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import multicastDns, { type MulticastDNS } from 'multicast-dns'
-import { announceable, ownRecords, readSightings, type OwnRecords } from './records.js'
+import {
+  announceable,
+  HOST_TTL_S,
+  ownRecords,
+  readSightings,
+  type OwnRecords,
+  type Sighting,
+} from './records.js'
 import { MDNS_PORT, Responder } from './responder.js'
 import { Querier } from './querier.js'
 
@@ -31,10 +37,14 @@ export interface PigeonMdnsInit {
    * goes out with it as source, so several nodes on one host are told apart
    */
   interfaceAddress?: string
-  /** peers that need not answer my queries (I am connected to them) */
-  isConnected?: (peerId: string) => boolean
-  /** a peer said goodbye (TTL 0) */
-  onGoodbye?: (peerId: string) => void
+  /** peers that need not answer my queries (listed, their records fresh) */
+  isKnown?: (peerId: string) => boolean
+  /** TTL of my instance's records, s (default HOST_TTL_S) */
+  recordTtl?: number
+  /** my signed profile strings for the TXT record (profile-txt.ts) */
+  profileTxt?: () => string[]
+  /** every sighting of a peer, goodbyes (TTL 0) included */
+  onSighting?: (sighting: Sighting) => void
 }
 
 export interface PigeonMdnsComponents {
@@ -81,7 +91,27 @@ export class PigeonMdns
       this.#init.serviceTag,
       this.#me,
       this.#components.addressManager.getAddresses(),
+      { profileTxt: this.#init.profileTxt?.() ?? [], ttl: this.#ttl },
     )
+  }
+
+  get #ttl(): number {
+    return this.#init.recordTtl ?? HOST_TTL_S
+  }
+
+  /** My profile changed: announce the new TXT (RFC 6762 §8.4). */
+  reannounce(): void {
+    if (this.#socket !== undefined) this.#announce()
+  }
+
+  /** A peer's connection failed: ask it to confirm its records (§10.4). */
+  reconfirm(peerId: string): void {
+    this.#querier?.reconfirm(`${peerId}.${this.#init.serviceTag}`)
+  }
+
+  /** queries sent and suppressed (§7.3), for benches */
+  get queryCounts(): { sent: number; suppressed: number } {
+    return { ...(this.#querier?.counts ?? { sent: 0, suppressed: 0 }) }
   }
 
   start(): void {
@@ -107,10 +137,13 @@ export class PigeonMdns
       { query: (packet) => socket.query(packet as never) },
       this.#init.serviceTag,
       () => this.#records().ptr,
-      this.#init.interval,
-      (peerId) => this.#init.isConnected?.(peerId) ?? false,
+      // refresh a record before it expires: queried at least 3 times while it is under half its
+      // TTL (§5.2), so one lost answer does not drop a live peer
+      Math.min(this.#init.interval, (this.#ttl * 1000) / 6),
+      (peerId) => this.#init.isKnown?.(peerId) ?? false,
     )
     socket.on('query', (packet, rinfo) => {
+      querier.observe(packet, `${rinfo.address}:${rinfo.port}`)
       if (this.#announced) responder.onQuery(packet, rinfo)
     })
     socket.on('response', (packet) => {
@@ -140,7 +173,7 @@ export class PigeonMdns
   #announce(force = false): void {
     const responder = this.#responder
     const records = this.#records()
-    const as = JSON.stringify([records.srv.data.port, records.a.map((a) => a.data)])
+    const as = JSON.stringify([records.srv.data.port, records.a.map((a) => a.data), records.txt])
     if (responder === undefined || !announceable(records) || (as === this.#announcedAs && !force))
       return
     this.#announcedAs = as
@@ -155,8 +188,11 @@ export class PigeonMdns
     const socket = this.#socket
     if (socket === undefined || !this.#announced) return
     const responder = this.#responder
-    // the goodbye must leave before the socket closes
-    await new Promise<void>((resolve) => responder?.announce(true, resolve) ?? resolve())
+    // the goodbye must leave before the socket closes (announce returns nothing: no `??` here)
+    await new Promise<void>((resolve) => {
+      if (responder === undefined) resolve()
+      else responder.announce(true, resolve)
+    })
   }
 
   async stop(): Promise<void> {
@@ -177,18 +213,9 @@ export class PigeonMdns
   #onResponse(records: Parameters<typeof readSightings>[0]): void {
     for (const sighting of readSightings(records, this.#init.serviceTag, this.#me)) {
       this.#querier?.remember(sighting)
-      if (sighting.ttl === 0) {
-        this.#init.onGoodbye?.(sighting.peerId)
-        continue
-      }
-      if (sighting.multiaddrs.length === 0) continue
-      let info: PeerInfo
-      try {
-        info = { id: peerIdFromString(sighting.peerId), multiaddrs: sighting.multiaddrs }
-      } catch {
-        continue // not a PeerId: someone else's instance under our service name
-      }
-      this.safeDispatchEvent('peer', { detail: info })
+      // no libp2p 'peer' event: a sighting's addresses count only once its signed TXT checked
+      // out (LanNetwork puts those in the peer store, docs/protocol.md §16)
+      this.#init.onSighting?.(sighting)
     }
   }
 }
