@@ -2,9 +2,22 @@
 // the peer speaks Pigeon and not just libp2p, then the peer counts as connected and is sent our
 // profile (docs/protocol.md §6). One greeting per peer at a time.
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
 import type { Logger } from '../log.js'
 import type { ChatService } from './chat-service.js'
 import { identified, type PeerTable } from './peer-table.js'
+
+/** my profile, for one peer: sent on every new connection and on every change (§6) */
+export function profileEnvelope(me: string, peerId: string, profile: ProfileBody): Envelope {
+  return {
+    id: newMessageId(),
+    sender: me,
+    to: { peer: peerId },
+    sentAt: Date.now(),
+    kind: 'profile',
+    profile: { ...profile },
+  }
+}
 
 export interface GreetingInit {
   table: PeerTable

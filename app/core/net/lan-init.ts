@@ -1,9 +1,11 @@
-// What a LanNetwork (lan-network.ts) is made with, and the events it emits.
+// What a LanNetwork (lan-network.ts) is made with, the events it emits, and the file service it
+// starts on its libp2p node when it has a database.
+import type { Libp2p } from '@libp2p/interface'
 import type { Database } from 'better-sqlite3'
 import type { ProfileBody } from '../../../shared/envelope.js'
 import type { Identity } from '../../../shared/identity.js'
 import type { PathEvents, PeerProfile } from '../delivery.js'
-import type { FileServiceInit } from '../files/index.js'
+import { createFileService, type FileService, type FileServiceInit } from '../files/index.js'
 import type { Logger } from '../log.js'
 import type { ChatLimits } from './chat-service.js'
 import type { MdnsOptions } from './node.js'
@@ -35,4 +37,21 @@ export interface LanNetworkInit {
   pingInterval?: number
   /** an mDNS-listed peer's connection is closed after this long without traffic, ms (idle-closer.ts) */
   idleCloseMs?: number
+}
+
+/** /pigeon/file/1.0.0 on this node, when it has a store to keep offers and transfers in */
+export function lanFileService(
+  libp2p: Libp2p,
+  init: LanNetworkInit,
+  log: Logger,
+): FileService | undefined {
+  if (init.db === undefined) return undefined
+  return createFileService({
+    node: libp2p,
+    db: init.db,
+    onClosed: init.onFileClosed,
+    log,
+    // the data channel's ports listen where libp2p does (docs/protocol.md §13)
+    dataChannel: { host: init.listenHost ?? '0.0.0.0' },
+  })
 }

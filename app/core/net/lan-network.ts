@@ -9,10 +9,11 @@ import { EventEmitter } from 'node:events'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { isPigeonError, PigeonError } from '../../../shared/errors.js'
-import { newMessageId, type Envelope, type ProfileBody } from '../../../shared/envelope.js'
+import type { Envelope, ProfileBody } from '../../../shared/envelope.js'
 import type { DeliveryPath, InboundHandler, PeerProfile } from '../delivery.js'
-import { createFileService, type FileService } from '../files/index.js'
+import type { FileService } from '../files/index.js'
 import { ChatService, DEFAULT_CHAT_LIMITS, type ChatLimits } from './chat-service.js'
+import { watchConnections } from './connection-events.js'
 import { silentLogger, type Logger } from '../log.js'
 import { IdleCloser, IDLE_CLOSE_MS } from './idle-closer.js'
 import { listingRoster } from './lan-listing.js'
@@ -21,9 +22,9 @@ import type { PigeonMdns } from './mdns/discovery.js'
 import { signedProfileTxt } from './mdns/profile-txt.js'
 import { createPigeonNode } from './node.js'
 import { PeerDialer } from './peer-dialer.js'
-import { Greeting } from './greeting.js'
+import { Greeting, profileEnvelope } from './greeting.js'
 import { PeerTable, type LanPeer, type PeerState } from './peer-table.js'
-import type { LanEvents, LanNetworkInit } from './lan-init.js'
+import { lanFileService, type LanEvents, type LanNetworkInit } from './lan-init.js'
 
 export type { LanEvents, LanNetworkInit } from './lan-init.js'
 
@@ -132,20 +133,17 @@ export class LanNetwork implements DeliveryPath {
           accept: (remote, envelope) => this.#accept(remote, envelope),
         })
         await chat.start()
-        libp2p.addEventListener('peer:connect', (event) => {
-          this.#idle?.touch(event.detail.toString())
-          void this.#greet(event.detail)
-        })
-        libp2p.addEventListener('peer:disconnect', (event) => {
-          const peerId = event.detail.toString()
-          this.#markOffline(peerId)
-          // not my idle close: is the peer still there? (RFC 6762 §10.4)
-          if (!this.#stopping && this.#idle?.closedByMe(peerId) !== true) roster.reconfirm(peerId)
-        })
-        libp2p.addEventListener('peer:identify', (event) => {
-          const peerId = event.detail.peerId.toString()
-          if (peerId === this.peerId) return
-          this.#stateOf(peerId).listenAddresses = event.detail.listenAddrs.map((a) => a.toString())
+        watchConnections(libp2p, this.peerId, {
+          connected: (remote) => {
+            this.#idle?.touch(remote.toString())
+            void this.#greet(remote)
+          },
+          disconnected: (peerId) => {
+            this.#markOffline(peerId)
+            // not my idle close: is the peer still there? (RFC 6762 §10.4)
+            if (!this.#stopping && this.#idle?.closedByMe(peerId) !== true) roster.reconfirm(peerId)
+          },
+          listening: (peerId, addresses) => (this.#stateOf(peerId).listenAddresses = addresses),
         })
         this.#chat = chat
         this.#dialer = new PeerDialer(libp2p, this.peerId, this.#limits.dialTimeoutMs, this.#logger)
@@ -153,15 +151,7 @@ export class LanNetwork implements DeliveryPath {
         this.#idle = new IdleCloser(libp2p, this.#init.idleCloseMs ?? IDLE_CLOSE_MS, (peerId) =>
           roster.isListed(peerId),
         )
-        if (this.#init.db !== undefined)
-          this.#fileService = createFileService({
-            node: libp2p,
-            db: this.#init.db,
-            onClosed: this.#init.onFileClosed,
-            log: this.#logger,
-            // the data channel's ports listen where libp2p does (docs/protocol.md §13)
-            dataChannel: { host: this.#init.listenHost ?? '0.0.0.0' },
-          })
+        this.#fileService = lanFileService(libp2p, this.#init, this.#logger)
       },
     })
     await this.#fileService?.start()
@@ -324,16 +314,8 @@ export class LanNetwork implements DeliveryPath {
   }
 
   async #sendProfile(peerId: string): Promise<void> {
-    const envelope: Envelope = {
-      id: newMessageId(),
-      sender: this.peerId,
-      to: { peer: peerId },
-      sentAt: Date.now(),
-      kind: 'profile',
-      profile: { ...this.#myProfile },
-    }
     try {
-      await this.deliver(peerId, envelope)
+      await this.deliver(peerId, profileEnvelope(this.peerId, peerId, this.#myProfile))
     } catch (error) {
       this.#logger.debug({ peer: peerId, err: (error as Error).message }, 'profile not delivered')
     }
