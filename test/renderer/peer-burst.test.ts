@@ -70,3 +70,20 @@ test('an event of another kind sees the peer events before it', async () => {
   assert.equal(seen, 'busy')
   store.stop()
 })
+
+test('a peer event that overtook the reply to addContact wins over the reply, while it waits for its frame', async () => {
+  let answer: (view: PeerView) => void = () => undefined
+  const node = scriptedNode({
+    addContact: () => new Promise<PeerView>((resolve) => (answer = resolve)),
+  })
+  const store = new AppStore({ api: node.api })
+  await store.start()
+  const adding = store.addContact('pigeon:peer-9')
+  // the contact's profile came through the relay before the node's reply, which was made
+  // before it and so has no name yet
+  node.emit({ type: 'peer', peer: { ...peer(9), name: 'Bob' } })
+  answer({ ...peer(9), name: null })
+  assert.equal(await adding, undefined)
+  assert.equal(store.getState().peers.get('peer-9')?.name, 'Bob', 'the newer event is kept')
+  store.stop()
+})

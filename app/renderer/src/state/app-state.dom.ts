@@ -92,6 +92,8 @@ export interface StoreCore {
   state(): AppState
   set(change: Partial<AppState>): void
   dispatch(event: StoreEvent): void
+  /** the peer events still waiting for their frame (peer-batch.dom.ts), into the snapshot now */
+  flushPeers(): void
 }
 
 /** Any rejection in words: `{ code, message }` from the node (a PigeonError from the HTTP client,

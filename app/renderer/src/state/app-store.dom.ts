@@ -81,6 +81,7 @@ export class AppStore {
       state: () => this.#state,
       set: (change) => this.#set(change),
       dispatch: (event) => this.#onEvent(event),
+      flushPeers: () => this.#peerBatch.flush(),
     }
     this.#typing = new TypingExpiry(this.#core)
     this.#peerBatch = new PeerBatch(this.#core)

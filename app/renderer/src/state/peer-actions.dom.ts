@@ -1,5 +1,7 @@
 // The known peers from the UI: adding a contact beyond the LAN, forgetting one, marking one
 // verified (docs/protocol.md §14). The node answers with the peer; forgetting sends no event.
+// Each reply is written after the peer events that came before it (a frame's batch, flushed
+// first): written over a pending event, the reply would drop it, and that event may be newer.
 import type { Problem, StoreCore } from './app-state.dom.js'
 import { toProblem } from './app-state.dom.js'
 
@@ -11,6 +13,7 @@ export async function addContact(
 ): Promise<Problem | undefined> {
   try {
     const peer = await core.api.addContact(link)
+    core.flushPeers()
     // a 'peer' event (e.g. the contact's presence through the relay) may have overtaken this
     // reply: it is newer than the snapshot in the reply, so it wins
     if (!core.state().peers.has(peer.peerId)) {
@@ -29,6 +32,7 @@ export async function addContact(
 export async function forgetPeer(core: StoreCore, peerId: string): Promise<void> {
   try {
     await core.api.forgetPeer(peerId)
+    core.flushPeers()
     const peers = new Map(core.state().peers)
     peers.delete(peerId)
     core.set({ peers })
@@ -45,6 +49,7 @@ export async function setVerified(
 ): Promise<boolean> {
   try {
     const peer = await core.api.setVerified(peerId, verified)
+    core.flushPeers()
     const peers = new Map(core.state().peers)
     peers.set(peer.peerId, peer)
     core.set({ peers })
