@@ -50,7 +50,8 @@ export interface PigeonMdnsInit {
 export interface PigeonMdnsComponents {
   addressManager: { getAddresses(): Multiaddr[] }
   peerId: { toString(): string }
-  /** libp2p's own events: 'self:peer:update' when my addresses change */
+  /** libp2p's own events: 'transport:listening' when a listener is up, 'self:peer:update' when
+   * my addresses change */
   events: EventTarget
 }
 
@@ -162,9 +163,13 @@ export class PigeonMdns
 
   /**
    * My addresses reach the address manager a moment after the transports listen, and may change
-   * later: announce each time they do ('self:peer:update'), and query from now on.
+   * later: announce each time they do, and query from now on. A transport's 'transport:listening'
+   * comes first: libp2p debounces its 'self:peer:update' by 1 s, and waiting for that kept a
+   * restarted node out of the others' lists for that second (peers are listed from these
+   * records, docs/protocol.md §16).
    */
   afterStart(): void {
+    this.#components.events.addEventListener('transport:listening', this.#onSelfUpdate)
     this.#components.events.addEventListener('self:peer:update', this.#onSelfUpdate)
     this.#announce()
     this.#querier?.start()
@@ -199,6 +204,7 @@ export class PigeonMdns
     const socket = this.#socket
     if (socket === undefined) return
     clearTimeout(this.#announceTimer)
+    this.#components.events.removeEventListener('transport:listening', this.#onSelfUpdate)
     this.#components.events.removeEventListener('self:peer:update', this.#onSelfUpdate)
     this.#announcedAs = ''
     this.#responder?.stop()
