@@ -101,12 +101,14 @@ export class LanNetwork implements DeliveryPath {
     if (this.#node !== undefined) return
     this.#stopping = false
     this.#txt = await signedProfileTxt(this.#init.identity, this.#myProfile)
+    let starting: Libp2p | undefined
     const roster = listingRoster(this.#peerStates, {
       profile: (profile) => this.#applyProfile(profile),
       visibility: (peerId) => this.#updateVisible(peerId),
-      // where libp2p dials the peer by id (a file pulled later, docs/protocol.md §11)
+      // where libp2p dials the peer by id (a file pulled later, docs/protocol.md §11); answers
+      // come while libp2p is still starting, before this.#node is set
       seen: (peerId, multiaddrs) =>
-        void this.#node?.peerStore
+        void starting?.peerStore
           .merge(peerIdFromString(peerId), { multiaddrs })
           .catch(() => undefined),
       query: (peerId) => this.#mdns?.reconfirm(peerId),
@@ -127,6 +129,7 @@ export class LanNetwork implements DeliveryPath {
       isMdnsKnown: (peerId) => roster.isFresh(peerId),
       profileTxt: () => this.#txt,
       beforeStart: async (libp2p) => {
+        starting = libp2p
         const chat = new ChatService(libp2p, {
           limits: this.#limits,
           logger: this.#logger,
