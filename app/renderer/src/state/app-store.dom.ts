@@ -28,6 +28,7 @@ import { loadOlder } from './history-pages.dom.js'
 import { MessageSearch } from './message-search.dom.js'
 import { PeerBatch } from './peer-batch.dom.js'
 import { addContact, forgetPeer, setVerified } from './peer-actions.dom.js'
+import { setProfile, setRelay, setStatus } from './me-actions.dom.js'
 import { applyEvent, type EventHooks } from './store-events.dom.js'
 import { offerWith, transferAction } from './transfer-actions.dom.js'
 import { TypingExpiry } from './typing-expiry.dom.js'
@@ -282,36 +283,20 @@ export class AppStore {
     return this.#search.run(query)
   }
 
-  async setProfile(change: {
+  setProfile(change: {
     name?: string
     color?: number
     workgroup?: string | null
   }): Promise<boolean> {
-    try {
-      this.#set({ me: await this.api.setProfile(change) })
-      return true
-    } catch (error) {
-      this.#set({ problem: toProblem(error) })
-      return false
-    }
+    return setProfile(this.#core, change)
   }
 
-  async setStatus(status: PeerStatus): Promise<void> {
-    try {
-      this.#set({ me: await this.api.setStatus(status) })
-    } catch (error) {
-      this.#set({ problem: toProblem(error) })
-    }
+  setStatus(status: PeerStatus): Promise<void> {
+    return setStatus(this.#core, status)
   }
 
-  async setRelay(url: string | null): Promise<boolean> {
-    try {
-      this.#set({ relay: await this.api.setRelay(url) })
-      return true
-    } catch (error) {
-      this.#set({ problem: toProblem(error) })
-      return false
-    }
+  setRelay(url: string | null): Promise<boolean> {
+    return setRelay(this.#core, url)
   }
 
   focused(): void {
