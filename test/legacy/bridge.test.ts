@@ -170,6 +170,29 @@ test('a message to a legacy peer is delivered on its RECVMSG; its own message is
   assert.equal((await node.localApi.conversations()).find((c) => c.id === zhangId)?.unread, 1)
 })
 
+test('a sealed message (SECRETOPT) gets a READMSG once it is read in Pigeon; an unsealed one none', async () => {
+  const plain = zhang.send(Mode.SENDMSG | Opt.SENDCHECK, formatMessage('plain'), port)
+  const sealed = zhang.send(
+    Mode.SENDMSG | Opt.SENDCHECK | Opt.SECRET | Opt.READCHECK,
+    formatMessage('sealed'),
+    port,
+  )
+  await until(
+    () => zhang.heard.some((d) => d.kind === 'recv' && d.answered === sealed),
+    'RECVMSG of the sealed one',
+  )
+  assert.ok(!zhang.heard.some((d) => d.kind === 'read'), 'no READMSG before the user reads it')
+  await node.localApi.markRead(zhangId)
+  await until(
+    () => zhang.heard.some((d) => d.kind === 'read' && d.answered === sealed),
+    'READMSG for the sealed message',
+  )
+  assert.ok(
+    !zhang.heard.some((d) => d.kind === 'read' && d.answered === plain),
+    'none for the unsealed one',
+  )
+})
+
 test('hostile input is dropped and the node goes on', async () => {
   const junk = [
     Buffer.from('1:2:zhang:pc-zhang:32'), // truncated

@@ -25,6 +25,7 @@ import { BridgeFiles, type BridgeFilesOptions } from './ipmsg-bridge-files.js'
 import { announceTargets, entryCommand, myEntry } from './ipmsg-announce.js'
 import { inboundEnvelopes, readReceipt } from './ipmsg-inbound.js'
 import { refuseForLegacy } from './ipmsg-refusals.js'
+import { SealedReads } from './ipmsg-sealed-reads.js'
 import { legacyPeerId } from './legacy-id.js'
 
 type BridgeEvents = PathEvents & { profile: PeerProfile }
@@ -63,6 +64,7 @@ export class IpmsgBridge implements DeliveryPath {
   readonly #events = new EventEmitter()
   readonly #handlers: InboundHandler[] = []
   readonly #peers = new LegacyPeers()
+  readonly #sealed = new SealedReads()
   readonly #numbers = new PacketNumbers()
   readonly #sends: PendingSends
   #socket: IpmsgSocket | undefined
@@ -147,7 +149,12 @@ export class IpmsgBridge implements DeliveryPath {
       throw new PigeonError('PEER_UNREACHABLE', `${peerId} is not on the IP Messenger LAN now.`)
     }
     refuseForLegacy(envelope)
-    // receipts, typing and profiles have no IPMsg form: nothing to carry (docs/protocol.md §15)
+    if (envelope.kind === 'receipt' && envelope.state === 'read') {
+      for (const no of this.#sealed.take(peerId, envelope.ids))
+        this.#send(this.#packet(Mode.READMSG, formatAnsweredNo(no)), peer.from)
+      return
+    }
+    // other receipts, typing and profiles have no IPMsg form: nothing to carry (§15)
     if (envelope.kind !== 'text' && envelope.kind !== 'file-offer') return
     try {
       if (envelope.kind === 'file-offer') return await this.#sendFiles(peer, envelope)
@@ -346,6 +353,9 @@ export class IpmsgBridge implements DeliveryPath {
       (why) => this.#warn.warn(`file:${from.address}`, { from }, why),
     )
     if (envelopes.length === 0) return answer()
+    const text = envelopes.find((e) => e.kind === 'text')
+    if (text !== undefined && hasOpt(packet.command, Opt.SECRET))
+      this.#sealed.note(peer.peerId, packet.packetNo, text.id)
     const stored = (async () => {
       for (const envelope of envelopes) await this.#toEngine(envelope)
     })()
