@@ -13,7 +13,7 @@ import type { Logger } from '../log.js'
 import { ThrottledLog } from '../net/throttled-log.js'
 import { defaultColor } from '../profile.js'
 import { IPMSG_PORT, Mode, Opt, hasOpt } from './ipmsg-commands.js'
-import { readDatagram, type Datagram } from './ipmsg-datagram.js'
+import { admitDatagram, type Datagram } from './ipmsg-datagram.js'
 import { formatAnsweredNo, formatMessage, splitText } from './ipmsg-message.js'
 import { formatPacket } from './ipmsg-packet.js'
 import { LegacyPeers, type LegacyPeer } from './ipmsg-peers.js'
@@ -234,21 +234,8 @@ export class IpmsgBridge implements DeliveryPath {
   }
 
   #onDatagram(bytes: Uint8Array, from: Endpoint): void {
-    if (!this.#rates.allow(from.address)) {
-      this.#warn.warn(`rate:${from.address}`, { from }, 'IPMsg packets over the rate limit dropped')
-      return
-    }
-    let datagram: Datagram
-    try {
-      datagram = readDatagram(bytes)
-    } catch (error) {
-      this.#warn.warn(
-        `bad:${from.address}`,
-        { from, bytes: bytes.length },
-        String((error as Error).message),
-      )
-      return
-    }
+    const datagram = admitDatagram(bytes, from, this.#rates, this.#warn)
+    if (datagram === undefined) return
     this.#handle(datagram, from).catch((error: unknown) =>
       this.#warn.warn(
         `fail:${from.address}`,

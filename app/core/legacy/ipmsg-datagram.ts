@@ -48,3 +48,25 @@ export function readDatagram(bytes: Uint8Array): Datagram {
       return { packet, kind: 'other' }
   }
 }
+
+/**
+ * What the bridge hears passes here first: over the per-source rate limit, or not a datagram the
+ * codec reads, it is dropped with a throttled log line and undefined (the node goes on).
+ */
+export function admitDatagram(
+  bytes: Uint8Array,
+  from: { address: string; port: number },
+  rates: { allow(address: string): boolean },
+  log: { warn(key: string, details: object, message: string): void },
+): Datagram | undefined {
+  if (!rates.allow(from.address)) {
+    log.warn(`rate:${from.address}`, { from }, 'IPMsg packets over the rate limit dropped')
+    return undefined
+  }
+  try {
+    return readDatagram(bytes)
+  } catch (error) {
+    log.warn(`bad:${from.address}`, { from, bytes: bytes.length }, String((error as Error).message))
+    return undefined
+  }
+}
