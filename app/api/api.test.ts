@@ -101,7 +101,15 @@ test('forgetPeer drops a peer from the known peers and keeps the conversation; d
   net.down(bob.peerId)
   await until(() => alice.messenger.peers().every((p) => p.online.length === 0), 'bob offline')
 
+  // every open UI hears of it (a second event stream stands for another window or tab)
+  const events: MessengerEvent[] = []
+  t.after(await a.client.subscribed((e) => events.push(e)))
   assert.deepEqual(await a.client.forgetPeer('bob'), { forgotten: true })
+  await until(
+    () => events.some((e) => e.type === 'peer-forgotten' && e.peerId === bob.peerId),
+    'a peer-forgotten event',
+  )
+  assert.ok(compileSchema(EVENTS['peer-forgotten'])({ peerId: bob.peerId }))
   assert.deepEqual(await a.client.peers(), [])
   assert.deepEqual(
     (await a.client.history(bob.peerId)).map((m) => m.text),
@@ -112,6 +120,11 @@ test('forgetPeer drops a peer from the known peers and keeps the conversation; d
   // by name no longer (nobody known is called bob); by PeerId it was already forgotten
   await assert.rejects(a.client.forgetPeer('bob'), code('PEER_UNKNOWN'))
   assert.deepEqual(await a.client.forgetPeer(bob.peerId), { forgotten: false })
+  assert.equal(
+    events.filter((e) => e.type === 'peer-forgotten').length,
+    1,
+    'nothing forgotten, no event',
+  )
   const response = await fetch(`${a.server.url}/api/forgetPeer`, {
     method: 'POST',
     headers: { authorization: `Bearer ${a.server.token}`, 'content-type': 'application/json' },

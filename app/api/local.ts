@@ -262,6 +262,7 @@ export class LocalApi implements MessengerApi {
     const onProfile = (me: MeRow): void => listener({ type: 'profile', me: this.#meView(me) })
     const onTyping = (e: { peerId: string; typing: boolean }): void =>
       listener({ type: 'typing', ...e })
+    const onForgotten = (e: { peerId: string }): void => listener({ type: 'peer-forgotten', ...e })
     const onConversation = (c: ConversationRow): void =>
       listener({ type: 'conversation', conversation: this.#conversationView(c) })
     m.on('message', onMessage)
@@ -269,6 +270,7 @@ export class LocalApi implements MessengerApi {
     m.on('peer', onPeer)
     m.on('profile', onProfile)
     m.on('typing', onTyping)
+    m.on('peer-forgotten', onForgotten)
     m.on('conversation', onConversation)
     const onGroup = (g: GroupRow): void => listener({ type: 'group', group: this.#groupView(g) })
     m.on('group', onGroup)
@@ -283,6 +285,7 @@ export class LocalApi implements MessengerApi {
       m.off('peer', onPeer)
       m.off('profile', onProfile)
       m.off('typing', onTyping)
+      m.off('peer-forgotten', onForgotten)
       m.off('conversation', onConversation)
       m.off('group', onGroup)
       m.off('transfer', onTransfer)

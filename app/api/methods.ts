@@ -394,6 +394,8 @@ export const EVENTS = {
   peer: s.object({ peer: peerView }),
   profile: s.object({ me: meView }),
   typing: s.object({ peerId, typing: s.boolean() }),
+  /** dropped from the known peers by forgetPeer, here or in another open UI */
+  'peer-forgotten': s.object({ peerId }),
   conversation: s.object({ conversation: conversationView }),
   relay: s.object({ relay: relayStatusView }),
   group: s.object({ group: groupView }),

@@ -24,6 +24,8 @@ export interface MessengerEvents {
   peer: [PeerState]
   profile: [MeRow]
   typing: [{ peerId: string; typing: boolean }]
+  /** dropped from the known peers (forgetPeer); its conversation stays */
+  'peer-forgotten': [{ peerId: string }]
   conversation: [ConversationRow]
   group: [GroupRow]
   transfer: [TransferView]
@@ -81,5 +83,9 @@ export class EngineEvents {
 
   typing(peerId: string, typing: boolean): void {
     this.#emitter.emit('typing', { peerId, typing })
+  }
+
+  forgotten(peerId: string): void {
+    this.#emitter.emit('peer-forgotten', { peerId })
   }
 }

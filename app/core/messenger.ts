@@ -142,7 +142,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    * comes back at its next announcement. false when it was not known.
    */
   forgetPeer(peerId: string): boolean {
-    return this.#store.peers.forget(peerId)
+    const forgotten = this.#store.peers.forget(peerId)
+    // every open UI drops the row, not only the one that asked
+    if (forgotten) this.#events.forgotten(peerId)
+    return forgotten
   }
 
   /**

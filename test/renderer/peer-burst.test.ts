@@ -87,3 +87,14 @@ test('a peer event that overtook the reply to addContact wins over the reply, wh
   assert.equal(store.getState().peers.get('peer-9')?.name, 'Bob', 'the newer event is kept')
   store.stop()
 })
+
+test('a peer forgotten in another window leaves this one too, after the peer events before it', async () => {
+  const { store, emit } = await startedStore()
+  emit({ type: 'peer', peer: peer(1) })
+  emit({ type: 'peer', peer: peer(2) })
+  // still waiting for its frame: the forget comes after it, so the row must not come back
+  emit({ type: 'peer-forgotten', peerId: 'peer-1' })
+  assert.equal(store.getState().peers.has('peer-1'), false)
+  assert.equal(store.getState().peers.has('peer-2'), true)
+  store.stop()
+})

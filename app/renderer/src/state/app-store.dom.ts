@@ -48,6 +48,7 @@ export { PAGE_SIZE } from './history-pages.dom.js'
 /** the events whose state a reload's snapshot replaces (setting them again is harmless) */
 const SNAPSHOT_EVENTS: ReadonlySet<StoreEvent['type']> = new Set([
   'peer',
+  'peer-forgotten',
   'profile',
   'conversation',
   'relay',
@@ -308,7 +309,7 @@ export class AppStore {
     return addContact(this.#core, link, (conversationId) => this.select(conversationId))
   }
 
-  /** Drops a peer from the known list (its conversation stays); the node sends no event for it. */
+  /** Drops a peer from the known list (its conversation stays), in every open UI. */
   forgetPeer(peerId: string): Promise<void> {
     return forgetPeer(this.#core, peerId)
   }

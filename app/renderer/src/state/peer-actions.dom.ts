@@ -1,5 +1,6 @@
 // The known peers from the UI: adding a contact beyond the LAN, forgetting one, marking one
-// verified (docs/protocol.md §14). The node answers with the peer; forgetting sends no event.
+// verified (docs/protocol.md §14). The node answers with the peer; forgetting also sends every
+// open UI a 'peer-forgotten' event (store-events.dom.ts).
 // Each reply is written after the peer events that came before it (a frame's batch, flushed
 // first): written over a pending event, the reply would drop it, and that event may be newer.
 import type { Problem, StoreCore } from './app-state.dom.js'
@@ -28,7 +29,7 @@ export async function addContact(
   }
 }
 
-/** Drops a peer from the known list (its conversation stays); the node sends no event for it. */
+/** Drops a peer from the known list (its conversation stays), here at once; others by the event. */
 export async function forgetPeer(core: StoreCore, peerId: string): Promise<void> {
   try {
     await core.api.forgetPeer(peerId)

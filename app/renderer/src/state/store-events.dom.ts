@@ -49,6 +49,14 @@ export function applyEvent(core: StoreCore, hooks: EventHooks, event: StoreEvent
     case 'peer':
       hooks.peers.note(event.peer)
       break
+    case 'peer-forgotten': {
+      // the peer events before it were applied above: none of them brings the row back
+      if (!s.peers.has(event.peerId)) break
+      const peers = new Map(s.peers)
+      peers.delete(event.peerId)
+      core.set({ peers })
+      break
+    }
     case 'profile':
       core.set({ me: event.me })
       break
